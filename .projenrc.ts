@@ -1,0 +1,177 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The lowest aws-cdk-lib 2.x with every API the library uses (CodePipeline V2
+ * pipelines with variables, SageMaker L1 blue/green deployment config).
+ * Consumers may use anything newer.
+ */
+const MINIMUM_CDK_VERSION = '2.189.1';
+
+/**
+ * The aws-cdk-lib the tests run against. cdk-nag v3 needs 2.257.0 or later,
+ * and integ assertion providers of older versions use a Node.js runtime that
+ * AWS no longer lets you create.
+ */
+const DEV_CDK_VERSION = '2.276.0';
+
+/** The newest @aws-cdk/integ-tests-alpha release; its peer range accepts DEV_CDK_VERSION. */
+const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
+
+/** AWS SDK v3 clients the handlers use; bundled into each Lambda asset, never a runtime dependency. */
+const AWS_SDK_VERSION = '^3.700.0';
+const HANDLER_DEPS = [
+  `@aws-sdk/client-codepipeline@${AWS_SDK_VERSION}`,
+  `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
+  `@aws-sdk/client-sagemaker@${AWS_SDK_VERSION}`,
+  `@aws-sdk/client-sagemaker-runtime@${AWS_SDK_VERSION}`,
+  '@aws-lambda-powertools/logger@^2',
+  '@types/aws-lambda@^8',
+];
+
+/**
+ * Bundle the SDK v3 clients instead of relying on the copy in the runtime, so
+ * every handler runs the exact client version it was tested with, minified.
+ * (`minify` is a bundle option projen's lambda options do not declare but pass through.)
+ */
+const HANDLER_BUNDLING: javascript.BundlingOptions & Pick<javascript.AddBundleOptions, 'minify'> = {
+  externals: [],
+  minify: true,
+  sourcemap: false,
+};
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-mlops-framework',
+  description:
+    'AWS CDK constructs that take a trained ML model to a tested, shared, monitored SageMaker endpoint in every environment, from one construct or one API call.',
+  author: 'cdk-mlops-framework contributors',
+  authorAddress: 'maintainers@cdk-mlops.dev',
+  authorOrganization: true,
+  license: 'Apache-2.0',
+  copyrightOwner: 'cdk-mlops-framework contributors',
+  repositoryUrl: 'https://github.com/cdk-mlops/cdk-mlops-framework.git',
+  keywords: ['cdk', 'awscdk', 'sagemaker', 'mlops', 'codepipeline', 'machine-learning'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+
+  cdkVersion: MINIMUM_CDK_VERSION,
+  constructsVersion: '10.5.1',
+  // The dev copy is a newer, exact version (below), not the peer minimum.
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    `aws-cdk-lib@${DEV_CDK_VERSION}`,
+    'constructs@10.5.1',
+    'cdk-nag@^3.0.2',
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+    '@aws-cdk/integ-runner@^2.197.10',
+    'aws-cdk@^2.1100.0',
+    'aws-sdk-client-mock@^4',
+    'aws-sdk-client-mock-jest@^4',
+    'esbuild@^0.25',
+    ...HANDLER_DEPS,
+  ],
+
+  publishToPypi: { distName: 'cdk-mlops-framework', module: 'cdk_mlops_framework' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkmlops.framework',
+    mavenGroupId: 'io.github.cdkmlops',
+    mavenArtifactId: 'cdk-mlops-framework',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-mlops/cdk-mlops-framework-go',
+    packageName: 'cdkmlopsframework',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkMlops.Framework', packageId: 'CdkMlops.Framework' },
+
+  // Handlers and their shared runtime code are bundled by esbuild into assets/,
+  // so jsii never compiles them (they use the AWS SDK, which is not a jsii type).
+  excludeTypescript: ['src/**/*.lambda.ts', 'src/runtime/**'],
+  lambdaAutoDiscover: true,
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: HANDLER_BUNDLING,
+  },
+  // integ/ is driven by @aws-cdk/integ-runner (tasks below), not projen's test/ discovery.
+  integrationTestAutoDiscover: false,
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      coverageThreshold: { lines: 90 },
+      collectCoverageFrom: ['src/**/*.ts', '!src/**/*-function.ts', '!src/index.ts'],
+      globalSetup: '<rootDir>/test/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+      testTimeout: 60_000,
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/integ/'],
+    },
+  },
+
+  gitignore: [
+    '/.venv/',
+    'cdk.out/',
+    '/examples/cdk.out/',
+    // integ snapshots keep their templates; the bundled assets are rebuilt and
+    // still verified through the asset hashes inside the templates.
+    '/integ/**/asset.*',
+    '/demo-out/',
+  ],
+  githubOptions: { mergify: false },
+  depsUpgrade: false,
+  release: false,
+});
+
+for (const dir of ['/.venv/', '/integ/', '/examples/', '/bench/', '/.ci/', '/demo/', '/test/']) {
+  project.addPackageIgnore(dir);
+}
+
+// Handler code is type-checked here because jsii skips it (see excludeTypescript),
+// and ts-jest only transpiles (isolatedModules).
+const SCRIPT_DIRS = ['integ', 'examples', 'demo', 'bench'];
+new javascript.TypescriptConfig(project, {
+  fileName: 'tsconfig.typecheck.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '.' },
+  include: ['src/**/*.ts', 'test/**/*.ts', ...SCRIPT_DIRS.map((d) => `${d}/**/*.ts`)],
+  exclude: ['node_modules', '**/cdk.out'],
+});
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check handlers, tests, integ, examples, demo and bench (jsii compiles only the construct code)',
+  exec: 'tsc -p tsconfig.typecheck.json',
+});
+for (const dir of SCRIPT_DIRS) {
+  project.eslint?.addLintPattern(dir);
+}
+project.preCompileTask.spawn(typecheck);
+
+// The Python tools the tests need (moto server, cfn-lint), pinned in a
+// requirements file and installed into a project-local virtualenv.
+const pythonTools = project.addTask('python-tools', {
+  description: 'Create .venv with the pinned Python test tools (reused when requirements are unchanged)',
+  exec: 'bash test/harness/python-tools.sh',
+});
+project.testTask.prependSpawn(pythonTools);
+
+// integ/ snapshots are verified offline on every test run.
+const integ = project.addTask('integ', {
+  description: 'Verify the committed integ snapshots offline (deploys only with --force and credentials)',
+  exec: 'integ-runner --directory integ --parallel-regions us-east-1 --language typescript --app "ts-node --prefer-ts-exts {filePath}"',
+  receiveArgs: true,
+});
+project.addTask('integ:update', {
+  description: 'Refresh integ snapshots without credentials',
+  exec: 'integ-runner --directory integ --parallel-regions us-east-1 --language typescript --app "ts-node --prefer-ts-exts {filePath}" --dry-run --update-on-failed',
+  receiveArgs: true,
+});
+project.testTask.spawn(integ);
+
+// .NET code is generated but not built: there is no .NET SDK on this machine kind.
+const dotnet = project.tasks.tryFind('package:dotnet');
+dotnet?.reset('if [ -x "$(command -v dotnet)" ]; then jsii-pacmak -v --target dotnet; else jsii-pacmak -v --target dotnet --code-only && echo ".NET code generated in dist/dotnet (no .NET SDK here to build it)"; fi');
+
+project.addTask('demo', {
+  description: 'Synthesize examples/ and run the handlers against a local emulator',
+  exec: 'bash test/harness/python-tools.sh && ts-node --prefer-ts-exts demo/run.ts',
+});
+
+project.synth();

@@ -1,0 +1,1 @@
+// Public exports only.
