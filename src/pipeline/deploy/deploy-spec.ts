@@ -1,0 +1,50 @@
+/**
+ * What the construct tells the deploy handler about each environment, passed
+ * as JSON in the handler's `MLOPS_DEPLOY_SPEC` environment variable. Types
+ * only, so the handler bundle carries no construct code.
+ */
+
+/** Name of the handler environment variable holding a {@link DeploySpec}. */
+export const DEPLOY_SPEC_VARIABLE = 'MLOPS_DEPLOY_SPEC';
+
+/** The model artifact, as the construct was given it. */
+export interface ArtifactLocation {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** One environment of a pipeline. */
+export interface EnvironmentDeploySpec {
+  /** Stable endpoint name: every release of this environment updates it. */
+  readonly endpointName: string;
+  /** Each release's model and endpoint config are named `<releasePrefix>-<releaseId>`. */
+  readonly releasePrefix: string;
+  /** Stable production variant name, so scaling and alarms survive releases. */
+  readonly variantName: string;
+  readonly imageUri: string;
+  /** Role SageMaker assumes to read the released artifact and pull the image. */
+  readonly executionRoleArn: string;
+  readonly instanceType: string;
+  readonly initialInstanceCount: number;
+  /** Where each release's immutable copy of the artifact goes: `s3://<bucket>/<keyPrefix><releaseId>/model.tar.gz`. */
+  readonly releaseBucket: string;
+  readonly releaseKeyPrefix: string;
+  /** Releases (model + endpoint config) kept besides the serving one; older ones are deleted. */
+  readonly keepReleases: number;
+  /** Tags put on every model, endpoint config and endpoint of the environment. */
+  readonly tags: Array<{ readonly key: string; readonly value: string }>;
+}
+
+/** Everything the deploy handler of one pipeline needs. */
+export interface DeploySpec {
+  readonly pipelineName: string;
+  readonly artifact: ArtifactLocation;
+  readonly environments: { readonly [name: string]: EnvironmentDeploySpec };
+}
+
+/** The action's UserParameters: which environment, and which execution and artifact version it releases. */
+export interface DeployUserParameters {
+  readonly environment: string;
+  readonly executionId: string;
+  readonly artifactVersion: string;
+}

@@ -1,0 +1,130 @@
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { CodePipelineEvent } from 'aws-lambda';
+import { DEPLOY_SPEC_VARIABLE, DeploySpec } from './deploy-spec';
+import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
+import {
+  ActionOutcome,
+  CodePipelineJob,
+  JobConfigurationError,
+  decodeContinuation,
+  encodeContinuation,
+  parseJob,
+  reportOutcome,
+  requireParameter,
+} from '../../runtime/codepipeline-job';
+import { ReleaseClients, ReleaseOutcome, ReleaseState, continueRelease, startRelease } from '../../runtime/endpoint-release';
+import { createLogger } from '../../runtime/logger';
+
+const logger = createLogger('mlops-deploy');
+
+/**
+ * The continuation token: a release in flight, or `starting` when the first
+ * call hit a transient error before anything was created.
+ */
+type DeployContinuation = ReleaseState | { readonly phase: 'starting' };
+
+/** Reads the pipeline's deploy spec from the handler's environment. */
+export function readDeploySpec(env: NodeJS.ProcessEnv = process.env): DeploySpec {
+  const raw = env[DEPLOY_SPEC_VARIABLE];
+  if (!raw) {
+    throw new JobConfigurationError(`The deploy handler has no ${DEPLOY_SPEC_VARIABLE} environment variable`);
+  }
+  try {
+    return JSON.parse(raw) as DeploySpec;
+  } catch {
+    throw new JobConfigurationError(`${DEPLOY_SPEC_VARIABLE} is not valid JSON`);
+  }
+}
+
+/**
+ * Decides one step of a deploy action: what CodePipeline should hear back.
+ * Never throws for AWS errors: transient ones become "call me again", others
+ * fail the job with the reason.
+ */
+export async function runDeployJob(job: CodePipelineJob, spec: DeploySpec, clients: ReleaseClients): Promise<ActionOutcome> {
+  const continuation = job.continuationToken ? decodeContinuation<DeployContinuation>(job.continuationToken) : undefined;
+  try {
+    const environment = requireParameter(job, 'environment');
+    const envSpec = spec.environments[environment];
+    if (!envSpec) {
+      throw new JobConfigurationError(`Environment "${environment}" is not one of this pipeline's (${Object.keys(spec.environments).join(', ')})`);
+    }
+    let outcome: ReleaseOutcome;
+    if (continuation && continuation.phase !== 'starting') {
+      outcome = await continueRelease(envSpec, continuation, clients);
+    } else {
+      outcome = await startRelease({
+        environment,
+        spec: envSpec,
+        executionId: requireParameter(job, 'executionId'),
+        artifact: spec.artifact,
+        artifactVersion: typeof job.userParameters.artifactVersion === 'string' ? job.userParameters.artifactVersion : '',
+      }, clients);
+    }
+    return toActionOutcome(environment, envSpec.endpointName, outcome);
+  } catch (err) {
+    if (err instanceof JobConfigurationError) {
+      return { kind: 'failed', message: err.message };
+    }
+    if (isTransient(err)) {
+      // Hand the same state back: CodePipeline calls again and the step resumes.
+      return {
+        kind: 'in-progress',
+        message: `Transient ${errorName(err)}; will try again`,
+        continuationToken: job.continuationToken ?? encodeContinuation({ phase: 'starting' }),
+      };
+    }
+    return { kind: 'failed', message: `${errorName(err)}: ${errorMessage(err)}` };
+  }
+}
+
+function toActionOutcome(environment: string, endpointName: string, outcome: ReleaseOutcome): ActionOutcome {
+  switch (outcome.kind) {
+    case 'succeeded':
+      return {
+        kind: 'succeeded',
+        message: [
+          outcome.message,
+          outcome.cleanup.removed.length ? `removed old releases ${outcome.cleanup.removed.join(', ')}` : '',
+          ...outcome.cleanup.failed.map((f) => `could not remove ${f.name} (${f.reason}); the next release tries again`),
+        ].filter(Boolean).join('; '),
+        outputVariables: { EndpointName: endpointName, EndpointConfigName: outcome.release, ModelName: outcome.release },
+      };
+    case 'in-progress':
+      return { kind: 'in-progress', message: outcome.message, continuationToken: encodeContinuation(outcome.state) };
+    default:
+      return { kind: 'failed', message: `Deploy to ${environment} failed: ${outcome.message}` };
+  }
+}
+
+let clients: ReleaseClients | undefined;
+let codepipeline: CodePipelineClient | undefined;
+
+/** CodePipeline Lambda invoke entry point. */
+export async function handler(event: CodePipelineEvent): Promise<void> {
+  clients ??= { sagemaker: new SageMakerClient({}), s3: new S3Client({}) };
+  codepipeline ??= new CodePipelineClient({});
+  const jobId = event?.['CodePipeline.job']?.id;
+  if (typeof jobId !== 'string') {
+    // Nothing to report to: this was not invoked by CodePipeline.
+    throw new JobConfigurationError('The event is not a CodePipeline job (no "CodePipeline.job.id")');
+  }
+
+  let job: CodePipelineJob | undefined;
+  let outcome: ActionOutcome;
+  try {
+    job = parseJob(event);
+    outcome = await runDeployJob(job, readDeploySpec(), clients);
+  } catch (err) {
+    outcome = { kind: 'failed', message: errorMessage(err) };
+  }
+  logger.info('Deploy step', {
+    jobId,
+    environment: job?.userParameters.environment,
+    outcome: outcome.kind,
+    detail: outcome.message,
+  });
+  await reportOutcome(codepipeline, jobId, outcome);
+}

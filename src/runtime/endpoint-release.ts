@@ -1,0 +1,270 @@
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointCommandOutput,
+  ListEndpointConfigsCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+} from '@aws-sdk/client-sagemaker';
+import { S3Client } from '@aws-sdk/client-s3';
+import { errorMessage, isAlreadyExists, isEndpointBusy, isNotFound } from './aws-errors';
+import { stageReleaseArtifact } from './release-artifact';
+import type { ArtifactLocation, EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
+import { isReleaseName, releaseId, releaseName } from '../pipeline/naming';
+
+/** The AWS clients a release uses; injected so tests and the demo choose where they point. */
+export interface ReleaseClients {
+  readonly sagemaker: SageMakerClient;
+  readonly s3: S3Client;
+}
+
+/** Identifies one release of one environment. */
+export interface ReleaseRequest {
+  readonly environment: string;
+  readonly spec: EnvironmentDeploySpec;
+  readonly executionId: string;
+  readonly artifact: ArtifactLocation;
+  readonly artifactVersion: string;
+}
+
+/**
+ * Where a release stands between two calls, carried in the CodePipeline
+ * continuation token.
+ * - `awaiting-endpoint`: our create or update was accepted; wait for the outcome.
+ * - `awaiting-idle`: the endpoint was mid-change when we came; wait, then roll out.
+ * - `awaiting-deletion`: a `Failed` endpoint (it never served) is being deleted before we create it again.
+ */
+export interface ReleaseState {
+  readonly phase: 'awaiting-endpoint' | 'awaiting-idle' | 'awaiting-deletion';
+  readonly release: string;
+  /** The config that served before this release, if any. */
+  readonly previousConfig?: string;
+}
+
+export type ReleaseOutcome =
+  | { readonly kind: 'succeeded'; readonly message: string; readonly release: string; readonly cleanup: CleanupResult }
+  | { readonly kind: 'in-progress'; readonly message: string; readonly state: ReleaseState }
+  | { readonly kind: 'failed'; readonly message: string };
+
+const SETTLING_STATUSES = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
+
+function artifactKey(spec: EnvironmentDeploySpec, release: string): string {
+  return `${spec.releaseKeyPrefix}${release}/model.tar.gz`;
+}
+
+function sageMakerTags(spec: EnvironmentDeploySpec) {
+  return spec.tags.map((t) => ({ Key: t.key, Value: t.value }));
+}
+
+/** Runs a create call; an existing resource of that name (a retried job) counts as created. */
+async function createOnce(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (err) {
+    if (!isAlreadyExists(err)) {
+      throw err;
+    }
+  }
+}
+
+/** Runs a delete call; a resource that is already gone counts as deleted. */
+async function deleteIfPresent(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (err) {
+    if (!isNotFound(err)) {
+      throw err;
+    }
+  }
+}
+
+async function describeEndpoint(clients: ReleaseClients, name: string): Promise<DescribeEndpointCommandOutput | undefined> {
+  try {
+    return await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }));
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+function inProgress(state: ReleaseState, message: string): ReleaseOutcome {
+  return { kind: 'in-progress', state, message };
+}
+
+/**
+ * Starts (or, for a retried job, resumes) a release: stages the artifact,
+ * creates the release's model and endpoint config, then creates or updates
+ * the endpoint. Never waits: the outcome says what to check next.
+ */
+export async function startRelease(request: ReleaseRequest, clients: ReleaseClients): Promise<ReleaseOutcome> {
+  const { spec } = request;
+  const release = releaseName(spec.releasePrefix, releaseId(request.executionId));
+  const modelDataUrl = `s3://${spec.releaseBucket}/${artifactKey(spec, release)}`;
+
+  const staged = await stageReleaseArtifact(
+    clients.s3,
+    { bucket: request.artifact.bucket, key: request.artifact.key, versionId: request.artifactVersion || undefined },
+    { bucket: spec.releaseBucket, key: artifactKey(spec, release) },
+  );
+  if (!staged.staged) {
+    return { kind: 'failed', message: staged.reason };
+  }
+
+  await createOnce(() => clients.sagemaker.send(new CreateModelCommand({
+    ModelName: release,
+    ExecutionRoleArn: spec.executionRoleArn,
+    PrimaryContainer: { Image: spec.imageUri, ModelDataUrl: modelDataUrl },
+    Tags: sageMakerTags(spec),
+  })));
+  await createOnce(() => clients.sagemaker.send(new CreateEndpointConfigCommand({
+    EndpointConfigName: release,
+    ProductionVariants: [{
+      VariantName: spec.variantName,
+      ModelName: release,
+      InstanceType: spec.instanceType as never,
+      InitialInstanceCount: spec.initialInstanceCount,
+    }],
+    Tags: sageMakerTags(spec),
+  })));
+
+  return rollOut(spec, release, clients);
+}
+
+/** Creates or updates the endpoint onto the release, depending on what the endpoint is doing now. */
+async function rollOut(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients): Promise<ReleaseOutcome> {
+  const endpoint = await describeEndpoint(clients, spec.endpointName);
+  if (!endpoint) {
+    return createEndpoint(spec, release, clients);
+  }
+  const status = endpoint.EndpointStatus ?? 'Unknown';
+  const serving = endpoint.EndpointConfigName;
+
+  if (status === 'InService') {
+    if (serving === release) {
+      // A retried job whose earlier attempt already finished the rollout.
+      return succeed(spec, release, clients);
+    }
+    try {
+      await clients.sagemaker.send(new UpdateEndpointCommand({ EndpointName: spec.endpointName, EndpointConfigName: release }));
+    } catch (err) {
+      if (isEndpointBusy(err)) {
+        return inProgress({ phase: 'awaiting-idle', release, previousConfig: serving }, `Endpoint ${spec.endpointName} is busy; waiting to update it`);
+      }
+      throw err;
+    }
+    return inProgress({ phase: 'awaiting-endpoint', release, previousConfig: serving }, `Updating endpoint ${spec.endpointName} from ${serving} to ${release}`);
+  }
+  if (status === 'Failed') {
+    // A Failed endpoint never served (a failed update returns to InService), so
+    // nothing is lost by deleting it; SageMaker cannot update it in place.
+    await clients.sagemaker.send(new DeleteEndpointCommand({ EndpointName: spec.endpointName }));
+    return inProgress({ phase: 'awaiting-deletion', release }, `Deleting endpoint ${spec.endpointName}, which failed before it ever served, to create it again`);
+  }
+  if (SETTLING_STATUSES.has(status)) {
+    return inProgress({ phase: 'awaiting-idle', release, previousConfig: serving }, `Endpoint ${spec.endpointName} is ${status}; waiting before releasing ${release}`);
+  }
+  return { kind: 'failed', message: `Endpoint ${spec.endpointName} is ${status}${reasonSuffix(endpoint)}; it needs attention before a release can proceed` };
+}
+
+async function createEndpoint(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients): Promise<ReleaseOutcome> {
+  await createOnce(() => clients.sagemaker.send(new CreateEndpointCommand({
+    EndpointName: spec.endpointName,
+    EndpointConfigName: release,
+    Tags: sageMakerTags(spec),
+  })));
+  return inProgress({ phase: 'awaiting-endpoint', release }, `Creating endpoint ${spec.endpointName} with ${release}`);
+}
+
+function reasonSuffix(endpoint: DescribeEndpointCommandOutput): string {
+  return endpoint.FailureReason ? `: ${endpoint.FailureReason}` : '';
+}
+
+/** Checks on a release started earlier. */
+export async function continueRelease(spec: EnvironmentDeploySpec, state: ReleaseState, clients: ReleaseClients): Promise<ReleaseOutcome> {
+  const endpoint = await describeEndpoint(clients, spec.endpointName);
+  const status = endpoint?.EndpointStatus ?? 'Missing';
+
+  switch (state.phase) {
+    case 'awaiting-idle':
+      return SETTLING_STATUSES.has(status) ? inProgress(state, `Endpoint ${spec.endpointName} is still ${status}`) : rollOut(spec, state.release, clients);
+    case 'awaiting-deletion':
+      return endpoint ? inProgress(state, `Endpoint ${spec.endpointName} is still ${status}`) : createEndpoint(spec, state.release, clients);
+    case 'awaiting-endpoint':
+      break;
+    default:
+      return { kind: 'failed', message: `Unknown release phase ${JSON.stringify((state as { phase: unknown }).phase)}` };
+  }
+
+  if (!endpoint) {
+    // Someone deleted the endpoint while we waited: start the rollout again.
+    return rollOut(spec, state.release, clients);
+  }
+  if (SETTLING_STATUSES.has(status)) {
+    return inProgress(state, `Endpoint ${spec.endpointName} is ${status}`);
+  }
+  if (status === 'InService' && endpoint.EndpointConfigName === state.release) {
+    return succeed(spec, state.release, clients);
+  }
+  if (status === 'InService') {
+    return {
+      kind: 'failed',
+      message: `Release ${state.release} failed and was rolled back; endpoint ${spec.endpointName} still serves ${endpoint.EndpointConfigName}${reasonSuffix(endpoint)}`,
+    };
+  }
+  return { kind: 'failed', message: `Endpoint ${spec.endpointName} is ${status} after release ${state.release}${reasonSuffix(endpoint)}` };
+}
+
+async function succeed(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients): Promise<ReleaseOutcome> {
+  const cleanup = await removeOldReleases(spec, release, clients);
+  return { kind: 'succeeded', release, cleanup, message: `Endpoint ${spec.endpointName} is InService with ${release}` };
+}
+
+/** Which old releases a clean-up removed, and which it could not (left for the next one). */
+export interface CleanupResult {
+  readonly removed: string[];
+  readonly failed: Array<{ readonly name: string; readonly reason: string }>;
+}
+
+/**
+ * Deletes the models and endpoint configs of releases older than the newest
+ * `keepReleases`, once the new release serves. The serving config is never
+ * deleted; a failure to delete an old release never fails the new one.
+ */
+export async function removeOldReleases(spec: EnvironmentDeploySpec, serving: string, clients: ReleaseClients): Promise<CleanupResult> {
+  const releases: Array<{ name: string; created: number }> = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await clients.sagemaker.send(new ListEndpointConfigsCommand({ NameContains: spec.releasePrefix, NextToken: nextToken, MaxResults: 100 }));
+    for (const config of page.EndpointConfigs ?? []) {
+      if (config.EndpointConfigName && isReleaseName(spec.releasePrefix, config.EndpointConfigName)) {
+        releases.push({ name: config.EndpointConfigName, created: config.CreationTime?.getTime() ?? 0 });
+      }
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+
+  const stale = releases
+    .filter((r) => r.name !== serving)
+    .sort((a, b) => b.created - a.created)
+    .slice(spec.keepReleases)
+    .map((r) => r.name);
+
+  const result: CleanupResult = { removed: [], failed: [] };
+  for (const name of stale) {
+    try {
+      await deleteIfPresent(() => clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })));
+      await deleteIfPresent(() => clients.sagemaker.send(new DeleteModelCommand({ ModelName: name })));
+      result.removed.push(name);
+    } catch (err) {
+      result.failed.push({ name, reason: errorMessage(err) });
+    }
+  }
+  return result;
+}
