@@ -95,6 +95,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // integ/ is driven by @aws-cdk/integ-runner (tasks below), not projen's test/ discovery.
   integrationTestAutoDiscover: false,
 
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'build-tools', 'projenrc', '.projenrc.ts'],
+    // One typed-lint program over everything, including the handler code that
+    // tsconfig.json leaves to esbuild (see tsconfig.typecheck.json below).
+    tsconfigPath: './tsconfig.typecheck.json',
+    projectService: false,
+  },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
@@ -132,15 +140,18 @@ new javascript.TypescriptConfig(project, {
   fileName: 'tsconfig.typecheck.json',
   extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
   compilerOptions: { noEmit: true, rootDir: '.' },
-  include: ['src/**/*.ts', 'test/**/*.ts', ...SCRIPT_DIRS.map((d) => `${d}/**/*.ts`)],
+  include: ['src/**/*.ts', 'test/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts', ...SCRIPT_DIRS.map((d) => `${d}/**/*.ts`)],
   exclude: ['node_modules', '**/cdk.out'],
 });
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check handlers, tests, integ, examples, demo and bench (jsii compiles only the construct code)',
   exec: 'tsc -p tsconfig.typecheck.json',
 });
+// Handler runtime code is bundled into the Lambda assets, so its packages are dev dependencies.
+project.eslint?.allowDevDeps('src/runtime/**');
 for (const dir of SCRIPT_DIRS) {
   project.eslint?.addLintPattern(dir);
+  project.eslint?.allowDevDeps(`${dir}/**`);
 }
 project.preCompileTask.spawn(typecheck);
 
@@ -151,6 +162,9 @@ const pythonTools = project.addTask('python-tools', {
   exec: 'bash test/harness/python-tools.sh',
 });
 project.testTask.prependSpawn(pythonTools);
+// Tests synthesize stacks whose Lambda code is the bundled handler assets.
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
+project.testTask.prependSpawn(typecheck);
 
 // integ/ snapshots are verified offline on every test run.
 const integ = project.addTask('integ', {

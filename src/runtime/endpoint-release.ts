@@ -1,3 +1,4 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -11,7 +12,6 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { S3Client } from '@aws-sdk/client-s3';
 import { errorMessage, isAlreadyExists, isEndpointBusy, isNotFound } from './aws-errors';
 import { stageReleaseArtifact } from './release-artifact';
 import type { ArtifactLocation, EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
@@ -241,7 +241,11 @@ export async function removeOldReleases(spec: EnvironmentDeploySpec, serving: st
   const releases: Array<{ name: string; created: number }> = [];
   let nextToken: string | undefined;
   do {
-    const page = await clients.sagemaker.send(new ListEndpointConfigsCommand({ NameContains: spec.releasePrefix, NextToken: nextToken, MaxResults: 100 }));
+    const page = await clients.sagemaker.send(new ListEndpointConfigsCommand({
+      NameContains: spec.releasePrefix,
+      NextToken: nextToken,
+      MaxResults: 100,
+    }));
     for (const config of page.EndpointConfigs ?? []) {
       if (config.EndpointConfigName && isReleaseName(spec.releasePrefix, config.EndpointConfigName)) {
         releases.push({ name: config.EndpointConfigName, created: config.CreationTime?.getTime() ?? 0 });

@@ -26,7 +26,14 @@ export function deploySpec(environments: Record<string, EnvironmentDeploySpec> =
   return { pipelineName: 'churn-mlops', artifact: { bucket: MODEL_BUCKET, key: 'churn/model.tar.gz' }, environments };
 }
 
-export function job(executionId: string, options: { continuationToken?: string; environment?: string; artifactVersion?: string; id?: string } = {}): CodePipelineJob {
+export interface JobOptions {
+  readonly continuationToken?: string;
+  readonly environment?: string;
+  readonly artifactVersion?: string;
+  readonly id?: string;
+}
+
+export function job(executionId: string, options: JobOptions = {}): CodePipelineJob {
   return {
     id: options.id ?? `job-${executionId}`,
     userParameters: { environment: options.environment ?? 'dev', executionId, artifactVersion: options.artifactVersion ?? '' },

@@ -1,0 +1,143 @@
+/**
+ * The demo (README command one): synthesizes examples/, prints what each
+ * stack holds and what cfn-lint and cdk-nag say about it, then releases the
+ * example model through every environment with the real deploy handler
+ * against a local AWS emulator, and invokes the endpoint. No AWS account.
+ */
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { Stack } from 'aws-cdk-lib';
+import { resolveLocally } from './local-resolve';
+import { buildExampleApp } from '../examples/app';
+import { DEPLOY_SPEC_VARIABLE, DeploySpec } from '../src/pipeline/deploy/deploy-spec';
+import { runDeployJob } from '../src/pipeline/deploy/deploy.lambda';
+import { runActionToCompletion } from '../test/fixtures/codepipeline-driver';
+import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
+import { formatCfnLintFindings, runCfnLint } from '../test/harness/cfn-lint';
+import { startMotoServer, setDescribesUntilReady } from '../test/harness/moto-server';
+import { formatNagFindings, nagFindings } from '../test/harness/nag';
+
+const REGION = 'us-east-1';
+const ACCOUNT = '111111111111';
+/** The emulator accepts any credentials; explicit ones keep the demo off any real AWS profile. */
+const LOCAL = { region: REGION, credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } };
+const started = Date.now();
+
+function log(line: string): void {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+  console.log(`[${seconds}s] ${line}`);
+}
+
+function table(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const [index, row] of rows.entries()) {
+    console.log('  ' + row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+    if (index === 0) console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}
+
+async function synthesizeAndCheck(): Promise<{ template: any; clean: boolean }> {
+  log('Synthesizing examples/ ...');
+  const outdir = mkdtempSync(join(tmpdir(), 'mlops-demo-'));
+  const app = buildExampleApp(outdir);
+  const assembly = app.synth();
+  const rows = [['stack', 'resources', 'template size', 'cfn-lint', 'cdk-nag AwsSolutions']];
+  let clean = true;
+  for (const artifact of assembly.stacks) {
+    const template = artifact.template;
+    const lint = runCfnLint(template);
+    const stack = app.node.findChild(artifact.stackName) as Stack;
+    const nag = nagFindings(stack);
+    clean &&= lint.errors.length === 0 && lint.warnings.length === 0 && nag.length === 0;
+    rows.push([
+      artifact.stackName,
+      String(Object.keys(template.Resources ?? {}).length),
+      `${(JSON.stringify(template).length / 1024).toFixed(1)} KiB`,
+      `${lint.errors.length} errors, ${lint.warnings.length} warnings`,
+      nag.length === 0 ? 'clean' : `${nag.length} findings`,
+    ]);
+    if (lint.errors.length + lint.warnings.length > 0) console.log(formatCfnLintFindings([...lint.errors, ...lint.warnings]));
+    if (nag.length > 0) console.log(formatNagFindings(nag));
+  }
+  table(rows);
+  rmSync(outdir, { recursive: true, force: true });
+  return { template: assembly.getStackByName('ChurnModel').template, clean };
+}
+
+/** The deploy spec the construct synthesized, with intrinsics resolved as a deployment would. */
+function localDeploySpec(template: any): DeploySpec {
+  const deployment = { account: ACCOUNT, region: REGION, physicalNames: {}, mappings: template.Mappings };
+  for (const resource of Object.values<any>(template.Resources)) {
+    const variable = resource.Type === 'AWS::Lambda::Function' ? resource.Properties.Environment?.Variables?.[DEPLOY_SPEC_VARIABLE] : undefined;
+    if (variable) {
+      return JSON.parse(resolveLocally(variable, deployment));
+    }
+  }
+  throw new Error('The example stack has no deploy function');
+}
+
+async function main(): Promise<void> {
+  const { template, clean } = await synthesizeAndCheck();
+  log(clean ? 'Every stack is cfn-lint and cdk-nag clean.' : 'Some stacks have findings (listed above).');
+
+  log('Starting the local AWS emulator (moto) on 127.0.0.1 ...');
+  const moto = await startMotoServer();
+  let failed = false;
+  try {
+    await setDescribesUntilReady(moto.endpoint, 2);
+    const clients = {
+      sagemaker: new SageMakerClient({ ...LOCAL, endpoint: moto.endpoint }),
+      s3: new S3Client({ ...LOCAL, endpoint: moto.endpoint, forcePathStyle: true }),
+    };
+    const spec = localDeploySpec(template);
+    const buckets = new Set([spec.artifact.bucket, ...Object.values(spec.environments).map((e) => e.releaseBucket)]);
+    for (const bucket of buckets) {
+      await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await clients.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    }
+    const upload = await clients.s3.send(new PutObjectCommand({
+      Bucket: spec.artifact.bucket,
+      Key: spec.artifact.key,
+      Body: xgboostModelArtifact(),
+    }));
+    log(`Uploaded s3://${spec.artifact.bucket}/${spec.artifact.key} (version ${upload.VersionId}): this starts a release`);
+
+    const executionId = `demo-${Date.now()}`;
+    for (const environment of Object.keys(spec.environments)) {
+      log(`Stage Deploy-${environment}: invoking the deploy handler as CodePipeline would`);
+      const { final } = await runActionToCompletion(
+        (job) => runDeployJob(job, spec, clients),
+        { id: `job-${environment}`, userParameters: { environment, executionId, artifactVersion: upload.VersionId } },
+        { onStep: ({ call, outcome }) => log(`  call ${call}: ${outcome.kind.padEnd(11)} ${outcome.message}`) },
+      );
+      if (final.kind !== 'succeeded') {
+        failed = true;
+        log(`Release stopped at ${environment}: ${final.message}`);
+        break;
+      }
+      const endpointName = spec.environments[environment].endpointName;
+      const described = await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+      log(`  endpoint ${endpointName}: ${described.EndpointStatus} on ${described.EndpointConfigName}`);
+      const runtime = new SageMakerRuntimeClient({ ...LOCAL, endpoint: moto.endpoint });
+      const answer = await runtime.send(new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Body: Buffer.from('0.7,1.0') }));
+      log(`  invoked ${endpointName} with "0.7,1.0": HTTP ${answer.$metadata.httpStatusCode}, body ${JSON.stringify(Buffer.from(answer.Body ?? []).toString())} (the emulator's canned answer)`);
+    }
+  } finally {
+    await moto.stop();
+  }
+  if (failed || !clean) {
+    log('Demo finished with failures.');
+    process.exitCode = 1;
+  } else {
+    log('Demo finished: the model is InService in every environment.');
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { App, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../src';
+
+/**
+ * A team's model stack: the versioned bucket their training job writes
+ * `churn/model.tar.gz` to, and the pipeline that takes each new version to a
+ * dev endpoint and then to prod.
+ */
+export class ChurnModelStack extends Stack {
+  public readonly pipeline: ByomPipeline;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const models = new s3.Bucket(this, 'Models', {
+      versioned: true,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsPrefix: 'access-logs/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.pipeline = new ByomPipeline(this, 'Churn', {
+      modelName: 'churn',
+      artifact: ModelArtifact.fromBucket(models, 'churn/model.tar.gz'),
+      image: ModelImage.fromFramework(Framework.XGBOOST, '1.7-1'),
+      environments: [
+        { name: 'dev', instanceType: 'ml.m5.large' },
+        { name: 'prod', instanceType: 'ml.m5.xlarge', instanceCount: 2, tags: { 'cost-center': 'ml-platform' } },
+      ],
+    });
+  }
+}
+
+/** The example app: used by `npm run demo`, the README and the benchmarks. */
+export function buildExampleApp(outdir?: string): App {
+  // The flag `cdk init` sets in new apps: access logs delivered through bucket policies, not ACLs.
+  const app = new App({ outdir, context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+  new ChurnModelStack(app, 'ChurnModel', { env: { account: '111111111111', region: 'us-east-1' } });
+  return app;
+}
+
+if (require.main === module) {
+  buildExampleApp().synth();
+}

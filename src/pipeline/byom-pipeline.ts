@@ -1,0 +1,320 @@
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DeployHandler } from './deploy/deploy-handler';
+import { EnvironmentProps } from './environment/environment-props';
+import { validateEnvironment } from './environment/environment-validation';
+import { PipelineEnvironment } from './environment/pipeline-environment';
+import { ModelImage } from './image/model-image';
+import { ModelArtifact } from './model-artifact';
+import { acknowledgeRule, justifyWildcards } from '../nag/acknowledgements';
+import { ProblemCollector } from '../problem-collector';
+
+/** Props of a {@link ByomPipeline}. */
+export interface ByomPipelineProps {
+  /**
+   * The model's name: it prefixes the pipeline's, the endpoints' and every
+   * release's name, so it may hold letters, digits and hyphens only (at most 40).
+   */
+  readonly modelName: string;
+
+  /** The trained model artifact; a new version of it starts a release. */
+  readonly artifact: ModelArtifact;
+
+  /** The inference image the model runs in. */
+  readonly image: ModelImage;
+
+  /**
+   * The environments to release to, in order. More can be added with `addEnvironment()`.
+   * @default - none here; at least one must be added before synthesis
+   */
+  readonly environments?: EnvironmentProps[];
+
+  /**
+   * The CodePipeline's name.
+   * @default `${modelName}-mlops`
+   */
+  readonly pipelineName?: string;
+
+  /**
+   * Releases kept per environment besides the serving one, so a rollback has
+   * somewhere to go; older models and endpoint configs are deleted.
+   * @default 2
+   */
+  readonly keepReleases?: number;
+
+  /**
+   * How long the pipeline's Lambda logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the pipeline's artifact and access-log buckets when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly bucketRemovalPolicy?: RemovalPolicy;
+}
+
+const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+const MODEL_NAME_MAX = 40;
+const PIPELINE_NAME_PATTERN = /^[A-Za-z0-9.@_-]{1,100}$/;
+
+/**
+ * Takes a trained model to a SageMaker endpoint in each environment, in order.
+ *
+ * A new version of the model artifact starts the CodePipeline (V2): Source
+ * (the artifact in S3, started through EventBridge, no polling), then for each
+ * environment a Deploy action whose Lambda creates the release's model and
+ * endpoint config and creates or updates the endpoint, checking back through
+ * CodePipeline continuations instead of waiting.
+ */
+export class ByomPipeline extends Construct {
+  /** The CodePipeline that releases the model. */
+  public readonly pipeline: codepipeline.Pipeline;
+  /** The pipeline's artifact bucket; it also holds each release's copy of the model artifact. */
+  public readonly artifactBucket: s3.Bucket;
+  /** The Lambda function that deploys to every environment. */
+  public readonly deployFunction: lambda.IFunction;
+  /** The model's name. */
+  public readonly modelName: string;
+  /** The CodePipeline's name. */
+  public readonly pipelineName: string;
+
+  private readonly deployHandler: DeployHandler;
+  private readonly image: ModelImage;
+  private readonly environmentList: PipelineEnvironment[] = [];
+  private readonly keepReleases: number;
+  private readonly sourceVersion: string;
+
+  constructor(scope: Construct, id: string, props: ByomPipelineProps) {
+    super(scope, id);
+    const problems = new ProblemCollector('ByomPipeline');
+    if (Token.isUnresolved(props.modelName)) {
+      problems.add('modelName', 'must be a literal string: it names the endpoints at synth time');
+    } else {
+      problems.matches(props.modelName, NAME_PATTERN, 'modelName', 'may hold letters, digits and single hyphens only, starting and ending with a letter or digit');
+      problems.check(props.modelName.length <= MODEL_NAME_MAX, 'modelName', `must be at most ${MODEL_NAME_MAX} characters, got ${props.modelName.length}`);
+    }
+    problems.matches(props.pipelineName, PIPELINE_NAME_PATTERN, 'pipelineName', 'must be 1-100 characters of letters, digits, ".", "@", "_" and "-"');
+    problems.integerInRange(props.keepReleases, 1, 20, 'keepReleases');
+    if (!Token.isUnresolved(props.artifact.key)) {
+      problems.check(props.artifact.key.length > 0 && !props.artifact.key.startsWith('/'), 'artifact', `key ${JSON.stringify(props.artifact.key)} must be a non-empty S3 key without a leading "/"`);
+    }
+    problems.check(isVersioned(props.artifact.bucket), 'artifact', 'bucket must have versioning enabled (CodePipeline\'s S3 source needs object versions)');
+    (props.environments ?? []).forEach((env, i) => validateEnvironment(env, `environments[${i}]`, problems));
+    checkUniqueNames(props.environments ?? [], problems);
+    problems.throwIfAny();
+
+    this.modelName = props.modelName;
+    this.image = props.image;
+    this.keepReleases = props.keepReleases ?? 2;
+    const pipelineName = props.pipelineName ?? `${props.modelName}-mlops`;
+    // The literal name, not the pipeline's Ref: the deploy function's settings hold
+    // it, and the pipeline already refers to the function.
+    this.pipelineName = pipelineName;
+    const removalPolicy = props.bucketRemovalPolicy ?? RemovalPolicy.RETAIN;
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      // Server access logs can only be delivered to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+    });
+    acknowledgeRule(accessLogs, 'AwsSolutions-S1', 'This is the access-log bucket; logging its own access would log every log delivery');
+    const key = new kms.Key(this, 'ArtifactKey', {
+      description: `Encrypts the ${pipelineName} pipeline's artifacts and model releases`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+    });
+    enableAccessLogs(this.artifactBucket, accessLogs, 'artifacts/');
+
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    this.deployHandler = new DeployHandler(this, 'Deploy', {
+      pipelineName,
+      artifactBucket: props.artifact.bucket,
+      artifactKey: props.artifact.key,
+      releaseBucket: this.artifactBucket,
+      logRetention,
+    });
+    this.deployFunction = this.deployHandler.function;
+
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName,
+      pipelineType: codepipeline.PipelineType.V2,
+      artifactBucket: this.artifactBucket,
+      restartExecutionOnUpdate: false,
+    });
+    const sourceOutput = new codepipeline.Artifact('Model');
+    const source = new actions.S3SourceAction({
+      actionName: 'ModelArtifact',
+      bucket: props.artifact.bucket,
+      bucketKey: props.artifact.key,
+      output: sourceOutput,
+      // Started by the EventBridge rule below on each new object version: no polling.
+      trigger: actions.S3Trigger.NONE,
+      variablesNamespace: 'Source',
+    });
+    this.pipeline.addStage({ stageName: 'Source', actions: [source] });
+    this.sourceVersion = source.variables.versionId;
+
+    props.artifact.bucket.enableEventBridgeNotification();
+    new events.Rule(this, 'NewArtifactVersion', {
+      description: `Starts ${pipelineName} when a new version of the model artifact is uploaded`,
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [props.artifact.bucket.bucketName] }, object: { key: [props.artifact.key] } },
+      },
+      targets: [new targets.CodePipeline(this.pipeline)],
+    });
+
+    for (const env of props.environments ?? []) {
+      this.addEnvironment(env);
+    }
+    justifyWildcards(this.pipeline, [
+      { finding: /^Action::(s3:(GetObject|GetBucket|List|DeleteObject|Abort)|kms:(GenerateDataKey|ReEncrypt))\*$/, reason: 'CodePipeline\'s standard read/write grant on its own artifact bucket and key' },
+      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/, reason: 'CodePipeline stores artifacts under keys it generates in its own artifact bucket' },
+      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'The Lambda invoke action may invoke any version or alias of the pipeline\'s own deploy function' },
+      { finding: /^Resource::\*$/, reason: 'lambda:ListFunctions, which the Lambda invoke action needs, supports no resource-level permissions' },
+    ]);
+    acknowledgeNotificationsHandler(props.artifact.bucket);
+    this.node.addValidation({
+      validate: () => (this.environmentList.length === 0 ? ['ByomPipeline needs at least one environment: pass environments or call addEnvironment()'] : []),
+    });
+  }
+
+  /** The environments, in release order. */
+  public get environments(): PipelineEnvironment[] {
+    return [...this.environmentList];
+  }
+
+  /**
+   * Adds an environment after the existing ones: its Deploy stage runs after theirs.
+   * @returns the environment, with its endpoint name and SageMaker role
+   */
+  public addEnvironment(props: EnvironmentProps): PipelineEnvironment {
+    const path = `environments[${this.environmentList.length}]`;
+    const problems = new ProblemCollector('ByomPipeline');
+    validateEnvironment(props, path, problems);
+    if (this.environmentList.some((e) => e.name === props.name)) {
+      problems.add(`${path}.name`, `"${props.name}" is already an environment of this pipeline`);
+    }
+    problems.throwIfAny();
+
+    const env = new PipelineEnvironment(this, `Env-${props.name}`, {
+      ...props,
+      modelName: this.modelName,
+      image: this.image,
+      releaseBucket: this.artifactBucket,
+      keepReleases: this.keepReleases,
+      pipelineName: this.pipelineName,
+    });
+    this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, env.executionRole);
+    this.pipeline.addStage({
+      stageName: `Deploy-${env.name}`,
+      actions: [new actions.LambdaInvokeAction({
+        actionName: 'Deploy',
+        lambda: this.deployHandler.function,
+        userParameters: {
+          environment: env.name,
+          executionId: '#{codepipeline.PipelineExecutionId}',
+          artifactVersion: this.sourceVersion,
+        },
+      })],
+    });
+    this.environmentList.push(env);
+    return env;
+  }
+
+  /**
+   * The endpoint name of an environment.
+   * @param environmentName the environment's `name`
+   */
+  public endpointName(environmentName: string): string {
+    const env = this.environmentList.find((e) => e.name === environmentName);
+    if (!env) {
+      throw new Error(`ByomPipeline ${this.node.path} has no environment "${environmentName}"`);
+    }
+    return env.endpointName;
+  }
+}
+
+/**
+ * Server access logging through the log bucket's policy (the way AWS
+ * recommends) rather than the legacy log-delivery ACL.
+ */
+function enableAccessLogs(bucket: s3.Bucket, logBucket: s3.Bucket, prefix: string): void {
+  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: logBucket.bucketName, logFilePrefix: prefix };
+  const stack = Stack.of(bucket);
+  logBucket.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: [logBucket.arnForObjects(`${prefix}*`)],
+    conditions: {
+      ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+      StringEquals: { 'aws:SourceAccount': stack.account },
+    },
+  }));
+}
+
+/**
+ * Turning on EventBridge notifications for the model bucket adds CDK's
+ * notifications custom resource to the bucket's stack; its findings are CDK's design.
+ */
+function acknowledgeNotificationsHandler(bucket: s3.IBucket): void {
+  const handler = Stack.of(bucket).node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+  if (!handler) {
+    return;
+  }
+  acknowledgeRule(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'CDK\'s bucket-notifications handler, which turns on EventBridge notifications for the model bucket, uses the basic execution policy');
+  justifyWildcards(handler, [
+    { finding: /^Resource::\*$/, reason: 'CDK\'s bucket-notifications handler calls s3:PutBucketNotification, which it scopes to any bucket in the stack' },
+  ]);
+}
+
+function isVersioned(bucket: s3.IBucket): boolean {
+  const cfn = bucket.node.defaultChild;
+  if (!(cfn instanceof s3.CfnBucket)) {
+    // An imported bucket: its versioning cannot be seen at synth time.
+    return true;
+  }
+  const versioning = Stack.of(bucket).resolve(cfn.versioningConfiguration);
+  return versioning?.status === 'Enabled' || Token.isUnresolved(cfn.versioningConfiguration);
+}
+
+function checkUniqueNames(environments: EnvironmentProps[], problems: ProblemCollector): void {
+  const seen = new Map<string, number>();
+  environments.forEach((env, i) => {
+    if (Token.isUnresolved(env.name)) {
+      return;
+    }
+    const first = seen.get(env.name);
+    if (first !== undefined) {
+      problems.add(`environments[${i}].name`, `"${env.name}" is already the name of environments[${first}]`);
+    } else {
+      seen.set(env.name, i);
+    }
+  });
+}

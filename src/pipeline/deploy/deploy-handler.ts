@@ -1,0 +1,130 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DeployFunction } from './deploy-function';
+import { DEPLOY_SPEC_VARIABLE, DeploySpec, EnvironmentDeploySpec } from './deploy-spec';
+import { justifyWildcards } from '../../nag/acknowledgements';
+
+/** Props of the deploy handler. */
+export interface DeployHandlerProps {
+  /** The pipeline's name, for logs and messages. */
+  readonly pipelineName: string;
+  /** The bucket the model artifact is read from. */
+  readonly artifactBucket: s3.IBucket;
+  /** The artifact's key. */
+  readonly artifactKey: string;
+  /** The bucket release copies of the artifact are written to. */
+  readonly releaseBucket: s3.IBucket;
+  /** How long the handler's logs are kept. */
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The Lambda that releases a model to an environment's endpoint, one step per
+ * CodePipeline call, with permissions limited to the pipeline's own resources.
+ */
+export class DeployHandler extends Construct {
+  /** The function CodePipeline invokes. */
+  public readonly function: lambda.Function;
+  private readonly environments: { [name: string]: EnvironmentDeploySpec } = {};
+
+  constructor(scope: Construct, id: string, props: DeployHandlerProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    // Its own role rather than the AWS managed basic execution policy: it may
+    // write to its own log group only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Deploys releases of ${props.pipelineName}`,
+    });
+    logGroup.grantWrite(role);
+    this.function = new DeployFunction(this, 'Function', {
+      role,
+      description: 'Releases a model to a SageMaker endpoint for a CodePipeline deploy action',
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      // One step never waits for SageMaker: it starts or checks a change and returns.
+      timeout: Duration.minutes(2),
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+    });
+    this.function.addEnvironment(DEPLOY_SPEC_VARIABLE, Stack.of(this).toJsonString({
+      pipelineName: props.pipelineName,
+      artifact: { bucket: props.artifactBucket.bucketName, key: props.artifactKey },
+      environments: this.environments,
+    } satisfies DeploySpec));
+
+    // The exact artifact key, any version. Listing, limited to that key, makes a
+    // missing artifact a clear 404 instead of an access-denied error.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: [props.artifactBucket.arnForObjects(props.artifactKey)],
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [props.artifactBucket.bucketArn],
+      conditions: { StringEquals: { 's3:prefix': props.artifactKey } },
+    }));
+    props.artifactBucket.encryptionKey?.grantDecrypt(this.function);
+    justifyWildcards(this, [
+      { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult and sagemaker:ListEndpointConfigs support no resource-level permissions' },
+      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
+      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'Each release copies the artifact to its own key under the environment\'s prefix' },
+      { finding: /^Resource::arn:.*:sagemaker:.*:(model|endpoint-config)\/[a-z0-9-]+-\*$/, reason: 'Each release creates a model and endpoint config named <environment prefix>-<release id>; only that prefix is reachable' },
+    ]);
+    // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
+      resources: ['*'],
+    }));
+    // List actions cannot be scoped to resources; the handler filters by the environment's prefix.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:ListEndpointConfigs'],
+      resources: ['*'],
+    }));
+  }
+
+  /**
+   * Adds an environment to the spec the handler reads and allows the handler to
+   * manage exactly that environment's endpoint, its release models and configs,
+   * and to pass exactly that environment's SageMaker role.
+   */
+  public addEnvironment(name: string, spec: EnvironmentDeploySpec, releaseBucket: s3.IBucket, executionRole: iam.IRole): void {
+    this.environments[name] = spec;
+    const stack = Stack.of(this);
+    // SageMaker writes resource names in lower case in its ARNs.
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName: resourceName.toLowerCase() });
+    const releases = `${spec.releasePrefix}-*`;
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'],
+      resources: [arn('model', releases)],
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags'],
+      resources: [arn('endpoint-config', releases)],
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags'],
+      resources: [arn('endpoint', spec.endpointName), arn('endpoint-config', releases)],
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [executionRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [releaseBucket.arnForObjects(`${spec.releaseKeyPrefix}*`)],
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [releaseBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': `${spec.releaseKeyPrefix}*` } },
+    }));
+    // Copying into an SSE-KMS bucket needs both: a data key to write, decrypt to read back.
+    releaseBucket.encryptionKey?.grant(this.function, 'kms:Decrypt', 'kms:GenerateDataKey');
+  }
+}

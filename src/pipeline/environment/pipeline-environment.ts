@@ -1,0 +1,111 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { EnvironmentProps } from './environment-props';
+import { justifyWildcards } from '../../nag/acknowledgements';
+import { EnvironmentDeploySpec } from '../deploy/deploy-spec';
+import { ModelImage } from '../image/model-image';
+import { endpointNameFor, releasePrefixFor } from '../naming';
+
+/** Props of a {@link PipelineEnvironment}: the user's environment plus what the pipeline knows. */
+export interface PipelineEnvironmentProps extends EnvironmentProps {
+  /** The pipeline's model name. */
+  readonly modelName: string;
+  /** The pipeline's model image. */
+  readonly image: ModelImage;
+  /** The bucket that holds each release's copy of the artifact. */
+  readonly releaseBucket: s3.IBucket;
+  /** Releases kept besides the serving one. */
+  readonly keepReleases: number;
+  /** The pipeline's name, tagged on every SageMaker resource. */
+  readonly pipelineName: string;
+}
+
+/**
+ * One environment of a pipeline: its endpoint's stable name and the role
+ * SageMaker assumes to run its model, which can read only this environment's
+ * release artifacts and pull only the pipeline's image.
+ */
+export class PipelineEnvironment extends Construct {
+  /** The environment's name. */
+  public readonly name: string;
+  /** The name of the environment's SageMaker endpoint (the same for every release). */
+  public readonly endpointName: string;
+  /** The role SageMaker assumes to run the environment's model. */
+  public readonly executionRole: iam.Role;
+  /** The instance type serving the endpoint. */
+  public readonly instanceType: string;
+  /** The number of instances serving the endpoint. */
+  public readonly instanceCount: number;
+  /**
+   * What the deploy handler needs to release to this environment.
+   * @internal
+   */
+  public readonly _deploySpec: EnvironmentDeploySpec;
+
+  constructor(scope: Construct, id: string, props: PipelineEnvironmentProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.endpointName = endpointNameFor(props.modelName, props.name);
+    this.instanceType = props.instanceType ?? 'ml.m5.large';
+    this.instanceCount = props.instanceCount ?? 1;
+    const releasePrefix = releasePrefixFor(props.modelName, props.name);
+    const releaseKeyPrefix = `releases/${this.endpointName}/`;
+
+    this.executionRole = new iam.Role(this, 'SageMakerRole', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: `Runs the ${this.endpointName} endpoint's model`,
+    });
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [props.releaseBucket.arnForObjects(`${releaseKeyPrefix}*`)],
+    }));
+    props.releaseBucket.encryptionKey?.grantDecrypt(this.executionRole);
+    justifyWildcards(this, [
+      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'SageMaker reads the release copies of this environment only, one key per release' },
+      { finding: /^Resource::arn:.*:logs:.*:log-group:\/aws\/sagemaker\/Endpoints\/[A-Za-z0-9-]+:\*$/, reason: 'Log streams of this environment\'s endpoint log group, named by SageMaker per instance' },
+      { finding: /^Resource::\*$/, reason: 'cloudwatch:PutMetricData supports no resource-level permissions; it is limited to SageMaker\'s endpoint namespaces by condition' },
+    ]);
+    this.grantEndpointLogging(this.executionRole);
+    const image = props.image.bind(this, { role: this.executionRole, instanceType: this.instanceType });
+
+    this._deploySpec = {
+      endpointName: this.endpointName,
+      releasePrefix,
+      variantName: 'AllTraffic',
+      imageUri: image.imageUri,
+      executionRoleArn: this.executionRole.roleArn,
+      instanceType: this.instanceType,
+      initialInstanceCount: this.instanceCount,
+      releaseBucket: props.releaseBucket.bucketName,
+      releaseKeyPrefix,
+      keepReleases: props.keepReleases,
+      tags: [
+        { key: 'mlops:pipeline', value: props.pipelineName },
+        { key: 'mlops:environment', value: props.name },
+        ...Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
+      ],
+    };
+  }
+
+  /** The endpoint's containers write logs and metrics under its own name only. */
+  private grantEndpointLogging(role: iam.Role): void {
+    const stack = Stack.of(this);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: `/aws/sagemaker/Endpoints/${this.endpointName}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+    }));
+    // PutMetricData has no resource-level permissions: AWS requires '*', so it is limited to SageMaker's namespace.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringLike: { 'cloudwatch:namespace': ['/aws/sagemaker/Endpoints', 'aws/sagemaker/Endpoints/*'] } },
+    }));
+  }
+}

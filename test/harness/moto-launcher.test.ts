@@ -1,0 +1,267 @@
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeEndpointOutput,
+  ListEndpointsCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+} from '@aws-sdk/client-sagemaker';
+import {
+  failNextEndpointChange,
+  MotoServer,
+  resetMoto,
+  setDescribesUntilReady,
+  startMotoServer,
+} from './moto-server';
+
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const arn = (kind: string, name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${kind}/${name}`;
+
+// Test files share one moto server: every name is unique to this run.
+const runId = Date.now().toString(36);
+let counter = 0;
+const uniqueName = (label: string) => `h-${label}-${runId}-${++counter}`;
+
+function sageMaker(endpoint: string): SageMakerClient {
+  return new SageMakerClient({ endpoint, region: REGION, maxAttempts: 1 });
+}
+
+/** A model and an endpoint config serving it with `instances` instances. */
+async function createConfig(sm: SageMakerClient, label: string, instances = 1): Promise<string> {
+  const modelName = uniqueName(`${label}-model`);
+  await sm.send(new CreateModelCommand({
+    ModelName: modelName,
+    ExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/sagemaker`,
+    PrimaryContainer: { Image: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1' },
+  }));
+  const configName = uniqueName(`${label}-config`);
+  await sm.send(new CreateEndpointConfigCommand({
+    EndpointConfigName: configName,
+    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: modelName, InstanceType: 'ml.m5.large', InitialInstanceCount: instances }],
+  }));
+  return configName;
+}
+
+async function createEndpoint(sm: SageMakerClient, label: string): Promise<{ endpointName: string; configName: string }> {
+  const configName = await createConfig(sm, label);
+  const endpointName = uniqueName(label);
+  await sm.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: configName }));
+  return { endpointName, configName };
+}
+
+const describe1 = (sm: SageMakerClient, name: string): Promise<DescribeEndpointOutput> =>
+  sm.send(new DescribeEndpointCommand({ EndpointName: name }));
+
+async function inService(sm: SageMakerClient, label: string): Promise<{ endpointName: string; configName: string }> {
+  const created = await createEndpoint(sm, label);
+  expect((await describe1(sm, created.endpointName)).EndpointStatus).toBe('Creating');
+  expect((await describe1(sm, created.endpointName)).EndpointStatus).toBe('InService');
+  return created;
+}
+
+describe('shared moto server from global setup', () => {
+  const endpoint = process.env.MOTO_ENDPOINT!;
+  const sm = sageMaker(endpoint);
+  afterAll(() => sm.destroy());
+
+  test('MOTO_ENDPOINT is a loopback URL and the run has fake credentials', () => {
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(process.env.AWS_ACCESS_KEY_ID).toBe('testing');
+    expect(process.env.AWS_REGION).toBe(REGION);
+    expect(process.env.AWS_ENDPOINT_URL).toBeUndefined();
+  });
+
+  test('CreateEndpoint reports Creating on the first describe, then InService', async () => {
+    const { endpointName, configName } = await createEndpoint(sm, 'create');
+    const first = await describe1(sm, endpointName);
+    expect(first).toMatchObject({ EndpointStatus: 'Creating', EndpointConfigName: configName, EndpointArn: arn('endpoint', endpointName) });
+    const second = await describe1(sm, endpointName);
+    expect(second).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: configName });
+    expect(second.FailureReason).toBeUndefined();
+  });
+
+  test('UpdateEndpoint reports Updating on the serving config, then InService on the new config and its variants', async () => {
+    const { endpointName, configName } = await inService(sm, 'update');
+    const newConfig = await createConfig(sm, 'update-v2', 3);
+    const updated = await sm.send(new UpdateEndpointCommand({
+      EndpointName: endpointName,
+      EndpointConfigName: newConfig,
+      DeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 } } },
+    }));
+    expect(updated.EndpointArn).toBe(arn('endpoint', endpointName));
+
+    const during = await describe1(sm, endpointName);
+    expect(during).toMatchObject({
+      EndpointStatus: 'Updating',
+      EndpointConfigName: configName,
+      PendingDeploymentSummary: { EndpointConfigName: newConfig },
+    });
+    const after = await describe1(sm, endpointName);
+    expect(after).toMatchObject({
+      EndpointStatus: 'InService',
+      EndpointConfigName: newConfig,
+      ProductionVariants: [expect.objectContaining({ VariantName: 'AllTraffic', CurrentInstanceCount: 3 })],
+      LastDeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' } } },
+    });
+    expect(after.PendingDeploymentSummary).toBeUndefined();
+  });
+
+  test('UpdateEndpoint and DeleteEndpoint are refused while the endpoint is Creating', async () => {
+    const { endpointName, configName } = await createEndpoint(sm, 'busy');
+    const message = `Cannot update in-progress endpoint "${arn('endpoint', endpointName)}".`;
+    await expect(sm.send(new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: configName })))
+      .rejects.toMatchObject({ name: 'ValidationException', message });
+    await expect(sm.send(new DeleteEndpointCommand({ EndpointName: endpointName })))
+      .rejects.toMatchObject({ name: 'ValidationException', message });
+  });
+
+  test('UpdateEndpoint names the missing endpoint or endpoint configuration by ARN', async () => {
+    const { endpointName } = await inService(sm, 'missing');
+    await expect(sm.send(new UpdateEndpointCommand({ EndpointName: 'h-no-such-endpoint', EndpointConfigName: 'x' })))
+      .rejects.toMatchObject({ name: 'ValidationException', message: `Could not find endpoint "${arn('endpoint', 'h-no-such-endpoint')}".` });
+    await expect(sm.send(new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: 'h-no-such-config' })))
+      .rejects.toMatchObject({ message: `Could not find endpoint configuration "${arn('endpoint-config', 'h-no-such-config')}".` });
+  });
+
+  test('an injected create failure leaves the endpoint Failed with the reason, and it cannot be updated', async () => {
+    const configName = await createConfig(sm, 'create-fails');
+    const endpointName = uniqueName('create-fails');
+    await failNextEndpointChange(endpoint, endpointName, 'The primary container for production variant AllTraffic did not pass the ping health check.');
+    await sm.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: configName }));
+    expect((await describe1(sm, endpointName)).EndpointStatus).toBe('Creating');
+    expect(await describe1(sm, endpointName)).toMatchObject({
+      EndpointStatus: 'Failed',
+      FailureReason: 'The primary container for production variant AllTraffic did not pass the ping health check.',
+    });
+    await expect(sm.send(new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: configName })))
+      .rejects.toMatchObject({ message: `Cannot update failed endpoint "${arn('endpoint', endpointName)}".` });
+    // A Failed endpoint can be deleted, as in SageMaker.
+    await sm.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
+  });
+
+  test('an injected update failure rolls back to InService on the previous config with FailureReason', async () => {
+    const { endpointName, configName } = await inService(sm, 'update-fails');
+    const newConfig = await createConfig(sm, 'update-fails-v2', 2);
+    await failNextEndpointChange(endpoint, endpointName, 'Alarm churn-5xx went into ALARM during the deployment.');
+    await sm.send(new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: newConfig }));
+    expect((await describe1(sm, endpointName)).EndpointStatus).toBe('Updating');
+    const after = await describe1(sm, endpointName);
+    expect(after).toMatchObject({
+      EndpointStatus: 'InService',
+      EndpointConfigName: configName,
+      FailureReason: 'Alarm churn-5xx went into ALARM during the deployment.',
+      ProductionVariants: [expect.objectContaining({ CurrentInstanceCount: 1 })],
+    });
+
+    // The failure was consumed: the retry succeeds and clears FailureReason.
+    await sm.send(new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: newConfig }));
+    await describe1(sm, endpointName);
+    const retried = await describe1(sm, endpointName);
+    expect(retried).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: newConfig });
+    expect(retried.FailureReason).toBeUndefined();
+  });
+
+  test('creating a model, endpoint config or endpoint under an existing name fails with the SageMaker message', async () => {
+    const { endpointName, configName } = await createEndpoint(sm, 'dup');
+    const config = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName }));
+    const modelName = config.ProductionVariants![0].ModelName!;
+
+    await expect(sm.send(new CreateModelCommand({ ModelName: modelName, ExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/sagemaker`, PrimaryContainer: { Image: 'x' } })))
+      .rejects.toMatchObject({ name: 'ValidationException', message: `Cannot create already existing model "${arn('model', modelName)}".` });
+    await expect(sm.send(new CreateEndpointConfigCommand({
+      EndpointConfigName: configName,
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: modelName, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+    }))).rejects.toMatchObject({ message: `Cannot create already existing endpoint configuration "${arn('endpoint-config', configName)}".` });
+    await expect(sm.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: configName })))
+      .rejects.toMatchObject({ message: `Cannot create already existing endpoint "${arn('endpoint', endpointName)}".` });
+  });
+
+  test('deleting or referencing a missing model or endpoint config names it by ARN', async () => {
+    await expect(sm.send(new DeleteModelCommand({ ModelName: 'h-no-such-model' })))
+      .rejects.toMatchObject({ name: 'ValidationException', message: `Could not find model "${arn('model', 'h-no-such-model')}".` });
+    await expect(sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: 'h-no-such-config' })))
+      .rejects.toMatchObject({ message: `Could not find endpoint configuration "${arn('endpoint-config', 'h-no-such-config')}".` });
+    await expect(sm.send(new CreateEndpointConfigCommand({
+      EndpointConfigName: uniqueName('orphan-config'),
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'h-no-such-model', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+    }))).rejects.toMatchObject({ message: `Could not find model "${arn('model', 'h-no-such-model')}".` });
+    await expect(sm.send(new CreateEndpointCommand({ EndpointName: uniqueName('orphan'), EndpointConfigName: 'h-no-such-config' })))
+      .rejects.toMatchObject({ message: `Could not find endpoint configuration "${arn('endpoint-config', 'h-no-such-config')}".` });
+  });
+});
+
+describe('a private moto server (for tests that change server-wide state)', () => {
+  let server: MotoServer;
+  let sm: SageMakerClient;
+  beforeAll(async () => {
+    server = await startMotoServer();
+    sm = sageMaker(server.endpoint);
+  });
+  afterAll(async () => {
+    sm?.destroy();
+    await server?.stop();
+  });
+
+  test('describesUntilReady sets how many describes report Creating', async () => {
+    await setDescribesUntilReady(server.endpoint, 3);
+    const { endpointName } = await createEndpoint(sm, 'slow');
+    const statuses: Array<string | undefined> = [];
+    for (let i = 0; i < 4; i++) statuses.push((await describe1(sm, endpointName)).EndpointStatus);
+    expect(statuses).toEqual(['Creating', 'Creating', 'Creating', 'InService']);
+  });
+
+  test('describesUntilReady 0 makes endpoints InService at once', async () => {
+    await setDescribesUntilReady(server.endpoint, 0);
+    const { endpointName } = await createEndpoint(sm, 'instant');
+    expect((await describe1(sm, endpointName)).EndpointStatus).toBe('InService');
+  });
+
+  test('moto-api/reset clears resources, injected failures and settings', async () => {
+    await setDescribesUntilReady(server.endpoint, 0);
+    const { endpointName, configName } = await createEndpoint(sm, 'reset');
+    await failNextEndpointChange(server.endpoint, endpointName, 'should be forgotten');
+
+    await resetMoto(server.endpoint);
+
+    expect((await sm.send(new ListEndpointsCommand({}))).Endpoints).toEqual([]);
+    await expect(describe1(sm, endpointName)).rejects.toMatchObject({ message: `Could not find endpoint "${arn('endpoint', endpointName)}".` });
+    // Same names again: no duplicate left behind, default of one Creating describe, and no failure injected.
+    await createConfigNamed(sm, configName);
+    await sm.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: configName }));
+    expect((await describe1(sm, endpointName)).EndpointStatus).toBe('Creating');
+    const after = await describe1(sm, endpointName);
+    expect(after.EndpointStatus).toBe('InService');
+    expect(after.FailureReason).toBeUndefined();
+  });
+
+  test('the control API rejects malformed requests', async () => {
+    await expect(setDescribesUntilReady(server.endpoint, -1)).rejects.toThrow(/400.*describesUntilReady must be an integer >= 0/);
+    await expect(failNextEndpointChange(server.endpoint, 'x', '')).rejects.toThrow(/400.*reason must be a non-empty string/);
+  });
+
+  test('control helpers refuse non-loopback hosts', async () => {
+    await expect(resetMoto('http://example.com:5000')).rejects.toThrow(/non-loopback/);
+  });
+
+  test('stop() shuts the server down', async () => {
+    const other = await startMotoServer();
+    await other.stop();
+    await expect(fetch(`${other.endpoint}/_mlops/settings`)).rejects.toThrow();
+  });
+});
+
+async function createConfigNamed(sm: SageMakerClient, configName: string): Promise<void> {
+  const modelName = `${configName}-model`;
+  await sm.send(new CreateModelCommand({ ModelName: modelName, ExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/sagemaker`, PrimaryContainer: { Image: 'x' } }));
+  await sm.send(new CreateEndpointConfigCommand({
+    EndpointConfigName: configName,
+    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: modelName, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+  }));
+}

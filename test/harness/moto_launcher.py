@@ -1,0 +1,416 @@
+"""moto server with a SageMaker endpoint lifecycle close enough to the real one
+for the deploy handlers to be tested against it.
+
+Usage: moto_launcher.py [PORT] [--exit-on-stdin-eof]
+PORT 0 (the default) picks a free port. Once the socket is bound the chosen port
+is printed as a single line `MOTO_PORT=<port>` on stdout.
+
+What moto 5.2.5 gets wrong, and is patched here:
+- CreateEndpoint is InService at once; real endpoints are `Creating` for minutes.
+  Here an endpoint reports its in-progress status on the first N
+  DescribeEndpoint calls and is done after the N-th (N = describesUntilReady,
+  default 1), so a handler's poll loop is exercised without sleeping.
+- UpdateEndpoint does not exist; it is added with the real request shape,
+  validation and messages.
+- Creating a model, endpoint config or endpoint under an existing name silently
+  overwrites it; SageMaker refuses.
+- "Could not find ..." messages use single quotes or bare names; SageMaker puts
+  the ARN in double quotes, and handlers match on those messages.
+- DeleteEndpoint succeeds on an endpoint that is Creating/Updating; SageMaker
+  refuses with "Cannot update in-progress endpoint".
+
+Control API (same port, outside the AWS protocols):
+  POST /_mlops/endpoints/<name>/fail-next  {"reason": "..."}
+      the next create or update of that endpoint fails with that reason:
+      a create ends `Failed`; an update rolls back to `InService` on the
+      previous config with FailureReason set, as SageMaker does.
+  GET|POST /_mlops/settings  {"describesUntilReady": N}
+  POST /moto-api/reset  (moto's own) also clears this extra state.
+"""
+
+import argparse
+import copy
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from moto.core.responses import ActionResult
+from moto.core.utils import utcnow
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend
+from moto.sagemaker.responses import SageMakerResponse
+from moto.sagemaker.utils import arn_formatter
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+DEFAULT_DESCRIBES_UNTIL_READY = 1
+IN_PROGRESS = ("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting")
+
+# moto serves requests on several threads; every read-modify-write of the
+# extra state below (and of an endpoint's status) happens under this lock.
+_lock = threading.RLock()
+_settings = {"describesUntilReady": DEFAULT_DESCRIBES_UNTIL_READY}
+_fail_next: dict[str, str] = {}  # endpoint name -> failure reason
+
+
+@dataclass
+class _Change:
+    describes_left: int
+    finish: Callable[[], None]
+
+
+_changes: dict[str, _Change] = {}  # endpoint ARN -> create/update in progress
+
+
+def _reset_extra_state() -> None:
+    with _lock:
+        _settings["describesUntilReady"] = DEFAULT_DESCRIBES_UNTIL_READY
+        _fail_next.clear()
+        _changes.clear()
+
+
+def _arn(backend: SageMakerModelBackend, kind: str, name: str) -> str:
+    return arn_formatter(kind, name, backend.account_id, backend.region_name)
+
+
+def _not_found(backend: SageMakerModelBackend, what: str, kind: str, name: str) -> ValidationError:
+    return ValidationError(f'Could not find {what} "{_arn(backend, kind, name)}".')
+
+
+def _already_exists(backend: SageMakerModelBackend, what: str, kind: str, name: str) -> ValidationError:
+    return ValidationError(f'Cannot create already existing {what} "{_arn(backend, kind, name)}".')
+
+
+def _start_change(endpoint: FakeEndpoint, finish: Callable[[], None]) -> None:
+    with _lock:
+        describes = _settings["describesUntilReady"]
+        if describes == 0:
+            finish()
+        else:
+            _changes[endpoint.arn] = _Change(describes, finish)
+
+
+def _take_failure(endpoint_name: str) -> str | None:
+    with _lock:
+        return _fail_next.pop(endpoint_name, None)
+
+
+# --- SageMaker backend patches ------------------------------------------------
+
+_original = {
+    name: getattr(SageMakerModelBackend, name)
+    for name in (
+        "create_model",
+        "describe_model",
+        "delete_model",
+        "create_endpoint_config",
+        "describe_endpoint_config",
+        "delete_endpoint_config",
+        "create_endpoint",
+        "describe_endpoint",
+        "delete_endpoint",
+    )
+}
+
+
+def _patch(fn: Callable[..., Any]) -> Callable[..., Any]:
+    setattr(SageMakerModelBackend, fn.__name__, fn)
+    return fn
+
+
+@_patch
+def create_model(self: SageMakerModelBackend, model_name: str, **kwargs: Any) -> Any:
+    if model_name in self._models:
+        raise _already_exists(self, "model", "model", model_name)
+    return _original["create_model"](self, model_name=model_name, **kwargs)
+
+
+@_patch
+def describe_model(self: SageMakerModelBackend, model_name: str) -> Any:
+    if model_name not in self._models:
+        raise _not_found(self, "model", "model", model_name)
+    return _original["describe_model"](self, model_name)
+
+
+@_patch
+def delete_model(self: SageMakerModelBackend, model_name: str) -> None:
+    if model_name not in self._models:
+        raise _not_found(self, "model", "model", model_name)
+    _original["delete_model"](self, model_name)
+
+
+@_patch
+def create_endpoint_config(self: SageMakerModelBackend, endpoint_config_name: str, **kwargs: Any) -> Any:
+    if endpoint_config_name in self.endpoint_configs:
+        raise _already_exists(self, "endpoint configuration", "endpoint-config", endpoint_config_name)
+    for variant in kwargs.get("production_variants") or []:
+        if variant.get("ModelName") not in self._models:
+            raise _not_found(self, "model", "model", variant.get("ModelName"))
+    return _original["create_endpoint_config"](self, endpoint_config_name=endpoint_config_name, **kwargs)
+
+
+@_patch
+def describe_endpoint_config(self: SageMakerModelBackend, endpoint_config_name: str) -> Any:
+    if endpoint_config_name not in self.endpoint_configs:
+        raise _not_found(self, "endpoint configuration", "endpoint-config", endpoint_config_name)
+    return _original["describe_endpoint_config"](self, endpoint_config_name)
+
+
+@_patch
+def delete_endpoint_config(self: SageMakerModelBackend, endpoint_config_name: str) -> None:
+    # SageMaker allows deleting the config an endpoint is serving; so does this.
+    if endpoint_config_name not in self.endpoint_configs:
+        raise _not_found(self, "endpoint configuration", "endpoint-config", endpoint_config_name)
+    _original["delete_endpoint_config"](self, endpoint_config_name)
+
+
+def _get_endpoint(backend: SageMakerModelBackend, endpoint_name: str) -> FakeEndpoint:
+    endpoint = backend.endpoints.get(endpoint_name)
+    if endpoint is None:
+        raise _not_found(backend, "endpoint", "endpoint", endpoint_name)
+    return endpoint
+
+
+@_patch
+def create_endpoint(
+    self: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str, tags: Any = None
+) -> FakeEndpoint:
+    if endpoint_name in self.endpoints:
+        raise _already_exists(self, "endpoint", "endpoint", endpoint_name)
+    self.describe_endpoint_config(endpoint_config_name)  # raises the real "Could not find" message
+    endpoint = _original["create_endpoint"](
+        self, endpoint_name=endpoint_name, endpoint_config_name=endpoint_config_name, tags=tags
+    )
+    endpoint.endpoint_status = "Creating"
+    reason = _take_failure(endpoint_name)
+
+    def finish() -> None:
+        endpoint.endpoint_status = "Failed" if reason else "InService"
+        endpoint.failure_reason = reason
+        endpoint.last_modified_time = utcnow()
+
+    _start_change(endpoint, finish)
+    return endpoint
+
+
+@_patch
+def describe_endpoint(self: SageMakerModelBackend, endpoint_name: str) -> dict[str, Any]:
+    endpoint = _get_endpoint(self, endpoint_name)
+    with _lock:
+        # The caller sees the state before this describe; a change completes
+        # right after the describe that used up its budget.
+        response = copy.deepcopy(_original["describe_endpoint"](self, endpoint_name))
+        change = _changes.get(endpoint.arn)
+        if change:
+            change.describes_left -= 1
+            if change.describes_left <= 0:
+                del _changes[endpoint.arn]
+                change.finish()
+    return response
+
+
+@_patch
+def delete_endpoint(self: SageMakerModelBackend, endpoint_name: str) -> None:
+    endpoint = _get_endpoint(self, endpoint_name)
+    with _lock:
+        if endpoint.endpoint_status in IN_PROGRESS:
+            raise ValidationError(f'Cannot update in-progress endpoint "{endpoint.arn}".')
+        _changes.pop(endpoint.arn, None)
+        _original["delete_endpoint"](self, endpoint_name)
+
+
+def _retain_variant_properties(
+    current: list[dict[str, Any]], new: list[dict[str, Any]], excluded: set[str]
+) -> list[dict[str, Any]]:
+    # RetainAllVariantProperties keeps what UpdateEndpointWeightsAndCapacities
+    # (or auto scaling) set on a variant, matched by VariantName.
+    by_name = {v["VariantName"]: v for v in current}
+    retained_keys = {
+        "DesiredWeight": ("CurrentWeight", "DesiredWeight"),
+        "DesiredInstanceCount": ("CurrentInstanceCount", "DesiredInstanceCount"),
+    }
+    for variant in new:
+        old = by_name.get(variant["VariantName"])
+        if not old:
+            continue
+        for prop, keys in retained_keys.items():
+            if prop not in excluded:
+                for key in keys:
+                    if key in old:
+                        variant[key] = old[key]
+    return new
+
+
+def update_endpoint(
+    self: SageMakerModelBackend,
+    endpoint_name: str,
+    endpoint_config_name: str,
+    retain_all_variant_properties: bool = False,
+    exclude_retained_variant_properties: list[dict[str, str]] | None = None,
+    deployment_config: dict[str, Any] | None = None,
+    retain_deployment_config: bool = False,
+) -> str:
+    endpoint = _get_endpoint(self, endpoint_name)
+    with _lock:
+        if endpoint.endpoint_status == "Failed":
+            raise ValidationError(f'Cannot update failed endpoint "{endpoint.arn}".')
+        if endpoint.endpoint_status != "InService":
+            raise ValidationError(f'Cannot update in-progress endpoint "{endpoint.arn}".')
+        if endpoint_config_name not in self.endpoint_configs:
+            raise _not_found(self, "endpoint configuration", "endpoint-config", endpoint_config_name)
+
+        config = self.endpoint_configs[endpoint_config_name]
+        new_variants = endpoint._process_production_variants(config.production_variants)
+        excluded = {p.get("VariantPropertyType") for p in exclude_retained_variant_properties or []}
+        new_data_capture = config.data_capture_config
+        if retain_all_variant_properties:
+            new_variants = _retain_variant_properties(endpoint.production_variants, new_variants, excluded)
+            if "DataCaptureConfig" not in excluded:
+                new_data_capture = endpoint.data_capture_config
+        if deployment_config is None and retain_deployment_config:
+            deployment_config = getattr(endpoint, "last_deployment_config", None)
+
+        started = utcnow()
+        endpoint.endpoint_status = "Updating"
+        endpoint.failure_reason = None
+        endpoint.last_modified_time = started
+        # While updating, DescribeEndpoint still names the serving config; the
+        # target is reported in PendingDeploymentSummary.
+        endpoint.pending_deployment_summary = {
+            "EndpointConfigName": endpoint_config_name,
+            "StartTime": started,
+        }
+        reason = _take_failure(endpoint_name)
+
+        def finish() -> None:
+            endpoint.pending_deployment_summary = None
+            endpoint.endpoint_status = "InService"
+            endpoint.last_modified_time = utcnow()
+            if reason:
+                # Rolled back: the previous config and variants keep serving.
+                endpoint.failure_reason = reason
+                return
+            endpoint.endpoint_config_name = endpoint_config_name
+            endpoint.production_variants = new_variants
+            endpoint.data_capture_config = new_data_capture
+            endpoint.last_deployment_config = deployment_config
+
+        _start_change(endpoint, finish)
+    return endpoint.arn
+
+
+SageMakerModelBackend.update_endpoint = update_endpoint
+
+
+def _update_endpoint_response(self: SageMakerResponse) -> ActionResult:
+    arn = self.sagemaker_backend.update_endpoint(
+        endpoint_name=self._get_param("EndpointName"),
+        endpoint_config_name=self._get_param("EndpointConfigName"),
+        retain_all_variant_properties=bool(self._get_param("RetainAllVariantProperties", False)),
+        exclude_retained_variant_properties=self._get_param("ExcludeRetainedVariantProperties"),
+        deployment_config=self._get_param("DeploymentConfig"),
+        retain_deployment_config=bool(self._get_param("RetainDeploymentConfig", False)),
+    )
+    return ActionResult({"EndpointArn": arn})
+
+
+# moto dispatches X-Amz-Target "SageMaker.UpdateEndpoint" to a method of this name.
+SageMakerResponse.update_endpoint = _update_endpoint_response
+
+
+# --- control API --------------------------------------------------------------
+
+
+def _json(status: int, body: dict[str, Any]) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def _control(request: Request) -> Response:
+    parts = request.path.strip("/").split("/")  # ["_mlops", ...]
+    try:
+        body = request.get_json(force=True, silent=False) if request.method == "POST" else {}
+    except Exception:
+        return _json(400, {"error": "the request body must be JSON"})
+    if not isinstance(body, dict):
+        return _json(400, {"error": "the request body must be a JSON object"})
+
+    if parts[1:] == ["settings"] and request.method in ("GET", "POST"):
+        if "describesUntilReady" in body:
+            n = body["describesUntilReady"]
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                return _json(400, {"error": "describesUntilReady must be an integer >= 0"})
+            with _lock:
+                _settings["describesUntilReady"] = n
+        with _lock:
+            return _json(200, dict(_settings))
+
+    if len(parts) == 4 and parts[1] == "endpoints" and parts[3] == "fail-next" and request.method == "POST":
+        reason = body.get("reason")
+        if not isinstance(reason, str) or not reason:
+            return _json(400, {"error": "reason must be a non-empty string"})
+        with _lock:
+            _fail_next[parts[2]] = reason
+        return _json(200, {"endpointName": parts[2], "reason": reason})
+
+    return _json(404, {"error": f"no control route {request.method} {request.path}"})
+
+
+class ControlApiMiddleware:
+    """Serves /_mlops/* itself and hands everything else to moto."""
+
+    def __init__(self, moto_app: Any):
+        self.moto_app = moto_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_mlops/"):
+            return _control(Request(environ))(environ, start_response)
+        if path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
+            _reset_extra_state()
+        return self.moto_app(environ, start_response)
+
+
+def _exit_when_parent_goes_away() -> None:
+    # The parent holds our stdin open; EOF means it exited (even by SIGKILL),
+    # so the server never outlives the test run that started it.
+    sys.stdin.read()
+    os._exit(0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="moto server with realistic SageMaker endpoints")
+    parser.add_argument("port", type=int, nargs="?", default=0, help="0 picks a free port")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true")
+    args = parser.parse_args()
+
+    # One log line per request on stderr is noise for a test run.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    app = ControlApiMiddleware(DomainDispatcherApplication(create_backend_app))
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    port = server.server_port
+    # moto builds some URLs it returns (SQS queue URLs, Lambda env) from MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
+    print(f"MOTO_PORT={port}", flush=True)
+
+    if args.exit_on_stdin_eof:
+        threading.Thread(target=_exit_when_parent_goes_away, daemon=True).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
