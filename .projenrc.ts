@@ -8,11 +8,12 @@ import { awscdk, javascript } from 'projen';
 const MINIMUM_CDK_VERSION = '2.189.1';
 
 /**
- * The aws-cdk-lib the tests run against. cdk-nag v3 needs 2.257.0 or later,
- * and integ assertion providers of older versions use a Node.js runtime that
- * AWS no longer lets you create.
+ * The aws-cdk-lib the tests run against: the one version both test tools
+ * accept. cdk-nag v3 needs 2.257.0 or later; the newest @aws-cdk/integ-runner
+ * reads cloud assembly schema 53 at most, and 2.258.0 moved to schema 54.
+ * (Older versions also gave integ assertion providers a retired Node.js runtime.)
  */
-const DEV_CDK_VERSION = '2.276.0';
+const DEV_CDK_VERSION = '2.257.0';
 
 /** The newest @aws-cdk/integ-tests-alpha release; its peer range accepts DEV_CDK_VERSION. */
 const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';

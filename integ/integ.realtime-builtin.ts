@@ -51,8 +51,6 @@ upload.node.addDependency(pipeline);
 
 const integ = new IntegTest(app, 'RealtimeBuiltin', {
   testCases: [stack],
-  regions: ['us-east-1'],
-  diffAssets: false,
 });
 
 const endpointName = pipeline.endpointName('dev');
