@@ -1,6 +1,6 @@
 import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { attachNag, expectNagClean, nagFindings, synthTemplate } from './nag';
+import { expectNagClean, nagFindings, synthTemplate } from './nag';
 
 function plainBucketStack(): { app: App; stack: Stack; bucket: s3.Bucket } {
   const app = new App();
@@ -53,12 +53,6 @@ test('expectNagClean names each finding, and passes on a compliant stack', () =>
   expect(() => expectNagClean(stack)).not.toThrow();
 });
 
-test('attached with Validations.of(app).addPlugins, the pack fails synth with its report', () => {
-  const { app } = plainBucketStack();
-  attachNag(app);
-  expect(() => app.synth()).toThrow(/AwsSolutions-S10/);
-});
-
 test('synthTemplate returns the stack template', () => {
   const { stack, bucket } = plainBucketStack();
   const logicalId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
@@ -67,8 +61,3 @@ test('synthTemplate returns the stack template', () => {
   });
 });
 
-test('nagFindings still reports when the app carries a failing nag plugin of its own', () => {
-  const { app, stack } = plainBucketStack();
-  attachNag(app);
-  expect(nagFindings(stack).map((f) => f.ruleId)).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']));
-});

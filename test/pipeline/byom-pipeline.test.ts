@@ -382,3 +382,20 @@ describe('ByomPipeline validation', () => {
     }))).not.toThrow();
   });
 });
+
+describe('ByomPipeline deploy settings size', () => {
+  test('a pipeline whose deploy settings would not fit Lambda\'s 4 KB of environment variables fails synthesis saying so', () => {
+    const stack = newStack();
+    const pipeline = new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: [] }));
+    for (let i = 0; i < 12; i++) {
+      pipeline.addEnvironment({ name: `environment-${i}`, tags: { owner: 'team-with-a-rather-long-name' } });
+    }
+    expect(() => App.of(stack)!.synth()).toThrow(/deploy settings of 12 environments take about \d+ characters, more than the 4096 Lambda allows/);
+  });
+
+  test('five environments fit', () => {
+    const stack = newStack();
+    new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: ['dev', 'test', 'staging', 'prod', 'dr'].map((name) => ({ name })) }));
+    expect(() => App.of(stack)!.synth()).not.toThrow();
+  });
+});

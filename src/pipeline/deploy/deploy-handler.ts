@@ -51,11 +51,13 @@ export class DeployHandler extends Construct {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
     });
-    this.function.addEnvironment(DEPLOY_SPEC_VARIABLE, Stack.of(this).toJsonString({
+    const spec = Stack.of(this).toJsonString({
       pipelineName: props.pipelineName,
       artifact: { bucket: props.artifactBucket.bucketName, key: props.artifactKey },
       environments: this.environments,
-    } satisfies DeploySpec));
+    } satisfies DeploySpec);
+    this.function.addEnvironment(DEPLOY_SPEC_VARIABLE, spec);
+    this.node.addValidation({ validate: () => checkSpecSize(Stack.of(this).resolve(spec), Object.keys(this.environments).length) });
 
     // The exact artifact key, any version. Listing, limited to that key, makes a
     // missing artifact a clear 404 instead of an access-denied error.
@@ -127,4 +129,22 @@ export class DeployHandler extends Construct {
     // Copying into an SSE-KMS bucket needs both: a data key to write, decrypt to read back.
     releaseBucket.encryptionKey?.grant(this.function, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
+}
+
+/** Lambda's limit on all of a function's environment variables together. */
+const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+/** What a deploy-time value (a bucket name, a role ARN) adds at most, for the estimate. */
+const TOKEN_ALLOWANCE = 120;
+
+/**
+ * The spec travels in one environment variable; fail at synth, naming the
+ * cause, rather than at deploy time inside Lambda.
+ */
+function checkSpecSize(resolved: unknown, environments: number): string[] {
+  const parts: unknown[] = typeof resolved === 'string' ? [resolved] : (resolved as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  const estimate = parts.reduce<number>((sum, part) => sum + (typeof part === 'string' ? part.length : TOKEN_ALLOWANCE), 0);
+  if (estimate <= LAMBDA_ENVIRONMENT_LIMIT - 200) {
+    return [];
+  }
+  return [`The deploy settings of ${environments} environments take about ${estimate} characters, more than the ${LAMBDA_ENVIRONMENT_LIMIT} Lambda allows for environment variables: split the environments over two pipelines, or use shorter names and fewer tags`];
 }
