@@ -134,6 +134,11 @@ for (const dir of ['/.venv/', '/integ/', '/examples/', '/bench/', '/.ci/', '/dem
   project.addPackageIgnore(dir);
 }
 
+// The Go bindings of aws-cdk-lib's cloud assembly schema are published less
+// often than the npm package; the newest one the Go module proxy serves for
+// schema 53 is 53.25.0, so the dev tree pins it for the Go package build.
+project.package.addField('overrides', { 'aws-cdk-lib': { '@aws-cdk/cloud-assembly-schema': '53.25.0' } });
+
 // Handler code is type-checked here because jsii skips it (see excludeTypescript),
 // and ts-jest only transpiles (isolatedModules).
 const SCRIPT_DIRS = ['integ', 'examples', 'demo', 'bench'];
@@ -182,11 +187,14 @@ project.testTask.spawn(integ);
 
 // .NET code is generated but not built: there is no .NET SDK on this machine kind.
 const dotnet = project.tasks.tryFind('package:dotnet');
-dotnet?.reset('if [ -x "$(command -v dotnet)" ]; then jsii-pacmak -v --target dotnet; else jsii-pacmak -v --target dotnet --code-only && echo ".NET code generated in dist/dotnet (no .NET SDK here to build it)"; fi');
+dotnet?.reset('bash build-tools/package-dotnet.sh');
 
-project.addTask('demo', {
+const demo = project.addTask('demo', {
   description: 'Synthesize examples/ and run the handlers against a local emulator',
-  exec: 'bash test/harness/python-tools.sh && ts-node --prefer-ts-exts demo/run.ts',
 });
+// The example app's Lambda code is the bundled handler asset; the emulator needs the Python tools.
+demo.spawn(project.tasks.tryFind('bundle')!);
+demo.spawn(pythonTools);
+demo.exec('ts-node --prefer-ts-exts demo/run.ts');
 
 project.synth();

@@ -99,33 +99,36 @@ async function main(): Promise<void> {
       await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
       await clients.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     }
-    const upload = await clients.s3.send(new PutObjectCommand({
-      Bucket: spec.artifact.bucket,
-      Key: spec.artifact.key,
-      Body: xgboostModelArtifact(),
-    }));
-    log(`Uploaded s3://${spec.artifact.bucket}/${spec.artifact.key} (version ${upload.VersionId}): this starts a release`);
+    const runtime = new SageMakerRuntimeClient({ ...LOCAL, endpoint: moto.endpoint });
 
-    const executionId = `demo-${Date.now()}`;
-    for (const environment of Object.keys(spec.environments)) {
-      log(`Stage Deploy-${environment}: invoking the deploy handler as CodePipeline would`);
-      const { final } = await runActionToCompletion(
-        (job) => runDeployJob(job, spec, clients),
-        { id: `job-${environment}`, userParameters: { environment, executionId, artifactVersion: upload.VersionId } },
-        { onStep: ({ call, outcome }) => log(`  call ${call}: ${outcome.kind.padEnd(11)} ${outcome.message}`) },
-      );
-      if (final.kind !== 'succeeded') {
-        failed = true;
-        log(`Release stopped at ${environment}: ${final.message}`);
-        break;
+    /** One pipeline execution: a new artifact version released through every environment in order. */
+    const execute = async (title: string): Promise<boolean> => {
+      const artifact = { Bucket: spec.artifact.bucket, Key: spec.artifact.key };
+      const upload = await clients.s3.send(new PutObjectCommand({ ...artifact, Body: xgboostModelArtifact() }));
+      log(`${title}: uploaded s3://${spec.artifact.bucket}/${spec.artifact.key} (version ${upload.VersionId}), which starts the pipeline`);
+      const executionId = `demo-${upload.VersionId}`;
+      for (const environment of Object.keys(spec.environments)) {
+        log(`Stage Deploy-${environment}: invoking the deploy handler as CodePipeline would`);
+        const { final } = await runActionToCompletion(
+          (job) => runDeployJob(job, spec, clients),
+          { id: `job-${environment}`, userParameters: { environment, executionId, artifactVersion: upload.VersionId } },
+          { onStep: ({ call, outcome }) => log(`  call ${call}: ${outcome.kind.padEnd(11)} ${outcome.message}`) },
+        );
+        if (final.kind !== 'succeeded') {
+          log(`Release stopped at ${environment}: ${final.message}`);
+          return false;
+        }
+        const endpointName = spec.environments[environment].endpointName;
+        const described = await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+        log(`  endpoint ${endpointName}: ${described.EndpointStatus} on ${described.EndpointConfigName}`);
+        const answer = await runtime.send(new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Body: Buffer.from('0.7,1.0') }));
+        const body = Buffer.from(answer.Body ?? []).toString();
+        log(`  invoked ${endpointName} with "0.7,1.0": HTTP ${answer.$metadata.httpStatusCode}, body ${JSON.stringify(body)} (the emulator's canned answer)`);
       }
-      const endpointName = spec.environments[environment].endpointName;
-      const described = await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
-      log(`  endpoint ${endpointName}: ${described.EndpointStatus} on ${described.EndpointConfigName}`);
-      const runtime = new SageMakerRuntimeClient({ ...LOCAL, endpoint: moto.endpoint });
-      const answer = await runtime.send(new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Body: Buffer.from('0.7,1.0') }));
-      log(`  invoked ${endpointName} with "0.7,1.0": HTTP ${answer.$metadata.httpStatusCode}, body ${JSON.stringify(Buffer.from(answer.Body ?? []).toString())} (the emulator's canned answer)`);
-    }
+      return true;
+    };
+
+    failed = !(await execute('First release')) || !(await execute('Second release (the endpoints are updated in place)'));
   } finally {
     await moto.stop();
   }
