@@ -9,6 +9,7 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointCommandOutput,
   ListEndpointConfigsCommand,
+  ProductionVariantInstanceType,
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
@@ -128,7 +129,8 @@ export async function startRelease(request: ReleaseRequest, clients: ReleaseClie
     ProductionVariants: [{
       VariantName: spec.variantName,
       ModelName: release,
-      InstanceType: spec.instanceType as never,
+      // The construct validated the shape; SageMaker names the exact types it accepts.
+      InstanceType: spec.instanceType as ProductionVariantInstanceType,
       InitialInstanceCount: spec.initialInstanceCount,
     }],
     Tags: sageMakerTags(spec),
