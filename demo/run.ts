@@ -13,7 +13,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { Stack } from 'aws-cdk-lib';
 import { resolveLocally } from './local-resolve';
 import { buildExampleApp } from '../examples/app';
-import { DEPLOY_SPEC_VARIABLE, DeploySpec } from '../src/pipeline/deploy/deploy-spec';
+import { DEPLOY_SPEC_VARIABLE, DeploySettings, DeploySpec } from '../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../src/pipeline/deploy/deploy.lambda';
 import { runActionToCompletion } from '../test/fixtures/codepipeline-driver';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
@@ -68,16 +68,30 @@ async function synthesizeAndCheck(): Promise<{ template: any; clean: boolean }> 
   return { template: assembly.getStackByName('ChurnModel').template, clean };
 }
 
-/** The deploy spec the construct synthesized, with intrinsics resolved as a deployment would. */
+/**
+ * The deploy spec the construct synthesized, with intrinsics resolved as a
+ * deployment would: the settings from the deploy function's environment, each
+ * environment's spec from the SSM parameter the settings point at.
+ */
 function localDeploySpec(template: any): DeploySpec {
-  const deployment = { account: ACCOUNT, region: REGION, physicalNames: {}, mappings: template.Mappings };
-  for (const resource of Object.values<any>(template.Resources)) {
-    const variable = resource.Type === 'AWS::Lambda::Function' ? resource.Properties.Environment?.Variables?.[DEPLOY_SPEC_VARIABLE] : undefined;
-    if (variable) {
-      return JSON.parse(resolveLocally(variable, deployment));
-    }
+  const resources = Object.entries<any>(template.Resources);
+  const deployment = {
+    account: ACCOUNT,
+    region: REGION,
+    mappings: template.Mappings,
+    // Parameters are found by the name the demo gives them: their logical ID.
+    physicalNames: Object.fromEntries(resources.filter(([, r]) => r.Type === 'AWS::SSM::Parameter').map(([id]) => [id, id])),
+  };
+  const variable = resources.map(([, r]) => r.Properties?.Environment?.Variables?.[DEPLOY_SPEC_VARIABLE]).find((v) => v);
+  if (!variable) {
+    throw new Error('The example stack has no deploy function');
   }
-  throw new Error('The example stack has no deploy function');
+  const settings: DeploySettings = JSON.parse(resolveLocally(variable, deployment));
+  const environments = Object.fromEntries(Object.entries(settings.environmentParameters).map(([name, parameter]) => {
+    const value = template.Resources[parameter].Properties.Value;
+    return [name, JSON.parse(resolveLocally(value, deployment))];
+  }));
+  return { pipelineName: settings.pipelineName, artifact: settings.artifact, environments };
 }
 
 async function main(): Promise<void> {

@@ -3,9 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DeployFunction } from './deploy-function';
-import { DEPLOY_SPEC_VARIABLE, DeploySpec, EnvironmentDeploySpec } from './deploy-spec';
+import { DEPLOY_SPEC_VARIABLE, DeploySettings, EnvironmentDeploySpec } from './deploy-spec';
 import { justifyWildcards } from '../../nag/acknowledgements';
 
 /** Props of the deploy handler. */
@@ -29,7 +30,7 @@ export interface DeployHandlerProps {
 export class DeployHandler extends Construct {
   /** The function CodePipeline invokes. */
   public readonly function: lambda.Function;
-  private readonly environments: { [name: string]: EnvironmentDeploySpec } = {};
+  private readonly environmentParameters: { [name: string]: string } = {};
 
   constructor(scope: Construct, id: string, props: DeployHandlerProps) {
     super(scope, id);
@@ -51,13 +52,11 @@ export class DeployHandler extends Construct {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
     });
-    const spec = Stack.of(this).toJsonString({
+    this.function.addEnvironment(DEPLOY_SPEC_VARIABLE, Stack.of(this).toJsonString({
       pipelineName: props.pipelineName,
       artifact: { bucket: props.artifactBucket.bucketName, key: props.artifactKey },
-      environments: this.environments,
-    } satisfies DeploySpec);
-    this.function.addEnvironment(DEPLOY_SPEC_VARIABLE, spec);
-    this.node.addValidation({ validate: () => checkSpecSize(Stack.of(this).resolve(spec), Object.keys(this.environments).length) });
+      environmentParameters: this.environmentParameters,
+    } satisfies DeploySettings));
 
     // The exact artifact key, any version. Listing, limited to that key, makes a
     // missing artifact a clear 404 instead of an access-denied error.
@@ -95,7 +94,16 @@ export class DeployHandler extends Construct {
    * and to pass exactly that environment's SageMaker role.
    */
   public addEnvironment(name: string, spec: EnvironmentDeploySpec, releaseBucket: s3.IBucket, executionRole: iam.IRole): void {
-    this.environments[name] = spec;
+    // The environment's spec goes in an SSM parameter of its own (the function's
+    // environment variables are limited to 4 KB for all environments together).
+    const value = Stack.of(this).toJsonString(spec);
+    const parameter = new ssm.StringParameter(this, `Spec-${name}`, {
+      description: `How ${this.node.path} releases to environment ${name}`,
+      stringValue: value,
+    });
+    parameter.node.addValidation({ validate: () => checkSpecSize(Stack.of(this).resolve(value), name) });
+    parameter.grantRead(this.function);
+    this.environmentParameters[name] = parameter.parameterName;
     const stack = Stack.of(this);
     // SageMaker writes resource names in lower case in its ARNs.
     const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName: resourceName.toLowerCase() });
@@ -131,20 +139,17 @@ export class DeployHandler extends Construct {
   }
 }
 
-/** Lambda's limit on all of a function's environment variables together. */
-const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+/** SSM's limit on a standard-tier parameter's value. */
+const PARAMETER_VALUE_LIMIT = 4096;
 /** What a deploy-time value (a bucket name, a role ARN) adds at most, for the estimate. */
 const TOKEN_ALLOWANCE = 120;
 
-/**
- * The spec travels in one environment variable; fail at synth, naming the
- * cause, rather than at deploy time inside Lambda.
- */
-function checkSpecSize(resolved: unknown, environments: number): string[] {
+/** Fail at synth, naming the environment, rather than at deploy time inside SSM. */
+function checkSpecSize(resolved: unknown, environment: string): string[] {
   const parts: unknown[] = typeof resolved === 'string' ? [resolved] : (resolved as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
   const estimate = parts.reduce<number>((sum, part) => sum + (typeof part === 'string' ? part.length : TOKEN_ALLOWANCE), 0);
-  if (estimate <= LAMBDA_ENVIRONMENT_LIMIT - 200) {
+  if (estimate <= PARAMETER_VALUE_LIMIT) {
     return [];
   }
-  return [`The deploy settings of ${environments} environments take about ${estimate} characters, more than the ${LAMBDA_ENVIRONMENT_LIMIT} Lambda allows for environment variables: split the environments over two pipelines, or use shorter names and fewer tags`];
+  return [`The deploy settings of environment "${environment}" take about ${estimate} characters, more than the ${PARAMETER_VALUE_LIMIT} an SSM parameter holds: use fewer or shorter tags`];
 }

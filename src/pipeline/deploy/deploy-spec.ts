@@ -1,10 +1,12 @@
 /**
- * What the construct tells the deploy handler about each environment, passed
- * as JSON in the handler's `MLOPS_DEPLOY_SPEC` environment variable. Types
- * only, so the handler bundle carries no construct code.
+ * What the construct tells the deploy handler. The pipeline-wide part is JSON
+ * in the handler's `MLOPS_DEPLOY_SPEC` environment variable; each
+ * environment's part is JSON in an SSM parameter of its own, so a pipeline may
+ * have any number of environments (Lambda allows 4 KB of environment
+ * variables in all). Types only, so the handler bundle carries no construct code.
  */
 
-/** Name of the handler environment variable holding a {@link DeploySpec}. */
+/** Name of the handler environment variable holding the {@link DeploySettings}. */
 export const DEPLOY_SPEC_VARIABLE = 'MLOPS_DEPLOY_SPEC';
 
 /** The model artifact, as the construct was given it. */
@@ -35,7 +37,15 @@ export interface EnvironmentDeploySpec {
   readonly tags: Array<{ readonly key: string; readonly value: string }>;
 }
 
-/** Everything the deploy handler of one pipeline needs. */
+/** The handler's environment variable: the pipeline-wide settings and where each environment's spec is. */
+export interface DeploySettings {
+  readonly pipelineName: string;
+  readonly artifact: ArtifactLocation;
+  /** Environment name -> name of the SSM parameter holding its {@link EnvironmentDeploySpec} as JSON. */
+  readonly environmentParameters: { readonly [name: string]: string };
+}
+
+/** Everything the deploy handler needs for a release, once the environments' specs are loaded. */
 export interface DeploySpec {
   readonly pipelineName: string;
   readonly artifact: ArtifactLocation;

@@ -2,7 +2,8 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { CodePipelineEvent } from 'aws-lambda';
-import { DEPLOY_SPEC_VARIABLE, DeploySpec } from './deploy-spec';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DEPLOY_SPEC_VARIABLE, DeploySettings, DeploySpec, EnvironmentDeploySpec } from './deploy-spec';
 import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
 import {
   ActionOutcome,
@@ -25,17 +26,37 @@ const logger = createLogger('mlops-deploy');
  */
 type DeployContinuation = ReleaseState | { readonly phase: 'starting' };
 
-/** Reads the pipeline's deploy spec from the handler's environment. */
-export function readDeploySpec(env: NodeJS.ProcessEnv = process.env): DeploySpec {
+/** Reads the pipeline's deploy settings from the handler's environment. */
+export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): DeploySettings {
   const raw = env[DEPLOY_SPEC_VARIABLE];
   if (!raw) {
     throw new JobConfigurationError(`The deploy handler has no ${DEPLOY_SPEC_VARIABLE} environment variable`);
   }
   try {
-    return JSON.parse(raw) as DeploySpec;
+    return JSON.parse(raw) as DeploySettings;
   } catch {
     throw new JobConfigurationError(`${DEPLOY_SPEC_VARIABLE} is not valid JSON`);
   }
+}
+
+/**
+ * Loads the spec of the one environment a job deploys to from its SSM
+ * parameter. Read on every call, so a stack update takes effect at once.
+ */
+export async function loadDeploySpec(settings: DeploySettings, environment: unknown, ssm: SSMClient): Promise<DeploySpec> {
+  const known = Object.keys(settings.environmentParameters);
+  const parameter = typeof environment === 'string' ? settings.environmentParameters[environment] : undefined;
+  if (!parameter) {
+    throw new JobConfigurationError(`Environment ${JSON.stringify(environment)} is not one of this pipeline's (${known.join(', ')})`);
+  }
+  const found = await ssm.send(new GetParameterCommand({ Name: parameter }));
+  let envSpec: EnvironmentDeploySpec;
+  try {
+    envSpec = JSON.parse(found.Parameter?.Value ?? '') as EnvironmentDeploySpec;
+  } catch {
+    throw new JobConfigurationError(`The deploy spec of environment "${environment}" in SSM parameter ${parameter} is not valid JSON`);
+  }
+  return { pipelineName: settings.pipelineName, artifact: settings.artifact, environments: { [environment as string]: envSpec } };
 }
 
 /**
@@ -69,15 +90,22 @@ export async function runDeployJob(job: CodePipelineJob, spec: DeploySpec, clien
       return { kind: 'failed', message: err.message };
     }
     if (isTransient(err)) {
-      // Hand the same state back: CodePipeline calls again and the step resumes.
-      return {
-        kind: 'in-progress',
-        message: `Transient ${errorName(err)}; will try again`,
-        continuationToken: job.continuationToken ?? encodeContinuation({ phase: 'starting' }),
-      };
+      return tryAgainLater(job, err);
     }
     return { kind: 'failed', message: `${errorName(err)}: ${errorMessage(err)}` };
   }
+}
+
+/**
+ * Hands the same state back so CodePipeline calls again and the step resumes;
+ * before anything was started, "starting" restarts it.
+ */
+function tryAgainLater(job: CodePipelineJob, err: unknown): ActionOutcome {
+  return {
+    kind: 'in-progress',
+    message: `Transient ${errorName(err)}; will try again`,
+    continuationToken: job.continuationToken ?? encodeContinuation({ phase: 'starting' }),
+  };
 }
 
 function toActionOutcome(environment: string, endpointName: string, outcome: ReleaseOutcome): ActionOutcome {
@@ -101,11 +129,13 @@ function toActionOutcome(environment: string, endpointName: string, outcome: Rel
 
 let clients: ReleaseClients | undefined;
 let codepipeline: CodePipelineClient | undefined;
+let ssm: SSMClient | undefined;
 
 /** CodePipeline Lambda invoke entry point. */
 export async function handler(event: CodePipelineEvent): Promise<void> {
   clients ??= { sagemaker: new SageMakerClient({}), s3: new S3Client({}) };
   codepipeline ??= new CodePipelineClient({});
+  ssm ??= new SSMClient({});
   const jobId = event?.['CodePipeline.job']?.id;
   if (typeof jobId !== 'string') {
     // Nothing to report to: this was not invoked by CodePipeline.
@@ -116,9 +146,11 @@ export async function handler(event: CodePipelineEvent): Promise<void> {
   let outcome: ActionOutcome;
   try {
     job = parseJob(event);
-    outcome = await runDeployJob(job, readDeploySpec(), clients);
+    const spec = await loadDeploySpec(readDeploySettings(), job.userParameters.environment, ssm);
+    outcome = await runDeployJob(job, spec, clients);
   } catch (err) {
-    outcome = { kind: 'failed', message: errorMessage(err) };
+    // A throttled SSM read is retried like any other transient error.
+    outcome = job && isTransient(err) ? tryAgainLater(job, err) : { kind: 'failed', message: errorMessage(err) };
   }
   logger.info('Deploy step', {
     jobId,

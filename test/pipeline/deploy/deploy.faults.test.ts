@@ -20,17 +20,20 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { codePipelineEvent, deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
-import { handler, readDeploySpec, runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
+import { handler, loadDeploySpec, readDeploySettings, runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
 import { releaseId, releaseName } from '../../../src/pipeline/naming';
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
 const codepipeline = mockClient(CodePipelineClient);
+const ssm = mockClient(SSMClient);
 const clients = { sagemaker: new SageMakerClient({ region: 'us-east-1' }), s3: new S3Client({ region: 'us-east-1' }) };
 
 const EXEC = 'exec-1111';
+const SETTINGS = { pipelineName: 'churn-mlops', artifact: deploySpec().artifact, environmentParameters: { dev: '/spec/dev' } };
 const RELEASE = releaseName('churn-dev', releaseId(EXEC));
 
 function awsError(name: string, message: string, status = 400) {
@@ -43,6 +46,8 @@ beforeEach(() => {
   sagemaker.reset();
   s3.reset();
   codepipeline.reset();
+  ssm.reset();
+  ssm.on(GetParameterCommand, { Name: '/spec/dev' }).resolves({ Parameter: { Value: JSON.stringify(envSpec()) } });
   // Default world: the artifact exists, no release copy yet, no endpoint yet.
   s3.on(HeadObjectCommand, { Bucket: RELEASE_BUCKET }).rejects(notFound());
   s3.on(HeadObjectCommand, { Bucket: MODEL_BUCKET }).resolves({ ContentLength: 1024 });
@@ -267,16 +272,29 @@ describe('deploy handler: job configuration', () => {
     await expect(runDeployJob(job(EXEC, { continuationToken: 'not json' }), deploySpec(), clients)).rejects.toThrow(/continuation token is not one this handler wrote/);
   });
 
-  test('readDeploySpec names the variable when it is missing or not JSON', () => {
-    expect(() => readDeploySpec({})).toThrow(/no MLOPS_DEPLOY_SPEC environment variable/);
-    expect(() => readDeploySpec({ MLOPS_DEPLOY_SPEC: '{' })).toThrow(/MLOPS_DEPLOY_SPEC is not valid JSON/);
-    expect(readDeploySpec({ MLOPS_DEPLOY_SPEC: JSON.stringify(deploySpec()) }).environments.dev.endpointName).toBe('churn-dev');
+  test('readDeploySettings names the variable when it is missing or not JSON', () => {
+    expect(() => readDeploySettings({})).toThrow(/no MLOPS_DEPLOY_SPEC environment variable/);
+    expect(() => readDeploySettings({ MLOPS_DEPLOY_SPEC: '{' })).toThrow(/MLOPS_DEPLOY_SPEC is not valid JSON/);
+    expect(readDeploySettings({ MLOPS_DEPLOY_SPEC: JSON.stringify(SETTINGS) }).environmentParameters.dev).toBe('/spec/dev');
+  });
+
+  test('loadDeploySpec reads only the job\'s environment from its SSM parameter', async () => {
+    const spec = await loadDeploySpec(SETTINGS, 'dev', new SSMClient({ region: 'us-east-1' }));
+    expect(spec).toEqual(deploySpec());
+    expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 1);
+  });
+
+  test('loadDeploySpec rejects an unknown environment and a parameter that is not JSON, naming them', async () => {
+    const client = new SSMClient({ region: 'us-east-1' });
+    await expect(loadDeploySpec(SETTINGS, 'qa', client)).rejects.toThrow('Environment "qa" is not one of this pipeline\'s (dev)');
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'oops' } });
+    await expect(loadDeploySpec(SETTINGS, 'dev', client)).rejects.toThrow('The deploy spec of environment "dev" in SSM parameter /spec/dev is not valid JSON');
   });
 });
 
 describe('deploy handler: reporting to CodePipeline', () => {
   beforeEach(() => {
-    process.env.MLOPS_DEPLOY_SPEC = JSON.stringify(deploySpec());
+    process.env.MLOPS_DEPLOY_SPEC = JSON.stringify(SETTINGS);
     codepipeline.on(PutJobSuccessResultCommand).resolves({});
     codepipeline.on(PutJobFailureResultCommand).resolves({});
   });
@@ -315,6 +333,12 @@ describe('deploy handler: reporting to CodePipeline', () => {
     expect(codepipeline).toHaveReceivedCommandWith(PutJobFailureResultCommand, {
       failureDetails: { type: 'JobFailed', message: 'The action\'s UserParameters are not a JSON object' },
     });
+  });
+
+  test('a throttled read of the environment\'s spec asks CodePipeline to call again', async () => {
+    ssm.on(GetParameterCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    await handler(codePipelineEvent({ environment: 'dev', executionId: EXEC }));
+    expect(codepipeline).toHaveReceivedCommandWith(PutJobSuccessResultCommand, { continuationToken: JSON.stringify({ phase: 'starting' }) });
   });
 
   test('an event that is not a CodePipeline job is rejected loudly', async () => {
