@@ -230,7 +230,7 @@ export class ByomPipeline extends Construct {
       keepReleases: this.keepReleases,
       pipelineName: this.pipelineName,
     });
-    this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, env.executionRole);
+    this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, env.executionRole, env.kmsKey);
     this.pipeline.addStage({
       stageName: `Deploy-${env.name}`,
       actions: [new actions.LambdaInvokeAction({

@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
+  CreateEndpointConfigCommandInput,
   CreateModelCommand,
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
@@ -9,6 +10,7 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointCommandOutput,
   ListEndpointConfigsCommand,
+  ProductionVariant,
   ProductionVariantInstanceType,
   SageMakerClient,
   UpdateEndpointCommand,
@@ -124,19 +126,43 @@ export async function startRelease(request: ReleaseRequest, clients: ReleaseClie
     PrimaryContainer: { Image: spec.imageUri, ModelDataUrl: modelDataUrl },
     Tags: sageMakerTags(spec),
   })));
-  await createOnce(() => clients.sagemaker.send(new CreateEndpointConfigCommand({
-    EndpointConfigName: release,
-    ProductionVariants: [{
+  await createOnce(() => clients.sagemaker.send(new CreateEndpointConfigCommand(endpointConfig(spec, release))));
+
+  return rollOut(spec, release, clients);
+}
+
+/** The release's endpoint config: one stable variant, instance-backed or serverless. */
+export function endpointConfig(spec: EnvironmentDeploySpec, release: string): CreateEndpointConfigCommandInput {
+  const variant: ProductionVariant = spec.serverless
+    ? {
+      VariantName: spec.variantName,
+      ModelName: release,
+      ServerlessConfig: {
+        MemorySizeInMB: spec.serverless.memorySizeMb,
+        MaxConcurrency: spec.serverless.maxConcurrency,
+        ProvisionedConcurrency: spec.serverless.provisionedConcurrency,
+      },
+    }
+    : {
       VariantName: spec.variantName,
       ModelName: release,
       // The construct validated the shape; SageMaker names the exact types it accepts.
       InstanceType: spec.instanceType as ProductionVariantInstanceType,
       InitialInstanceCount: spec.initialInstanceCount,
-    }],
+    };
+  return {
+    EndpointConfigName: release,
+    ProductionVariants: [variant],
+    KmsKeyId: spec.kmsKeyArn,
+    DataCaptureConfig: spec.dataCapture && {
+      EnableCapture: true,
+      InitialSamplingPercentage: spec.dataCapture.samplingPercentage,
+      DestinationS3Uri: spec.dataCapture.destinationS3Uri,
+      KmsKeyId: spec.kmsKeyArn,
+      CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+    },
     Tags: sageMakerTags(spec),
-  })));
-
-  return rollOut(spec, release, clients);
+  };
 }
 
 /** Creates or updates the endpoint onto the release, depending on what the endpoint is doing now. */

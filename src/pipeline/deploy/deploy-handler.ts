@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -93,7 +94,7 @@ export class DeployHandler extends Construct {
    * manage exactly that environment's endpoint, its release models and configs,
    * and to pass exactly that environment's SageMaker role.
    */
-  public addEnvironment(name: string, spec: EnvironmentDeploySpec, releaseBucket: s3.IBucket, executionRole: iam.IRole): void {
+  public addEnvironment(name: string, spec: EnvironmentDeploySpec, releaseBucket: s3.IBucket, executionRole: iam.IRole, kmsKey?: kms.IKey): void {
     // The environment's spec goes in an SSM parameter of its own (the function's
     // environment variables are limited to 4 KB for all environments together).
     const value = Stack.of(this).toJsonString(spec);
@@ -120,6 +121,8 @@ export class DeployHandler extends Construct {
       actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags'],
       resources: [arn('endpoint', spec.endpointName), arn('endpoint-config', releases)],
     }));
+    // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig creates.
+    kmsKey?.grant(this.function, 'kms:CreateGrant', 'kms:DescribeKey');
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: [executionRole.roleArn],

@@ -26,8 +26,22 @@ export interface EnvironmentDeploySpec {
   readonly imageUri: string;
   /** Role SageMaker assumes to read the released artifact and pull the image. */
   readonly executionRoleArn: string;
-  readonly instanceType: string;
-  readonly initialInstanceCount: number;
+  /** Set for an instance-backed variant. */
+  readonly instanceType?: string;
+  readonly initialInstanceCount?: number;
+  /** Set instead of the instance fields for a serverless variant. */
+  readonly serverless?: {
+    readonly memorySizeMb: number;
+    readonly maxConcurrency: number;
+    readonly provisionedConcurrency?: number;
+  };
+  /** Capture of requests and responses to S3, when on. */
+  readonly dataCapture?: {
+    readonly samplingPercentage: number;
+    readonly destinationS3Uri: string;
+  };
+  /** KMS key for the instances' storage volumes and the captured data. */
+  readonly kmsKeyArn?: string;
   /** Where each release's immutable copy of the artifact goes: `s3://<bucket>/<keyPrefix><releaseId>/model.tar.gz`. */
   readonly releaseBucket: string;
   readonly releaseKeyPrefix: string;

@@ -1,8 +1,8 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import type { CodePipelineEvent } from 'aws-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { CodePipelineEvent } from 'aws-lambda';
 import { DEPLOY_SPEC_VARIABLE, DeploySettings, DeploySpec, EnvironmentDeploySpec } from './deploy-spec';
 import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
 import {

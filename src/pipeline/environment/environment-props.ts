@@ -1,3 +1,38 @@
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+
+/** A serverless endpoint variant: SageMaker provisions compute per request. */
+export interface ServerlessProps {
+  /** Memory of each worker, in MB: 1024, 2048, 3072, 4096, 5120 or 6144. */
+  readonly memorySizeMb: number;
+  /** Concurrent invocations at most, from 1 to 200. */
+  readonly maxConcurrency: number;
+  /**
+   * Concurrent invocations kept warm, at most `maxConcurrency`.
+   * @default - none: every worker starts on demand
+   */
+  readonly provisionedConcurrency?: number;
+}
+
+/** Capture of the endpoint's requests and responses to S3, e.g. for drift detection. */
+export interface DataCaptureProps {
+  /**
+   * The share of requests captured, from 1 to 100.
+   * @default 100
+   */
+  readonly samplingPercentage?: number;
+  /**
+   * The bucket captured data is written to.
+   * @default - the pipeline's artifact bucket
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * The key prefix captured data is written under.
+   * @default `data-capture/<endpoint name>/`
+   */
+  readonly prefix?: string;
+}
+
 /**
  * One environment a model is released to, in order: dev, staging, prod, or any others.
  */
@@ -9,16 +44,35 @@ export interface EnvironmentProps {
   readonly name: string;
 
   /**
-   * The instance type of the endpoint's production variant.
+   * The instance type of the endpoint's production variant. Not with `serverless`.
    * @default 'ml.m5.large'
    */
   readonly instanceType?: string;
 
   /**
-   * How many instances serve the endpoint.
+   * How many instances serve the endpoint. Not with `serverless`.
    * @default 1
    */
   readonly instanceCount?: number;
+
+  /**
+   * Serve the model from a serverless variant instead of instances.
+   * @default - an instance-backed variant
+   */
+  readonly serverless?: ServerlessProps;
+
+  /**
+   * Capture requests and responses to S3. Not with `serverless` (SageMaker does not support it there).
+   * @default - no capture
+   */
+  readonly dataCapture?: DataCaptureProps;
+
+  /**
+   * The KMS key that encrypts the instances' storage volumes and the captured
+   * data. Not with `serverless`, whose variants have no storage volume to encrypt.
+   * @default - AWS managed encryption
+   */
+  readonly kmsKey?: kms.IKey;
 
   /**
    * Tags for the environment's SageMaker model, endpoint config and endpoint,

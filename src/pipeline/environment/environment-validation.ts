@@ -9,6 +9,28 @@ const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 const MAX_INSTANCE_COUNT = 100;
 const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 
+/** Serverless memory sizes SageMaker accepts, in MB. */
+const SERVERLESS_MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144];
+/** SageMaker's ceiling on a serverless variant's concurrency. */
+const SERVERLESS_MAX_CONCURRENCY = 200;
+const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,512}$/;
+
+function validateServerless(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
+  const serverless = props.serverless!;
+  const where = `${path}.serverless`;
+  for (const conflicting of ['instanceType', 'instanceCount', 'dataCapture', 'kmsKey'] as const) {
+    problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, 'cannot be set together with serverless');
+  }
+  if (!Token.isUnresolved(serverless.memorySizeMb)) {
+    problems.check(SERVERLESS_MEMORY_SIZES.includes(serverless.memorySizeMb), `${where}.memorySizeMb`,
+      `must be one of ${SERVERLESS_MEMORY_SIZES.join(', ')}, got ${serverless.memorySizeMb}`);
+  }
+  problems.integerInRange(serverless.maxConcurrency, 1, SERVERLESS_MAX_CONCURRENCY, `${where}.maxConcurrency`);
+  if (serverless.provisionedConcurrency !== undefined && !Token.isUnresolved(serverless.maxConcurrency)) {
+    problems.integerInRange(serverless.provisionedConcurrency, 1, Math.max(1, serverless.maxConcurrency), `${where}.provisionedConcurrency`);
+  }
+}
+
 /** Checks an environment's props, adding every problem to `problems` under `path`. */
 export function validateEnvironment(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
   if (!Token.isUnresolved(props.name)) {
@@ -19,6 +41,13 @@ export function validateEnvironment(props: EnvironmentProps, path: string, probl
   }
   problems.matches(props.instanceType, INSTANCE_TYPE_PATTERN, `${path}.instanceType`, 'is not a SageMaker instance type (like "ml.m5.large")');
   problems.integerInRange(props.instanceCount, 1, MAX_INSTANCE_COUNT, `${path}.instanceCount`);
+  if (props.serverless) {
+    validateServerless(props, path, problems);
+  }
+  if (props.dataCapture) {
+    problems.integerInRange(props.dataCapture.samplingPercentage, 1, 100, `${path}.dataCapture.samplingPercentage`);
+    problems.matches(props.dataCapture.prefix, S3_PREFIX_PATTERN, `${path}.dataCapture.prefix`, 'must be an S3 key prefix without a leading "/" or ".." segments');
+  }
   for (const [key, value] of Object.entries(props.tags ?? {})) {
     problems.matches(key, TAG_KEY_PATTERN, `${path}.tags`, 'is not a valid tag key (1-128 letters, digits, spaces and _.:/=+-@)');
     problems.check(key.startsWith('aws:') === false, `${path}.tags`, `key "${key}" uses the reserved "aws:" prefix`);

@@ -1,8 +1,9 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EnvironmentProps } from './environment-props';
+import { DataCaptureProps, EnvironmentProps } from './environment-props';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { EnvironmentDeploySpec } from '../deploy/deploy-spec';
 import { ModelImage } from '../image/model-image';
@@ -34,10 +35,21 @@ export class PipelineEnvironment extends Construct {
   public readonly endpointName: string;
   /** The role SageMaker assumes to run the environment's model. */
   public readonly executionRole: iam.Role;
-  /** The instance type serving the endpoint. */
-  public readonly instanceType: string;
-  /** The number of instances serving the endpoint. */
-  public readonly instanceCount: number;
+  /**
+   * The instance type serving the endpoint.
+   * @default - none for a serverless environment
+   */
+  public readonly instanceType?: string;
+  /**
+   * The number of instances serving the endpoint.
+   * @default - none for a serverless environment
+   */
+  public readonly instanceCount?: number;
+  /**
+   * The KMS key encrypting the instances' volumes and captured data, if any.
+   * @default - AWS managed encryption
+   */
+  public readonly kmsKey?: kms.IKey;
   /**
    * What the deploy handler needs to release to this environment.
    * @internal
@@ -48,8 +60,11 @@ export class PipelineEnvironment extends Construct {
     super(scope, id);
     this.name = props.name;
     this.endpointName = endpointNameFor(props.modelName, props.name);
-    this.instanceType = props.instanceType ?? 'ml.m5.large';
-    this.instanceCount = props.instanceCount ?? 1;
+    if (!props.serverless) {
+      this.instanceType = props.instanceType ?? 'ml.m5.large';
+      this.instanceCount = props.instanceCount ?? 1;
+    }
+    this.kmsKey = props.kmsKey;
     const releasePrefix = releasePrefixFor(props.modelName, props.name);
     const releaseKeyPrefix = `releases/${this.endpointName}/`;
 
@@ -65,10 +80,14 @@ export class PipelineEnvironment extends Construct {
     justifyWildcards(this, [
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'SageMaker reads the release copies of this environment only, one key per release' },
       { finding: /^Resource::arn:.*:logs:.*:log-group:\/aws\/sagemaker\/Endpoints\/[A-Za-z0-9-]+:\*$/, reason: 'Log streams of this environment\'s endpoint log group, named by SageMaker per instance' },
+      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/data-capture\/[A-Za-z0-9-]+\/\*$/, reason: 'SageMaker writes captured data under this environment\'s prefix, one key per capture file' },
+      { finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/, reason: 'Encrypting the endpoint\'s volumes and captured data with the environment\'s own key' },
       { finding: /^Resource::\*$/, reason: 'cloudwatch:PutMetricData supports no resource-level permissions; it is limited to SageMaker\'s endpoint namespaces by condition' },
     ]);
     this.grantEndpointLogging(this.executionRole);
     const image = props.image.bind(this, { role: this.executionRole, instanceType: this.instanceType });
+    const dataCapture = props.dataCapture ? this.enableDataCapture(props.dataCapture, props.releaseBucket) : undefined;
+    props.kmsKey?.grantEncryptDecrypt(this.executionRole);
 
     this._deploySpec = {
       endpointName: this.endpointName,
@@ -78,6 +97,13 @@ export class PipelineEnvironment extends Construct {
       executionRoleArn: this.executionRole.roleArn,
       instanceType: this.instanceType,
       initialInstanceCount: this.instanceCount,
+      serverless: props.serverless && {
+        memorySizeMb: props.serverless.memorySizeMb,
+        maxConcurrency: props.serverless.maxConcurrency,
+        provisionedConcurrency: props.serverless.provisionedConcurrency,
+      },
+      dataCapture,
+      kmsKeyArn: props.kmsKey?.keyArn,
       releaseBucket: props.releaseBucket.bucketName,
       releaseKeyPrefix,
       keepReleases: props.keepReleases,
@@ -86,6 +112,21 @@ export class PipelineEnvironment extends Construct {
         { key: 'mlops:environment', value: props.name },
         ...Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
       ],
+    };
+  }
+
+  /** SageMaker writes captured requests and responses under the environment's own prefix. */
+  private enableDataCapture(props: DataCaptureProps, defaultBucket: s3.IBucket) {
+    const bucket = props.bucket ?? defaultBucket;
+    const prefix = props.prefix ?? `data-capture/${this.endpointName}/`;
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+    }));
+    bucket.encryptionKey?.grant(this.executionRole, 'kms:GenerateDataKey', 'kms:Encrypt');
+    return {
+      samplingPercentage: props.samplingPercentage ?? 100,
+      destinationS3Uri: bucket.s3UrlForObject(prefix),
     };
   }
 

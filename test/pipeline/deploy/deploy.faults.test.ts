@@ -136,6 +136,38 @@ describe('deploy handler: first release', () => {
   });
 });
 
+describe('deploy handler: endpoint configs', () => {
+  test('a serverless environment gets a serverless variant and no instances', async () => {
+    const serverless = envSpec({ instanceType: undefined, initialInstanceCount: undefined, serverless: { memorySizeMb: 2048, maxConcurrency: 5 } });
+    await runDeployJob(job(EXEC), deploySpec({ dev: serverless }), clients);
+    const call = sagemaker.commandCalls(CreateEndpointConfigCommand)[0].args[0].input;
+    expect(call.ProductionVariants).toEqual([{
+      VariantName: 'AllTraffic',
+      ModelName: RELEASE,
+      ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5, ProvisionedConcurrency: undefined },
+    }]);
+    expect(call.DataCaptureConfig).toBeUndefined();
+  });
+
+  test('data capture and the KMS key reach the endpoint config', async () => {
+    const captured = envSpec({
+      kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
+      dataCapture: { samplingPercentage: 20, destinationS3Uri: 's3://capture/churn-dev/' },
+    });
+    await runDeployJob(job(EXEC), deploySpec({ dev: captured }), clients);
+    expect(sagemaker).toHaveReceivedCommandWith(CreateEndpointConfigCommand, {
+      KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
+      DataCaptureConfig: {
+        EnableCapture: true,
+        InitialSamplingPercentage: 20,
+        DestinationS3Uri: 's3://capture/churn-dev/',
+        KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
+        CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+      },
+    });
+  });
+});
+
 describe('deploy handler: later releases', () => {
   const SERVING = releaseName('churn-dev', releaseId('exec-0000'));
 

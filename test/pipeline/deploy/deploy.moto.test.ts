@@ -1,5 +1,5 @@
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeEndpointCommand, ListEndpointConfigsCommand, ListModelsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListEndpointConfigsCommand, ListModelsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
 import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
 import { releaseId, releaseName } from '../../../src/pipeline/naming';
@@ -132,4 +132,17 @@ test('a missing artifact version fails the release and creates nothing', async (
   expect(final).toMatchObject({ kind: 'failed', message: expect.stringMatching(/Model artifact s3:\/\/team-models\/churn\/model\.tar\.gz \(version no-such-version\) does not exist/) });
   const models = await clients.sagemaker.send(new ListModelsCommand({}));
   expect(models.Models ?? []).toHaveLength(0);
+});
+
+test('a serverless environment is released and updated like an instance-backed one', async () => {
+  const serverless = { memorySizeMb: 2048, maxConcurrency: 5 };
+  const spec = deploySpec({ dev: envSpec({ instanceType: undefined, initialInstanceCount: undefined, serverless }) });
+  for (const executionId of ['exec-s1', 'exec-s2']) {
+    const version = await uploadModel();
+    const { final } = await runActionToCompletion((j) => runDeployJob(j, spec, clients), job(executionId, { artifactVersion: version }));
+    expect(final.kind).toBe('succeeded');
+  }
+  const config = await clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: releaseName('churn-dev', releaseId('exec-s2')) }));
+  expect(config.ProductionVariants![0].ServerlessConfig).toMatchObject({ MemorySizeInMB: 2048, MaxConcurrency: 5 });
+  expect(await describeDevEndpoint()).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: releaseName('churn-dev', releaseId('exec-s2')) });
 });

@@ -1,0 +1,123 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ByomPipeline, EnvironmentProps } from '../../../src';
+import { expectCfnLintClean } from '../../harness/cfn-lint';
+import { expectNagClean } from '../../harness/nag';
+import { basicProps, newStack } from '../fixtures';
+
+function pipelineWith(stack: Stack, environments: EnvironmentProps[]): ByomPipeline {
+  return new ByomPipeline(stack, 'Churn', basicProps(stack, { environments }));
+}
+
+function specOf(pipeline: ByomPipeline, environment: string): any {
+  return Stack.of(pipeline).resolve(pipeline.environments.find((e) => e.name === environment)!._deploySpec);
+}
+
+describe('serverless environments', () => {
+  test('carry memory and concurrency to the deploy spec and no instance settings', () => {
+    const stack = newStack();
+    const pipeline = pipelineWith(stack, [{ name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5, provisionedConcurrency: 2 } }]);
+    const env = pipeline.environments[0];
+    expect(env.instanceType).toBeUndefined();
+    expect(env.instanceCount).toBeUndefined();
+    const spec = specOf(pipeline, 'staging');
+    expect(spec.serverless).toEqual({ memorySizeMb: 2048, maxConcurrency: 5, provisionedConcurrency: 2 });
+    expect(spec.instanceType).toBeUndefined();
+    expect(spec.imageUri).toMatch(/sagemaker-xgboost:1\.7-1$/);
+  });
+
+  test.each([
+    [{ memorySizeMb: 1000, maxConcurrency: 5 }, /environments\[0\]\.serverless\.memorySizeMb: must be one of 1024, 2048, 3072, 4096, 5120, 6144, got 1000/],
+    [{ memorySizeMb: 1024, maxConcurrency: 0 }, /environments\[0\]\.serverless\.maxConcurrency: must be a whole number from 1 to 200, got 0/],
+    [{ memorySizeMb: 1024, maxConcurrency: 201 }, /environments\[0\]\.serverless\.maxConcurrency: must be a whole number from 1 to 200, got 201/],
+    [{ memorySizeMb: 1024, maxConcurrency: 5, provisionedConcurrency: 6 }, /environments\[0\]\.serverless\.provisionedConcurrency: must be a whole number from 1 to 5, got 6/],
+  ])('rejects serverless settings SageMaker would refuse: %j', (serverless, pattern) => {
+    const stack = newStack();
+    expect(() => pipelineWith(stack, [{ name: 'dev', serverless }])).toThrow(pattern);
+  });
+
+  test('rejects instance settings, data capture and a KMS key together with serverless, naming each', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    expect(() => pipelineWith(stack, [{
+      name: 'dev',
+      serverless: { memorySizeMb: 1024, maxConcurrency: 1 },
+      instanceType: 'ml.m5.large',
+      instanceCount: 2,
+      dataCapture: {},
+      kmsKey: key,
+    }])).toThrow(/instanceType: cannot be set together with serverless[\s\S]*instanceCount: cannot[\s\S]*dataCapture: cannot[\s\S]*kmsKey: cannot/);
+  });
+});
+
+describe('data capture', () => {
+  test('defaults to every request, under the environment\'s prefix in the artifact bucket, which SageMaker may write to', () => {
+    const stack = newStack();
+    const pipeline = pipelineWith(stack, [{ name: 'prod', dataCapture: {} }]);
+    const spec = specOf(pipeline, 'prod');
+    expect(spec.dataCapture.samplingPercentage).toBe(100);
+    expect(JSON.stringify(spec.dataCapture.destinationS3Uri)).toContain('/data-capture/churn-prod/');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', Match.arrayWith(['/data-capture/churn-prod/*'])] },
+        })]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('ChurnEnvprodSageMakerRole') }],
+    });
+  });
+
+  test('goes to the bucket, prefix and sampling percentage given', () => {
+    const stack = newStack();
+    const capture = new s3.Bucket(stack, 'Capture', { enforceSSL: true });
+    const pipeline = pipelineWith(stack, [{ name: 'prod', dataCapture: { bucket: capture, prefix: 'churn/', samplingPercentage: 20 } }]);
+    const spec = specOf(pipeline, 'prod');
+    expect(spec.dataCapture.samplingPercentage).toBe(20);
+    expect(JSON.stringify(spec.dataCapture.destinationS3Uri)).toMatch(/Capture.*churn\//);
+  });
+
+  test.each([
+    [{ samplingPercentage: 0 }, /environments\[0\]\.dataCapture\.samplingPercentage: must be a whole number from 1 to 100, got 0/],
+    [{ prefix: '../other/' }, /environments\[0\]\.dataCapture\.prefix: "\.\.\/other\/" must be an S3 key prefix/],
+    [{ prefix: '/abs/' }, /environments\[0\]\.dataCapture\.prefix: "\/abs\/" must be an S3 key prefix/],
+  ])('rejects %j, naming the prop', (dataCapture, pattern) => {
+    const stack = newStack();
+    expect(() => pipelineWith(stack, [{ name: 'dev', dataCapture }])).toThrow(pattern);
+  });
+});
+
+describe('KMS key', () => {
+  test('encrypts the volumes and captured data; the deploy function may create grants on it and SageMaker may use it', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'EndpointKey', { enableKeyRotation: true });
+    const pipeline = pipelineWith(stack, [{ name: 'prod', kmsKey: key, dataCapture: { samplingPercentage: 10 } }]);
+    const spec = specOf(pipeline, 'prod');
+    expect(JSON.stringify(spec.kmsKeyArn)).toMatch(/EndpointKey.*Arn/);
+    expect(pipeline.environments[0].kmsKey).toBe(key);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['kms:CreateGrant', 'kms:DescribeKey'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('EndpointKey'), 'Arn'] },
+        })]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('ChurnDeployRole') }],
+    });
+  });
+});
+
+test('a pipeline with a serverless staging and a captured, KMS-encrypted prod is cfn-lint and cdk-nag clean', () => {
+  const stack = newStack();
+  const key = new kms.Key(stack, 'EndpointKey', { enableKeyRotation: true });
+  pipelineWith(stack, [
+    { name: 'dev' },
+    { name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
+    { name: 'prod', instanceCount: 2, kmsKey: key, dataCapture: { samplingPercentage: 20 } },
+  ]);
+  expectCfnLintClean(Template.fromStack(stack).toJSON());
+  expectNagClean(stack);
+});
