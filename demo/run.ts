@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     const clients = {
       sagemaker: new SageMakerClient({ ...LOCAL, endpoint: moto.endpoint }),
       s3: new S3Client({ ...LOCAL, endpoint: moto.endpoint, forcePathStyle: true }),
+      autoscaling: new ApplicationAutoScalingClient({ ...LOCAL, endpoint: moto.endpoint }),
     };
     const spec = localDeploySpec(template);
     const buckets = new Set([spec.artifact.bucket, ...Object.values(spec.environments).map((e) => e.releaseBucket)]);

@@ -63,7 +63,7 @@ export function isAlreadyExists(err: unknown): boolean {
 /** SageMaker reports a missing resource as a ValidationException "Could not find ...". */
 export function isNotFound(err: unknown): boolean {
   const name = errorName(err);
-  if (name === 'ResourceNotFound' || name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchBucket') {
+  if (['ResourceNotFound', 'NotFound', 'NoSuchKey', 'NoSuchBucket', 'ObjectNotFoundException', 'ParameterNotFound'].includes(name)) {
     return true;
   }
   return name === 'ValidationException' && /could not find|does not exist|not found/i.test(errorMessage(err));

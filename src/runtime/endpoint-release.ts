@@ -1,3 +1,4 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
@@ -16,6 +17,7 @@ import {
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
 import { errorMessage, isAlreadyExists, isEndpointBusy, isNotFound } from './aws-errors';
+import { enableScaling, suspendScaling } from './endpoint-scaling';
 import { stageReleaseArtifact } from './release-artifact';
 import type { ArtifactLocation, EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
 import { isReleaseName, releaseId, releaseName } from '../pipeline/naming';
@@ -24,6 +26,7 @@ import { isReleaseName, releaseId, releaseName } from '../pipeline/naming';
 export interface ReleaseClients {
   readonly sagemaker: SageMakerClient;
   readonly s3: S3Client;
+  readonly autoscaling: ApplicationAutoScalingClient;
 }
 
 /** Identifies one release of one environment. */
@@ -126,13 +129,16 @@ export async function startRelease(request: ReleaseRequest, clients: ReleaseClie
     PrimaryContainer: { Image: spec.imageUri, ModelDataUrl: modelDataUrl },
     Tags: sageMakerTags(spec),
   })));
-  await createOnce(() => clients.sagemaker.send(new CreateEndpointConfigCommand(endpointConfig(spec, release))));
+  // One look at the endpoint serves both the new config (an autoscaled variant
+  // keeps its current instance count) and the choice to create or update.
+  const endpoint = await describeEndpoint(clients, spec.endpointName);
+  await createOnce(() => clients.sagemaker.send(new CreateEndpointConfigCommand(endpointConfig(spec, release, currentInstanceCount(endpoint)))));
 
-  return rollOut(spec, release, clients);
+  return rollOut(spec, release, clients, endpoint);
 }
 
 /** The release's endpoint config: one stable variant, instance-backed or serverless. */
-export function endpointConfig(spec: EnvironmentDeploySpec, release: string): CreateEndpointConfigCommandInput {
+export function endpointConfig(spec: EnvironmentDeploySpec, release: string, currentCount?: number): CreateEndpointConfigCommandInput {
   const variant: ProductionVariant = spec.serverless
     ? {
       VariantName: spec.variantName,
@@ -148,7 +154,7 @@ export function endpointConfig(spec: EnvironmentDeploySpec, release: string): Cr
       ModelName: release,
       // The construct validated the shape; SageMaker names the exact types it accepts.
       InstanceType: spec.instanceType as ProductionVariantInstanceType,
-      InitialInstanceCount: spec.initialInstanceCount,
+      InitialInstanceCount: initialCount(spec, currentCount),
     };
   return {
     EndpointConfigName: release,
@@ -165,9 +171,30 @@ export function endpointConfig(spec: EnvironmentDeploySpec, release: string): Cr
   };
 }
 
+/** How many instances the endpoint's variant runs now, if it exists. */
+function currentInstanceCount(endpoint: DescribeEndpointCommandOutput | undefined): number | undefined {
+  return endpoint?.ProductionVariants?.[0]?.CurrentInstanceCount;
+}
+
+/**
+ * The new config's instance count: an autoscaled variant keeps the count
+ * scaling gave it (within the bounds), so a release does not undo scaling.
+ */
+function initialCount(spec: EnvironmentDeploySpec, currentCount: number | undefined): number | undefined {
+  const scaling = spec.autoScaling;
+  if (!scaling || currentCount === undefined) {
+    return spec.initialInstanceCount;
+  }
+  return Math.min(scaling.maxInstances, Math.max(scaling.minInstances, currentCount));
+}
+
 /** Creates or updates the endpoint onto the release, depending on what the endpoint is doing now. */
-async function rollOut(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients): Promise<ReleaseOutcome> {
-  const endpoint = await describeEndpoint(clients, spec.endpointName);
+async function rollOut(
+  spec: EnvironmentDeploySpec,
+  release: string,
+  clients: ReleaseClients,
+  endpoint: DescribeEndpointCommandOutput | undefined,
+): Promise<ReleaseOutcome> {
   if (!endpoint) {
     return createEndpoint(spec, release, clients);
   }
@@ -179,6 +206,9 @@ async function rollOut(spec: EnvironmentDeploySpec, release: string, clients: Re
       // A retried job whose earlier attempt already finished the rollout.
       return succeed(spec, release, clients);
     }
+    // SageMaker refuses to move an autoscaled variant to another instance type;
+    // scaling is put back when the release ends, whichever way it ends.
+    await suspendScaling(spec, clients.autoscaling);
     try {
       await clients.sagemaker.send(new UpdateEndpointCommand({ EndpointName: spec.endpointName, EndpointConfigName: release }));
     } catch (err) {
@@ -221,7 +251,7 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
 
   switch (state.phase) {
     case 'awaiting-idle':
-      return SETTLING_STATUSES.has(status) ? inProgress(state, `Endpoint ${spec.endpointName} is still ${status}`) : rollOut(spec, state.release, clients);
+      return SETTLING_STATUSES.has(status) ? inProgress(state, `Endpoint ${spec.endpointName} is still ${status}`) : rollOut(spec, state.release, clients, endpoint);
     case 'awaiting-deletion':
       return endpoint ? inProgress(state, `Endpoint ${spec.endpointName} is still ${status}`) : createEndpoint(spec, state.release, clients);
     case 'awaiting-endpoint':
@@ -232,7 +262,7 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
 
   if (!endpoint) {
     // Someone deleted the endpoint while we waited: start the rollout again.
-    return rollOut(spec, state.release, clients);
+    return rollOut(spec, state.release, clients, undefined);
   }
   if (SETTLING_STATUSES.has(status)) {
     return inProgress(state, `Endpoint ${spec.endpointName} is ${status}`);
@@ -241,6 +271,8 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
     return succeed(spec, state.release, clients);
   }
   if (status === 'InService') {
+    // The last good config serves again: so does its scaling.
+    await enableScaling(spec, clients.autoscaling);
     return {
       kind: 'failed',
       message: `Release ${state.release} failed and was rolled back; endpoint ${spec.endpointName} still serves ${endpoint.EndpointConfigName}${reasonSuffix(endpoint)}`,
@@ -250,6 +282,7 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
 }
 
 async function succeed(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients): Promise<ReleaseOutcome> {
+  await enableScaling(spec, clients.autoscaling);
   const cleanup = await removeOldReleases(spec, release, clients);
   return { kind: 'succeeded', release, cleanup, message: `Endpoint ${spec.endpointName} is InService with ${release}` };
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -32,6 +32,7 @@ export class DeployHandler extends Construct {
   /** The function CodePipeline invokes. */
   public readonly function: lambda.Function;
   private readonly environmentParameters: { [name: string]: string } = {};
+  private scalingRoleGranted = false;
 
   constructor(scope: Construct, id: string, props: DeployHandlerProps) {
     super(scope, id);
@@ -72,7 +73,8 @@ export class DeployHandler extends Construct {
     }));
     props.artifactBucket.encryptionKey?.grantDecrypt(this.function);
     justifyWildcards(this, [
-      { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult and sagemaker:ListEndpointConfigs support no resource-level permissions' },
+      { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult, sagemaker:ListEndpointConfigs and Application Auto Scaling (generated target IDs) support no usable resource-level permissions' },
+      { finding: /^Resource::arn:.*:cloudwatch:.*:alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/, reason: 'Target tracking names its alarms after the scaled variant with a generated suffix' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'Each release copies the artifact to its own key under the environment\'s prefix' },
       { finding: /^Resource::arn:.*:sagemaker:.*:(model|endpoint-config)\/[a-z0-9-]+-\*$/, reason: 'Each release creates a model and endpoint config named <environment prefix>-<release id>; only that prefix is reachable' },
@@ -121,6 +123,9 @@ export class DeployHandler extends Construct {
       actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags'],
       resources: [arn('endpoint', spec.endpointName), arn('endpoint-config', releases)],
     }));
+    if (spec.autoScaling) {
+      this.grantScaling(spec.endpointName);
+    }
     // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig creates.
     kmsKey?.grant(this.function, 'kms:CreateGrant', 'kms:DescribeKey');
     this.function.addToRolePolicy(new iam.PolicyStatement({
@@ -139,6 +144,46 @@ export class DeployHandler extends Construct {
     }));
     // Copying into an SSE-KMS bucket needs both: a data key to write, decrypt to read back.
     releaseBucket.encryptionKey?.grant(this.function, 'kms:Decrypt', 'kms:GenerateDataKey');
+  }
+
+  /** What registering an endpoint variant for target tracking needs; granted once per handler. */
+  private grantScaling(endpointName: string): void {
+    const stack = Stack.of(this);
+    // Scalable targets are known by IDs Application Auto Scaling generates, so its actions
+    // cannot name them; the handler only ever touches `endpoint/<its endpoints>/variant/...`.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: [
+        'application-autoscaling:RegisterScalableTarget',
+        'application-autoscaling:DeregisterScalableTarget',
+        'application-autoscaling:PutScalingPolicy',
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScalingPolicies',
+      ],
+      resources: ['*'],
+    }));
+    // Registering checks that the caller could change the variant's capacity itself.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'],
+      resources: [stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: endpointName.toLowerCase() })],
+    }));
+    // Target tracking creates and removes its own alarms, named after the scaled resource.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
+      resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
+    if (!this.scalingRoleGranted) {
+      this.scalingRoleGranted = true;
+      this.function.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['iam:CreateServiceLinkedRole'],
+        resources: [stack.formatArn({
+          service: 'iam',
+          region: '',
+          resource: 'role',
+          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+        })],
+        conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
+      }));
+    }
   }
 }
 

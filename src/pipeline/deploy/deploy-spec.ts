@@ -40,6 +40,14 @@ export interface EnvironmentDeploySpec {
     readonly samplingPercentage: number;
     readonly destinationS3Uri: string;
   };
+  /** Target tracking on invocations per instance, when on (instance variants only). */
+  readonly autoScaling?: {
+    readonly minInstances: number;
+    readonly maxInstances: number;
+    readonly targetInvocationsPerInstance: number;
+    readonly scaleInCooldownSeconds?: number;
+    readonly scaleOutCooldownSeconds?: number;
+  };
   /** KMS key for the instances' storage volumes and the captured data. */
   readonly kmsKeyArn?: string;
   /** Where each release's immutable copy of the artifact goes: `s3://<bucket>/<keyPrefix><releaseId>/model.tar.gz`. */

@@ -1,3 +1,4 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -133,7 +134,7 @@ let ssm: SSMClient | undefined;
 
 /** CodePipeline Lambda invoke entry point. */
 export async function handler(event: CodePipelineEvent): Promise<void> {
-  clients ??= { sagemaker: new SageMakerClient({}), s3: new S3Client({}) };
+  clients ??= { sagemaker: new SageMakerClient({}), s3: new S3Client({}), autoscaling: new ApplicationAutoScalingClient({}) };
   codepipeline ??= new CodePipelineClient({});
   ssm ??= new SSMClient({});
   const jobId = event?.['CodePipeline.job']?.id;

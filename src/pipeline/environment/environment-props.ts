@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 
@@ -12,6 +13,29 @@ export interface ServerlessProps {
    * @default - none: every worker starts on demand
    */
   readonly provisionedConcurrency?: number;
+}
+
+/** Target-tracking autoscaling of an instance-backed endpoint on invocations per instance. */
+export interface AutoScalingProps {
+  /** The most instances scaling may run, from the instance count up to 100. */
+  readonly maxInstances: number;
+  /**
+   * The fewest instances scaling may run, at most the instance count.
+   * @default - the environment's instanceCount
+   */
+  readonly minInstances?: number;
+  /** The invocations per instance per minute that scaling aims at. */
+  readonly targetInvocationsPerInstance: number;
+  /**
+   * How long scaling waits after a scale-in before the next.
+   * @default - Application Auto Scaling's default (300 seconds)
+   */
+  readonly scaleInCooldown?: Duration;
+  /**
+   * How long scaling waits after a scale-out before the next.
+   * @default - Application Auto Scaling's default (300 seconds)
+   */
+  readonly scaleOutCooldown?: Duration;
 }
 
 /** Capture of the endpoint's requests and responses to S3, e.g. for drift detection. */
@@ -54,6 +78,12 @@ export interface EnvironmentProps {
    * @default 1
    */
   readonly instanceCount?: number;
+
+  /**
+   * Scale the instances with the load. Not with `serverless`.
+   * @default - a fixed instance count
+   */
+  readonly autoScaling?: AutoScalingProps;
 
   /**
    * Serve the model from a serverless variant instead of instances.

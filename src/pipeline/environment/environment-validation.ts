@@ -15,10 +15,27 @@ const SERVERLESS_MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144];
 const SERVERLESS_MAX_CONCURRENCY = 200;
 const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,512}$/;
 
+function validateAutoScaling(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
+  const scaling = props.autoScaling!;
+  const where = `${path}.autoScaling`;
+  const count = props.instanceCount ?? 1;
+  const min = scaling.minInstances ?? count;
+  problems.integerInRange(scaling.minInstances, 1, MAX_INSTANCE_COUNT, `${where}.minInstances`);
+  problems.integerInRange(scaling.maxInstances, 1, MAX_INSTANCE_COUNT, `${where}.maxInstances`);
+  if (![count, min, scaling.maxInstances].some((n) => Token.isUnresolved(n))) {
+    problems.check(min <= count && count <= scaling.maxInstances, where,
+      `needs minInstances <= instanceCount <= maxInstances, got ${min} <= ${count} <= ${scaling.maxInstances}`);
+  }
+  if (!Token.isUnresolved(scaling.targetInvocationsPerInstance)) {
+    problems.check(scaling.targetInvocationsPerInstance > 0, `${where}.targetInvocationsPerInstance`,
+      `must be more than 0, got ${scaling.targetInvocationsPerInstance}`);
+  }
+}
+
 function validateServerless(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
   const serverless = props.serverless!;
   const where = `${path}.serverless`;
-  for (const conflicting of ['instanceType', 'instanceCount', 'dataCapture', 'kmsKey'] as const) {
+  for (const conflicting of ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture', 'kmsKey'] as const) {
     problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, 'cannot be set together with serverless');
   }
   if (!Token.isUnresolved(serverless.memorySizeMb)) {
@@ -43,6 +60,9 @@ export function validateEnvironment(props: EnvironmentProps, path: string, probl
   problems.integerInRange(props.instanceCount, 1, MAX_INSTANCE_COUNT, `${path}.instanceCount`);
   if (props.serverless) {
     validateServerless(props, path, problems);
+  }
+  if (props.autoScaling && !props.serverless) {
+    validateAutoScaling(props, path, problems);
   }
   if (props.dataCapture) {
     problems.integerInRange(props.dataCapture.samplingPercentage, 1, 100, `${path}.dataCapture.samplingPercentage`);

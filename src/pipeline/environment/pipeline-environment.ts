@@ -51,6 +51,11 @@ export class PipelineEnvironment extends Construct {
    */
   public readonly kmsKey?: kms.IKey;
   /**
+   * Whether the instances scale with the load.
+   * @default false
+   */
+  public readonly autoScaled: boolean;
+  /**
    * What the deploy handler needs to release to this environment.
    * @internal
    */
@@ -65,6 +70,7 @@ export class PipelineEnvironment extends Construct {
       this.instanceCount = props.instanceCount ?? 1;
     }
     this.kmsKey = props.kmsKey;
+    this.autoScaled = props.autoScaling !== undefined;
     const releasePrefix = releasePrefixFor(props.modelName, props.name);
     const releaseKeyPrefix = `releases/${this.endpointName}/`;
 
@@ -103,6 +109,13 @@ export class PipelineEnvironment extends Construct {
         provisionedConcurrency: props.serverless.provisionedConcurrency,
       },
       dataCapture,
+      autoScaling: props.autoScaling && {
+        minInstances: props.autoScaling.minInstances ?? this.instanceCount!,
+        maxInstances: props.autoScaling.maxInstances,
+        targetInvocationsPerInstance: props.autoScaling.targetInvocationsPerInstance,
+        scaleInCooldownSeconds: props.autoScaling.scaleInCooldown?.toSeconds(),
+        scaleOutCooldownSeconds: props.autoScaling.scaleOutCooldown?.toSeconds(),
+      },
       kmsKeyArn: props.kmsKey?.keyArn,
       releaseBucket: props.releaseBucket.bucketName,
       releaseKeyPrefix,

@@ -1,4 +1,10 @@
 import 'aws-sdk-client-mock-jest';
+import {
+  ApplicationAutoScalingClient,
+  DeregisterScalableTargetCommand,
+  PutScalingPolicyCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import {
   CompleteMultipartUploadCommand,
@@ -30,7 +36,12 @@ const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
 const codepipeline = mockClient(CodePipelineClient);
 const ssm = mockClient(SSMClient);
-const clients = { sagemaker: new SageMakerClient({ region: 'us-east-1' }), s3: new S3Client({ region: 'us-east-1' }) };
+const autoscaling = mockClient(ApplicationAutoScalingClient);
+const clients = {
+  sagemaker: new SageMakerClient({ region: 'us-east-1' }),
+  s3: new S3Client({ region: 'us-east-1' }),
+  autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }),
+};
 
 const EXEC = 'exec-1111';
 const SETTINGS = { pipelineName: 'churn-mlops', artifact: deploySpec().artifact, environmentParameters: { dev: '/spec/dev' } };
@@ -47,6 +58,7 @@ beforeEach(() => {
   s3.reset();
   codepipeline.reset();
   ssm.reset();
+  autoscaling.reset();
   ssm.on(GetParameterCommand, { Name: '/spec/dev' }).resolves({ Parameter: { Value: JSON.stringify(envSpec()) } });
   // Default world: the artifact exists, no release copy yet, no endpoint yet.
   s3.on(HeadObjectCommand, { Bucket: RELEASE_BUCKET }).rejects(notFound());
@@ -165,6 +177,88 @@ describe('deploy handler: endpoint configs', () => {
         CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
       },
     });
+  });
+});
+
+describe('deploy handler: autoscaled environments', () => {
+  const SERVING = releaseName('churn-dev', releaseId('exec-0000'));
+  const scaled = envSpec({ initialInstanceCount: 2, autoScaling: { minInstances: 2, maxInstances: 8, targetInvocationsPerInstance: 500 } });
+  const resourceId = 'endpoint/churn-dev/variant/AllTraffic';
+
+  beforeEach(() => {
+    autoscaling.on(DeregisterScalableTargetCommand).resolves({});
+    autoscaling.on(RegisterScalableTargetCommand).resolves({});
+    autoscaling.on(PutScalingPolicyCommand).resolves({});
+  });
+
+  test('an update keeps the instance count scaling reached and takes the variant out of scaling first', async () => {
+    sagemaker.on(DescribeEndpointCommand).resolves({
+      EndpointStatus: 'InService',
+      EndpointConfigName: SERVING,
+      ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 5 }],
+    });
+    const order: string[] = [];
+    autoscaling.on(DeregisterScalableTargetCommand).callsFake(() => {
+      order.push('deregister');
+      return {};
+    });
+    sagemaker.on(UpdateEndpointCommand).callsFake(() => {
+      order.push('update');
+      return {};
+    });
+    await runDeployJob(job(EXEC), deploySpec({ dev: scaled }), clients);
+    expect(sagemaker).toHaveReceivedCommandWith(CreateEndpointConfigCommand, {
+      ProductionVariants: [expect.objectContaining({ InitialInstanceCount: 5 })],
+    });
+    expect(autoscaling).toHaveReceivedCommandWith(DeregisterScalableTargetCommand, { ResourceId: resourceId, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' });
+    expect(order).toEqual(['deregister', 'update']);
+  });
+
+  test('a count scaling left outside the new bounds is brought within them', async () => {
+    sagemaker.on(DescribeEndpointCommand).resolves({
+      EndpointStatus: 'InService',
+      EndpointConfigName: SERVING,
+      ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 12 }],
+    });
+    await runDeployJob(job(EXEC), deploySpec({ dev: scaled }), clients);
+    expect(sagemaker).toHaveReceivedCommandWith(CreateEndpointConfigCommand, {
+      ProductionVariants: [expect.objectContaining({ InitialInstanceCount: 8 })],
+    });
+  });
+
+  test('a finished release registers the variant with its bounds and its target-tracking policy', async () => {
+    sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: RELEASE });
+    const outcome = await runDeployJob(job(EXEC, { continuationToken: JSON.stringify({ phase: 'awaiting-endpoint', release: RELEASE }) }), deploySpec({ dev: scaled }), clients);
+    expect(outcome.kind).toBe('succeeded');
+    expect(autoscaling).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ResourceId: resourceId, MinCapacity: 2, MaxCapacity: 8 });
+    expect(autoscaling).toHaveReceivedCommandWith(PutScalingPolicyCommand, {
+      PolicyName: 'churn-dev-invocations',
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: expect.objectContaining({
+        TargetValue: 500,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+      }),
+    });
+  });
+
+  test('a rolled-back update puts the serving config back under scaling before failing', async () => {
+    sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: SERVING, FailureReason: 'bad' });
+    const outcome = await runDeployJob(job(EXEC, { continuationToken: JSON.stringify({ phase: 'awaiting-endpoint', release: RELEASE, previousConfig: SERVING }) }), deploySpec({ dev: scaled }), clients);
+    expect(outcome.kind).toBe('failed');
+    expect(autoscaling).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ResourceId: resourceId });
+  });
+
+  test('a variant that was never registered is fine to take out of scaling', async () => {
+    autoscaling.on(DeregisterScalableTargetCommand).rejects(awsError('ObjectNotFoundException', 'No scalable target registered'));
+    sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: SERVING });
+    const outcome = await runDeployJob(job(EXEC), deploySpec({ dev: scaled }), clients);
+    expect(outcome.kind).toBe('in-progress');
+  });
+
+  test('an environment without autoscaling never calls Application Auto Scaling', async () => {
+    sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: RELEASE });
+    await runDeployJob(job(EXEC, { continuationToken: JSON.stringify({ phase: 'awaiting-endpoint', release: RELEASE }) }), deploySpec(), clients);
+    expect(autoscaling.calls()).toHaveLength(0);
   });
 });
 

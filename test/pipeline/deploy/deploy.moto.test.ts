@@ -1,3 +1,4 @@
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListEndpointConfigsCommand, ListModelsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
@@ -15,14 +16,14 @@ import { failNextEndpointChange, MotoServer, resetMoto, setDescribesUntilReady, 
  */
 let moto: MotoServer;
 let endpoint: string;
-let clients: { sagemaker: SageMakerClient; s3: S3Client };
+let clients: { sagemaker: SageMakerClient; s3: S3Client; autoscaling: ApplicationAutoScalingClient };
 
 beforeAll(async () => {
   moto = await startMotoServer();
   endpoint = moto.endpoint;
   // The handlers' clients find the emulator the way they would in any tool: AWS_ENDPOINT_URL.
   process.env.AWS_ENDPOINT_URL = endpoint;
-  clients = { sagemaker: new SageMakerClient({}), s3: new S3Client({}) };
+  clients = { sagemaker: new SageMakerClient({}), s3: new S3Client({}), autoscaling: new ApplicationAutoScalingClient({}) };
 });
 
 afterAll(async () => {
@@ -145,4 +146,18 @@ test('a serverless environment is released and updated like an instance-backed o
   const config = await clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: releaseName('churn-dev', releaseId('exec-s2')) }));
   expect(config.ProductionVariants![0].ServerlessConfig).toMatchObject({ MemorySizeInMB: 2048, MaxConcurrency: 5 });
   expect(await describeDevEndpoint()).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: releaseName('churn-dev', releaseId('exec-s2')) });
+});
+
+test('an autoscaled environment is registered for target tracking after each release, and stays registered', async () => {
+  const autoScaling = { minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 300 };
+  const spec = deploySpec({ dev: envSpec({ autoScaling }) });
+  for (const executionId of ['exec-a1', 'exec-a2']) {
+    const version = await uploadModel();
+    const { final } = await runActionToCompletion((j) => runDeployJob(j, spec, clients), job(executionId, { artifactVersion: version }));
+    expect(final.kind).toBe('succeeded');
+  }
+  const targets = await clients.autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker' }));
+  expect(targets.ScalableTargets).toEqual([expect.objectContaining({ ResourceId: 'endpoint/churn-dev/variant/AllTraffic', MinCapacity: 1, MaxCapacity: 4 })]);
+  const policies = await clients.autoscaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker' }));
+  expect(policies.ScalingPolicies?.map((p) => p.PolicyName)).toEqual(['churn-dev-invocations']);
 });

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -49,6 +49,56 @@ describe('serverless environments', () => {
       dataCapture: {},
       kmsKey: key,
     }])).toThrow(/instanceType: cannot be set together with serverless[\s\S]*instanceCount: cannot[\s\S]*dataCapture: cannot[\s\S]*kmsKey: cannot/);
+  });
+});
+
+describe('autoscaling', () => {
+  test('bounds default to the instance count and reach the deploy spec with the target and cooldowns', () => {
+    const stack = newStack();
+    const pipeline = pipelineWith(stack, [{
+      name: 'prod',
+      instanceCount: 2,
+      autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500, scaleInCooldown: Duration.minutes(10) },
+    }]);
+    expect(pipeline.environments[0].autoScaled).toBe(true);
+    expect(specOf(pipeline, 'prod').autoScaling).toEqual({
+      minInstances: 2,
+      maxInstances: 8,
+      targetInvocationsPerInstance: 500,
+      scaleInCooldownSeconds: 600,
+    });
+  });
+
+  test('the deploy function may register only for its endpoints, with target-tracking alarms named after them', () => {
+    const stack = newStack();
+    pipelineWith(stack, [{ name: 'prod', autoScaling: { maxInstances: 4, targetInvocationsPerInstance: 100 } }]);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy']), Resource: '*' }),
+          Match.objectLike({
+            Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
+            Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('alarm:TargetTracking-endpoint/churn-prod/\\*$')])] },
+          }),
+          Match.objectLike({
+            Action: 'iam:CreateServiceLinkedRole',
+            Condition: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
+          }),
+        ]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('ChurnDeployRole') }],
+    });
+  });
+
+  test.each([
+    [{ instanceCount: 3, autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 10 } }, /environments\[0\]\.autoScaling: needs minInstances <= instanceCount <= maxInstances, got 3 <= 3 <= 2/],
+    [{ instanceCount: 1, autoScaling: { minInstances: 2, maxInstances: 4, targetInvocationsPerInstance: 10 } }, /got 2 <= 1 <= 4/],
+    [{ autoScaling: { maxInstances: 101, targetInvocationsPerInstance: 10 } }, /environments\[0\]\.autoScaling\.maxInstances: must be a whole number from 1 to 100, got 101/],
+    [{ autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 0 } }, /environments\[0\]\.autoScaling\.targetInvocationsPerInstance: must be more than 0, got 0/],
+    [{ serverless: { memorySizeMb: 1024, maxConcurrency: 1 }, autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 1 } }, /environments\[0\]\.autoScaling: cannot be set together with serverless/],
+  ])('rejects %j, naming the prop', (env, pattern) => {
+    const stack = newStack();
+    expect(() => pipelineWith(stack, [{ name: 'dev', ...env }])).toThrow(pattern);
   });
 });
 
@@ -110,13 +160,13 @@ describe('KMS key', () => {
   });
 });
 
-test('a pipeline with a serverless staging and a captured, KMS-encrypted prod is cfn-lint and cdk-nag clean', () => {
+test('a pipeline with a serverless staging and a captured, KMS-encrypted, autoscaled prod is cfn-lint and cdk-nag clean', () => {
   const stack = newStack();
   const key = new kms.Key(stack, 'EndpointKey', { enableKeyRotation: true });
   pipelineWith(stack, [
     { name: 'dev' },
     { name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
-    { name: 'prod', instanceCount: 2, kmsKey: key, dataCapture: { samplingPercentage: 20 } },
+    { name: 'prod', instanceCount: 2, kmsKey: key, dataCapture: { samplingPercentage: 20 }, autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500 } },
   ]);
   expectCfnLintClean(Template.fromStack(stack).toJSON());
   expectNagClean(stack);
