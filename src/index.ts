@@ -4,3 +4,6 @@ export * from './pipeline/image/framework';
 export * from './pipeline/image/model-image';
 export * from './pipeline/environment/environment-props';
 export * from './pipeline/environment/pipeline-environment';
+export * from './pipeline/environment/traffic-shift';
+export * from './pipeline/notifications/notification-props';
+export * from './pipeline/notifications/pipeline-notifications';

@@ -8,6 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DeployHandler } from './deploy/deploy-handler';
 import { EnvironmentProps } from './environment/environment-props';
@@ -15,6 +16,9 @@ import { validateEnvironment } from './environment/environment-validation';
 import { PipelineEnvironment } from './environment/pipeline-environment';
 import { ModelImage } from './image/model-image';
 import { ModelArtifact } from './model-artifact';
+import { NotificationProps } from './notifications/notification-props';
+import { validateNotifications } from './notifications/notification-validation';
+import { PipelineNotifications } from './notifications/pipeline-notifications';
 import { acknowledgeRule, justifyWildcards } from '../nag/acknowledgements';
 import { ProblemCollector } from '../problem-collector';
 
@@ -52,6 +56,12 @@ export interface ByomPipelineProps {
   readonly keepReleases?: number;
 
   /**
+   * Who hears about releases: emails on a new KMS-encrypted, TLS-only topic, or an existing topic.
+   * @default - a new topic with no subscriptions (subscribe to `topic` yourself)
+   */
+  readonly notifications?: NotificationProps;
+
+  /**
    * How long the pipeline's Lambda logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -84,6 +94,8 @@ export class ByomPipeline extends Construct {
   public readonly artifactBucket: s3.Bucket;
   /** The Lambda function that deploys to every environment. */
   public readonly deployFunction: lambda.IFunction;
+  /** The topic that hears of releases that succeed, fail or are superseded, failed actions and approvals waiting. */
+  public readonly topic: sns.ITopic;
   /** The model's name. */
   public readonly modelName: string;
   /** The CodePipeline's name. */
@@ -112,6 +124,7 @@ export class ByomPipeline extends Construct {
     problems.check(isVersioned(props.artifact.bucket), 'artifact', 'bucket must have versioning enabled (CodePipeline\'s S3 source needs object versions)');
     (props.environments ?? []).forEach((env, i) => validateEnvironment(env, `environments[${i}]`, problems));
     checkUniqueNames(props.environments ?? [], problems);
+    validateNotifications(props.notifications ?? {}, 'notifications', problems);
     problems.throwIfAny();
 
     this.modelName = props.modelName;
@@ -188,6 +201,12 @@ export class ByomPipeline extends Construct {
       },
       targets: [new targets.CodePipeline(this.pipeline)],
     });
+
+    this.topic = new PipelineNotifications(this, 'Notifications', {
+      ...props.notifications,
+      pipeline: this.pipeline,
+      pipelineName,
+    }).topic;
 
     for (const env of props.environments ?? []) {
       this.addEnvironment(env);

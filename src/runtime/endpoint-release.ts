@@ -5,6 +5,7 @@ import {
   CreateEndpointConfigCommand,
   CreateEndpointConfigCommandInput,
   CreateModelCommand,
+  DeploymentConfig,
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
@@ -14,6 +15,7 @@ import {
   ProductionVariant,
   ProductionVariantInstanceType,
   SageMakerClient,
+  TrafficRoutingConfigType,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
 import { errorMessage, isAlreadyExists, isEndpointBusy, isNotFound } from './aws-errors';
@@ -171,6 +173,27 @@ export function endpointConfig(spec: EnvironmentDeploySpec, release: string, cur
   };
 }
 
+/** SageMaker blue/green: how traffic moves, and the alarms that roll it back. */
+export function deploymentConfig(spec: EnvironmentDeploySpec): DeploymentConfig | undefined {
+  const deployment = spec.deployment;
+  if (!deployment) {
+    return undefined;
+  }
+  const step = deployment.stepPercent === undefined ? undefined : { Type: 'CAPACITY_PERCENT' as const, Value: deployment.stepPercent };
+  return {
+    BlueGreenUpdatePolicy: {
+      TrafficRoutingConfiguration: {
+        Type: deployment.type as TrafficRoutingConfigType,
+        WaitIntervalInSeconds: deployment.waitSeconds ?? 0,
+        CanarySize: deployment.type === 'CANARY' ? step : undefined,
+        LinearStepSize: deployment.type === 'LINEAR' ? step : undefined,
+      },
+      TerminationWaitInSeconds: deployment.bakeSeconds,
+    },
+    AutoRollbackConfiguration: { Alarms: deployment.rollbackAlarms.map((AlarmName) => ({ AlarmName })) },
+  };
+}
+
 /** How many instances the endpoint's variant runs now, if it exists. */
 function currentInstanceCount(endpoint: DescribeEndpointCommandOutput | undefined): number | undefined {
   return endpoint?.ProductionVariants?.[0]?.CurrentInstanceCount;
@@ -210,7 +233,11 @@ async function rollOut(
     // scaling is put back when the release ends, whichever way it ends.
     await suspendScaling(spec, clients.autoscaling);
     try {
-      await clients.sagemaker.send(new UpdateEndpointCommand({ EndpointName: spec.endpointName, EndpointConfigName: release }));
+      await clients.sagemaker.send(new UpdateEndpointCommand({
+        EndpointName: spec.endpointName,
+        EndpointConfigName: release,
+        DeploymentConfig: deploymentConfig(spec),
+      }));
     } catch (err) {
       if (isEndpointBusy(err)) {
         return inProgress({ phase: 'awaiting-idle', release, previousConfig: serving }, `Endpoint ${spec.endpointName} is busy; waiting to update it`);

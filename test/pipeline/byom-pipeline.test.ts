@@ -415,3 +415,22 @@ describe('ByomPipeline deploy settings', () => {
     expect(() => App.of(stack)!.synth()).toThrow(/deploy settings of environment "dev" take about \d+ characters, more than the 4096 an SSM parameter holds/);
   });
 });
+
+describe('ByomPipeline notifications', () => {
+  test('the pipeline has a topic, subscribed by the given emails, that its release events reach', () => {
+    const stack = newStack();
+    const pipeline = new ByomPipeline(stack, 'Churn', basicProps(stack, { notifications: { emails: ['ml-team@example.com'] } }));
+    expect(pipeline.topic).toBeDefined();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-team@example.com' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ 'source': ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'] }),
+    });
+  });
+
+  test('a bad email is reported with the other problems, naming it', () => {
+    const stack = newStack();
+    expect(() => new ByomPipeline(stack, 'Churn', basicProps(stack, { keepReleases: 0, notifications: { emails: ['not-an-email'] } })))
+      .toThrow(/keepReleases:[\s\S]*notifications\.emails\[0\]: "not-an-email" is not an email address/);
+  });
+});

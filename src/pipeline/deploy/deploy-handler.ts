@@ -126,6 +126,15 @@ export class DeployHandler extends Construct {
     if (spec.autoScaling) {
       this.grantScaling(spec.endpointName);
     }
+    if (spec.deployment) {
+      // SageMaker checks that the caller can read the rollback alarms it names.
+      this.function.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: spec.deployment.rollbackAlarms.map((alarmName) => stack.formatArn({
+          service: 'cloudwatch', resource: 'alarm', resourceName: alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })),
+      }));
+    }
     // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig creates.
     kmsKey?.grant(this.function, 'kms:CreateGrant', 'kms:DescribeKey');
     this.function.addToRolePolicy(new iam.PolicyStatement({

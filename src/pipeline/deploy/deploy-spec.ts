@@ -48,6 +48,15 @@ export interface EnvironmentDeploySpec {
     readonly scaleInCooldownSeconds?: number;
     readonly scaleOutCooldownSeconds?: number;
   };
+  /** Blue/green settings for updates of an instance variant. */
+  readonly deployment?: {
+    readonly type: string;
+    readonly stepPercent?: number;
+    readonly waitSeconds?: number;
+    readonly bakeSeconds: number;
+    /** CloudWatch alarms that roll the update back. */
+    readonly rollbackAlarms: string[];
+  };
   /** KMS key for the instances' storage volumes and the captured data. */
   readonly kmsKeyArn?: string;
   /** Where each release's immutable copy of the artifact goes: `s3://<bucket>/<keyPrefix><releaseId>/model.tar.gz`. */

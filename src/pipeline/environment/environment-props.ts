@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { TrafficShift } from './traffic-shift';
 
 /** A serverless endpoint variant: SageMaker provisions compute per request. */
 export interface ServerlessProps {
@@ -36,6 +37,25 @@ export interface AutoScalingProps {
    * @default - Application Auto Scaling's default (300 seconds)
    */
   readonly scaleOutCooldown?: Duration;
+}
+
+/** The alarms that roll a release back while its traffic moves; they also watch the endpoint afterwards. */
+export interface RollbackAlarmProps {
+  /**
+   * 5XX errors per minute from the model container that raise the alarm.
+   * @default 1
+   */
+  readonly maxErrorsPerMinute?: number;
+  /**
+   * The average model latency over a minute that raises the alarm.
+   * @default Duration.seconds(2)
+   */
+  readonly maxModelLatency?: Duration;
+  /**
+   * How many consecutive minutes over a threshold raise an alarm.
+   * @default 2
+   */
+  readonly evaluationMinutes?: number;
 }
 
 /** Capture of the endpoint's requests and responses to S3, e.g. for drift detection. */
@@ -78,6 +98,20 @@ export interface EnvironmentProps {
    * @default 1
    */
   readonly instanceCount?: number;
+
+  /**
+   * How later releases move traffic to the new config (SageMaker blue/green),
+   * rolled back automatically by the environment's alarms. Not with `serverless`,
+   * which SageMaker updates without blue/green.
+   * @default TrafficShift.allAtOnce() with a five-minute bake time
+   */
+  readonly trafficShift?: TrafficShift;
+
+  /**
+   * Thresholds of the alarms that roll a release back.
+   * @default - 1 error per minute, 2 seconds average latency, 2 minutes
+   */
+  readonly rollbackAlarms?: RollbackAlarmProps;
 
   /**
    * Scale the instances with the load. Not with `serverless`.

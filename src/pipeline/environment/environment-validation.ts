@@ -15,6 +15,12 @@ const SERVERLESS_MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144];
 const SERVERLESS_MAX_CONCURRENCY = 200;
 const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,512}$/;
 
+/** `path: message` back into its two parts, for problems a value object reports itself. */
+function splitProblem(problem: string): [string, string] {
+  const at = problem.indexOf(': ');
+  return [problem.slice(0, at), problem.slice(at + 2)];
+}
+
 function validateAutoScaling(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
   const scaling = props.autoScaling!;
   const where = `${path}.autoScaling`;
@@ -35,7 +41,7 @@ function validateAutoScaling(props: EnvironmentProps, path: string, problems: Pr
 function validateServerless(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
   const serverless = props.serverless!;
   const where = `${path}.serverless`;
-  for (const conflicting of ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture', 'kmsKey'] as const) {
+  for (const conflicting of ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture', 'kmsKey', 'trafficShift'] as const) {
     problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, 'cannot be set together with serverless');
   }
   if (!Token.isUnresolved(serverless.memorySizeMb)) {
@@ -63,6 +69,19 @@ export function validateEnvironment(props: EnvironmentProps, path: string, probl
   }
   if (props.autoScaling && !props.serverless) {
     validateAutoScaling(props, path, problems);
+  }
+  for (const problem of props.trafficShift?._problems(`${path}.trafficShift`) ?? []) {
+    problems.add(...splitProblem(problem));
+  }
+  if (props.rollbackAlarms) {
+    const alarms = props.rollbackAlarms;
+    if (alarms.maxErrorsPerMinute !== undefined && !Token.isUnresolved(alarms.maxErrorsPerMinute)) {
+      problems.check(alarms.maxErrorsPerMinute > 0, `${path}.rollbackAlarms.maxErrorsPerMinute`, `must be more than 0, got ${alarms.maxErrorsPerMinute}`);
+    }
+    if (alarms.maxModelLatency && !alarms.maxModelLatency.isUnresolved()) {
+      problems.check(alarms.maxModelLatency.toMilliseconds() > 0, `${path}.rollbackAlarms.maxModelLatency`, 'must be more than 0');
+    }
+    problems.integerInRange(alarms.evaluationMinutes, 1, 60, `${path}.rollbackAlarms.evaluationMinutes`);
   }
   if (props.dataCapture) {
     problems.integerInRange(props.dataCapture.samplingPercentage, 1, 100, `${path}.dataCapture.samplingPercentage`);

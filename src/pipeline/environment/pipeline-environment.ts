@@ -1,9 +1,12 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { createRollbackAlarms, endpointMetric } from './endpoint-metrics';
 import { DataCaptureProps, EnvironmentProps } from './environment-props';
+import { TrafficShift } from './traffic-shift';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { EnvironmentDeploySpec } from '../deploy/deploy-spec';
 import { ModelImage } from '../image/model-image';
@@ -55,6 +58,12 @@ export class PipelineEnvironment extends Construct {
    * @default false
    */
   public readonly autoScaled: boolean;
+  /** Raised by the model's 5XX errors; rolls a release back while its traffic moves. */
+  public readonly errorsAlarm: cloudwatch.Alarm;
+  /** Raised by slow model responses; rolls a release back while its traffic moves. */
+  public readonly latencyAlarm: cloudwatch.Alarm;
+  /** The endpoint's production variant, the same for every release. */
+  public readonly variantName = 'AllTraffic';
   /**
    * What the deploy handler needs to release to this environment.
    * @internal
@@ -93,12 +102,16 @@ export class PipelineEnvironment extends Construct {
     this.grantEndpointLogging(this.executionRole);
     const image = props.image.bind(this, { role: this.executionRole, instanceType: this.instanceType });
     const dataCapture = props.dataCapture ? this.enableDataCapture(props.dataCapture, props.releaseBucket) : undefined;
+    const alarms = createRollbackAlarms(this, this.endpointName, this.variantName, props.rollbackAlarms);
+    this.errorsAlarm = alarms.errors;
+    this.latencyAlarm = alarms.latency;
+    const shift = props.trafficShift ?? TrafficShift.allAtOnce();
     props.kmsKey?.grantEncryptDecrypt(this.executionRole);
 
     this._deploySpec = {
       endpointName: this.endpointName,
       releasePrefix,
-      variantName: 'AllTraffic',
+      variantName: this.variantName,
       imageUri: image.imageUri,
       executionRoleArn: this.executionRole.roleArn,
       instanceType: this.instanceType,
@@ -116,6 +129,14 @@ export class PipelineEnvironment extends Construct {
         scaleInCooldownSeconds: props.autoScaling.scaleInCooldown?.toSeconds(),
         scaleOutCooldownSeconds: props.autoScaling.scaleOutCooldown?.toSeconds(),
       },
+      // Serverless variants are updated without blue/green.
+      deployment: props.serverless ? undefined : {
+        type: shift.type,
+        stepPercent: shift.stepPercent,
+        waitSeconds: shift.wait?.toSeconds(),
+        bakeSeconds: shift.bakeTime.toSeconds(),
+        rollbackAlarms: alarms.names,
+      },
       kmsKeyArn: props.kmsKey?.keyArn,
       releaseBucket: props.releaseBucket.bucketName,
       releaseKeyPrefix,
@@ -126,6 +147,29 @@ export class PipelineEnvironment extends Construct {
         ...Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
       ],
     };
+  }
+
+  /**
+   * A SageMaker metric of this environment's endpoint, per minute.
+   * @param metricName e.g. `Invocations`, `ModelLatency`, `Invocation4XXErrors`
+   */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return endpointMetric(this.endpointName, this.variantName, metricName, props);
+  }
+
+  /** Requests served, summed per minute. */
+  public metricInvocations(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('Invocations', { statistic: 'Sum', ...props });
+  }
+
+  /** The model's response time in microseconds, averaged per minute. */
+  public metricModelLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('ModelLatency', { statistic: 'Average', ...props });
+  }
+
+  /** The model's 5XX errors, summed per minute. */
+  public metricModelErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('Invocation5XXErrors', { statistic: 'Sum', ...props });
   }
 
   /** SageMaker writes captured requests and responses under the environment's own prefix. */

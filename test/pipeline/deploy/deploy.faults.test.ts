@@ -180,6 +180,55 @@ describe('deploy handler: endpoint configs', () => {
   });
 });
 
+describe('deploy handler: blue/green updates', () => {
+  const SERVING = releaseName('churn-dev', releaseId('exec-0000'));
+  const alarms = ['churn-dev-model-5xx-errors', 'churn-dev-model-latency'];
+
+  beforeEach(() => {
+    sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: SERVING });
+  });
+
+  test('a canary update moves a share of capacity, waits, and rolls back on the environment\'s alarms', async () => {
+    const canary = envSpec({ deployment: { type: 'CANARY', stepPercent: 10, waitSeconds: 600, bakeSeconds: 300, rollbackAlarms: alarms } });
+    await runDeployJob(job(EXEC), deploySpec({ dev: canary }), clients);
+    expect(sagemaker).toHaveReceivedCommandWith(UpdateEndpointCommand, {
+      EndpointName: 'churn-dev',
+      EndpointConfigName: RELEASE,
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: 'CANARY', WaitIntervalInSeconds: 600, CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, LinearStepSize: undefined },
+          TerminationWaitInSeconds: 300,
+        },
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: alarms[0] }, { AlarmName: alarms[1] }] },
+      },
+    });
+  });
+
+  test('a linear update moves equal steps', async () => {
+    const linear = envSpec({ deployment: { type: 'LINEAR', stepPercent: 25, waitSeconds: 120, bakeSeconds: 60, rollbackAlarms: alarms } });
+    await runDeployJob(job(EXEC), deploySpec({ dev: linear }), clients);
+    const input = sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input;
+    expect(input.DeploymentConfig?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration).toEqual({
+      Type: 'LINEAR', WaitIntervalInSeconds: 120, CanarySize: undefined, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 25 },
+    });
+  });
+
+  test('an all-at-once update has no step and waits only for the bake time', async () => {
+    const allAtOnce = envSpec({ deployment: { type: 'ALL_AT_ONCE', bakeSeconds: 300, rollbackAlarms: alarms } });
+    await runDeployJob(job(EXEC), deploySpec({ dev: allAtOnce }), clients);
+    const input = sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input;
+    expect(input.DeploymentConfig?.BlueGreenUpdatePolicy).toEqual({
+      TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0, CanarySize: undefined, LinearStepSize: undefined },
+      TerminationWaitInSeconds: 300,
+    });
+  });
+
+  test('an environment without blue/green settings (serverless) is updated without a deployment config', async () => {
+    await runDeployJob(job(EXEC), deploySpec(), clients);
+    expect(sagemaker.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig).toBeUndefined();
+  });
+});
+
 describe('deploy handler: autoscaled environments', () => {
   const SERVING = releaseName('churn-dev', releaseId('exec-0000'));
   const scaled = envSpec({ initialInstanceCount: 2, autoScaling: { minInstances: 2, maxInstances: 8, targetInvocationsPerInstance: 500 } });

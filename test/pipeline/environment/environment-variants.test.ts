@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ByomPipeline, EnvironmentProps } from '../../../src';
+import { ByomPipeline, EnvironmentProps, TrafficShift } from '../../../src';
 import { expectCfnLintClean } from '../../harness/cfn-lint';
 import { expectNagClean } from '../../harness/nag';
 import { basicProps, newStack } from '../fixtures';
@@ -49,6 +49,87 @@ describe('serverless environments', () => {
       dataCapture: {},
       kmsKey: key,
     }])).toThrow(/instanceType: cannot be set together with serverless[\s\S]*instanceCount: cannot[\s\S]*dataCapture: cannot[\s\S]*kmsKey: cannot/);
+  });
+});
+
+describe('blue/green releases and their alarms', () => {
+  test('by default later releases move all traffic at once, bake five minutes and roll back on both alarms', () => {
+    const stack = newStack();
+    const pipeline = pipelineWith(stack, [{ name: 'prod' }]);
+    expect(specOf(pipeline, 'prod').deployment).toEqual({
+      type: 'ALL_AT_ONCE',
+      bakeSeconds: 300,
+      rollbackAlarms: ['churn-prod-model-5xx-errors', 'churn-prod-model-latency'],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-prod-model-5xx-errors',
+      Namespace: 'AWS/SageMaker',
+      MetricName: 'Invocation5XXErrors',
+      Dimensions: Match.arrayWith([{ Name: 'EndpointName', Value: 'churn-prod' }, { Name: 'VariantName', Value: 'AllTraffic' }]),
+      Statistic: 'Sum',
+      Threshold: 1,
+      EvaluationPeriods: 2,
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-prod-model-latency', MetricName: 'ModelLatency', Threshold: 2_000_000 });
+  });
+
+  test('canary and linear shifts and alarm thresholds reach the spec and the alarms', () => {
+    const stack = newStack();
+    const pipeline = pipelineWith(stack, [
+      { name: 'staging', trafficShift: TrafficShift.linear(25, Duration.minutes(2)) },
+      {
+        name: 'prod',
+        trafficShift: TrafficShift.canary(10, Duration.minutes(10)),
+        rollbackAlarms: { maxErrorsPerMinute: 5, maxModelLatency: Duration.millis(500), evaluationMinutes: 3 },
+      },
+    ]);
+    expect(specOf(pipeline, 'staging').deployment).toMatchObject({ type: 'LINEAR', stepPercent: 25, waitSeconds: 120 });
+    expect(specOf(pipeline, 'prod').deployment).toMatchObject({ type: 'CANARY', stepPercent: 10, waitSeconds: 600 });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-prod-model-5xx-errors', Threshold: 5, EvaluationPeriods: 3 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-prod-model-latency', Threshold: 500_000 });
+  });
+
+  test('serverless environments get the alarms but no blue/green settings', () => {
+    const stack = newStack();
+    const pipeline = pipelineWith(stack, [{ name: 'staging', serverless: { memorySizeMb: 1024, maxConcurrency: 2 } }]);
+    expect(specOf(pipeline, 'staging').deployment).toBeUndefined();
+    expect(pipeline.environments[0].errorsAlarm.alarmName).toBeDefined();
+  });
+
+  test('the deploy function may read the rollback alarms it hands to SageMaker', () => {
+    const stack = newStack();
+    pipelineWith(stack, [{ name: 'prod' }]);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'cloudwatch:DescribeAlarms',
+          Resource: Match.arrayWith([{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':alarm:churn-prod-model-5xx-errors$')])] }]),
+        })]),
+      },
+    });
+  });
+
+  test('metric helpers name the endpoint and variant with sensible statistics', () => {
+    const stack = newStack();
+    const [env] = pipelineWith(stack, [{ name: 'prod' }]).environments;
+    expect(env.metricInvocations()).toMatchObject({ metricName: 'Invocations', statistic: 'Sum', namespace: 'AWS/SageMaker', dimensions: { EndpointName: 'churn-prod', VariantName: 'AllTraffic' } });
+    expect(env.metricModelLatency({ statistic: 'p99' })).toMatchObject({ metricName: 'ModelLatency', statistic: 'p99' });
+    expect(env.metricModelErrors()).toMatchObject({ metricName: 'Invocation5XXErrors', statistic: 'Sum' });
+  });
+
+  test.each([
+    [{ trafficShift: TrafficShift.canary(0, Duration.minutes(1)) }, /environments\[0\]\.trafficShift: the step must be a whole percentage from 1 to 99, got 0/],
+    [{ trafficShift: TrafficShift.linear(10, Duration.hours(2)) }, /environments\[0\]\.trafficShift: the wait between steps must be at most 1 hour, got 2 hours/],
+    [{ trafficShift: TrafficShift.allAtOnce(Duration.hours(3)) }, /environments\[0\]\.trafficShift: the bake time must be at most 1 hour/],
+    [{ serverless: { memorySizeMb: 1024, maxConcurrency: 1 }, trafficShift: TrafficShift.allAtOnce() }, /environments\[0\]\.trafficShift: cannot be set together with serverless/],
+    [{ rollbackAlarms: { maxErrorsPerMinute: 0 } }, /environments\[0\]\.rollbackAlarms\.maxErrorsPerMinute: must be more than 0, got 0/],
+    [{ rollbackAlarms: { evaluationMinutes: 0 } }, /environments\[0\]\.rollbackAlarms\.evaluationMinutes: must be a whole number from 1 to 60, got 0/],
+  ])('rejects %j, naming the prop', (env, pattern) => {
+    const stack = newStack();
+    expect(() => pipelineWith(stack, [{ name: 'dev', ...(env as Partial<EnvironmentProps>) }])).toThrow(pattern);
   });
 });
 
@@ -164,7 +245,7 @@ test('a pipeline with a serverless staging and a captured, KMS-encrypted, autosc
   const stack = newStack();
   const key = new kms.Key(stack, 'EndpointKey', { enableKeyRotation: true });
   pipelineWith(stack, [
-    { name: 'dev' },
+    { name: 'dev', trafficShift: TrafficShift.canary(10, Duration.minutes(5)) },
     { name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
     { name: 'prod', instanceCount: 2, kmsKey: key, dataCapture: { samplingPercentage: 20 }, autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500 } },
   ]);

@@ -1,0 +1,38 @@
+import { Token } from 'aws-cdk-lib';
+import { NotificationProps } from './notification-props';
+import { ProblemCollector } from '../../problem-collector';
+
+/**
+ * Deliberately loose: one "@", something on each side, a dot in the domain, no
+ * spaces. SNS is the real judge (it sends a confirmation); this catches typos
+ * such as a missing "@" or a pasted list before anything is deployed.
+ */
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Checks notification props, adding every problem to `problems` under `path`
+ * (e.g. `notifications`). Token values pass unchecked.
+ */
+export function validateNotifications(props: NotificationProps, path: string, problems: ProblemCollector): void {
+  const seen = new Map<string, number>();
+  (props.emails ?? []).forEach((email, i) => {
+    const where = `${path}.emails[${i}]`;
+    if (Token.isUnresolved(email)) {
+      return;
+    }
+    problems.matches(email, EMAIL_PATTERN, where, 'is not an email address');
+    // Listing an address twice (in any letter case: mail systems ignore it)
+    // is a mistake either way: a second subscription or two stack resources
+    // claiming the same SNS subscription.
+    const key = email.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.add(where, `${JSON.stringify(email)} is already ${path}.emails[${first}]`);
+    } else {
+      seen.set(key, i);
+    }
+  });
+  if (props.topic?.fifo === true) {
+    problems.add(`${path}.topic`, 'must be a standard topic: SNS FIFO topics cannot deliver to email subscriptions');
+  }
+}
