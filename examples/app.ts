@@ -1,12 +1,13 @@
-import { App, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../src';
+import { ByomPipeline, Framework, ModelArtifact, ModelImage, TrafficShift } from '../src';
 
 /**
  * A team's model stack: the versioned bucket their training job writes
  * `churn/model.tar.gz` to, and the pipeline that takes each new version to a
- * dev endpoint and then to prod.
+ * dev endpoint, a serverless staging endpoint and, once someone approves, an
+ * autoscaled prod endpoint that takes new releases as a canary.
  */
 export class ChurnModelStack extends Stack {
   public readonly pipeline: ByomPipeline;
@@ -26,9 +27,20 @@ export class ChurnModelStack extends Stack {
       modelName: 'churn',
       artifact: ModelArtifact.fromBucket(models, 'churn/model.tar.gz'),
       image: ModelImage.fromFramework(Framework.XGBOOST, '1.7-1'),
+      notifications: { emails: ['ml-team@example.com'] },
       environments: [
         { name: 'dev', instanceType: 'ml.m5.large' },
-        { name: 'prod', instanceType: 'ml.m5.xlarge', instanceCount: 2, tags: { 'cost-center': 'ml-platform' } },
+        { name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
+        {
+          name: 'prod',
+          approval: true,
+          instanceType: 'ml.m5.xlarge',
+          instanceCount: 2,
+          autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500 },
+          trafficShift: TrafficShift.canary(10, Duration.minutes(10)),
+          dataCapture: { samplingPercentage: 20 },
+          tags: { 'cost-center': 'ml-platform' },
+        },
       ],
     });
   }

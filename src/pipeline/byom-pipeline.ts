@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ReleaseCleanup } from './cleanup/release-cleanup';
 import { DeployHandler } from './deploy/deploy-handler';
 import { EnvironmentProps } from './environment/environment-props';
 import { validateEnvironment } from './environment/environment-validation';
@@ -102,6 +103,7 @@ export class ByomPipeline extends Construct {
   public readonly pipelineName: string;
 
   private readonly deployHandler: DeployHandler;
+  private readonly cleanup: ReleaseCleanup;
   private readonly image: ModelImage;
   private readonly environmentList: PipelineEnvironment[] = [];
   private readonly keepReleases: number;
@@ -202,6 +204,14 @@ export class ByomPipeline extends Construct {
       targets: [new targets.CodePipeline(this.pipeline)],
     });
 
+    // Deleting the stack deletes every endpoint, config, model and scaling
+    // registration the deploy handler created. The pipeline and the deploy
+    // function depend on the clean-up, so CloudFormation removes them first and
+    // no release can start while it runs.
+    this.cleanup = new ReleaseCleanup(this, 'Cleanup', { logRetention });
+    this.pipeline.node.addDependency(this.cleanup.resource);
+    this.deployHandler.function.node.addDependency(this.cleanup.resource);
+
     this.topic = new PipelineNotifications(this, 'Notifications', {
       ...props.notifications,
       pipeline: this.pipeline,
@@ -250,6 +260,18 @@ export class ByomPipeline extends Construct {
       pipelineName: this.pipelineName,
     });
     this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, env.executionRole, env.kmsKey);
+    this.cleanup.addEnvironment({ endpointName: env.endpointName, releasePrefix: env._deploySpec.releasePrefix, variantName: env.variantName });
+    if (props.approval) {
+      // The topic hears of the waiting approval through its EventBridge rule, so the
+      // action itself does not notify (approvers would get every message twice).
+      this.pipeline.addStage({
+        stageName: `Approve-${env.name}`,
+        actions: [new actions.ManualApprovalAction({
+          actionName: 'Approve',
+          additionalInformation: `Release ${this.modelName} to ${env.name} (endpoint ${env.endpointName})?`,
+        })],
+      });
+    }
     this.pipeline.addStage({
       stageName: `Deploy-${env.name}`,
       actions: [new actions.LambdaInvokeAction({

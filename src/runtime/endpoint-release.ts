@@ -129,6 +129,7 @@ export async function startRelease(request: ReleaseRequest, clients: ReleaseClie
     ModelName: release,
     ExecutionRoleArn: spec.executionRoleArn,
     PrimaryContainer: { Image: spec.imageUri, ModelDataUrl: modelDataUrl },
+    VpcConfig: spec.vpcConfig && { Subnets: spec.vpcConfig.subnets, SecurityGroupIds: spec.vpcConfig.securityGroupIds },
     Tags: sageMakerTags(spec),
   })));
   // One look at the endpoint serves both the new config (an autoscaled variant

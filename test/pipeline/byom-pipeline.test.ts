@@ -434,3 +434,45 @@ describe('ByomPipeline notifications', () => {
       .toThrow(/keepReleases:[\s\S]*notifications\.emails\[0\]: "not-an-email" is not an email address/);
   });
 });
+
+describe('ByomPipeline approvals', () => {
+  test('an environment with approval gets a manual approval stage right before its deploy stage', () => {
+    const stack = newStack();
+    new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: [{ name: 'dev' }, { name: 'prod', approval: true }] }));
+    Template.fromStack(stack).hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: [
+        Match.objectLike({ Name: 'Source' }),
+        Match.objectLike({ Name: 'Deploy-dev' }),
+        Match.objectLike({
+          Name: 'Approve-prod',
+          Actions: [Match.objectLike({
+            ActionTypeId: Match.objectLike({ Category: 'Approval', Provider: 'Manual' }),
+            Configuration: { CustomData: 'Release churn to prod (endpoint churn-prod)?' },
+          })],
+        }),
+        Match.objectLike({ Name: 'Deploy-prod' }),
+      ],
+    });
+  });
+});
+
+describe('ByomPipeline clean-up on delete', () => {
+  test('a clean-up resource covers every environment, and the pipeline and deploy function are deleted before it runs', () => {
+    const stack = newStack();
+    const pipeline = new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: [{ name: 'dev' }] }));
+    pipeline.addEnvironment({ name: 'prod' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::MlopsReleaseCleanup', {
+      Environments: [
+        { endpointName: 'churn-dev', releasePrefix: 'churn-dev', variantName: 'AllTraffic' },
+        { endpointName: 'churn-prod', releasePrefix: 'churn-prod', variantName: 'AllTraffic' },
+      ],
+    });
+    const [cleanupId] = Object.keys(template.findResources('Custom::MlopsReleaseCleanup'));
+    template.hasResource('AWS::CodePipeline::Pipeline', { DependsOn: Match.arrayWith([cleanupId]) });
+    template.hasResource('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { MLOPS_DEPLOY_SPEC: Match.anyValue() } } },
+      DependsOn: Match.arrayWith([cleanupId]),
+    });
+  });
+});

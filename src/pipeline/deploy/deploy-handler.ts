@@ -165,10 +165,14 @@ export class DeployHandler extends Construct {
         'application-autoscaling:RegisterScalableTarget',
         'application-autoscaling:DeregisterScalableTarget',
         'application-autoscaling:PutScalingPolicy',
-        'application-autoscaling:DescribeScalableTargets',
-        'application-autoscaling:DescribeScalingPolicies',
       ],
       resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'sagemaker',
+          'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+        },
+      },
     }));
     // Registering checks that the caller could change the variant's capacity itself.
     this.function.addToRolePolicy(new iam.PolicyStatement({

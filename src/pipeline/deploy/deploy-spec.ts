@@ -57,6 +57,11 @@ export interface EnvironmentDeploySpec {
     /** CloudWatch alarms that roll the update back. */
     readonly rollbackAlarms: string[];
   };
+  /** The VPC placement of the model's containers, when set. */
+  readonly vpcConfig?: {
+    readonly subnets: string[];
+    readonly securityGroupIds: string[];
+  };
   /** KMS key for the instances' storage volumes and the captured data. */
   readonly kmsKeyArn?: string;
   /** Where each release's immutable copy of the artifact goes: `s3://<bucket>/<keyPrefix><releaseId>/model.tar.gz`. */

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TrafficShift } from './traffic-shift';
@@ -98,6 +99,32 @@ export interface EnvironmentProps {
    * @default 1
    */
   readonly instanceCount?: number;
+
+  /**
+   * Run the endpoint's containers in this VPC. Not with `serverless`. The
+   * subnets need a route to S3 (a gateway endpoint) and to ECR for the image.
+   * @default - SageMaker's own network
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` the containers run in.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the containers.
+   * @default - a new group with outbound access only
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Wait for a person's approval in the pipeline before releasing to this
+   * environment; the pipeline's topic says an approval is waiting.
+   * @default false
+   */
+  readonly approval?: boolean;
 
   /**
    * How later releases move traffic to the new config (SageMaker blue/green),

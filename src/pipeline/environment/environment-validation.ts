@@ -41,7 +41,7 @@ function validateAutoScaling(props: EnvironmentProps, path: string, problems: Pr
 function validateServerless(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
   const serverless = props.serverless!;
   const where = `${path}.serverless`;
-  for (const conflicting of ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture', 'kmsKey', 'trafficShift'] as const) {
+  for (const conflicting of ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture', 'kmsKey', 'trafficShift', 'vpc'] as const) {
     problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, 'cannot be set together with serverless');
   }
   if (!Token.isUnresolved(serverless.memorySizeMb)) {
@@ -82,6 +82,13 @@ export function validateEnvironment(props: EnvironmentProps, path: string, probl
       problems.check(alarms.maxModelLatency.toMilliseconds() > 0, `${path}.rollbackAlarms.maxModelLatency`, 'must be more than 0');
     }
     problems.integerInRange(alarms.evaluationMinutes, 1, 60, `${path}.rollbackAlarms.evaluationMinutes`);
+  }
+  for (const needsVpc of ['subnets', 'securityGroups'] as const) {
+    problems.check(props[needsVpc] === undefined || props.vpc !== undefined, `${path}.${needsVpc}`, 'needs vpc to be set');
+  }
+  if (props.securityGroups) {
+    problems.check(props.securityGroups.length >= 1 && props.securityGroups.length <= 5, `${path}.securityGroups`,
+      `must hold 1 to 5 security groups, got ${props.securityGroups.length}`);
   }
   if (props.dataCapture) {
     problems.integerInRange(props.dataCapture.samplingPercentage, 1, 100, `${path}.dataCapture.samplingPercentage`);

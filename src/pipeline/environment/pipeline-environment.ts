@@ -1,5 +1,6 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -62,6 +63,11 @@ export class PipelineEnvironment extends Construct {
   public readonly errorsAlarm: cloudwatch.Alarm;
   /** Raised by slow model responses; rolls a release back while its traffic moves. */
   public readonly latencyAlarm: cloudwatch.Alarm;
+  /**
+   * The containers' security groups, to allow traffic to what they call (VPC environments).
+   * @default - none: the environment is not in a VPC
+   */
+  public readonly connections?: ec2.Connections;
   /** The endpoint's production variant, the same for every release. */
   public readonly variantName = 'AllTraffic';
   /**
@@ -97,7 +103,7 @@ export class PipelineEnvironment extends Construct {
       { finding: /^Resource::arn:.*:logs:.*:log-group:\/aws\/sagemaker\/Endpoints\/[A-Za-z0-9-]+:\*$/, reason: 'Log streams of this environment\'s endpoint log group, named by SageMaker per instance' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/data-capture\/[A-Za-z0-9-]+\/\*$/, reason: 'SageMaker writes captured data under this environment\'s prefix, one key per capture file' },
       { finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/, reason: 'Encrypting the endpoint\'s volumes and captured data with the environment\'s own key' },
-      { finding: /^Resource::\*$/, reason: 'cloudwatch:PutMetricData supports no resource-level permissions; it is limited to SageMaker\'s endpoint namespaces by condition' },
+      { finding: /^Resource::\*$/, reason: 'cloudwatch:PutMetricData (limited to SageMaker\'s endpoint namespaces by condition) and the EC2 network interface calls SageMaker makes for VPC containers support no resource-level permissions' },
     ]);
     this.grantEndpointLogging(this.executionRole);
     const image = props.image.bind(this, { role: this.executionRole, instanceType: this.instanceType });
@@ -106,6 +112,8 @@ export class PipelineEnvironment extends Construct {
     this.errorsAlarm = alarms.errors;
     this.latencyAlarm = alarms.latency;
     const shift = props.trafficShift ?? TrafficShift.allAtOnce();
+    const placement = props.vpc ? this.placeInVpc(props.vpc, props.subnets, props.securityGroups) : undefined;
+    this.connections = placement?.connections;
     props.kmsKey?.grantEncryptDecrypt(this.executionRole);
 
     this._deploySpec = {
@@ -138,6 +146,7 @@ export class PipelineEnvironment extends Construct {
         rollbackAlarms: alarms.names,
       },
       kmsKeyArn: props.kmsKey?.keyArn,
+      vpcConfig: placement?.config,
       releaseBucket: props.releaseBucket.bucketName,
       releaseKeyPrefix,
       keepReleases: props.keepReleases,
@@ -170,6 +179,40 @@ export class PipelineEnvironment extends Construct {
   /** The model's 5XX errors, summed per minute. */
   public metricModelErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric('Invocation5XXErrors', { statistic: 'Sum', ...props });
+  }
+
+  /**
+   * The containers' network placement. SageMaker manages their network
+   * interfaces with the execution role.
+   */
+  private placeInVpc(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined, securityGroups: ec2.ISecurityGroup[] | undefined) {
+    const groups = securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: `Containers of endpoint ${this.endpointName}`,
+      allowAllOutbound: true,
+    })];
+    // EC2's network interface actions take no resource-level permissions for these calls; AWS requires '*'.
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'ec2:CreateNetworkInterface',
+        'ec2:CreateNetworkInterfacePermission',
+        'ec2:DeleteNetworkInterface',
+        'ec2:DeleteNetworkInterfacePermission',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeVpcs',
+        'ec2:DescribeDhcpOptions',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeSecurityGroups',
+      ],
+      resources: ['*'],
+    }));
+    return {
+      connections: new ec2.Connections({ securityGroups: groups }),
+      config: {
+        subnets: vpc.selectSubnets(subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+        securityGroupIds: groups.map((g) => g.securityGroupId),
+      },
+    };
   }
 
   /** SageMaker writes captured requests and responses under the environment's own prefix. */

@@ -161,6 +161,12 @@ describe('deploy handler: endpoint configs', () => {
     expect(call.DataCaptureConfig).toBeUndefined();
   });
 
+  test('a VPC environment\'s subnets and security groups reach the model', async () => {
+    const inVpc = envSpec({ vpcConfig: { subnets: ['subnet-1', 'subnet-2'], securityGroupIds: ['sg-1'] } });
+    await runDeployJob(job(EXEC), deploySpec({ dev: inVpc }), clients);
+    expect(sagemaker).toHaveReceivedCommandWith(CreateModelCommand, { VpcConfig: { Subnets: ['subnet-1', 'subnet-2'], SecurityGroupIds: ['sg-1'] } });
+  });
+
   test('data capture and the KMS key reach the endpoint config', async () => {
     const captured = envSpec({
       kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',

@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ByomPipeline, EnvironmentProps, TrafficShift } from '../../../src';
@@ -156,7 +157,11 @@ describe('autoscaling', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: Match.arrayWith(['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy']), Resource: '*' }),
+          Match.objectLike({
+            Action: Match.arrayWith(['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy']),
+            Resource: '*',
+            Condition: { StringEquals: { 'application-autoscaling:service-namespace': 'sagemaker', 'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount' } },
+          }),
           Match.objectLike({
             Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
             Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('alarm:TargetTracking-endpoint/churn-prod/\\*$')])] },
@@ -251,4 +256,38 @@ test('a pipeline with a serverless staging and a captured, KMS-encrypted, autosc
   ]);
   expectCfnLintClean(Template.fromStack(stack).toJSON());
   expectNagClean(stack);
+});
+
+describe('VPC', () => {
+  test('places the model in the VPC\'s private subnets with a new outbound-only security group', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const pipeline = pipelineWith(stack, [{ name: 'prod', vpc }]);
+    const spec = specOf(pipeline, 'prod');
+    expect(spec.vpcConfig.subnets).toHaveLength(2);
+    expect(JSON.stringify(spec.vpcConfig.securityGroupIds)).toMatch(/ChurnEnvprodSecurityGroup/);
+    expect(pipeline.environments[0].connections).toBeDefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ec2:CreateNetworkInterface']), Resource: '*' })]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('ChurnEnvprodSageMakerRole') }],
+    });
+  });
+
+  test('uses the subnets and security groups given', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+    const pipeline = pipelineWith(stack, [{ name: 'prod', vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [sg] }]);
+    expect(JSON.stringify(specOf(pipeline, 'prod').vpcConfig.securityGroupIds)).toMatch(/Sg[0-9A-F]+/);
+  });
+
+  test.each([
+    [{ subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }, /environments\[0\]\.subnets: needs vpc to be set/],
+    [{ serverless: { memorySizeMb: 1024, maxConcurrency: 1 }, vpc: 'VPC' }, /environments\[0\]\.vpc: cannot be set together with serverless/],
+  ])('rejects %j, naming the prop', (env, pattern) => {
+    const stack = newStack();
+    const props = { ...(env as any) };
+    if (props.vpc === 'VPC') props.vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
+    expect(() => pipelineWith(stack, [{ name: 'dev', ...props }])).toThrow(pattern);
+  });
 });

@@ -1,0 +1,125 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { CLEANUP_PHASE_FIELD, CleanupEnvironment, ENVIRONMENTS_PROPERTY, IS_COMPLETE_PHASE } from './cleanup-spec';
+import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
+import { TeardownClients, TeardownProgress, tearDownEnvironment } from '../../runtime/endpoint-teardown';
+import { createLogger } from '../../runtime/logger';
+
+const logger = createLogger('mlops-cleanup');
+
+/**
+ * The event of either call the CDK Provider framework makes: onEvent gets
+ * CloudFormation's request; isComplete gets it merged with onEvent's answer,
+ * which carries the phase marker.
+ */
+export type CleanupEvent = CloudFormationCustomResourceEvent & { readonly [CLEANUP_PHASE_FIELD]?: string };
+
+/** onEvent's answer. */
+export interface OnEventResponse {
+  readonly PhysicalResourceId: string;
+  readonly [CLEANUP_PHASE_FIELD]: typeof IS_COMPLETE_PHASE;
+}
+
+/** isComplete's answer: the framework calls again after its query interval while false. */
+export interface IsCompleteResponse {
+  readonly IsComplete: boolean;
+}
+
+/** The custom resource's properties are not what the construct writes. */
+export class CleanupConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CleanupConfigurationError';
+    Object.setPrototypeOf(this, CleanupConfigurationError.prototype);
+  }
+}
+
+const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+
+/** Reads and checks the environments from the custom resource's properties. */
+export function readEnvironments(properties: Record<string, unknown> | undefined): CleanupEnvironment[] {
+  const list = properties?.[ENVIRONMENTS_PROPERTY];
+  if (!Array.isArray(list)) {
+    throw new CleanupConfigurationError(`The release clean-up resource has no ${ENVIRONMENTS_PROPERTY} list`);
+  }
+  return list.map((item: unknown, i) => {
+    const env = (item ?? {}) as Record<string, unknown>;
+    for (const field of ['endpointName', 'releasePrefix', 'variantName']) {
+      const value = env[field];
+      if (typeof value !== 'string' || !SAGEMAKER_NAME.test(value)) {
+        throw new CleanupConfigurationError(`${ENVIRONMENTS_PROPERTY}[${i}].${field} is not a SageMaker name: ${JSON.stringify(value)}`);
+      }
+    }
+    return { endpointName: env.endpointName, releasePrefix: env.releasePrefix, variantName: env.variantName } as CleanupEnvironment;
+  });
+}
+
+/**
+ * Create and Update change nothing in AWS: the resource only remembers the
+ * environments, so that deleting it knows what to remove. The physical ID
+ * never changes, so CloudFormation never replaces (and so deletes) it on update.
+ */
+export function onEvent(event: CleanupEvent): OnEventResponse {
+  if (event.RequestType !== 'Delete') {
+    readEnvironments(event.ResourceProperties);
+  }
+  const physicalResourceId = event.RequestType === 'Create' ? `release-cleanup-${event.LogicalResourceId}` : event.PhysicalResourceId;
+  return { PhysicalResourceId: physicalResourceId, [CLEANUP_PHASE_FIELD]: IS_COMPLETE_PHASE };
+}
+
+/**
+ * For Delete, one pass over every environment (see `tearDownEnvironment`);
+ * complete once no environment has an endpoint, a release config or a release
+ * model left. A transient AWS error leaves that environment for the next poll;
+ * any other error fails the deletion with every failure named, after the other
+ * environments have had their pass.
+ */
+export async function isComplete(event: CleanupEvent, clients: TeardownClients): Promise<IsCompleteResponse> {
+  if (event.RequestType !== 'Delete') {
+    return { IsComplete: true };
+  }
+  const environments = readEnvironments(event.ResourceProperties);
+  const progress: TeardownProgress[] = [];
+  const waiting: string[] = [];
+  const failures: string[] = [];
+  for (const env of environments) {
+    try {
+      progress.push(await tearDownEnvironment(env, clients));
+    } catch (err) {
+      if (isTransient(err)) {
+        waiting.push(`${env.endpointName}: transient ${errorName(err)}`);
+      } else {
+        failures.push(errorMessage(err));
+      }
+    }
+  }
+  const complete = failures.length === 0 && waiting.length === 0 && progress.every((p) => p.done);
+  logger.info('Release clean-up pass', {
+    physicalResourceId: event.PhysicalResourceId,
+    complete,
+    environments: progress.map((p) => ({ endpointName: p.endpointName, done: p.done, steps: p.steps, remaining: p.remaining })),
+    waiting,
+    failures,
+  });
+  if (failures.length > 0) {
+    throw new Error(`Release clean-up failed; fix the cause and delete the stack again. ${failures.join('; ')}`);
+  }
+  return { IsComplete: complete };
+}
+
+let clients: TeardownClients | undefined;
+
+/**
+ * Entry point for both Provider framework calls (the bundle has one handler):
+ * an isComplete call carries the phase marker onEvent returned.
+ */
+export async function handler(event: CleanupEvent): Promise<OnEventResponse | IsCompleteResponse> {
+  if (event[CLEANUP_PHASE_FIELD] !== IS_COMPLETE_PHASE) {
+    const response = onEvent(event);
+    logger.info('Release clean-up event', { requestType: event.RequestType, physicalResourceId: response.PhysicalResourceId });
+    return response;
+  }
+  clients ??= { sagemaker: new SageMakerClient({}), autoscaling: new ApplicationAutoScalingClient({}) };
+  return isComplete(event, clients);
+}

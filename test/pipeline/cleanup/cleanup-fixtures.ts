@@ -1,0 +1,71 @@
+import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
+import type { CleanupEvent, IsCompleteResponse, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
+
+export const DEV: CleanupEnvironment = { endpointName: 'churn-dev', releasePrefix: 'churn-dev', variantName: 'AllTraffic' };
+export const PROD: CleanupEnvironment = { endpointName: 'churn-prod', releasePrefix: 'churn-prod', variantName: 'AllTraffic' };
+
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/churn/11111111-2222-3333-4444-555555555555';
+const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:churn-CleanupProviderframeworkonEvent';
+const PHYSICAL_ID = 'release-cleanup-CleanupD4E4842E';
+
+/** A CloudFormation request as the Provider framework hands it to onEvent. */
+export function cfnEvent(
+  requestType: 'Create' | 'Update' | 'Delete',
+  environments: unknown[] = [DEV, PROD],
+  oldEnvironments: unknown[] = [DEV],
+): CleanupEvent {
+  const common = {
+    ServiceToken: SERVICE_TOKEN,
+    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x',
+    StackId: STACK_ID,
+    RequestId: `request-${requestType}`,
+    LogicalResourceId: 'CleanupD4E4842E',
+    ResourceType: 'Custom::MlopsReleaseCleanup',
+    ResourceProperties: { ServiceToken: SERVICE_TOKEN, Environments: environments },
+  };
+  switch (requestType) {
+    case 'Create':
+      return { ...common, RequestType: 'Create' } as CleanupEvent;
+    case 'Update':
+      return {
+        ...common,
+        RequestType: 'Update',
+        PhysicalResourceId: PHYSICAL_ID,
+        OldResourceProperties: { ServiceToken: SERVICE_TOKEN, Environments: oldEnvironments },
+      } as CleanupEvent;
+    default:
+      return { ...common, RequestType: 'Delete', PhysicalResourceId: PHYSICAL_ID } as CleanupEvent;
+  }
+}
+
+/** The event isComplete gets: the request merged with onEvent's answer, as the framework builds it. */
+export function isCompleteEvent(request: CleanupEvent, onEventAnswer: OnEventResponse): CleanupEvent {
+  return { ...request, ...onEventAnswer } as CleanupEvent;
+}
+
+export interface DeletionRun {
+  readonly onEvent: OnEventResponse;
+  readonly polls: IsCompleteResponse[];
+}
+
+/**
+ * Drives a Delete the way the Provider framework does: onEvent once, then
+ * isComplete until it answers true. Bounded, so a clean-up that never
+ * finishes fails the test instead of hanging it.
+ */
+export async function deleteToCompletion(
+  handler: (event: CleanupEvent) => Promise<OnEventResponse | IsCompleteResponse>,
+  request: CleanupEvent,
+  maxPolls = 20,
+): Promise<DeletionRun> {
+  const onEvent = await handler(request) as OnEventResponse;
+  const polls: IsCompleteResponse[] = [];
+  for (let poll = 1; poll <= maxPolls; poll++) {
+    const answer = await handler(isCompleteEvent(request, onEvent)) as IsCompleteResponse;
+    polls.push(answer);
+    if (answer.IsComplete) {
+      return { onEvent, polls };
+    }
+  }
+  throw new Error(`Release clean-up still incomplete after ${maxPolls} polls`);
+}
