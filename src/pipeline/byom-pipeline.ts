@@ -276,6 +276,8 @@ export class ByomPipeline extends Construct {
       stageName: `Deploy-${env.name}`,
       actions: [new actions.LambdaInvokeAction({
         actionName: 'Deploy',
+        // Later stages read EndpointName, EndpointConfigName and PreviousEndpointConfigName from here.
+        variablesNamespace: `Deploy-${env.name}`,
         lambda: this.deployHandler.function,
         userParameters: {
           environment: env.name,

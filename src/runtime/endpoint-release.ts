@@ -55,7 +55,14 @@ export interface ReleaseState {
 }
 
 export type ReleaseOutcome =
-  | { readonly kind: 'succeeded'; readonly message: string; readonly release: string; readonly cleanup: CleanupResult }
+  | {
+    readonly kind: 'succeeded';
+    readonly message: string;
+    readonly release: string;
+    /** The config that served before, for a later stage to roll back to; undefined on a first release or a resumed retry. */
+    readonly previousConfig?: string;
+    readonly cleanup: CleanupResult;
+  }
   | { readonly kind: 'in-progress'; readonly message: string; readonly state: ReleaseState }
   | { readonly kind: 'failed'; readonly message: string };
 
@@ -296,7 +303,7 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
     return inProgress(state, `Endpoint ${spec.endpointName} is ${status}`);
   }
   if (status === 'InService' && endpoint.EndpointConfigName === state.release) {
-    return succeed(spec, state.release, clients);
+    return succeed(spec, state.release, clients, state.previousConfig);
   }
   if (status === 'InService') {
     // The last good config serves again: so does its scaling.
@@ -309,10 +316,10 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
   return { kind: 'failed', message: `Endpoint ${spec.endpointName} is ${status} after release ${state.release}${reasonSuffix(endpoint)}` };
 }
 
-async function succeed(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients): Promise<ReleaseOutcome> {
+async function succeed(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients, previousConfig?: string): Promise<ReleaseOutcome> {
   await enableScaling(spec, clients.autoscaling);
   const cleanup = await removeOldReleases(spec, release, clients);
-  return { kind: 'succeeded', release, cleanup, message: `Endpoint ${spec.endpointName} is InService with ${release}` };
+  return { kind: 'succeeded', release, previousConfig, cleanup, message: `Endpoint ${spec.endpointName} is InService with ${release}` };
 }
 
 /** Which old releases a clean-up removed, and which it could not (left for the next one). */

@@ -75,6 +75,7 @@ describe('ByomPipeline pipeline shape', () => {
         Name: 'Deploy-dev',
         Actions: [Match.objectLike({
           ActionTypeId: Match.objectLike({ Category: 'Invoke', Provider: 'Lambda' }),
+          Namespace: 'Deploy-dev',
           Configuration: Match.objectLike({
             UserParameters: '{"environment":"dev","executionId":"#{codepipeline.PipelineExecutionId}","artifactVersion":"#{Source.VersionId}"}',
           }),

@@ -119,7 +119,13 @@ function toActionOutcome(environment: string, endpointName: string, outcome: Rel
           outcome.cleanup.removed.length ? `removed old releases ${outcome.cleanup.removed.join(', ')}` : '',
           ...outcome.cleanup.failed.map((f) => `could not remove ${f.name} (${f.reason}); the next release tries again`),
         ].filter(Boolean).join('; '),
-        outputVariables: { EndpointName: endpointName, EndpointConfigName: outcome.release, ModelName: outcome.release },
+        outputVariables: {
+          EndpointName: endpointName,
+          EndpointConfigName: outcome.release,
+          ModelName: outcome.release,
+          // CodePipeline output variables cannot be empty: "none" when nothing served before.
+          PreviousEndpointConfigName: outcome.previousConfig ?? 'none',
+        },
       };
     case 'in-progress':
       return { kind: 'in-progress', message: outcome.message, continuationToken: encodeContinuation(outcome.state) };

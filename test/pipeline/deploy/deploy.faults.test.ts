@@ -101,7 +101,7 @@ describe('deploy handler: first release', () => {
     const done = await runDeployJob(job(EXEC, { continuationToken: token }), deploySpec(), clients);
     expect(done).toMatchObject({
       kind: 'succeeded',
-      outputVariables: { EndpointName: 'churn-dev', EndpointConfigName: RELEASE, ModelName: RELEASE },
+      outputVariables: { EndpointName: 'churn-dev', EndpointConfigName: RELEASE, ModelName: RELEASE, PreviousEndpointConfigName: 'none' },
     });
     expect(sagemaker).not.toHaveReceivedCommand(CreateEndpointCommand);
   });
@@ -493,11 +493,11 @@ describe('deploy handler: reporting to CodePipeline', () => {
 
   test('a finished release reports output variables and no continuation token', async () => {
     sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: RELEASE });
-    await handler(codePipelineEvent({ environment: 'dev', executionId: EXEC }, JSON.stringify({ phase: 'awaiting-endpoint', release: RELEASE })));
+    await handler(codePipelineEvent({ environment: 'dev', executionId: EXEC }, JSON.stringify({ phase: 'awaiting-endpoint', release: RELEASE, previousConfig: 'churn-dev-rold' })));
     expect(codepipeline).toHaveReceivedCommandWith(PutJobSuccessResultCommand, {
       jobId: 'job-1',
       continuationToken: undefined,
-      outputVariables: { EndpointName: 'churn-dev', EndpointConfigName: RELEASE, ModelName: RELEASE },
+      outputVariables: { EndpointName: 'churn-dev', EndpointConfigName: RELEASE, ModelName: RELEASE, PreviousEndpointConfigName: 'churn-dev-rold' },
     });
   });
 
