@@ -103,7 +103,7 @@ export class PipelineEnvironment extends Construct {
       { finding: /^Resource::arn:.*:logs:.*:log-group:\/aws\/sagemaker\/Endpoints\/[A-Za-z0-9-]+:\*$/, reason: 'Log streams of this environment\'s endpoint log group, named by SageMaker per instance' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/data-capture\/[A-Za-z0-9-]+\/\*$/, reason: 'SageMaker writes captured data under this environment\'s prefix, one key per capture file' },
       { finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/, reason: 'Encrypting the endpoint\'s volumes and captured data with the environment\'s own key' },
-      { finding: /^Resource::\*$/, reason: 'cloudwatch:PutMetricData (limited to SageMaker\'s endpoint namespaces by condition) and the EC2 network interface calls SageMaker makes for VPC containers support no resource-level permissions' },
+      { finding: /^Resource::\*$/, reason: 'ecr:GetAuthorizationToken (pulling from an ECR repository), cloudwatch:PutMetricData (limited to SageMaker\'s endpoint namespaces by condition) and the EC2 network interface calls SageMaker makes for VPC containers support no resource-level permissions' },
     ]);
     this.grantEndpointLogging(this.executionRole);
     const image = props.image.bind(this, { role: this.executionRole, instanceType: this.instanceType });

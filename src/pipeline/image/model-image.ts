@@ -1,4 +1,5 @@
 import { CfnMapping, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Framework } from './framework';
@@ -37,8 +38,9 @@ export abstract class ModelImage {
   }
 
   /**
-   * Any image SageMaker can pull, by full URI. Grant the pipeline's SageMaker
-   * roles access to a private registry yourself, or use `fromEcrRepository` (issue #3).
+   * Any image SageMaker can pull, by full URI. Grant the environments'
+   * SageMaker roles (`executionRole`) access to a private registry yourself,
+   * or use `fromEcrRepository`.
    *
    * @param uri e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:3`
    */
@@ -46,11 +48,45 @@ export abstract class ModelImage {
     return new UriImage(uri);
   }
 
+  /**
+   * An image in an ECR repository, by tag or by digest. The environments'
+   * SageMaker roles are granted pull access to that repository only.
+   *
+   * A tag can be moved to another image later; a digest (`sha256:...`) pins
+   * every release to the exact image.
+   *
+   * @param repository the repository
+   * @param tagOrDigest e.g. `v3` or `sha256:0123...`
+   */
+  public static fromEcrRepository(repository: ecr.IRepository, tagOrDigest: string): ModelImage {
+    if (!Token.isUnresolved(tagOrDigest) && !ECR_TAG.test(tagOrDigest) && !ECR_DIGEST.test(tagOrDigest)) {
+      throw new Error(`image: ${JSON.stringify(tagOrDigest)} is neither an ECR image tag nor a sha256 digest`);
+    }
+    return new EcrImage(repository, tagOrDigest);
+  }
+
   /** Resolves the image for one environment and grants its SageMaker role what pulling it needs. */
   public abstract bind(scope: Construct, options: ModelImageBindOptions): ModelImageConfig;
 }
 
 const GPU_INSTANCE = /^ml\.(p\d|g\d)/;
+/** ECR's rules for an image tag and a digest. */
+const ECR_TAG = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}$/;
+const ECR_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+class EcrImage extends ModelImage {
+  constructor(private readonly repository: ecr.IRepository, private readonly tagOrDigest: string) {
+    super();
+  }
+
+  public bind(_scope: Construct, options: ModelImageBindOptions): ModelImageConfig {
+    this.repository.grantPull(options.role);
+    const imageUri = this.tagOrDigest.startsWith('sha256:')
+      ? this.repository.repositoryUriForDigest(this.tagOrDigest)
+      : this.repository.repositoryUriForTag(this.tagOrDigest);
+    return { imageUri };
+  }
+}
 
 class FrameworkImage extends ModelImage {
   constructor(private readonly framework: Framework, private readonly version: string) {

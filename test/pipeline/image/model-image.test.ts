@@ -1,6 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Framework, ModelImage } from '../../../src';
+import { ByomPipeline, Framework, ModelImage } from '../../../src';
+import { expectNagClean } from '../../harness/nag';
+import { basicProps, newStack } from '../fixtures';
 
 function roleIn(stack: Stack): iam.Role {
   return new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
@@ -35,4 +39,38 @@ test('two environments of one agnostic stack share one registry mapping per fram
   image.bind(stack, { role: new iam.Role(stack, 'Role2', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') }), instanceType: 'ml.g5.xlarge' });
   const mappings = stack.resolve((stack as any)._toCloudFormation().Mappings);
   expect(Object.keys(mappings)).toEqual(['MlopsImageRegistrypytorch']);
+});
+
+describe('fromEcrRepository', () => {
+  test('pulls by tag or pinned digest from the repository, and grants pull on that repository only', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1', account: '111111111111' } });
+    const repo = ecr.Repository.fromRepositoryName(stack, 'Repo', 'churn');
+    const role = roleIn(stack);
+    const byTag = ModelImage.fromEcrRepository(repo, 'v3').bind(stack, { role });
+    expect(stack.resolve(byTag.imageUri)).toEqual({ 'Fn::Join': ['', ['111111111111.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/churn:v3']] });
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const byDigest = ModelImage.fromEcrRepository(repo, digest).bind(stack, { role });
+    expect(JSON.stringify(stack.resolve(byDigest.imageUri))).toContain(`/churn@${digest}`);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:111111111111:repository/churn']] },
+        })]),
+      },
+    });
+  });
+
+  test('rejects a tag ECR would not accept, naming it', () => {
+    const stack = new Stack(new App(), 'S');
+    const repo = ecr.Repository.fromRepositoryName(stack, 'Repo', 'churn');
+    expect(() => ModelImage.fromEcrRepository(repo, 'bad tag!')).toThrow(/image: "bad tag!" is neither an ECR image tag nor a sha256 digest/);
+  });
+
+  test('a pipeline whose image comes from ECR stays cdk-nag clean', () => {
+    const stack = newStack();
+    const repo = new ecr.Repository(stack, 'Repo', { imageScanOnPush: true });
+    new ByomPipeline(stack, 'Churn', basicProps(stack, { image: ModelImage.fromEcrRepository(repo, 'v3') }));
+    expectNagClean(stack);
+  });
 });
