@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { isVersioned } from './bucket-versioning';
 import { ReleaseCleanup } from './cleanup/release-cleanup';
 import { DeployHandler } from './deploy/deploy-handler';
 import { EnvironmentProps } from './environment/environment-props';
@@ -108,6 +109,7 @@ export class ByomPipeline extends Construct {
   private readonly environmentList: PipelineEnvironment[] = [];
   private readonly keepReleases: number;
   private readonly sourceVersion: string;
+  private readonly imageUriVariable?: string;
 
   constructor(scope: Construct, id: string, props: ByomPipelineProps) {
     super(scope, id);
@@ -190,19 +192,17 @@ export class ByomPipeline extends Construct {
       trigger: actions.S3Trigger.NONE,
       variablesNamespace: 'Source',
     });
-    this.pipeline.addStage({ stageName: 'Source', actions: [source] });
     this.sourceVersion = source.variables.versionId;
+    const build = props.image._build(this, { encryptionKey: key, logRetention });
+    this.pipeline.addStage({ stageName: 'Source', actions: build ? [source, build.sourceAction] : [source] });
+    if (build) {
+      acknowledgeNotificationsHandler(build.source);
+      this.pipeline.addStage({ stageName: 'Build', actions: [build.buildAction] });
+      this.imageUriVariable = build.imageUriVariable;
+      startOnNewVersion(this, 'NewContainerVersion', this.pipeline, build.source, build.sourceKey, `Starts ${pipelineName} when a new version of the container source is uploaded`);
+    }
 
-    props.artifact.bucket.enableEventBridgeNotification();
-    new events.Rule(this, 'NewArtifactVersion', {
-      description: `Starts ${pipelineName} when a new version of the model artifact is uploaded`,
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: { bucket: { name: [props.artifact.bucket.bucketName] }, object: { key: [props.artifact.key] } },
-      },
-      targets: [new targets.CodePipeline(this.pipeline)],
-    });
+    startOnNewVersion(this, 'NewArtifactVersion', this.pipeline, props.artifact.bucket, props.artifact.key, `Starts ${pipelineName} when a new version of the model artifact is uploaded`);
 
     // Deleting the stack deletes every endpoint, config, model and scaling
     // registration the deploy handler created. The pipeline and the deploy
@@ -283,6 +283,8 @@ export class ByomPipeline extends Construct {
           environment: env.name,
           executionId: '#{codepipeline.PipelineExecutionId}',
           artifactVersion: this.sourceVersion,
+          // A built container is deployed by digest, known only once the Build stage ran.
+          ...(this.imageUriVariable ? { imageUri: this.imageUriVariable } : {}),
         },
       })],
     });
@@ -302,6 +304,21 @@ export class ByomPipeline extends Construct {
     return env.endpointName;
   }
 }
+
+/** A new version of `key` in `bucket` starts the pipeline, through EventBridge (no polling). */
+function startOnNewVersion(scope: Construct, id: string, pipeline: codepipeline.Pipeline, bucket: s3.IBucket, key: string, description: string): void {
+  bucket.enableEventBridgeNotification();
+  new events.Rule(scope, id, {
+    description,
+    eventPattern: {
+      source: ['aws.s3'],
+      detailType: ['Object Created'],
+      detail: { bucket: { name: [bucket.bucketName] }, object: { key: [key] } },
+    },
+    targets: [new targets.CodePipeline(pipeline)],
+  });
+}
+
 
 /**
  * Server access logging through the log bucket's policy (the way AWS
@@ -337,15 +354,6 @@ function acknowledgeNotificationsHandler(bucket: s3.IBucket): void {
   ]);
 }
 
-function isVersioned(bucket: s3.IBucket): boolean {
-  const cfn = bucket.node.defaultChild;
-  if (!(cfn instanceof s3.CfnBucket)) {
-    // An imported bucket: its versioning cannot be seen at synth time.
-    return true;
-  }
-  const versioning = Stack.of(bucket).resolve(cfn.versioningConfiguration);
-  return versioning?.status === 'Enabled' || Token.isUnresolved(cfn.versioningConfiguration);
-}
 
 function checkUniqueNames(environments: EnvironmentProps[], problems: ProblemCollector): void {
   const seen = new Map<string, number>();

@@ -77,9 +77,11 @@ export async function runDeployJob(job: CodePipelineJob, spec: DeploySpec, clien
     if (continuation && continuation.phase !== 'starting') {
       outcome = await continueRelease(envSpec, continuation, clients);
     } else {
+      // A built container arrives as a pipeline variable: the image by digest.
+      const imageUri = job.userParameters.imageUri;
       outcome = await startRelease({
         environment,
-        spec: envSpec,
+        spec: typeof imageUri === 'string' && imageUri.length > 0 ? { ...envSpec, imageUri } : envSpec,
         executionId: requireParameter(job, 'executionId'),
         artifact: spec.artifact,
         artifactVersion: typeof job.userParameters.artifactVersion === 'string' ? job.userParameters.artifactVersion : '',

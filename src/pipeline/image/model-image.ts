@@ -1,8 +1,15 @@
 import { CfnMapping, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ContainerImageBuild } from './container-build';
 import { Framework } from './framework';
+import { isVersioned } from '../bucket-versioning';
 import { frameworkImageUri, lookupFrameworkImage } from './framework-catalog';
 
 /** What an environment tells the image when binding it. */
@@ -65,6 +72,35 @@ export abstract class ModelImage {
     return new EcrImage(repository, tagOrDigest);
   }
 
+  /**
+   * A custom inference container built by the pipeline: a zip in a versioned
+   * bucket holding a Dockerfile and whatever it copies. A Build stage builds
+   * it with CodeBuild and pushes it to a private ECR repository the pipeline
+   * creates; every environment then runs that image by digest. A new version
+   * of the zip starts a release, as a new model artifact does.
+   *
+   * @param bucket the versioned bucket holding the zip
+   * @param key the zip's key, e.g. `churn/container.zip`
+   */
+  public static fromContainerSource(bucket: s3.IBucket, key: string): ModelImage {
+    if (!isVersioned(bucket)) {
+      throw new Error('image: the container source bucket must have versioning enabled (CodePipeline\'s S3 source needs object versions)');
+    }
+    if (!Token.isUnresolved(key) && (key.length === 0 || key.startsWith('/'))) {
+      throw new Error(`image: container source key ${JSON.stringify(key)} must be a non-empty S3 key without a leading "/"`);
+    }
+    return new ContainerSourceImage(bucket, key);
+  }
+
+  /**
+   * Adds what the image needs to the pipeline before any environment binds it:
+   * nothing for a ready-made image, a source and a build for a container source.
+   * @internal
+   */
+  public _build(_scope: Construct, _context: ImageBuildContext): ImageBuild | undefined {
+    return undefined;
+  }
+
   /** Resolves the image for one environment and grants its SageMaker role what pulling it needs. */
   public abstract bind(scope: Construct, options: ModelImageBindOptions): ModelImageConfig;
 }
@@ -118,6 +154,60 @@ class FrameworkImage extends ModelImage {
       resources: [stack.formatArn({ service: 'ecr', account: registryAccount, resource: 'repository', resourceName: image.repository })],
     }));
     return { imageUri };
+  }
+}
+
+/** What the pipeline lends an image that must be built. */
+export interface ImageBuildContext {
+  readonly encryptionKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** The source and build an image adds to the pipeline, and the variable holding the built image. */
+export interface ImageBuild {
+  readonly source: s3.IBucket;
+  readonly sourceKey: string;
+  readonly sourceAction: actions.S3SourceAction;
+  readonly buildAction: actions.CodeBuildAction;
+  /** A CodePipeline variable reference to the built image's URI by digest. */
+  readonly imageUriVariable: string;
+}
+
+class ContainerSourceImage extends ModelImage {
+  private build?: ContainerImageBuild;
+
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string) {
+    super();
+  }
+
+  public _build(scope: Construct, context: ImageBuildContext): ImageBuild {
+    this.build = new ContainerImageBuild(scope, 'ContainerBuild', { ...context, keepImages: 20 });
+    const sourceOutput = new codepipeline.Artifact('Container');
+    const sourceAction = new actions.S3SourceAction({
+      actionName: 'ContainerSource',
+      bucket: this.bucket,
+      bucketKey: this.key,
+      output: sourceOutput,
+      trigger: actions.S3Trigger.NONE,
+      variablesNamespace: 'ContainerSource',
+    });
+    const buildAction = new actions.CodeBuildAction({
+      actionName: 'BuildImage',
+      project: this.build.project,
+      input: sourceOutput,
+      variablesNamespace: 'Build',
+      environmentVariables: { SOURCE_VERSION: { value: sourceAction.variables.versionId } },
+    });
+    return { source: this.bucket, sourceKey: this.key, sourceAction, buildAction, imageUriVariable: buildAction.variable('IMAGE_URI') };
+  }
+
+  public bind(_scope: Construct, options: ModelImageBindOptions): ModelImageConfig {
+    if (!this.build) {
+      throw new Error('image: a container source image is bound by ByomPipeline, which builds it first');
+    }
+    this.build.repository.grantPull(options.role);
+    // The deploy action passes the built image by digest; this names its repository.
+    return { imageUri: this.build.repository.repositoryUri };
   }
 }
 

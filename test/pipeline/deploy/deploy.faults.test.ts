@@ -161,6 +161,12 @@ describe('deploy handler: endpoint configs', () => {
     expect(call.DataCaptureConfig).toBeUndefined();
   });
 
+  test('a built container passed by the pipeline replaces the image in the spec', async () => {
+    const built = '111111111111.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:' + 'b'.repeat(64);
+    await runDeployJob({ ...job(EXEC), userParameters: { ...job(EXEC).userParameters, imageUri: built } }, deploySpec(), clients);
+    expect(sagemaker).toHaveReceivedCommandWith(CreateModelCommand, { PrimaryContainer: expect.objectContaining({ Image: built }) });
+  });
+
   test('a VPC environment\'s subnets and security groups reach the model', async () => {
     const inVpc = envSpec({ vpcConfig: { subnets: ['subnet-1', 'subnet-2'], securityGroupIds: ['sg-1'] } });
     await runDeployJob(job(EXEC), deploySpec({ dev: inVpc }), clients);
