@@ -306,7 +306,14 @@ export class ByomPipeline extends Construct {
 }
 
 /** A new version of `key` in `bucket` starts the pipeline, through EventBridge (no polling). */
-function startOnNewVersion(scope: Construct, id: string, pipeline: codepipeline.Pipeline, bucket: s3.IBucket, key: string, description: string): void {
+function startOnNewVersion(
+  scope: Construct,
+  id: string,
+  pipeline: codepipeline.Pipeline,
+  bucket: s3.IBucket,
+  key: string,
+  description: string,
+): void {
   bucket.enableEventBridgeNotification();
   new events.Rule(scope, id, {
     description,
