@@ -1,0 +1,48 @@
+/**
+ * A custom container: uploading the model artifact and a Dockerfile zip
+ * starts the pipeline, whose Build stage builds the image and pushes it to
+ * ECR; the release runs it by digest. The assertions wait for the endpoint and
+ * invoke it: the test container answers with the sum of the CSV values.
+ *
+ * Offline (the test suite): integ-runner checks the snapshot. Deploying for
+ * real needs AWS credentials: npx projen integ -- --force integ/integ.custom-container.ts
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { integBucket, uploadAfter } from './support/uploads';
+import { ByomPipeline, ModelArtifact, ModelImage } from '../src';
+import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
+import { zipFiles } from '../test/fixtures/zip';
+
+const app = new App();
+const stack = new Stack(app, 'MlopsCustomContainer');
+const models = integBucket(stack);
+
+const pipeline = new ByomPipeline(stack, 'Echo', {
+  modelName: 'integ-container',
+  artifact: ModelArtifact.fromBucket(models, 'echo/model.tar.gz'),
+  image: ModelImage.fromContainerSource(models, 'echo/container.zip'),
+  environments: [{ name: 'dev', instanceType: 'ml.m5.large' }],
+  bucketRemovalPolicy: RemovalPolicy.DESTROY,
+});
+const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', 'echo-container', name));
+uploadAfter(stack, 'UploadSources', models, 'echo/', {
+  'model.tar.gz': xgboostModelArtifact(),
+  'container.zip': zipFiles({ 'Dockerfile': fixture('Dockerfile'), 'serve.py': fixture('serve.py') }),
+}, pipeline);
+
+const integ = new IntegTest(app, 'CustomContainer', { testCases: [stack] });
+const endpointName = pipeline.endpointName('dev');
+const inService = integ.assertions
+  .awsApiCall('SageMaker', 'describeEndpoint', { EndpointName: endpointName })
+  .expect(ExpectedResult.objectLike({ EndpointStatus: 'InService' }))
+  .waitForAssertions({ totalTimeout: Duration.minutes(50), interval: Duration.minutes(1) });
+const invoke = integ.assertions.awsApiCall('SageMakerRuntime', 'invokeEndpoint', {
+  EndpointName: endpointName,
+  ContentType: 'text/csv',
+  Body: '1,2,3.5',
+});
+invoke.assertAtPath('Body', ExpectedResult.stringLikeRegexp('"score": 6\\.5'));
+inService.next(invoke);
