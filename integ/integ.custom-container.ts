@@ -11,8 +11,8 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { integBucket, uploadAfter } from './support/uploads';
 import { ByomPipeline, ModelArtifact, ModelImage } from '../src';
+import { integBucket, uploadAfter } from './support/uploads';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 import { zipFiles } from '../test/fixtures/zip';
 

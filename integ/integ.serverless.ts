@@ -8,8 +8,8 @@
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { integBucket, uploadAfter } from './support/uploads';
 import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../src';
+import { integBucket, uploadAfter } from './support/uploads';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 
 const app = new App();
