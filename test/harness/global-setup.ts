@@ -21,6 +21,9 @@ function isolateFromRealAws(): void {
     AWS_CONFIG_FILE: '/nonexistent/aws-config',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
   });
+  // Handlers log JSON lines for CloudWatch; in a test run they would bury the
+  // results. Set MLOPS_LOG_LEVEL=DEBUG to see them while debugging a test.
+  process.env.MLOPS_LOG_LEVEL ??= 'SILENT';
   // The SDK skips environment credentials when a profile is named.
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_DEFAULT_PROFILE;
