@@ -7,3 +7,5 @@ export * from './pipeline/environment/pipeline-environment';
 export * from './pipeline/environment/traffic-shift';
 export * from './pipeline/notifications/notification-props';
 export * from './pipeline/notifications/pipeline-notifications';
+export * from './pipeline/share/inference-api';
+export * from './pipeline/tests/integration-tests';

@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { isVersioned } from './bucket-versioning';
+import { ProblemCollector } from '../problem-collector';
 import { ReleaseCleanup } from './cleanup/release-cleanup';
 import { DeployHandler } from './deploy/deploy-handler';
 import { EnvironmentProps } from './environment/environment-props';
@@ -21,8 +22,10 @@ import { ModelArtifact } from './model-artifact';
 import { NotificationProps } from './notifications/notification-props';
 import { validateNotifications } from './notifications/notification-validation';
 import { PipelineNotifications } from './notifications/pipeline-notifications';
+import { IntegrationTestHandler } from './tests/test-handler';
 import { acknowledgeRule, justifyWildcards } from '../nag/acknowledgements';
-import { ProblemCollector } from '../problem-collector';
+import { ShareHandler } from './share/share-handler';
+import { deployVariables } from './tests/test-binding';
 
 /** Props of a {@link ByomPipeline}. */
 export interface ByomPipelineProps {
@@ -105,6 +108,11 @@ export class ByomPipeline extends Construct {
 
   private readonly deployHandler: DeployHandler;
   private readonly cleanup: ReleaseCleanup;
+  private readonly shareHandler: ShareHandler;
+  private readonly sourceStage: codepipeline.IStage;
+  private readonly artifactKey: kms.IKey;
+  private testHandler?: IntegrationTestHandler;
+  private readonly logRetention: logs.RetentionDays;
   private readonly image: ModelImage;
   private readonly environmentList: PipelineEnvironment[] = [];
   private readonly keepReleases: number;
@@ -154,6 +162,7 @@ export class ByomPipeline extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
+    this.artifactKey = key;
     this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
@@ -175,6 +184,8 @@ export class ByomPipeline extends Construct {
       logRetention,
     });
     this.deployFunction = this.deployHandler.function;
+    this.logRetention = logRetention;
+    this.shareHandler = new ShareHandler(this, 'Share', { pipelineName, logRetention });
 
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName,
@@ -194,7 +205,7 @@ export class ByomPipeline extends Construct {
     });
     this.sourceVersion = source.variables.versionId;
     const build = props.image._build(this, { encryptionKey: key, logRetention });
-    this.pipeline.addStage({ stageName: 'Source', actions: build ? [source, build.sourceAction] : [source] });
+    this.sourceStage = this.pipeline.addStage({ stageName: 'Source', actions: build ? [source, build.sourceAction] : [source] });
     if (build) {
       acknowledgeNotificationsHandler(build.source);
       this.pipeline.addStage({ stageName: 'Build', actions: [build.buildAction] });
@@ -258,7 +269,9 @@ export class ByomPipeline extends Construct {
       releaseBucket: this.artifactBucket,
       keepReleases: this.keepReleases,
       pipelineName: this.pipelineName,
+      logRetention: this.logRetention,
     });
+    this.shareHandler.addEnvironment(env.name, env.api);
     this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, env.executionRole, env.kmsKey);
     this.cleanup.addEnvironment({ endpointName: env.endpointName, releasePrefix: env._deploySpec.releasePrefix, variantName: env.variantName });
     if (props.approval) {
@@ -287,6 +300,25 @@ export class ByomPipeline extends Construct {
           ...(this.imageUriVariable ? { imageUri: this.imageUriVariable } : {}),
         },
       })],
+    });
+    if (props.tests) {
+      this.pipeline.addStage({
+        stageName: `Test-${env.name}`,
+        actions: [props.tests._bind(this, {
+          environmentName: env.name,
+          endpointName: env.endpointName,
+          releasePrefix: env._deploySpec.releasePrefix,
+          variables: deployVariables(env.name),
+          testHandler: () => (this.testHandler ??= new IntegrationTestHandler(this, 'Tests', { pipelineName: this.pipelineName, logRetention: this.logRetention })),
+          sourceStage: this.sourceStage,
+          logRetention: this.logRetention,
+          encryptionKey: this.artifactKey,
+        })],
+      });
+    }
+    this.pipeline.addStage({
+      stageName: `Share-${env.name}`,
+      actions: [this.shareHandler.shareAction(env.name, { imageUri: this.imageUriVariable ?? env._deploySpec.imageUri })],
     });
     this.environmentList.push(env);
     return env;

@@ -1,9 +1,10 @@
 import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { basicProps, modelBucket, newAgnosticStack, newStack } from './fixtures';
-import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../../src';
+import { ByomPipeline, Framework, IntegrationTests, ModelArtifact, ModelImage } from '../../src';
 import { MlopsValidationError } from '../../src/errors';
 
 /** An environment's deploy spec with its tokens resolved to CloudFormation intrinsics. */
@@ -13,7 +14,7 @@ function specOf(pipeline: ByomPipeline, environment: string): any {
 }
 
 describe('ByomPipeline pipeline shape', () => {
-  test('creates a V2 CodePipeline named after the model with a Source stage and one Deploy stage per environment, in order', () => {
+  test('creates a V2 CodePipeline named after the model with a Source stage and Deploy and Share stages per environment, in order', () => {
     const stack = newStack();
     new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }] }));
     const template = Template.fromStack(stack);
@@ -23,8 +24,11 @@ describe('ByomPipeline pipeline shape', () => {
       Stages: [
         Match.objectLike({ Name: 'Source' }),
         Match.objectLike({ Name: 'Deploy-dev' }),
+        Match.objectLike({ Name: 'Share-dev' }),
         Match.objectLike({ Name: 'Deploy-staging' }),
+        Match.objectLike({ Name: 'Share-staging' }),
         Match.objectLike({ Name: 'Deploy-prod' }),
+        Match.objectLike({ Name: 'Share-prod' }),
       ],
     });
   });
@@ -271,7 +275,13 @@ describe('ByomPipeline environments', () => {
     expect(pipeline.environments.map((e) => e.name)).toEqual(['dev', 'prod']);
     expect(pipeline.endpointName('prod')).toBe('churn-prod');
     Template.fromStack(stack).hasResourceProperties('AWS::CodePipeline::Pipeline', {
-      Stages: [Match.objectLike({ Name: 'Source' }), Match.objectLike({ Name: 'Deploy-dev' }), Match.objectLike({ Name: 'Deploy-prod' })],
+      Stages: [
+        Match.objectLike({ Name: 'Source' }),
+        Match.objectLike({ Name: 'Deploy-dev' }),
+        Match.objectLike({ Name: 'Share-dev' }),
+        Match.objectLike({ Name: 'Deploy-prod' }),
+        Match.objectLike({ Name: 'Share-prod' }),
+      ],
     });
   });
 
@@ -389,7 +399,8 @@ describe('ByomPipeline deploy settings', () => {
     const stack = newStack();
     new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: [{ name: 'dev' }, { name: 'prod' }] }));
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::SSM::Parameter', 2);
+    // One deploy spec and one release record (the share stage's) per environment.
+    template.resourceCountIs('AWS::SSM::Parameter', 4);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
@@ -444,6 +455,7 @@ describe('ByomPipeline approvals', () => {
       Stages: [
         Match.objectLike({ Name: 'Source' }),
         Match.objectLike({ Name: 'Deploy-dev' }),
+        Match.objectLike({ Name: 'Share-dev' }),
         Match.objectLike({
           Name: 'Approve-prod',
           Actions: [Match.objectLike({
@@ -452,6 +464,7 @@ describe('ByomPipeline approvals', () => {
           })],
         }),
         Match.objectLike({ Name: 'Deploy-prod' }),
+        Match.objectLike({ Name: 'Share-prod' }),
       ],
     });
   });
@@ -474,6 +487,49 @@ describe('ByomPipeline clean-up on delete', () => {
     template.hasResource('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { MLOPS_DEPLOY_SPEC: Match.anyValue() } } },
       DependsOn: Match.arrayWith([cleanupId]),
+    });
+  });
+});
+
+describe('ByomPipeline test and share stages', () => {
+  test('an environment with tests gets Test between Deploy and Share; every environment shares through its own API', () => {
+    const stack = newStack();
+    const pipeline = new ByomPipeline(stack, 'Churn', basicProps(stack, {
+      environments: [{
+        name: 'dev',
+        tests: IntegrationTests.requests([{ name: 'scores', body: '0.7,1.0', contentType: 'text/csv', expect: { status: 200 } }]),
+      }],
+    }));
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: [
+        Match.objectLike({ Name: 'Source' }),
+        Match.objectLike({ Name: 'Deploy-dev' }),
+        Match.objectLike({ Name: 'Test-dev' }),
+        Match.objectLike({ Name: 'Share-dev' }),
+      ],
+    });
+    // The user parameters hold tokens (parameter names), so they render as Fn::Join.
+    const stages = JSON.stringify(template.findResources('AWS::CodePipeline::Pipeline'));
+    expect(stages).toContain('#{Deploy-dev.PreviousEndpointConfigName}');
+    expect(stages).toContain('#{Deploy-dev.EndpointConfigName}');
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    expect(pipeline.environments[0].api.url).toBeDefined();
+  });
+
+  test('grantInvoke on an environment allows POST /invocations on its API only', () => {
+    const stack = newStack();
+    const pipeline = new ByomPipeline(stack, 'Churn', basicProps(stack));
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    pipeline.environments[0].grantInvoke(caller);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Action: 'execute-api:Invoke',
+          Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/POST/invocations$')])] },
+        })],
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('Caller') }],
     });
   });
 });

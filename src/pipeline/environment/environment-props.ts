@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TrafficShift } from './traffic-shift';
+import { IntegrationTests } from '../tests/integration-tests';
 
 /** A serverless endpoint variant: SageMaker provisions compute per request. */
 export interface ServerlessProps {
@@ -118,6 +119,14 @@ export interface EnvironmentProps {
    * @default - a new group with outbound access only
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The team's integration tests, run against the new release before the
+   * environment shares it; a failure rolls the environment back to its last
+   * good config (request tests) and stops the release before later environments.
+   * @default - no Test stage
+   */
+  readonly tests?: IntegrationTests;
 
   /**
    * Wait for a person's approval in the pipeline before releasing to this

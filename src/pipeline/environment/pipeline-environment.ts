@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { createRollbackAlarms, endpointMetric } from './endpoint-metrics';
@@ -12,6 +13,7 @@ import { justifyWildcards } from '../../nag/acknowledgements';
 import { EnvironmentDeploySpec } from '../deploy/deploy-spec';
 import { ModelImage } from '../image/model-image';
 import { endpointNameFor, releasePrefixFor } from '../naming';
+import { InferenceApi } from '../share/inference-api';
 
 /** Props of a {@link PipelineEnvironment}: the user's environment plus what the pipeline knows. */
 export interface PipelineEnvironmentProps extends EnvironmentProps {
@@ -25,6 +27,8 @@ export interface PipelineEnvironmentProps extends EnvironmentProps {
   readonly keepReleases: number;
   /** The pipeline's name, tagged on every SageMaker resource. */
   readonly pipelineName: string;
+  /** How long the environment's API access logs are kept. */
+  readonly logRetention: logs.RetentionDays;
 }
 
 /**
@@ -68,6 +72,8 @@ export class PipelineEnvironment extends Construct {
    * @default - none: the environment is not in a VPC
    */
   public readonly connections?: ec2.Connections;
+  /** The environment's inference API: `POST /invocations` straight to the endpoint, live once a release is shared. */
+  public readonly api: InferenceApi;
   /** The endpoint's production variant, the same for every release. */
   public readonly variantName = 'AllTraffic';
   /**
@@ -109,6 +115,7 @@ export class PipelineEnvironment extends Construct {
     const image = props.image.bind(this, { role: this.executionRole, instanceType: this.instanceType });
     const dataCapture = props.dataCapture ? this.enableDataCapture(props.dataCapture, props.releaseBucket) : undefined;
     const alarms = createRollbackAlarms(this, this.endpointName, this.variantName, props.rollbackAlarms);
+    this.api = new InferenceApi(this, 'InferenceApi', { endpointName: this.endpointName, logRetention: props.logRetention });
     this.errorsAlarm = alarms.errors;
     this.latencyAlarm = alarms.latency;
     const shift = props.trafficShift ?? TrafficShift.allAtOnce();
@@ -156,6 +163,14 @@ export class PipelineEnvironment extends Construct {
         ...Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
       ],
     };
+  }
+
+  /**
+   * Lets `grantee` call the environment's inference API (`POST /invocations` only).
+   * @param grantee who may invoke the model
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return this.api.grantInvoke(grantee);
   }
 
   /**

@@ -38,7 +38,9 @@ describe('custom container images', () => {
           Name: 'Deploy-dev',
           Actions: [Match.objectLike({ Configuration: Match.objectLike({ UserParameters: Match.stringLikeRegexp('"imageUri":"#\\{Build.IMAGE_URI\\}"') }) })],
         }),
+        Match.objectLike({ Name: 'Share-dev' }),
         Match.objectLike({ Name: 'Deploy-prod' }),
+        Match.objectLike({ Name: 'Share-prod' }),
       ],
     });
   });

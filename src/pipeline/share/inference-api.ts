@@ -1,0 +1,371 @@
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { NOT_SHARED, NOT_SHARED_MESSAGE } from './share-spec';
+import { acknowledgeRule } from '../../nag/acknowledgements';
+import { ProblemCollector } from '../../problem-collector';
+
+/** How callers of an inference API prove who they are. */
+export class InferenceApiAuth {
+  /**
+   * Callers sign requests with SigV4 and need `execute-api:Invoke` on the
+   * method (see `InferenceApi.grantInvoke`).
+   */
+  public static iam(): InferenceApiAuth {
+    return new InferenceApiAuth(apigateway.AuthorizationType.IAM, false);
+  }
+
+  /**
+   * Callers send an API key in the `x-api-key` header. The construct creates
+   * the key and a usage plan on the API's stage with the API's throttling;
+   * read the key's value with `aws apigateway get-api-key --include-value`.
+   * An API key identifies a client, it does not authenticate one: prefer IAM.
+   */
+  public static apiKey(): InferenceApiAuth {
+    return new InferenceApiAuth(apigateway.AuthorizationType.NONE, true);
+  }
+
+  /** The method's authorization type. */
+  public readonly authorizationType: apigateway.AuthorizationType;
+  /** Whether the method requires an API key. */
+  public readonly apiKeyRequired: boolean;
+
+  private constructor(authorizationType: apigateway.AuthorizationType, apiKeyRequired: boolean) {
+    this.authorizationType = authorizationType;
+    this.apiKeyRequired = apiKeyRequired;
+  }
+}
+
+/** Props of an {@link InferenceApi}. */
+export interface InferenceApiProps {
+  /** The SageMaker endpoint the API sends requests to. */
+  readonly endpointName: string;
+
+  /**
+   * The REST API's name.
+   * @default `${endpointName}-inference`
+   */
+  readonly restApiName?: string;
+
+  /**
+   * How callers authenticate.
+   * @default InferenceApiAuth.iam()
+   */
+  readonly auth?: InferenceApiAuth;
+
+  /**
+   * Steady-state requests per second the stage accepts (and the usage plan, with API keys).
+   * @default 100
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Requests the stage accepts in a burst above the rate.
+   * @default 200
+   */
+  readonly throttlingBurstLimit?: number;
+
+  /**
+   * How long the access logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Content types sent to the model as binary (for example `image/jpeg`).
+   * @default - none: payloads are passed through as text
+   */
+  readonly binaryMediaTypes?: string[];
+
+  /**
+   * Whether to create the role API Gateway writes logs with and set it on the
+   * account. That setting is one per account and region, shared by every API:
+   * most accounts already have it, and two stacks (or two APIs in one stack)
+   * that both set it fight over it. Set this on one API only, in an account that
+   * has no role yet; the role is retained when the stack is deleted, so other
+   * APIs keep logging.
+   * @default false - API Gateway uses the account's existing logging role (access and error logs need one)
+   */
+  readonly cloudWatchRole?: boolean;
+
+  /**
+   * A regional AWS WAF web ACL to associate with the API's stage.
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+}
+
+const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const WEB_ACL_PATTERN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/.+$/;
+/** API Gateway's default account-level limits: a stage cannot go above them. */
+const MAX_RATE = 10_000;
+const MAX_BURST = 5_000;
+const STAGE_NAME = 'v1';
+
+/**
+ * Before the first release the endpoint does not exist and the SageMaker
+ * runtime answers 400 "Endpoint <name> of account <id> not found."; this turns
+ * exactly that answer into a 503 that says what is going on. Any other 400 (a
+ * bad payload) passes through unchanged.
+ */
+const NOT_SHARED_TEMPLATE = [
+  '#set($body = $input.body)',
+  '#if($body.contains("Endpoint ") && $body.contains("not found"))',
+  '#set($context.responseOverride.status = 503)',
+  '#set($context.responseOverride.header.Content-Type = "application/json")',
+  `{"message": "${NOT_SHARED_MESSAGE}"}`,
+  '#else',
+  '$body',
+  '#end',
+].join('\n');
+
+/**
+ * An environment's inference API: a regional REST API whose `POST /invocations`
+ * is an AWS service integration straight to the SageMaker runtime's
+ * InvokeEndpoint (no Lambda in the request path), through a role that may
+ * invoke this one endpoint only.
+ *
+ * Going live. The integration always names the environment's real endpoint,
+ * so a stack update can never point the API elsewhere or take it offline.
+ * Until the first release creates the endpoint, the API answers
+ * `503 {"message": "The model has not been shared to this environment yet"}`.
+ * Each share records the release behind the API (model, image, endpoint config,
+ * pipeline execution, time) in `releaseParameter`, which CloudFormation creates
+ * as `{"shared": false}`. (Gating on the record itself, for example through a
+ * stage variable the share handler sets, was rejected: CloudFormation resets
+ * stage variables on stack updates, which would take a live API down.) So
+ * between the first Deploy and the first Share of an environment, while its
+ * tests run, the API already forwards to the endpoint; the record tells
+ * callers which release is the shared one.
+ */
+export class InferenceApi extends Construct {
+  /** The REST API. */
+  public readonly restApi: apigateway.RestApi;
+  /** The URL to POST inference requests to. */
+  public readonly url: string;
+  /** The SageMaker endpoint the API calls. */
+  public readonly endpointName: string;
+  /** The SSM parameter holding the shared release's record, as JSON. */
+  public readonly releaseParameter: ssm.IStringParameter;
+  /** The access log group. */
+  public readonly accessLogs: logs.ILogGroup;
+  /**
+   * The API key callers send.
+   * @default - none unless `auth` is `InferenceApiAuth.apiKey()`
+   */
+  public readonly apiKey?: apigateway.IApiKey;
+  /**
+   * The usage plan that throttles API-key callers.
+   * @default - none unless `auth` is `InferenceApiAuth.apiKey()`
+   */
+  public readonly usagePlan?: apigateway.UsagePlan;
+  private readonly method: apigateway.Method;
+
+  constructor(scope: Construct, id: string, props: InferenceApiProps) {
+    super(scope, id);
+    const problems = new ProblemCollector('InferenceApi');
+    problems.matches(props.endpointName, ENDPOINT_NAME_PATTERN, 'endpointName', 'is not a SageMaker endpoint name (1-63 letters, digits and hyphens)');
+    checkLimit(problems, props.throttlingRateLimit, MAX_RATE, 'throttlingRateLimit', false);
+    checkLimit(problems, props.throttlingBurstLimit, MAX_BURST, 'throttlingBurstLimit', true);
+    problems.matches(props.webAclArn, WEB_ACL_PATTERN, 'webAclArn', 'is not a regional WAFv2 web ACL ARN');
+    problems.throwIfAny();
+
+    this.endpointName = props.endpointName;
+    const stack = Stack.of(this);
+    const auth = props.auth ?? InferenceApiAuth.iam();
+    const rateLimit = props.throttlingRateLimit ?? 100;
+    const burstLimit = props.throttlingBurstLimit ?? 200;
+
+    this.releaseParameter = new ssm.StringParameter(this, 'Release', {
+      description: `The release shared through the inference API of endpoint ${props.endpointName}`,
+      // Written once by CloudFormation; the share handler owns the value afterwards.
+      // CloudFormation only rewrites it if this resource's properties change.
+      stringValue: JSON.stringify(NOT_SHARED),
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
+    this.accessLogs = accessLogs;
+    this.restApi = new apigateway.RestApi(this, 'Api', {
+      restApiName: props.restApiName ?? `${props.endpointName}-inference`,
+      description: `Inference on SageMaker endpoint ${props.endpointName}`,
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      binaryMediaTypes: props.binaryMediaTypes,
+      cloudWatchRole: props.cloudWatchRole ?? false,
+      cloudWatchRoleRemovalPolicy: props.cloudWatchRole ? RemovalPolicy.RETAIN : undefined,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+        // Errors only, and never request or response bodies: payloads may be personal data.
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        throttlingRateLimit: rateLimit,
+        throttlingBurstLimit: burstLimit,
+      },
+    });
+    this.restApi.deploymentStage.node.addDependency(accessLogs);
+
+    // SageMaker writes endpoint names in lower case in its ARNs.
+    const endpointArn = stack.formatArn({
+      service: 'sagemaker', resource: 'endpoint', resourceName: props.endpointName.toLowerCase(),
+    });
+    const role = new iam.Role(this, 'InvokeRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      description: `Lets the inference API invoke SageMaker endpoint ${props.endpointName}, and nothing else`,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources: [endpointArn] }));
+
+    const contentType = { 'method.response.header.Content-Type': 'integration.response.header.Content-Type' };
+    const integration = new apigateway.AwsIntegration({
+      service: 'runtime.sagemaker',
+      path: `endpoints/${props.endpointName}/invocations`,
+      integrationHttpMethod: 'POST',
+      options: {
+        credentialsRole: role,
+        // Payloads are the model's business (JSON, CSV, images): passed through as they are.
+        passthroughBehavior: apigateway.PassthroughBehavior.WHEN_NO_TEMPLATES,
+        requestParameters: {
+          'integration.request.header.Content-Type': 'method.request.header.Content-Type',
+          'integration.request.header.Accept': 'method.request.header.Accept',
+        },
+        integrationResponses: [
+          { statusCode: '200', responseParameters: contentType },
+          { selectionPattern: '400', statusCode: '400', responseParameters: contentType, responseTemplates: { 'application/json': NOT_SHARED_TEMPLATE } },
+          // The model container itself answered with an error.
+          { selectionPattern: '424', statusCode: '424', responseParameters: contentType },
+          { selectionPattern: '429', statusCode: '429', responseParameters: contentType },
+          // Every other 4xx; Java regex, disjoint from the patterns above.
+          { selectionPattern: '4(0[1-9]|1\\d|2[0-35-8]|[3-9]\\d)', statusCode: '400', responseParameters: contentType },
+          { selectionPattern: '5\\d{2}', statusCode: '502', responseParameters: contentType },
+        ],
+      },
+    });
+    // Body validation has nothing to check (no model: payloads are the model's
+    // own format), so the validator's real check is the required Content-Type,
+    // which SageMaker needs to hand the payload to the container.
+    const requestValidator = this.restApi.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    this.method = this.restApi.root.addResource('invocations').addMethod('POST', integration, {
+      authorizationType: auth.authorizationType,
+      apiKeyRequired: auth.apiKeyRequired,
+      requestValidator,
+      requestParameters: {
+        'method.request.header.Content-Type': true,
+        'method.request.header.Accept': false,
+      },
+      methodResponses: ['200', '400', '424', '429', '502', '503'].map((statusCode) => ({
+        statusCode,
+        responseParameters: { 'method.response.header.Content-Type': true },
+      })),
+    });
+    this.url = this.restApi.urlForPath('/invocations');
+
+    if (auth.apiKeyRequired) {
+      this.apiKey = this.restApi.addApiKey('ApiKey', { description: `Calls the inference API of endpoint ${props.endpointName}` });
+      this.usagePlan = this.restApi.addUsagePlan('UsagePlan', {
+        description: `Callers of the inference API of endpoint ${props.endpointName}`,
+        throttle: { rateLimit, burstLimit },
+        apiStages: [{ api: this.restApi, stage: this.restApi.deploymentStage }],
+      });
+      this.usagePlan.addApiKey(this.apiKey);
+      acknowledgeRule(this.method, 'AwsSolutions-APIG4', 'The API was configured for API keys (InferenceApiAuth.apiKey()): every request must carry the key, and the usage plan throttles it');
+      acknowledgeRule(this.method, 'AwsSolutions-COG4', 'The API was configured for API keys rather than a Cognito user pool; the callers are services, not users');
+    } else {
+      acknowledgeRule(this.method, 'AwsSolutions-COG4', 'The API uses IAM authorization (SigV4): callers are AWS principals granted execute-api:Invoke on this method, not Cognito users');
+    }
+
+    if (props.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAcl', {
+        resourceArn: this.restApi.deploymentStage.stageArn,
+        webAclArn: props.webAclArn,
+      });
+    } else {
+      acknowledgeRule(this.restApi.deploymentStage, 'AwsSolutions-APIG3',
+        'No web ACL was given (webAclArn): every request is authenticated and the stage is throttled; pass webAclArn to add AWS WAF');
+    }
+    if (props.cloudWatchRole) {
+      acknowledgeRule(this.restApi, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        'The account-wide API Gateway logging role that cloudWatchRole: true asked for; AWS maintains its policy');
+    }
+  }
+
+  /** Allows a principal to call `POST /invocations` on this API's stage, and nothing else. */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.restApi.arnForExecuteApi('POST', '/invocations', this.restApi.deploymentStage.stageName)],
+    });
+  }
+
+  /** A metric of the API, for the stage. */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiName: this.restApi.restApiName, Stage: this.restApi.deploymentStage.stageName },
+      statistic: 'Sum',
+      ...props,
+    });
+  }
+
+  /** Requests received, summed per 5 minutes. */
+  public metricCount(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('Count', { statistic: 'Sum', ...props });
+  }
+
+  /** Time from request to response, including SageMaker, averaged (milliseconds). */
+  public metricLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('Latency', { statistic: 'Average', ...props });
+  }
+
+  /** 4XX answers (bad requests, throttled or unauthorized callers, model errors), summed. */
+  public metricClientErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('4XXError', { statistic: 'Sum', ...props });
+  }
+
+  /** 5XX answers (including the 503 before the endpoint exists), summed. */
+  public metricServerErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('5XXError', { statistic: 'Sum', ...props });
+  }
+}
+
+function checkLimit(problems: ProblemCollector, value: number | undefined, max: number, path: string, whole: boolean): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  const ok = value > 0 && value <= max && (!whole || Number.isInteger(value));
+  problems.check(ok, path, `must be ${whole ? 'a whole number ' : ''}above 0 and at most ${max} (API Gateway's account default), got ${value}`);
+}
+
+/** One JSON line per request: who called, what happened, what SageMaker said; never payloads. */
+function accessLogFormat(): apigateway.AccessLogFormat {
+  const F = apigateway.AccessLogField;
+  return apigateway.AccessLogFormat.custom(JSON.stringify({
+    requestId: F.contextRequestId(),
+    requestTime: F.contextRequestTime(),
+    sourceIp: F.contextIdentitySourceIp(),
+    caller: F.contextIdentityCaller(),
+    user: F.contextIdentityUser(),
+    apiKeyId: F.contextIdentityApiKeyId(),
+    httpMethod: F.contextHttpMethod(),
+    resourcePath: F.contextResourcePath(),
+    protocol: F.contextProtocol(),
+    status: F.contextStatus(),
+    responseLength: F.contextResponseLength(),
+    responseLatency: F.contextResponseLatency(),
+    // The `integration.*` variables hold SageMaker's own status and error, for AWS integrations.
+    integrationStatus: '$context.integration.status',
+    integrationLatency: '$context.integration.latency',
+    integrationError: '$context.integration.error',
+    errorMessage: F.contextErrorMessage(),
+  }));
+}

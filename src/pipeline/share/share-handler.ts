@@ -1,0 +1,134 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { InferenceApi } from './inference-api';
+import { ShareFunction } from './share-function';
+import { EnvironmentShareSpec, SHARE_SETTINGS_VARIABLE, ShareSettings } from './share-spec';
+import { justifyWildcards } from '../../nag/acknowledgements';
+
+/** Props of the share handler. */
+export interface ShareHandlerProps {
+  /** The pipeline's name, for logs and messages. */
+  readonly pipelineName: string;
+  /** How long the handler's logs are kept. */
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** How a Share action finds the release it shares. */
+export interface ShareActionOptions {
+  /**
+   * The variables namespace of the environment's Deploy action, whose
+   * `EndpointName`, `EndpointConfigName` and `ModelName` name the release.
+   * @default `Deploy-${environmentName}`
+   */
+  readonly deployNamespace?: string;
+  /**
+   * The inference image URI, recorded with the release.
+   * @default - not recorded
+   */
+  readonly imageUri?: string;
+  /**
+   * The action's name.
+   * @default 'Share'
+   */
+  readonly actionName?: string;
+  /**
+   * The action's variables namespace (it outputs `SharedAt` and `ReleaseParameter`).
+   * @default `Share-${environmentName}`
+   */
+  readonly variablesNamespace?: string;
+}
+
+/**
+ * The Lambda that shares a release through an environment's inference API:
+ * it checks the endpoint serves the release and records it in the
+ * environment's release parameter. One per pipeline; each environment adds
+ * permissions for its own endpoint and parameter only.
+ */
+export class ShareHandler extends Construct {
+  /** The function CodePipeline invokes. */
+  public readonly function: lambda.Function;
+  private readonly environments: { [name: string]: EnvironmentShareSpec } = {};
+
+  constructor(scope: Construct, id: string, props: ShareHandlerProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    // Its own role rather than the AWS managed basic execution policy: it may
+    // write to its own log group only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Shares releases of ${props.pipelineName} through their inference APIs`,
+    });
+    logGroup.grantWrite(role);
+    this.function = new ShareFunction(this, 'Function', {
+      role,
+      description: 'Records a released model as shared through an environment\'s inference API for a CodePipeline share action',
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+    });
+    this.function.addEnvironment(SHARE_SETTINGS_VARIABLE, Stack.of(this).toJsonString({
+      pipelineName: props.pipelineName,
+      environments: this.environments,
+    } satisfies ShareSettings));
+    // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
+      resources: ['*'],
+    }));
+    justifyWildcards(this, [
+      { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult support no resource-level permissions' },
+      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
+    ]);
+  }
+
+  /**
+   * Lets the handler share to an environment: read and write exactly that
+   * environment's release parameter and describe exactly its endpoint.
+   */
+  public addEnvironment(environmentName: string, api: InferenceApi): void {
+    if (this.environments[environmentName]) {
+      throw new Error(`ShareHandler ${this.node.path} already shares to environment "${environmentName}"`);
+    }
+    this.environments[environmentName] = { endpointName: api.endpointName, parameterName: api.releaseParameter.parameterName };
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+      resources: [api.releaseParameter.parameterArn],
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:DescribeEndpoint'],
+      // SageMaker writes endpoint names in lower case in its ARNs.
+      resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: api.endpointName.toLowerCase() })],
+    }));
+  }
+
+  /**
+   * The CodePipeline action that shares an environment's release, for a stage
+   * after the environment's Deploy (and Test) stages.
+   * @param environmentName an environment added with `addEnvironment`
+   */
+  public shareAction(environmentName: string, options: ShareActionOptions = {}): actions.LambdaInvokeAction {
+    if (!this.environments[environmentName]) {
+      throw new Error(`ShareHandler ${this.node.path} has no environment "${environmentName}": call addEnvironment() first`);
+    }
+    const deploy = options.deployNamespace ?? `Deploy-${environmentName}`;
+    return new actions.LambdaInvokeAction({
+      actionName: options.actionName ?? 'Share',
+      variablesNamespace: options.variablesNamespace ?? `Share-${environmentName}`,
+      lambda: this.function,
+      userParameters: {
+        environment: environmentName,
+        executionId: '#{codepipeline.PipelineExecutionId}',
+        endpointName: `#{${deploy}.EndpointName}`,
+        endpointConfigName: `#{${deploy}.EndpointConfigName}`,
+        modelName: `#{${deploy}.ModelName}`,
+        ...(options.imageUri ? { imageUri: options.imageUri } : {}),
+      },
+    });
+  }
+}
