@@ -66,4 +66,10 @@ const invoke = integ.assertions.awsApiCall('SageMakerRuntime', 'invokeEndpoint',
 });
 // The one-tree model predicts 1.0 (base score 0.5 + leaf 0.5) for a first feature of 0.7.
 invoke.assertAtPath('Body', ExpectedResult.stringLikeRegexp('^1(\\.0*)?\\s*$'));
-inService.next(invoke);
+
+// The Share stage ran: the release is recorded for the environment's inference API.
+const shared = integ.assertions
+  .awsApiCall('SSM', 'getParameter', { Name: pipeline.environments[0].api.releaseParameter.parameterName })
+  .assertAtPath('Parameter.Value', ExpectedResult.stringLikeRegexp('"shared":true'))
+  .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.minutes(1) });
+inService.next(invoke).next(shared);
