@@ -1,9 +1,11 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   CodePipelineClient,
   PutJobFailureResultCommand,
   PutJobSuccessResultCommand,
 } from '@aws-sdk/client-codepipeline';
 import type { CodePipelineEvent } from 'aws-lambda';
+import { errorMessage, errorName } from './aws-errors';
 
 /** CodePipeline rejects continuation tokens longer than this. */
 const MAX_CONTINUATION_TOKEN = 2048;
@@ -100,4 +102,67 @@ export async function reportOutcome(client: CodePipelineClient, jobId: string, o
     continuationToken: outcome.kind === 'in-progress' ? outcome.continuationToken : undefined,
     outputVariables: outcome.kind === 'succeeded' ? outcome.outputVariables : undefined,
   }));
+}
+
+/**
+ * What CodePipeline should hear when a step throws: a configuration problem
+ * or any lasting error fails the job with its reason; a transient one (as
+ * `isTransient` says) hands the same continuation token back, or a token for
+ * `restartPhase` when the step had not started, so CodePipeline calls again.
+ */
+export function outcomeOfError(job: CodePipelineJob, err: unknown, restartPhase: string, isTransient: (err: unknown) => boolean): ActionOutcome {
+  if (err instanceof JobConfigurationError) {
+    return { kind: 'failed', message: err.message };
+  }
+  if (isTransient(err)) {
+    return {
+      kind: 'in-progress',
+      message: `Transient ${errorName(err)}; will try again`,
+      continuationToken: job.continuationToken ?? encodeContinuation({ phase: restartPhase }),
+    };
+  }
+  return { kind: 'failed', message: `${errorName(err)}: ${errorMessage(err)}` };
+}
+
+/** How one handler runs its CodePipeline action. */
+export interface ActionHandlerOptions {
+  /** The step's name in logs, e.g. `Deploy`. */
+  readonly name: string;
+  readonly codepipeline: () => CodePipelineClient;
+  readonly logger: Logger;
+  /** Decides the step; may throw, see {@link outcomeOfError}. */
+  readonly step: (job: CodePipelineJob) => Promise<ActionOutcome>;
+  /** The phase a restart after a transient error before any state begins with. */
+  readonly restartPhase: string;
+  readonly isTransient: (err: unknown) => boolean;
+}
+
+/**
+ * The entry point every CodePipeline action handler shares: parse the job,
+ * run the step, log one structured line (identifiers and outcome, never
+ * payloads), and report the outcome. An event that is not a CodePipeline job
+ * has nobody to report to and is rejected loudly.
+ */
+export async function handleAction(event: CodePipelineEvent, options: ActionHandlerOptions): Promise<void> {
+  const jobId = event?.['CodePipeline.job']?.id;
+  if (typeof jobId !== 'string') {
+    throw new JobConfigurationError('The event is not a CodePipeline job (no "CodePipeline.job.id")');
+  }
+  let job: CodePipelineJob | undefined;
+  let outcome: ActionOutcome;
+  try {
+    job = parseJob(event);
+    outcome = await options.step(job);
+  } catch (err) {
+    outcome = job
+      ? outcomeOfError(job, err, options.restartPhase, options.isTransient)
+      : { kind: 'failed', message: errorMessage(err) };
+  }
+  options.logger.info(`${options.name} step`, {
+    jobId,
+    environment: job?.userParameters.environment,
+    outcome: outcome.kind,
+    detail: outcome.message,
+  });
+  await reportOutcome(options.codepipeline(), jobId, outcome);
 }

@@ -6,6 +6,7 @@ import {
   ActionOutcome,
   CodePipelineJob,
   JobConfigurationError,
+  outcomeOfError,
   decodeContinuation,
   encodeContinuation,
   requireParameter,
@@ -202,18 +203,13 @@ export async function runTestJob(job: CodePipelineJob, clients: IntegrationTestC
       updateIssued: false,
     }, clients.sagemaker);
   } catch (err) {
-    if (err instanceof JobConfigurationError) {
-      return { kind: 'failed', message: err.message };
-    }
-    if (isTransient(err) || RUNTIME_TRANSIENT.has(errorName(err))) {
-      return {
-        kind: 'in-progress',
-        message: `Transient ${errorName(err)}; will try again`,
-        continuationToken: job.continuationToken ?? encodeContinuation({ phase: 'testing' }),
-      };
-    }
-    return { kind: 'failed', message: `${errorName(err)}: ${errorMessage(err)}` };
+    return outcomeOfError(job, err, 'testing', isTestTransient);
   }
+}
+
+/** Transient for the test handler: the SDK's transient errors and the runtime's own (a model still warming up). */
+export function isTestTransient(err: unknown): boolean {
+  return isTransient(err) || RUNTIME_TRANSIENT.has(errorName(err));
 }
 
 type RollingBack = Extract<TestContinuation, { phase: 'rolling-back' }>;

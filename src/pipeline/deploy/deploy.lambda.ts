@@ -5,15 +5,15 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { DEPLOY_SPEC_VARIABLE, DeploySettings, DeploySpec, EnvironmentDeploySpec } from './deploy-spec';
-import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
+import { isTransient } from '../../runtime/aws-errors';
 import {
   ActionOutcome,
   CodePipelineJob,
   JobConfigurationError,
   decodeContinuation,
   encodeContinuation,
-  parseJob,
-  reportOutcome,
+  handleAction,
+  outcomeOfError,
   requireParameter,
 } from '../../runtime/codepipeline-job';
 import { ReleaseClients, ReleaseOutcome, ReleaseState, continueRelease, startRelease } from '../../runtime/endpoint-release';
@@ -89,26 +89,9 @@ export async function runDeployJob(job: CodePipelineJob, spec: DeploySpec, clien
     }
     return toActionOutcome(environment, envSpec.endpointName, outcome);
   } catch (err) {
-    if (err instanceof JobConfigurationError) {
-      return { kind: 'failed', message: err.message };
-    }
-    if (isTransient(err)) {
-      return tryAgainLater(job, err);
-    }
-    return { kind: 'failed', message: `${errorName(err)}: ${errorMessage(err)}` };
+    // Before anything was started, "starting" restarts the step.
+    return outcomeOfError(job, err, 'starting', isTransient);
   }
-}
-
-/**
- * Hands the same state back so CodePipeline calls again and the step resumes;
- * before anything was started, "starting" restarts it.
- */
-function tryAgainLater(job: CodePipelineJob, err: unknown): ActionOutcome {
-  return {
-    kind: 'in-progress',
-    message: `Transient ${errorName(err)}; will try again`,
-    continuationToken: job.continuationToken ?? encodeContinuation({ phase: 'starting' }),
-  };
 }
 
 function toActionOutcome(environment: string, endpointName: string, outcome: ReleaseOutcome): ActionOutcome {
@@ -138,34 +121,18 @@ function toActionOutcome(environment: string, endpointName: string, outcome: Rel
 
 let clients: ReleaseClients | undefined;
 let codepipeline: CodePipelineClient | undefined;
-let ssm: SSMClient | undefined;
+let ssmClient: SSMClient | undefined;
 
 /** CodePipeline Lambda invoke entry point. */
 export async function handler(event: CodePipelineEvent): Promise<void> {
   clients ??= { sagemaker: new SageMakerClient({}), s3: new S3Client({}), autoscaling: new ApplicationAutoScalingClient({}) };
-  codepipeline ??= new CodePipelineClient({});
-  ssm ??= new SSMClient({});
-  const jobId = event?.['CodePipeline.job']?.id;
-  if (typeof jobId !== 'string') {
-    // Nothing to report to: this was not invoked by CodePipeline.
-    throw new JobConfigurationError('The event is not a CodePipeline job (no "CodePipeline.job.id")');
-  }
-
-  let job: CodePipelineJob | undefined;
-  let outcome: ActionOutcome;
-  try {
-    job = parseJob(event);
-    const spec = await loadDeploySpec(readDeploySettings(), job.userParameters.environment, ssm);
-    outcome = await runDeployJob(job, spec, clients);
-  } catch (err) {
-    // A throttled SSM read is retried like any other transient error.
-    outcome = job && isTransient(err) ? tryAgainLater(job, err) : { kind: 'failed', message: errorMessage(err) };
-  }
-  logger.info('Deploy step', {
-    jobId,
-    environment: job?.userParameters.environment,
-    outcome: outcome.kind,
-    detail: outcome.message,
+  const ssm = (ssmClient ??= new SSMClient({}));
+  await handleAction(event, {
+    name: 'Deploy',
+    logger,
+    codepipeline: () => (codepipeline ??= new CodePipelineClient({})),
+    restartPhase: 'starting',
+    isTransient,
+    step: async (job) => runDeployJob(job, await loadDeploySpec(readDeploySettings(), job.userParameters.environment, ssm), clients!),
   });
-  await reportOutcome(codepipeline, jobId, outcome);
 }

@@ -3,14 +3,13 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { SHARE_SETTINGS_VARIABLE, ShareSettings } from './share-spec';
-import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
+import { isTransient } from '../../runtime/aws-errors';
 import {
   ActionOutcome,
   CodePipelineJob,
   JobConfigurationError,
-  encodeContinuation,
-  parseJob,
-  reportOutcome,
+  handleAction,
+  outcomeOfError,
   requireParameter,
 } from '../../runtime/codepipeline-job';
 import { createLogger } from '../../runtime/logger';
@@ -66,22 +65,8 @@ export async function runShareJob(job: CodePipelineJob, settings: ShareSettings,
       outputVariables: { SharedAt: outcome.record.sharedAt ?? '', ReleaseParameter: spec.parameterName },
     };
   } catch (err) {
-    if (err instanceof JobConfigurationError) {
-      return { kind: 'failed', message: err.message };
-    }
-    if (isTransient(err)) {
-      return tryAgainLater(job, err);
-    }
-    return { kind: 'failed', message: `${errorName(err)}: ${errorMessage(err)}` };
+    return outcomeOfError(job, err, 'sharing', isTransient);
   }
-}
-
-function tryAgainLater(job: CodePipelineJob, err: unknown): ActionOutcome {
-  return {
-    kind: 'in-progress',
-    message: `Transient ${errorName(err)}; will try again`,
-    continuationToken: job.continuationToken ?? encodeContinuation({ phase: 'sharing' }),
-  };
 }
 
 let clients: ShareClients | undefined;
@@ -90,25 +75,12 @@ let codepipeline: CodePipelineClient | undefined;
 /** CodePipeline Lambda invoke entry point. */
 export async function handler(event: CodePipelineEvent): Promise<void> {
   clients ??= { sagemaker: new SageMakerClient({}), ssm: new SSMClient({}) };
-  codepipeline ??= new CodePipelineClient({});
-  const jobId = event?.['CodePipeline.job']?.id;
-  if (typeof jobId !== 'string') {
-    // Nothing to report to: this was not invoked by CodePipeline.
-    throw new JobConfigurationError('The event is not a CodePipeline job (no "CodePipeline.job.id")');
-  }
-  let job: CodePipelineJob | undefined;
-  let outcome: ActionOutcome;
-  try {
-    job = parseJob(event);
-    outcome = await runShareJob(job, readShareSettings(), clients);
-  } catch (err) {
-    outcome = { kind: 'failed', message: errorMessage(err) };
-  }
-  logger.info('Share step', {
-    jobId,
-    environment: job?.userParameters.environment,
-    outcome: outcome.kind,
-    detail: outcome.message,
+  await handleAction(event, {
+    name: 'Share',
+    logger,
+    codepipeline: () => (codepipeline ??= new CodePipelineClient({})),
+    restartPhase: 'sharing',
+    isTransient,
+    step: (job) => runShareJob(job, readShareSettings(), clients!),
   });
-  await reportOutcome(codepipeline, jobId, outcome);
 }
