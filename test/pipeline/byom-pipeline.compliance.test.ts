@@ -1,6 +1,7 @@
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { basicProps, newStack } from './fixtures';
-import { ByomPipeline } from '../../src';
+import { basicProps, modelBucket, newStack } from './fixtures';
+import { ByomPipeline, IntegrationTests, ModelImage, TrafficShift } from '../../src';
 import { expectCfnLintClean } from '../harness/cfn-lint';
 import { expectNagClean } from '../harness/nag';
 
@@ -13,6 +14,36 @@ describe('ByomPipeline compliance', () => {
   });
 
   test('a stack with a two-environment pipeline has no unacknowledged cdk-nag AwsSolutions finding', () => {
+    expectNagClean(stack);
+  });
+});
+
+describe('ByomPipeline compliance, every feature at once', () => {
+  const stack = newStack();
+  const requests = IntegrationTests.requests([{ name: 'answers', body: '1,2', contentType: 'text/csv', expect: { status: 200, maxLatency: Duration.seconds(2) } }]);
+  new ByomPipeline(stack, 'Churn', basicProps(stack, {
+    image: ModelImage.fromContainerSource(modelBucket(stack, 'Containers'), 'churn/container.zip'),
+    notifications: { emails: ['ml-team@example.com'] },
+    environments: [
+      { name: 'dev', tests: requests },
+      { name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5 }, tests: requests },
+      {
+        name: 'prod',
+        approval: true,
+        instanceCount: 2,
+        autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500 },
+        trafficShift: TrafficShift.canary(10, Duration.minutes(10)),
+        dataCapture: { samplingPercentage: 20 },
+        tests: requests,
+      },
+    ],
+  }));
+
+  test('a custom container, a serverless staging and an autoscaled two-instance prod behind an approval, all tested, is cfn-lint clean', () => {
+    expectCfnLintClean(Template.fromStack(stack).toJSON());
+  });
+
+  test('and has no unacknowledged cdk-nag AwsSolutions finding', () => {
     expectNagClean(stack);
   });
 });
