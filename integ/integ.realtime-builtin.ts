@@ -7,27 +7,16 @@
  * the committed snapshot. Deploying for real needs AWS credentials:
  *   npx projen integ -- --force integ/integ.realtime-builtin.ts
  */
-import { mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../src';
+import { integBucket, uploadAfter } from './support/uploads';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 
 const app = new App();
 const stack = new Stack(app, 'MlopsRealtimeBuiltin');
 
-const models = new s3.Bucket(stack, 'Models', {
-  versioned: true,
-  enforceSSL: true,
-  encryption: s3.BucketEncryption.S3_MANAGED,
-  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-  removalPolicy: RemovalPolicy.DESTROY,
-  autoDeleteObjects: true,
-});
+const models = integBucket(stack);
 
 const pipeline = new ByomPipeline(stack, 'Churn', {
   modelName: 'integ-churn',
@@ -37,17 +26,7 @@ const pipeline = new ByomPipeline(stack, 'Churn', {
   bucketRemovalPolicy: RemovalPolicy.DESTROY,
 });
 
-// The artifact is built deterministically, so the asset hash in the snapshot is stable.
-const artifactDir = mkdtempSync(join(tmpdir(), 'integ-model-'));
-writeFileSync(join(artifactDir, 'model.tar.gz'), xgboostModelArtifact());
-const upload = new s3deploy.BucketDeployment(stack, 'UploadModel', {
-  destinationBucket: models,
-  destinationKeyPrefix: 'churn/',
-  sources: [s3deploy.Source.asset(artifactDir)],
-  extract: true,
-});
-// Upload only once the pipeline and its EventBridge rule exist, so the upload starts a release.
-upload.node.addDependency(pipeline);
+uploadAfter(stack, 'UploadModel', models, 'churn/', { 'model.tar.gz': xgboostModelArtifact() }, pipeline);
 
 const integ = new IntegTest(app, 'RealtimeBuiltin', {
   testCases: [stack],

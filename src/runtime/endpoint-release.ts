@@ -9,7 +9,6 @@ import {
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
-  DescribeEndpointCommand,
   DescribeEndpointCommandOutput,
   ListEndpointConfigsCommand,
   ProductionVariant,
@@ -21,6 +20,7 @@ import {
 import { errorMessage, isAlreadyExists, isEndpointBusy, isNotFound } from './aws-errors';
 import { enableScaling, suspendScaling } from './endpoint-scaling';
 import { stageReleaseArtifact } from './release-artifact';
+import { describeEndpointIfExists } from './sagemaker-lookups';
 import type { ArtifactLocation, EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
 import { isReleaseName, releaseId, releaseName } from '../pipeline/naming';
 
@@ -98,15 +98,8 @@ async function deleteIfPresent(call: () => Promise<unknown>): Promise<void> {
   }
 }
 
-async function describeEndpoint(clients: ReleaseClients, name: string): Promise<DescribeEndpointCommandOutput | undefined> {
-  try {
-    return await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }));
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined;
-    }
-    throw err;
-  }
+function describeEndpoint(clients: ReleaseClients, name: string): Promise<DescribeEndpointCommandOutput | undefined> {
+  return describeEndpointIfExists(clients.sagemaker, name);
 }
 
 function inProgress(state: ReleaseState, message: string): ReleaseOutcome {

@@ -8,13 +8,13 @@ import {
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
-  DescribeEndpointCommand,
   DescribeEndpointCommandOutput,
   ListEndpointConfigsCommand,
   ListModelsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { errorMessage, errorName, isEndpointBusy, isNotFound, isTransient } from './aws-errors';
+import { describeEndpointIfExists } from './sagemaker-lookups';
 import type { CleanupEnvironment } from '../pipeline/cleanup/cleanup-spec';
 import { isReleaseName } from '../pipeline/naming';
 
@@ -122,16 +122,7 @@ async function deregisterScaling(env: CleanupEnvironment, clients: TeardownClien
 }
 
 async function describeEndpoint(name: string, clients: TeardownClients): Promise<DescribeEndpointCommandOutput | undefined> {
-  return attempt(`describe endpoint ${name}`, async () => {
-    try {
-      return await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }));
-    } catch (err) {
-      if (isNotFound(err)) {
-        return undefined;
-      }
-      throw err;
-    }
-  });
+  return attempt(`describe endpoint ${name}`, () => describeEndpointIfExists(clients.sagemaker, name));
 }
 
 /**
