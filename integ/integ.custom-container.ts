@@ -9,9 +9,10 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ByomPipeline, ModelArtifact, ModelImage } from '../src';
+import { expectEndpointAnswers } from './support/endpoint-assertions';
 import { integBucket, uploadAfter } from './support/uploads';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 import { zipFiles } from '../test/fixtures/zip';
@@ -34,15 +35,5 @@ uploadAfter(stack, 'UploadSources', models, 'echo/', {
 }, pipeline);
 
 const integ = new IntegTest(app, 'CustomContainer', { testCases: [stack] });
-const endpointName = pipeline.endpointName('dev');
-const inService = integ.assertions
-  .awsApiCall('SageMaker', 'describeEndpoint', { EndpointName: endpointName })
-  .expect(ExpectedResult.objectLike({ EndpointStatus: 'InService' }))
-  .waitForAssertions({ totalTimeout: Duration.minutes(50), interval: Duration.minutes(1) });
-const invoke = integ.assertions.awsApiCall('SageMakerRuntime', 'invokeEndpoint', {
-  EndpointName: endpointName,
-  ContentType: 'text/csv',
-  Body: '1,2,3.5',
-});
-invoke.assertAtPath('Body', ExpectedResult.stringLikeRegexp('"score": 6\\.5'));
-inService.next(invoke);
+// The test container answers with the sum of the CSV values.
+expectEndpointAnswers(integ, pipeline.endpointName('dev'), '1,2,3.5', '"score": 6\\.5', Duration.minutes(50));

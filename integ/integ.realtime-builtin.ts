@@ -10,6 +10,7 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../src';
+import { expectEndpointAnswers } from './support/endpoint-assertions';
 import { integBucket, uploadAfter } from './support/uploads';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 
@@ -32,23 +33,12 @@ const integ = new IntegTest(app, 'RealtimeBuiltin', {
   testCases: [stack],
 });
 
-const endpointName = pipeline.endpointName('dev');
-const inService = integ.assertions
-  .awsApiCall('SageMaker', 'describeEndpoint', { EndpointName: endpointName })
-  .expect(ExpectedResult.objectLike({ EndpointStatus: 'InService' }))
-  .waitForAssertions({ totalTimeout: Duration.minutes(45), interval: Duration.minutes(1) });
-
-const invoke = integ.assertions.awsApiCall('SageMakerRuntime', 'invokeEndpoint', {
-  EndpointName: endpointName,
-  ContentType: 'text/csv',
-  Body: '0.7,1.0',
-});
 // The one-tree model predicts 1.0 (base score 0.5 + leaf 0.5) for a first feature of 0.7.
-invoke.assertAtPath('Body', ExpectedResult.stringLikeRegexp('^1(\\.0*)?\\s*$'));
+const invoke = expectEndpointAnswers(integ, pipeline.endpointName('dev'), '0.7,1.0', '^1(\\.0*)?\\s*$', Duration.minutes(45));
 
 // The Share stage ran: the release is recorded for the environment's inference API.
 const shared = integ.assertions
   .awsApiCall('SSM', 'getParameter', { Name: pipeline.environments[0].api.releaseParameter.parameterName })
   .assertAtPath('Parameter.Value', ExpectedResult.stringLikeRegexp('"shared":true'))
   .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.minutes(1) });
-inService.next(invoke).next(shared);
+invoke.next(shared);

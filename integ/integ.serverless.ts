@@ -6,9 +6,10 @@
  * Offline (the test suite): integ-runner checks the snapshot. Deploying for
  * real needs AWS credentials: npx projen integ -- --force integ/integ.serverless.ts
  */
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../src';
+import { expectEndpointAnswers } from './support/endpoint-assertions';
 import { integBucket, uploadAfter } from './support/uploads';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 
@@ -26,16 +27,5 @@ const pipeline = new ByomPipeline(stack, 'Churn', {
 uploadAfter(stack, 'UploadModel', models, 'churn/', { 'model.tar.gz': xgboostModelArtifact() }, pipeline);
 
 const integ = new IntegTest(app, 'Serverless', { testCases: [stack] });
-const endpointName = pipeline.endpointName('staging');
-const inService = integ.assertions
-  .awsApiCall('SageMaker', 'describeEndpoint', { EndpointName: endpointName })
-  .expect(ExpectedResult.objectLike({ EndpointStatus: 'InService' }))
-  .waitForAssertions({ totalTimeout: Duration.minutes(45), interval: Duration.minutes(1) });
-const invoke = integ.assertions.awsApiCall('SageMakerRuntime', 'invokeEndpoint', {
-  EndpointName: endpointName,
-  ContentType: 'text/csv',
-  Body: '0.7,1.0',
-});
 // The one-tree model predicts 1.0 (base score 0.5 + leaf 0.5) for a first feature of 0.7.
-invoke.assertAtPath('Body', ExpectedResult.stringLikeRegexp('^1(\\.0*)?\\s*$'));
-inService.next(invoke);
+expectEndpointAnswers(integ, pipeline.endpointName('staging'), '0.7,1.0', '^1(\\.0*)?\\s*$', Duration.minutes(45));

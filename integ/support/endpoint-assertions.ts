@@ -1,0 +1,22 @@
+import { ExpectedResult, IApiCall, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { Duration } from 'aws-cdk-lib';
+
+/**
+ * Waits until the pipeline has released to the endpoint (InService), then
+ * invokes it with a CSV body and checks the answer against `bodyPattern`.
+ * @returns the invocation, for further assertions to follow with `next()`
+ */
+export function expectEndpointAnswers(integ: IntegTest, endpointName: string, csvBody: string, bodyPattern: string, timeout: Duration): IApiCall {
+  const inService = integ.assertions
+    .awsApiCall('SageMaker', 'describeEndpoint', { EndpointName: endpointName })
+    .expect(ExpectedResult.objectLike({ EndpointStatus: 'InService' }))
+    .waitForAssertions({ totalTimeout: timeout, interval: Duration.minutes(1) });
+  const invoke = integ.assertions.awsApiCall('SageMakerRuntime', 'invokeEndpoint', {
+    EndpointName: endpointName,
+    ContentType: 'text/csv',
+    Body: csvBody,
+  });
+  invoke.assertAtPath('Body', ExpectedResult.stringLikeRegexp(bodyPattern));
+  inService.next(invoke);
+  return invoke;
+}
