@@ -22,11 +22,13 @@ const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
 const AWS_SDK_VERSION = '^3.700.0';
 const HANDLER_DEPS = [
   `@aws-sdk/client-application-auto-scaling@${AWS_SDK_VERSION}`,
+  `@aws-sdk/client-codebuild@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-codepipeline@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-sagemaker@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-sagemaker-runtime@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-ssm@${AWS_SDK_VERSION}`,
+  `@aws-sdk/client-sts@${AWS_SDK_VERSION}`,
   '@aws-lambda-powertools/logger@^2',
   '@types/aws-lambda@^8',
 ];
