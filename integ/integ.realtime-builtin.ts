@@ -38,7 +38,7 @@ const invoke = expectEndpointAnswers(integ, pipeline.endpointName('dev'), '0.7,1
 
 // The Share stage ran: the release is recorded for the environment's inference API.
 const shared = integ.assertions
-  .awsApiCall('SSM', 'getParameter', { Name: pipeline.environments[0].api.releaseParameter.parameterName })
+  .awsApiCall('SSM', 'getParameter', { Name: pipeline.environments[0].releaseParameter.parameterName })
   .assertAtPath('Parameter.Value', ExpectedResult.stringLikeRegexp('"shared":true'))
   .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.minutes(1) });
 invoke.next(shared);

@@ -1,3 +1,4 @@
+export * from './pipeline/access/environment-access';
 export * from './pipeline/byom-pipeline';
 export * from './pipeline/model-artifact';
 export * from './pipeline/image/framework';

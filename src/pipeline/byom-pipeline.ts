@@ -3,19 +3,19 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { enableAccessLogs } from './bucket-access-logs';
 import { isVersioned } from './bucket-versioning';
 import { ProblemCollector } from '../problem-collector';
 import { ReleaseCleanup } from './cleanup/release-cleanup';
 import { DeployHandler } from './deploy/deploy-handler';
 import { EnvironmentProps } from './environment/environment-props';
-import { validateEnvironment } from './environment/environment-validation';
+import { PipelinePlacement, validateEnvironment } from './environment/environment-validation';
 import { PipelineEnvironment } from './environment/pipeline-environment';
 import { ModelImage } from './image/model-image';
 import { ModelArtifact } from './model-artifact';
@@ -134,7 +134,7 @@ export class ByomPipeline extends Construct {
       problems.check(props.artifact.key.length > 0 && !props.artifact.key.startsWith('/'), 'artifact', `key ${JSON.stringify(props.artifact.key)} must be a non-empty S3 key without a leading "/"`);
     }
     problems.check(isVersioned(props.artifact.bucket), 'artifact', 'bucket must have versioning enabled (CodePipeline\'s S3 source needs object versions)');
-    (props.environments ?? []).forEach((env, i) => validateEnvironment(env, `environments[${i}]`, problems));
+    (props.environments ?? []).forEach((env, i) => validateEnvironment(env, `environments[${i}]`, problems, pipelinePlacement(this, props.image)));
     checkUniqueNames(props.environments ?? [], problems);
     validateNotifications(props.notifications ?? {}, 'notifications', problems);
     problems.throwIfAny();
@@ -256,7 +256,7 @@ export class ByomPipeline extends Construct {
   public addEnvironment(props: EnvironmentProps): PipelineEnvironment {
     const path = `environments[${this.environmentList.length}]`;
     const problems = new ProblemCollector('ByomPipeline');
-    validateEnvironment(props, path, problems);
+    validateEnvironment(props, path, problems, pipelinePlacement(this, this.image));
     if (this.environmentList.some((e) => e.name === props.name)) {
       problems.add(`${path}.name`, `"${props.name}" is already an environment of this pipeline`);
     }
@@ -271,9 +271,16 @@ export class ByomPipeline extends Construct {
       pipelineName: this.pipelineName,
       logRetention: this.logRetention,
     });
-    this.shareHandler.addEnvironment(env.name, env.api);
-    this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, env.executionRole, env.kmsKey);
-    this.cleanup.addEnvironment({ endpointName: env.endpointName, releasePrefix: env._deploySpec.releasePrefix, variantName: env.variantName });
+    const remote = env._deploySpec.access;
+    const access = remote && { roleArn: remote.roleArn, region: remote.region };
+    this.shareHandler.addEnvironment(env.name, { endpointName: env.endpointName, releaseParameter: env.releaseParameter, access });
+    this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, env.kmsKey);
+    this.cleanup.addEnvironment({
+      endpointName: env.endpointName,
+      releasePrefix: env._deploySpec.releasePrefix,
+      variantName: env.variantName,
+      access,
+    });
     if (props.approval) {
       // The topic hears of the waiting approval through its EventBridge rule, so the
       // action itself does not notify (approvers would get every message twice).
@@ -360,24 +367,6 @@ function startOnNewVersion(
 
 
 /**
- * Server access logging through the log bucket's policy (the way AWS
- * recommends) rather than the legacy log-delivery ACL.
- */
-function enableAccessLogs(bucket: s3.Bucket, logBucket: s3.Bucket, prefix: string): void {
-  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: logBucket.bucketName, logFilePrefix: prefix };
-  const stack = Stack.of(bucket);
-  logBucket.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-    actions: ['s3:PutObject'],
-    resources: [logBucket.arnForObjects(`${prefix}*`)],
-    conditions: {
-      ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-      StringEquals: { 'aws:SourceAccount': stack.account },
-    },
-  }));
-}
-
-/**
  * Turning on EventBridge notifications for the model bucket adds CDK's
  * notifications custom resource to the bucket's stack; its findings are CDK's design.
  */
@@ -393,6 +382,11 @@ function acknowledgeNotificationsHandler(bucket: s3.IBucket): void {
   ]);
 }
 
+/** Where the pipeline runs, to tell environments elsewhere apart. */
+function pipelinePlacement(scope: Construct, image: ModelImage): PipelinePlacement {
+  const stack = Stack.of(scope);
+  return { account: stack.account, region: stack.region, buildsImage: image._builtByPipeline };
+}
 
 function checkUniqueNames(environments: EnvironmentProps[], problems: ProblemCollector): void {
   const seen = new Map<string, number>();

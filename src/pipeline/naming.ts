@@ -64,3 +64,31 @@ export function releaseName(releasePrefix: string, id: string): string {
 export function isReleaseName(releasePrefix: string, name: string): boolean {
   return new RegExp(`^${releasePrefix.replace(/[-]/g, '\\-')}-r[0-9a-f]{${RELEASE_SUFFIX_LENGTH - 2}}$`).test(name);
 }
+
+/** IAM's limit for role names. */
+const IAM_ROLE_NAME_MAX = 64;
+/** S3's limit for bucket names. */
+const BUCKET_NAME_MAX = 63;
+
+/**
+ * The role an environment in another account or region lets the pipeline's
+ * handlers assume. Both sides derive it from the endpoint name, so neither
+ * stack refers to the other's resources.
+ */
+export function environmentAccessRoleName(endpointName: string): string {
+  return sageMakerName([endpointName, 'mlops-access'], IAM_ROLE_NAME_MAX);
+}
+
+/** The role SageMaker assumes to run the model of an environment in another account or region. */
+export function remoteExecutionRoleName(endpointName: string): string {
+  return sageMakerName([endpointName, 'mlops-sagemaker'], IAM_ROLE_NAME_MAX);
+}
+
+/**
+ * The bucket that holds the release copies of an environment in another
+ * account or region (SageMaker reads model artifacts from its own region).
+ * Bucket names are global and lower case, so the account and region are part of it.
+ */
+export function remoteReleaseBucketName(endpointName: string, account: string, region: string): string {
+  return sageMakerName([endpointName.toLowerCase(), account, region, 'releases'], BUCKET_NAME_MAX);
+}

@@ -19,16 +19,21 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { errorMessage, isAlreadyExists, isEndpointBusy, isNotFound } from './aws-errors';
 import { enableScaling, suspendScaling } from './endpoint-scaling';
-import { stageReleaseArtifact } from './release-artifact';
+import { StageResult, stageReleaseArtifact } from './release-artifact';
 import { describeEndpointIfExists } from './sagemaker-lookups';
 import type { ArtifactLocation, EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
 import { isReleaseName, releaseId, releaseName } from '../pipeline/naming';
 
 /** The AWS clients a release uses; injected so tests and the demo choose where they point. */
 export interface ReleaseClients {
+  /** SageMaker where the endpoint runs. */
   readonly sagemaker: SageMakerClient;
+  /** S3 in the pipeline's account: the first copy of each release. */
   readonly s3: S3Client;
+  /** Application Auto Scaling where the endpoint runs. */
   readonly autoscaling: ApplicationAutoScalingClient;
+  /** S3 in the environment's account and region, for an environment elsewhere: the copy SageMaker reads. */
+  readonly environmentS3?: S3Client;
 }
 
 /** Identifies one release of one environment. */
@@ -107,6 +112,30 @@ function inProgress(state: ReleaseState, message: string): ReleaseOutcome {
 }
 
 /**
+ * Copies the artifact version to the release's own key in the pipeline's
+ * bucket and, for an environment in another account or region, on to the
+ * same key in that environment's bucket (SageMaker reads only from its own
+ * region). Says which bucket SageMaker reads from.
+ */
+async function stageRelease(request: ReleaseRequest, release: string, clients: ReleaseClients): Promise<StageResult & { readonly bucket: string }> {
+  const { spec } = request;
+  const copy = { bucket: spec.releaseBucket, key: artifactKey(spec, release) };
+  const staged = await stageReleaseArtifact(
+    clients.s3,
+    { bucket: request.artifact.bucket, key: request.artifact.key, versionId: request.artifactVersion || undefined },
+    copy,
+  );
+  if (!staged.staged || !spec.access) {
+    return { ...staged, bucket: copy.bucket };
+  }
+  if (!clients.environmentS3) {
+    throw new Error(`Environment ${request.environment} is in another account or region, but the handler has no S3 client there`);
+  }
+  const onward = await stageReleaseArtifact(clients.environmentS3, copy, { bucket: spec.access.releaseBucket, key: copy.key });
+  return { ...onward, bucket: spec.access.releaseBucket };
+}
+
+/**
  * Starts (or, for a retried job, resumes) a release: stages the artifact,
  * creates the release's model and endpoint config, then creates or updates
  * the endpoint. Never waits: the outcome says what to check next.
@@ -114,16 +143,11 @@ function inProgress(state: ReleaseState, message: string): ReleaseOutcome {
 export async function startRelease(request: ReleaseRequest, clients: ReleaseClients): Promise<ReleaseOutcome> {
   const { spec } = request;
   const release = releaseName(spec.releasePrefix, releaseId(request.executionId));
-  const modelDataUrl = `s3://${spec.releaseBucket}/${artifactKey(spec, release)}`;
-
-  const staged = await stageReleaseArtifact(
-    clients.s3,
-    { bucket: request.artifact.bucket, key: request.artifact.key, versionId: request.artifactVersion || undefined },
-    { bucket: spec.releaseBucket, key: artifactKey(spec, release) },
-  );
+  const staged = await stageRelease(request, release, clients);
   if (!staged.staged) {
     return { kind: 'failed', message: staged.reason };
   }
+  const modelDataUrl = `s3://${staged.bucket}/${artifactKey(spec, release)}`;
 
   await createOnce(() => clients.sagemaker.send(new CreateModelCommand({
     ModelName: release,

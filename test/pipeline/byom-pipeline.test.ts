@@ -514,7 +514,7 @@ describe('ByomPipeline test and share stages', () => {
     expect(stages).toContain('#{Deploy-dev.PreviousEndpointConfigName}');
     expect(stages).toContain('#{Deploy-dev.EndpointConfigName}');
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
-    expect(pipeline.environments[0].api.url).toBeDefined();
+    expect(pipeline.environments[0].api?.url).toBeDefined();
   });
 
   test('grantInvoke on an environment allows POST /invocations on its API only', () => {

@@ -5,6 +5,8 @@
  * handler bundle carries no construct code.
  */
 
+import type { EnvironmentAccessSpec } from '../access/access-spec';
+
 /** One environment of a pipeline, as far as tearing it down goes. */
 export interface CleanupEnvironment {
   /** The environment's endpoint: deleted, after its scaling registration. */
@@ -13,6 +15,8 @@ export interface CleanupEnvironment {
   readonly releasePrefix: string;
   /** The endpoint's production variant, whose scalable target is deregistered. */
   readonly variantName: string;
+  /** Set when the environment is in another account or region. */
+  readonly access?: EnvironmentAccessSpec;
 }
 
 /** The custom resource property that lists the {@link CleanupEnvironment}s. */

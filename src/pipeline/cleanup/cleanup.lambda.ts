@@ -4,7 +4,9 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CLEANUP_PHASE_FIELD, CleanupEnvironment, ENVIRONMENTS_PROPERTY, IS_COMPLETE_PHASE } from './cleanup-spec';
 import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
 import { TeardownClients, TeardownProgress, tearDownEnvironment } from '../../runtime/endpoint-teardown';
+import { EnvironmentClients } from '../../runtime/environment-access';
 import { createLogger } from '../../runtime/logger';
+import type { EnvironmentAccessSpec } from '../access/access-spec';
 
 const logger = createLogger('mlops-cleanup');
 
@@ -51,7 +53,12 @@ export function readEnvironments(properties: Record<string, unknown> | undefined
         throw new CleanupConfigurationError(`${ENVIRONMENTS_PROPERTY}[${i}].${field} is not a SageMaker name: ${JSON.stringify(value)}`);
       }
     }
-    return { endpointName: env.endpointName, releasePrefix: env.releasePrefix, variantName: env.variantName } as CleanupEnvironment;
+    return {
+      endpointName: env.endpointName,
+      releasePrefix: env.releasePrefix,
+      variantName: env.variantName,
+      access: env.access === undefined ? undefined : readAccess(env.access, `${ENVIRONMENTS_PROPERTY}[${i}].access`),
+    } as CleanupEnvironment;
   });
 }
 
@@ -60,6 +67,21 @@ export function readEnvironments(properties: Record<string, unknown> | undefined
  * environments, so that deleting it knows what to remove. The physical ID
  * never changes, so CloudFormation never replaces (and so deletes) it on update.
  */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@-]{1,64}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** An environment in another account or region: the role to assume there, and its region. */
+function readAccess(value: unknown, path: string): EnvironmentAccessSpec {
+  const access = (value ?? {}) as Record<string, unknown>;
+  if (typeof access.roleArn !== 'string' || !ROLE_ARN.test(access.roleArn)) {
+    throw new CleanupConfigurationError(`${path}.roleArn is not an IAM role ARN: ${JSON.stringify(access.roleArn)}`);
+  }
+  if (typeof access.region !== 'string' || !REGION.test(access.region)) {
+    throw new CleanupConfigurationError(`${path}.region is not an AWS region: ${JSON.stringify(access.region)}`);
+  }
+  return { roleArn: access.roleArn, region: access.region };
+}
+
 export function onEvent(event: CleanupEvent): OnEventResponse {
   if (event.RequestType !== 'Delete') {
     readEnvironments(event.ResourceProperties);
@@ -74,8 +96,14 @@ export function onEvent(event: CleanupEvent): OnEventResponse {
  * model left. A transient AWS error leaves that environment for the next poll;
  * any other error fails the deletion with every failure named, after the other
  * environments have had their pass.
+ * @param clients clients in the pipeline's account
+ * @param forEnvironment clients for an environment in another account or region (through its access role)
  */
-export async function isComplete(event: CleanupEvent, clients: TeardownClients): Promise<IsCompleteResponse> {
+export async function isComplete(
+  event: CleanupEvent,
+  clients: TeardownClients,
+  forEnvironment: (access: EnvironmentAccessSpec) => TeardownClients = () => clients,
+): Promise<IsCompleteResponse> {
   if (event.RequestType !== 'Delete') {
     return { IsComplete: true };
   }
@@ -85,7 +113,7 @@ export async function isComplete(event: CleanupEvent, clients: TeardownClients):
   const failures: string[] = [];
   for (const env of environments) {
     try {
-      progress.push(await tearDownEnvironment(env, clients));
+      progress.push(await tearDownEnvironment(env, env.access ? forEnvironment(env.access) : clients));
     } catch (err) {
       if (isTransient(err)) {
         waiting.push(`${env.endpointName}: transient ${errorName(err)}`);
@@ -108,7 +136,12 @@ export async function isComplete(event: CleanupEvent, clients: TeardownClients):
   return { IsComplete: complete };
 }
 
-let clients: TeardownClients | undefined;
+const environmentClients = new EnvironmentClients({}, 'mlops-cleanup');
+
+/** Teardown clients in the pipeline's account, or in an environment's account through its access role. */
+export function teardownClientsFor(factory: EnvironmentClients, access?: EnvironmentAccessSpec): TeardownClients {
+  return { sagemaker: factory.get(SageMakerClient, access), autoscaling: factory.get(ApplicationAutoScalingClient, access) };
+}
 
 /**
  * Entry point for both Provider framework calls (the bundle has one handler):
@@ -120,6 +153,5 @@ export async function handler(event: CleanupEvent): Promise<OnEventResponse | Is
     logger.info('Release clean-up event', { requestType: event.RequestType, physicalResourceId: response.PhysicalResourceId });
     return response;
   }
-  clients ??= { sagemaker: new SageMakerClient({}), autoscaling: new ApplicationAutoScalingClient({}) };
-  return isComplete(event, clients);
+  return isComplete(event, teardownClientsFor(environmentClients), (access) => teardownClientsFor(environmentClients, access));
 }

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { CleanupFunction } from './cleanup-function';
 import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from './cleanup-spec';
 import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
+import { grantAssumeAccessRole } from '../access/assume-access-role';
 import { releaseId } from '../naming';
 
 /** Props of a {@link ReleaseCleanup}. */
@@ -115,7 +116,12 @@ export class ReleaseCleanup extends Construct {
    * exactly that environment's endpoint and release configs and models.
    */
   public addEnvironment(env: CleanupEnvironment): void {
-    this.environments.push({ endpointName: env.endpointName, releasePrefix: env.releasePrefix, variantName: env.variantName });
+    this.environments.push({ endpointName: env.endpointName, releasePrefix: env.releasePrefix, variantName: env.variantName, access: env.access });
+    if (env.access) {
+      // The environment's access role in the other account does the deleting.
+      grantAssumeAccessRole(this.function, env.access);
+      return;
+    }
     const stack = Stack.of(this);
     // SageMaker writes resource names in lower case in its ARNs.
     const arn = (resource: string, name: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName: lowerCase(name) });

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +8,9 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DeployFunction } from './deploy-function';
 import { DEPLOY_SPEC_VARIABLE, DeploySettings, EnvironmentDeploySpec } from './deploy-spec';
+import { releasePermissions } from './release-permissions';
 import { justifyWildcards } from '../../nag/acknowledgements';
+import { grantAssumeAccessRole } from '../access/assume-access-role';
 
 /** Props of the deploy handler. */
 export interface DeployHandlerProps {
@@ -96,9 +98,7 @@ export class DeployHandler extends Construct {
    * manage exactly that environment's endpoint, its release models and configs,
    * and to pass exactly that environment's SageMaker role.
    */
-  public addEnvironment(name: string, spec: EnvironmentDeploySpec, releaseBucket: s3.IBucket, executionRole: iam.IRole, kmsKey?: kms.IKey): void {
-    // The environment's spec goes in an SSM parameter of its own (the function's
-    // environment variables are limited to 4 KB for all environments together).
+  public addEnvironment(name: string, spec: EnvironmentDeploySpec, releaseBucket: s3.IBucket, kmsKey?: kms.IKey): void {
     const value = Stack.of(this).toJsonString(spec);
     const parameter = new ssm.StringParameter(this, `Spec-${name}`, {
       description: `How ${this.node.path} releases to environment ${name}`,
@@ -107,41 +107,20 @@ export class DeployHandler extends Construct {
     parameter.node.addValidation({ validate: () => checkSpecSize(Stack.of(this).resolve(value), name) });
     parameter.grantRead(this.function);
     this.environmentParameters[name] = parameter.parameterName;
-    const stack = Stack.of(this);
-    // SageMaker writes resource names in lower case in its ARNs.
-    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName: resourceName.toLowerCase() });
-    const releases = `${spec.releasePrefix}-*`;
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'],
-      resources: [arn('model', releases)],
-    }));
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags'],
-      resources: [arn('endpoint-config', releases)],
-    }));
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags'],
-      resources: [arn('endpoint', spec.endpointName), arn('endpoint-config', releases)],
-    }));
-    if (spec.autoScaling) {
-      this.grantScaling(spec.endpointName);
+    if (spec.access) {
+      // SageMaker, scaling and the second copy of the artifact happen in the
+      // environment's account, through the role MlopsEnvironmentAccess made there.
+      grantAssumeAccessRole(this.function, spec.access);
+    } else {
+      const serviceLinkedRole = spec.autoScaling !== undefined && !this.scalingRoleGranted;
+      this.scalingRoleGranted ||= serviceLinkedRole;
+      for (const statement of releasePermissions(this, spec, { serviceLinkedRole })) {
+        this.function.addToRolePolicy(statement);
+      }
+      // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig creates.
+      kmsKey?.grant(this.function, 'kms:CreateGrant', 'kms:DescribeKey');
     }
-    if (spec.deployment) {
-      // SageMaker checks that the caller can read the rollback alarms it names.
-      this.function.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['cloudwatch:DescribeAlarms'],
-        resources: spec.deployment.rollbackAlarms.map((alarmName) => stack.formatArn({
-          service: 'cloudwatch', resource: 'alarm', resourceName: alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        })),
-      }));
-    }
-    // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig creates.
-    kmsKey?.grant(this.function, 'kms:CreateGrant', 'kms:DescribeKey');
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['iam:PassRole'],
-      resources: [executionRole.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-    }));
+    // Every release is first copied to the pipeline's own bucket, under the environment's prefix.
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
       resources: [releaseBucket.arnForObjects(`${spec.releaseKeyPrefix}*`)],
@@ -153,50 +132,6 @@ export class DeployHandler extends Construct {
     }));
     // Copying into an SSE-KMS bucket needs both: a data key to write, decrypt to read back.
     releaseBucket.encryptionKey?.grant(this.function, 'kms:Decrypt', 'kms:GenerateDataKey');
-  }
-
-  /** What registering an endpoint variant for target tracking needs; granted once per handler. */
-  private grantScaling(endpointName: string): void {
-    const stack = Stack.of(this);
-    // Scalable targets are known by IDs Application Auto Scaling generates, so its actions
-    // cannot name them; the handler only ever touches `endpoint/<its endpoints>/variant/...`.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: [
-        'application-autoscaling:RegisterScalableTarget',
-        'application-autoscaling:DeregisterScalableTarget',
-        'application-autoscaling:PutScalingPolicy',
-      ],
-      resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'application-autoscaling:service-namespace': 'sagemaker',
-          'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
-        },
-      },
-    }));
-    // Registering checks that the caller could change the variant's capacity itself.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'],
-      resources: [stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: endpointName.toLowerCase() })],
-    }));
-    // Target tracking creates and removes its own alarms, named after the scaled resource.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
-      resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    }));
-    if (!this.scalingRoleGranted) {
-      this.scalingRoleGranted = true;
-      this.function.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['iam:CreateServiceLinkedRole'],
-        resources: [stack.formatArn({
-          service: 'iam',
-          region: '',
-          resource: 'role',
-          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
-        })],
-        conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
-      }));
-    }
   }
 }
 

@@ -5,6 +5,7 @@
  * have any number of environments (Lambda allows 4 KB of environment
  * variables in all). Types only, so the handler bundle carries no construct code.
  */
+import type { EnvironmentAccessSpec } from '../access/access-spec';
 
 /** Name of the handler environment variable holding the {@link DeploySettings}. */
 export const DEPLOY_SPEC_VARIABLE = 'MLOPS_DEPLOY_SPEC';
@@ -71,6 +72,19 @@ export interface EnvironmentDeploySpec {
   readonly keepReleases: number;
   /** Tags put on every model, endpoint config and endpoint of the environment. */
   readonly tags: Array<{ readonly key: string; readonly value: string }>;
+  /**
+   * Set when the environment is in another account or region: the handler
+   * assumes the role there, and copies each release on from `releaseBucket`
+   * to the environment's own bucket, because SageMaker reads model artifacts
+   * from its own region only.
+   */
+  readonly access?: RemoteEnvironmentSpec;
+}
+
+/** An environment in another account or region, as the deploy handler sees it. */
+export interface RemoteEnvironmentSpec extends EnvironmentAccessSpec {
+  /** The bucket in the environment's account and region that SageMaker reads the release from. */
+  readonly releaseBucket: string;
 }
 
 /** The handler's environment variable: the pipeline-wide settings and where each environment's spec is. */

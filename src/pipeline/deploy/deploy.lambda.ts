@@ -17,7 +17,9 @@ import {
   requireParameter,
 } from '../../runtime/codepipeline-job';
 import { ReleaseClients, ReleaseOutcome, ReleaseState, continueRelease, startRelease } from '../../runtime/endpoint-release';
+import { EnvironmentClients } from '../../runtime/environment-access';
 import { createLogger } from '../../runtime/logger';
+import type { EnvironmentAccessSpec } from '../access/access-spec';
 
 const logger = createLogger('mlops-deploy');
 
@@ -119,20 +121,35 @@ function toActionOutcome(environment: string, endpointName: string, outcome: Rel
   }
 }
 
-let clients: ReleaseClients | undefined;
-let codepipeline: CodePipelineClient | undefined;
-let ssmClient: SSMClient | undefined;
+/**
+ * The clients a release uses: SageMaker and scaling where the endpoint runs
+ * (through the environment's access role when that is another account or
+ * region), S3 in the pipeline's account for the first copy, and S3 in the
+ * environment's for the second.
+ */
+export function releaseClientsFor(factory: EnvironmentClients, access?: EnvironmentAccessSpec): ReleaseClients {
+  return {
+    sagemaker: factory.get(SageMakerClient, access),
+    autoscaling: factory.get(ApplicationAutoScalingClient, access),
+    s3: factory.get(S3Client),
+    environmentS3: access && factory.get(S3Client, access),
+  };
+}
+
+const environmentClients = new EnvironmentClients({}, 'mlops-deploy');
 
 /** CodePipeline Lambda invoke entry point. */
 export async function handler(event: CodePipelineEvent): Promise<void> {
-  clients ??= { sagemaker: new SageMakerClient({}), s3: new S3Client({}), autoscaling: new ApplicationAutoScalingClient({}) };
-  const ssm = (ssmClient ??= new SSMClient({}));
   await handleAction(event, {
     name: 'Deploy',
     logger,
-    codepipeline: () => (codepipeline ??= new CodePipelineClient({})),
+    codepipeline: () => environmentClients.get(CodePipelineClient),
     restartPhase: 'starting',
     isTransient,
-    step: async (job) => runDeployJob(job, await loadDeploySpec(readDeploySettings(), job.userParameters.environment, ssm), clients!),
+    step: async (job) => {
+      const spec = await loadDeploySpec(readDeploySettings(), job.userParameters.environment, environmentClients.get(SSMClient));
+      const access = spec.environments[String(job.userParameters.environment)]?.access;
+      return runDeployJob(job, spec, releaseClientsFor(environmentClients, access));
+    },
   });
 }

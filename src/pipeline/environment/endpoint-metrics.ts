@@ -22,13 +22,18 @@ export interface RollbackAlarms {
   readonly names: string[];
 }
 
+/** The rollback alarms' names, which the deploy settings list before (or without) creating the alarms. */
+export function rollbackAlarmNames(endpointName: string): string[] {
+  return [`${endpointName}-model-5xx-errors`, `${endpointName}-model-latency`];
+}
+
 /**
  * Alarms on the model's 5XX errors and its latency, named after the endpoint
  * so the deploy handler can hand them to SageMaker's automatic rollback.
  */
 export function createRollbackAlarms(scope: Construct, endpointName: string, variantName: string, props: RollbackAlarmProps = {}): RollbackAlarms {
   const evaluationPeriods = props.evaluationMinutes ?? 2;
-  const names = [`${endpointName}-model-5xx-errors`, `${endpointName}-model-latency`];
+  const names = rollbackAlarmNames(endpointName);
   const errors = new cloudwatch.Alarm(scope, 'ErrorsAlarm', {
     alarmName: names[0],
     alarmDescription: `Model 5XX errors on endpoint ${endpointName}; rolls a release back while its traffic moves`,

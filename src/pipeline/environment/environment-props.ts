@@ -90,6 +90,21 @@ export interface EnvironmentProps {
   readonly name: string;
 
   /**
+   * The AWS account the environment's endpoint runs in. For an account (or
+   * region) other than the pipeline stack's, deploy an
+   * `MlopsEnvironmentAccess` for this environment in that account first: the
+   * pipeline's handlers act there through the role it creates.
+   * @default - the pipeline stack's account
+   */
+  readonly account?: string;
+
+  /**
+   * The AWS region the environment's endpoint runs in (see `account`).
+   * @default - the pipeline stack's region
+   */
+  readonly region?: string;
+
+  /**
    * The instance type of the endpoint's production variant. Not with `serverless`.
    * @default 'ml.m5.large'
    */

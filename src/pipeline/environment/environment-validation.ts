@@ -15,6 +15,17 @@ const SERVERLESS_MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144];
 const SERVERLESS_MAX_CONCURRENCY = 200;
 const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,512}$/;
 
+const ACCOUNT_PATTERN = /^\d{12}$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Where the pipeline runs, for checking environments placed elsewhere. */
+export interface PipelinePlacement {
+  readonly account: string;
+  readonly region: string;
+  /** Whether the pipeline builds its own image (in its own region). */
+  readonly buildsImage: boolean;
+}
+
 /** `path: message` back into its two parts, for problems a value object reports itself. */
 function splitProblem(problem: string): [string, string] {
   const at = problem.indexOf(': ');
@@ -54,8 +65,36 @@ function validateServerless(props: EnvironmentProps, path: string, problems: Pro
   }
 }
 
+/**
+ * An environment in another account or region: both sides derive the names
+ * of its roles and bucket at synth time, so everything involved must be a literal.
+ */
+function validateRemotePlacement(props: EnvironmentProps, path: string, problems: ProblemCollector, pipeline: PipelinePlacement): void {
+  for (const field of ['account', 'region'] as const) {
+    problems.check(!Token.isUnresolved(props[field]), `${path}.${field}`, 'must be a literal: the names of the environment\'s roles and bucket are derived from it at synth time');
+  }
+  const account = props.account ?? pipeline.account;
+  const region = props.region ?? pipeline.region;
+  if (Token.isUnresolved(account) || Token.isUnresolved(region) || (account === pipeline.account && region === pipeline.region)) {
+    if (Token.isUnresolved(pipeline.account) || Token.isUnresolved(pipeline.region)) {
+      problems.add(`${path}.${props.account !== undefined ? 'account' : 'region'}`,
+        'needs the pipeline\'s stack to name its own account and region (env: { account, region }), to tell whether the environment is elsewhere');
+    }
+    return;
+  }
+  problems.check(!(props.vpc && !props.securityGroups), `${path}.securityGroups`,
+    'must be given for a VPC environment in another account or region: the pipeline cannot create a security group there');
+  problems.check(!(pipeline.buildsImage && region !== pipeline.region), `${path}.region`,
+    `must be the pipeline's region (${pipeline.region}) with a container the pipeline builds: SageMaker pulls images from its own region only`);
+}
+
 /** Checks an environment's props, adding every problem to `problems` under `path`. */
-export function validateEnvironment(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
+export function validateEnvironment(props: EnvironmentProps, path: string, problems: ProblemCollector, pipeline?: PipelinePlacement): void {
+  problems.matches(props.account, ACCOUNT_PATTERN, `${path}.account`, 'is not an AWS account ID (12 digits)');
+  problems.matches(props.region, REGION_PATTERN, `${path}.region`, 'is not an AWS region (like "eu-west-1")');
+  if (pipeline && (props.account !== undefined || props.region !== undefined)) {
+    validateRemotePlacement(props, path, problems, pipeline);
+  }
   if (!Token.isUnresolved(props.name)) {
     problems.matches(props.name, ENV_NAME_PATTERN, `${path}.name`, 'may hold letters, digits and single hyphens only, starting and ending with a letter or digit');
     problems.check(props.name.length <= ENV_NAME_MAX, `${path}.name`, `must be at most ${ENV_NAME_MAX} characters, got ${props.name.length}`);

@@ -1,19 +1,21 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { createRollbackAlarms, endpointMetric } from './endpoint-metrics';
-import { DataCaptureProps, EnvironmentProps } from './environment-props';
+import { endpointMetric, rollbackAlarmNames } from './endpoint-metrics';
+import { EndpointRuntime, createEndpointRuntime, dataCapturePrefix } from './endpoint-runtime';
+import { EnvironmentProps } from './environment-props';
 import { TrafficShift } from './traffic-shift';
-import { justifyWildcards } from '../../nag/acknowledgements';
-import { EnvironmentDeploySpec } from '../deploy/deploy-spec';
+import { EnvironmentDeploySpec, RemoteEnvironmentSpec } from '../deploy/deploy-spec';
 import { ModelImage } from '../image/model-image';
-import { endpointNameFor, releasePrefixFor } from '../naming';
+import { endpointNameFor, environmentAccessRoleName, releasePrefixFor, remoteExecutionRoleName, remoteReleaseBucketName } from '../naming';
 import { InferenceApi } from '../share/inference-api';
+import { NOT_SHARED } from '../share/share-spec';
 
 /** Props of a {@link PipelineEnvironment}: the user's environment plus what the pipeline knows. */
 export interface PipelineEnvironmentProps extends EnvironmentProps {
@@ -32,17 +34,40 @@ export interface PipelineEnvironmentProps extends EnvironmentProps {
 }
 
 /**
+ * Where an environment in another account or region runs, and what its
+ * `MlopsEnvironmentAccess` needs to create there.
+ * @internal
+ */
+export interface RemoteEnvironment {
+  readonly account: string;
+  readonly region: string;
+  readonly pipelineAccount: string;
+  readonly pipelineRegion: string;
+  readonly props: PipelineEnvironmentProps;
+}
+
+/**
  * One environment of a pipeline: its endpoint's stable name and the role
  * SageMaker assumes to run its model, which can read only this environment's
  * release artifacts and pull only the pipeline's image.
+ *
+ * An environment in another account or region (`account`, `region`) has its
+ * SageMaker role, alarms and inference API in that account, created by an
+ * `MlopsEnvironmentAccess` there; here it has names and its release record.
  */
 export class PipelineEnvironment extends Construct {
   /** The environment's name. */
   public readonly name: string;
   /** The name of the environment's SageMaker endpoint (the same for every release). */
   public readonly endpointName: string;
-  /** The role SageMaker assumes to run the environment's model. */
-  public readonly executionRole: iam.Role;
+  /** The account the endpoint runs in. */
+  public readonly account: string;
+  /** The region the endpoint runs in. */
+  public readonly region: string;
+  /** Whether the endpoint runs in another account or region than the pipeline. */
+  public readonly isRemote: boolean;
+  /** The role SageMaker assumes to run the environment's model (in the environment's account). */
+  public readonly executionRole: iam.IRole;
   /**
    * The instance type serving the endpoint.
    * @default - none for a serverless environment
@@ -63,17 +88,28 @@ export class PipelineEnvironment extends Construct {
    * @default false
    */
   public readonly autoScaled: boolean;
-  /** Raised by the model's 5XX errors; rolls a release back while its traffic moves. */
-  public readonly errorsAlarm: cloudwatch.Alarm;
-  /** Raised by slow model responses; rolls a release back while its traffic moves. */
-  public readonly latencyAlarm: cloudwatch.Alarm;
+  /**
+   * Raised by the model's 5XX errors; rolls a release back while its traffic moves.
+   * @default - in the environment's `MlopsEnvironmentAccess` for an environment in another account or region
+   */
+  public readonly errorsAlarm?: cloudwatch.Alarm;
+  /**
+   * Raised by slow model responses; rolls a release back while its traffic moves.
+   * @default - in the environment's `MlopsEnvironmentAccess` for an environment in another account or region
+   */
+  public readonly latencyAlarm?: cloudwatch.Alarm;
   /**
    * The containers' security groups, to allow traffic to what they call (VPC environments).
    * @default - none: the environment is not in a VPC
    */
   public readonly connections?: ec2.Connections;
-  /** The environment's inference API: `POST /invocations` straight to the endpoint, live once a release is shared. */
-  public readonly api: InferenceApi;
+  /**
+   * The environment's inference API: `POST /invocations` straight to the endpoint, live once a release is shared.
+   * @default - in the environment's `MlopsEnvironmentAccess` for an environment in another account or region
+   */
+  public readonly api?: InferenceApi;
+  /** The SSM parameter (in the pipeline's account) holding the record of the release shared last, as JSON. */
+  public readonly releaseParameter: ssm.IStringParameter;
   /** The endpoint's production variant, the same for every release. */
   public readonly variantName = 'AllTraffic';
   /**
@@ -81,11 +117,20 @@ export class PipelineEnvironment extends Construct {
    * @internal
    */
   public readonly _deploySpec: EnvironmentDeploySpec;
+  /**
+   * Set for an environment in another account or region.
+   * @internal
+   */
+  public readonly _remote?: RemoteEnvironment;
 
   constructor(scope: Construct, id: string, props: PipelineEnvironmentProps) {
     super(scope, id);
+    const stack = Stack.of(this);
     this.name = props.name;
     this.endpointName = endpointNameFor(props.modelName, props.name);
+    this.account = props.account ?? stack.account;
+    this.region = props.region ?? stack.region;
+    this.isRemote = this.account !== stack.account || this.region !== stack.region;
     if (!props.serverless) {
       this.instanceType = props.instanceType ?? 'ml.m5.large';
       this.instanceCount = props.instanceCount ?? 1;
@@ -94,40 +139,45 @@ export class PipelineEnvironment extends Construct {
     this.autoScaled = props.autoScaling !== undefined;
     const releasePrefix = releasePrefixFor(props.modelName, props.name);
     const releaseKeyPrefix = `releases/${this.endpointName}/`;
-
-    this.executionRole = new iam.Role(this, 'SageMakerRole', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
-      description: `Runs the ${this.endpointName} endpoint's model`,
-    });
-    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [props.releaseBucket.arnForObjects(`${releaseKeyPrefix}*`)],
-    }));
-    props.releaseBucket.encryptionKey?.grantDecrypt(this.executionRole);
-    justifyWildcards(this, [
-      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'SageMaker reads the release copies of this environment only, one key per release' },
-      { finding: /^Resource::arn:.*:logs:.*:log-group:\/aws\/sagemaker\/Endpoints\/[A-Za-z0-9-]+:\*$/, reason: 'Log streams of this environment\'s endpoint log group, named by SageMaker per instance' },
-      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/data-capture\/[A-Za-z0-9-]+\/\*$/, reason: 'SageMaker writes captured data under this environment\'s prefix, one key per capture file' },
-      { finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/, reason: 'Encrypting the endpoint\'s volumes and captured data with the environment\'s own key' },
-      { finding: /^Resource::\*$/, reason: 'ecr:GetAuthorizationToken (pulling from an ECR repository), cloudwatch:PutMetricData (limited to SageMaker\'s endpoint namespaces by condition) and the EC2 network interface calls SageMaker makes for VPC containers support no resource-level permissions' },
-    ]);
-    this.grantEndpointLogging(this.executionRole);
-    const image = props.image.bind(this, { role: this.executionRole, instanceType: this.instanceType });
-    const dataCapture = props.dataCapture ? this.enableDataCapture(props.dataCapture, props.releaseBucket) : undefined;
-    const alarms = createRollbackAlarms(this, this.endpointName, this.variantName, props.rollbackAlarms);
-    this.api = new InferenceApi(this, 'InferenceApi', { endpointName: this.endpointName, logRetention: props.logRetention });
-    this.errorsAlarm = alarms.errors;
-    this.latencyAlarm = alarms.latency;
     const shift = props.trafficShift ?? TrafficShift.allAtOnce();
-    const placement = props.vpc ? this.placeInVpc(props.vpc, props.subnets, props.securityGroups) : undefined;
-    this.connections = placement?.connections;
-    props.kmsKey?.grantEncryptDecrypt(this.executionRole);
+
+    let runtime: Omit<EndpointRuntime, 'api' | 'alarms' | 'executionRole'> & { readonly alarmNames: string[] };
+    let access: RemoteEnvironmentSpec | undefined;
+    if (this.isRemote) {
+      this._remote = { account: this.account, region: this.region, pipelineAccount: stack.account, pipelineRegion: stack.region, props };
+      const remote = this.bindRemote(props, releaseKeyPrefix);
+      this.executionRole = remote.executionRole;
+      this.connections = props.vpc && new ec2.Connections({ securityGroups: props.securityGroups });
+      runtime = remote.runtime;
+      access = remote.access;
+      this.releaseParameter = new ssm.StringParameter(this, 'ReleaseRecord', {
+        description: `The release shared to environment ${props.name} (endpoint ${this.endpointName} in ${this.account}/${this.region})`,
+        // Written once by CloudFormation; the share handler owns the value afterwards.
+        stringValue: JSON.stringify(NOT_SHARED),
+      });
+    } else {
+      const local = createEndpointRuntime(this, {
+        ...props,
+        endpointName: this.endpointName,
+        variantName: this.variantName,
+        instanceType: this.instanceType,
+        releaseKeyPrefix,
+        releaseRecord: true,
+      });
+      this.executionRole = local.executionRole;
+      this.api = local.api;
+      this.releaseParameter = local.api.releaseParameter!;
+      this.errorsAlarm = local.alarms.errors;
+      this.latencyAlarm = local.alarms.latency;
+      this.connections = local.connections;
+      runtime = { ...local, alarmNames: local.alarms.names };
+    }
 
     this._deploySpec = {
       endpointName: this.endpointName,
       releasePrefix,
       variantName: this.variantName,
-      imageUri: image.imageUri,
+      imageUri: runtime.imageUri,
       executionRoleArn: this.executionRole.roleArn,
       instanceType: this.instanceType,
       initialInstanceCount: this.instanceCount,
@@ -136,7 +186,7 @@ export class PipelineEnvironment extends Construct {
         maxConcurrency: props.serverless.maxConcurrency,
         provisionedConcurrency: props.serverless.provisionedConcurrency,
       },
-      dataCapture,
+      dataCapture: runtime.dataCapture,
       autoScaling: props.autoScaling && {
         minInstances: props.autoScaling.minInstances ?? this.instanceCount!,
         maxInstances: props.autoScaling.maxInstances,
@@ -150,10 +200,10 @@ export class PipelineEnvironment extends Construct {
         stepPercent: shift.stepPercent,
         waitSeconds: shift.wait?.toSeconds(),
         bakeSeconds: shift.bakeTime.toSeconds(),
-        rollbackAlarms: alarms.names,
+        rollbackAlarms: runtime.alarmNames,
       },
       kmsKeyArn: props.kmsKey?.keyArn,
-      vpcConfig: placement?.config,
+      vpcConfig: runtime.vpcConfig,
       releaseBucket: props.releaseBucket.bucketName,
       releaseKeyPrefix,
       keepReleases: props.keepReleases,
@@ -162,6 +212,7 @@ export class PipelineEnvironment extends Construct {
         { key: 'mlops:environment', value: props.name },
         ...Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
       ],
+      access,
     };
   }
 
@@ -170,6 +221,9 @@ export class PipelineEnvironment extends Construct {
    * @param grantee who may invoke the model
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    if (!this.api) {
+      throw new Error(`Environment "${this.name}" runs in ${this.account}/${this.region}: its inference API is in that account, so grant on its MlopsEnvironmentAccess (access.grantInvoke)`);
+    }
     return this.api.grantInvoke(grantee);
   }
 
@@ -178,7 +232,9 @@ export class PipelineEnvironment extends Construct {
    * @param metricName e.g. `Invocations`, `ModelLatency`, `Invocation4XXErrors`
    */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return endpointMetric(this.endpointName, this.variantName, metricName, props);
+    // An endpoint elsewhere publishes its metrics there: say where, for cross-account dashboards.
+    const where = this.isRemote ? { account: this.account, region: this.region } : {};
+    return endpointMetric(this.endpointName, this.variantName, metricName, { ...where, ...props });
   }
 
   /** Requests served, summed per minute. */
@@ -197,71 +253,52 @@ export class PipelineEnvironment extends Construct {
   }
 
   /**
-   * The containers' network placement. SageMaker manages their network
-   * interfaces with the execution role.
+   * The pipeline's side of an environment in another account or region: the
+   * role names both sides derive from the endpoint name, the image for that
+   * region, and read access for the environment's roles to this pipeline's
+   * release copies (and, through the image's bind, to a pipeline-built image).
    */
-  private placeInVpc(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined, securityGroups: ec2.ISecurityGroup[] | undefined) {
-    const groups = securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: `Containers of endpoint ${this.endpointName}`,
-      allowAllOutbound: true,
-    })];
-    // EC2's network interface actions take no resource-level permissions for these calls; AWS requires '*'.
-    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: [
-        'ec2:CreateNetworkInterface',
-        'ec2:CreateNetworkInterfacePermission',
-        'ec2:DeleteNetworkInterface',
-        'ec2:DeleteNetworkInterfacePermission',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeVpcs',
-        'ec2:DescribeDhcpOptions',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeSecurityGroups',
-      ],
-      resources: ['*'],
+  private bindRemote(props: PipelineEnvironmentProps, releaseKeyPrefix: string) {
+    const stack = Stack.of(this);
+    const roleArn = (roleName: string) => stack.formatArn({ service: 'iam', region: '', account: this.account, resource: 'role', resourceName: roleName });
+    // Immutable: the roles live in the other account, so grants here only ever touch resource policies.
+    const executionRole = iam.Role.fromRoleArn(this, 'SageMakerRole', roleArn(remoteExecutionRoleName(this.endpointName)), { mutable: false });
+    const accessRoleArn = roleArn(environmentAccessRoleName(this.endpointName));
+    const image = props.image.bind(this, { role: executionRole, instanceType: this.instanceType, region: this.region });
+
+    // The access role copies each release on, from here to the environment's own bucket.
+    const copier = new iam.ArnPrincipal(accessRoleArn);
+    props.releaseBucket.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [copier],
+      actions: ['s3:GetObject'],
+      resources: [props.releaseBucket.arnForObjects(`${releaseKeyPrefix}*`)],
     }));
+    props.releaseBucket.encryptionKey?.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [copier],
+      actions: ['kms:Decrypt'],
+      // In a key policy, '*' is the key itself.
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+    }));
+
+    const releaseBucket = remoteReleaseBucketName(this.endpointName, this.account, this.region);
+    const capture = props.dataCapture;
+    const groups = props.securityGroups ?? [];
     return {
-      connections: new ec2.Connections({ securityGroups: groups }),
-      config: {
-        subnets: vpc.selectSubnets(subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
-        securityGroupIds: groups.map((g) => g.securityGroupId),
+      executionRole,
+      access: { roleArn: accessRoleArn, region: this.region, releaseBucket },
+      runtime: {
+        imageUri: image.imageUri,
+        alarmNames: rollbackAlarmNames(this.endpointName),
+        dataCapture: capture && {
+          samplingPercentage: capture.samplingPercentage ?? 100,
+          destinationS3Uri: `s3://${capture.bucket?.bucketName ?? releaseBucket}/${dataCapturePrefix(this.endpointName, capture)}`,
+        },
+        vpcConfig: props.vpc && {
+          subnets: props.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+          securityGroupIds: groups.map((g) => g.securityGroupId),
+        },
       },
     };
-  }
-
-  /** SageMaker writes captured requests and responses under the environment's own prefix. */
-  private enableDataCapture(props: DataCaptureProps, defaultBucket: s3.IBucket) {
-    const bucket = props.bucket ?? defaultBucket;
-    const prefix = props.prefix ?? `data-capture/${this.endpointName}/`;
-    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject'],
-      resources: [bucket.arnForObjects(`${prefix}*`)],
-    }));
-    bucket.encryptionKey?.grant(this.executionRole, 'kms:GenerateDataKey', 'kms:Encrypt');
-    return {
-      samplingPercentage: props.samplingPercentage ?? 100,
-      destinationS3Uri: bucket.s3UrlForObject(prefix),
-    };
-  }
-
-  /** The endpoint's containers write logs and metrics under its own name only. */
-  private grantEndpointLogging(role: iam.Role): void {
-    const stack = Stack.of(this);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [stack.formatArn({
-        service: 'logs',
-        resource: 'log-group',
-        resourceName: `/aws/sagemaker/Endpoints/${this.endpointName}:*`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })],
-    }));
-    // PutMetricData has no resource-level permissions: AWS requires '*', so it is limited to SageMaker's namespace.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringLike: { 'cloudwatch:namespace': ['/aws/sagemaker/Endpoints', 'aws/sagemaker/Endpoints/*'] } },
-    }));
   }
 }

@@ -21,6 +21,12 @@ export interface ModelImageBindOptions {
    * @default - serverless, which runs CPU images
    */
   readonly instanceType?: string;
+  /**
+   * The region SageMaker runs the image in, when it is not the scope's
+   * (an environment in another region); it chooses a framework image's registry.
+   * @default - the region of the scope's stack
+   */
+  readonly region?: string;
 }
 
 /** The result of binding an image to an environment. */
@@ -103,6 +109,38 @@ export abstract class ModelImage {
 
   /** Resolves the image for one environment and grants its SageMaker role what pulling it needs. */
   public abstract bind(scope: Construct, options: ModelImageBindOptions): ModelImageConfig;
+
+  /**
+   * Binds the image for an environment in another account than the
+   * pipeline's (see `MlopsEnvironmentAccess`): grants the role there what it
+   * needs to pull, without referring to the pipeline stack's resources.
+   * @internal
+   */
+  public _bindInEnvironmentAccount(scope: Construct, options: ModelImageBindOptions, _pipelineAccount: string): ModelImageConfig {
+    return this.bind(scope, options);
+  }
+
+  /**
+   * Whether the pipeline builds the image (in its own account and region).
+   * @internal
+   */
+  public get _builtByPipeline(): boolean {
+    return false;
+  }
+}
+
+/**
+ * Pull permissions on the repositories of the pipeline's account in the
+ * role's region. The repository there has a generated name; its own policy,
+ * which the pipeline grants, names the role, so only that one can be pulled.
+ */
+function grantPullFromPipelineAccount(scope: Construct, role: iam.IRole, pipelineAccount: string): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+    resources: [Stack.of(scope).formatArn({ service: 'ecr', account: pipelineAccount, resource: 'repository', resourceName: '*' })],
+  }));
+  // Registry authorization tokens are not tied to a repository: AWS requires '*'.
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
 }
 
 const GPU_INSTANCE = /^ml\.(p\d|g\d)/;
@@ -122,6 +160,12 @@ class EcrImage extends ModelImage {
       : this.repository.repositoryUriForTag(this.tagOrDigest);
     return { imageUri };
   }
+
+  public _bindInEnvironmentAccount(scope: Construct, options: ModelImageBindOptions, pipelineAccount: string): ModelImageConfig {
+    grantPullFromPipelineAccount(scope, options.role, pipelineAccount);
+    // The URI is the pipeline's business (it hands it to SageMaker); the environment's side never uses it.
+    return { imageUri: '' };
+  }
 }
 
 class FrameworkImage extends ModelImage {
@@ -134,24 +178,25 @@ class FrameworkImage extends ModelImage {
     const query = { framework: this.framework.id, version: this.version, processor };
     const image = lookupFrameworkImage(query);
     const stack = Stack.of(scope);
+    const region = options.region ?? stack.region;
 
     let imageUri: string;
     let registryAccount: string;
-    if (!Token.isUnresolved(stack.region)) {
-      imageUri = frameworkImageUri(query, stack.region);
-      registryAccount = image.accounts[stack.region];
+    if (!Token.isUnresolved(region)) {
+      imageUri = frameworkImageUri(query, region);
+      registryAccount = image.accounts[region];
     } else {
       // An environment-agnostic stack: look the registry account up per region at deploy time.
       const mappingId = `MlopsImageRegistry${this.framework.id.replace(/[^a-zA-Z0-9]/g, '')}`;
       const mapping = (stack.node.tryFindChild(mappingId) as CfnMapping | undefined) ?? new CfnMapping(stack, mappingId, {
-        mapping: Object.fromEntries(Object.entries(image.accounts).map(([region, account]) => [region, { account }])),
+        mapping: Object.fromEntries(Object.entries(image.accounts).map(([inRegion, account]) => [inRegion, { account }])),
       });
       registryAccount = mapping.findInMap(stack.region, 'account');
       imageUri = Fn.join('', [registryAccount, '.dkr.ecr.', stack.region, '.', stack.urlSuffix, `/${image.repository}:${image.tag}`]);
     }
     options.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-      resources: [stack.formatArn({ service: 'ecr', account: registryAccount, resource: 'repository', resourceName: image.repository })],
+      resources: [stack.formatArn({ service: 'ecr', region, account: registryAccount, resource: 'repository', resourceName: image.repository })],
     }));
     return { imageUri };
   }
@@ -175,6 +220,10 @@ export interface ImageBuild {
 
 class ContainerSourceImage extends ModelImage {
   private build?: ContainerImageBuild;
+
+  public get _builtByPipeline(): boolean {
+    return true;
+  }
 
   constructor(private readonly bucket: s3.IBucket, private readonly key: string) {
     super();
@@ -208,6 +257,12 @@ class ContainerSourceImage extends ModelImage {
     this.build.repository.grantPull(options.role);
     // The deploy action passes the built image by digest; this names its repository.
     return { imageUri: this.build.repository.repositoryUri };
+  }
+
+  public _bindInEnvironmentAccount(scope: Construct, options: ModelImageBindOptions, pipelineAccount: string): ModelImageConfig {
+    grantPullFromPipelineAccount(scope, options.role, pipelineAccount);
+    // The URI is the pipeline's business (it hands it to SageMaker); the environment's side never uses it.
+    return { imageUri: '' };
   }
 }
 

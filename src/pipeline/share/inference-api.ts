@@ -98,6 +98,15 @@ export interface InferenceApiProps {
    * @default - no web ACL
    */
   readonly webAclArn?: string;
+
+  /**
+   * Create the SSM parameter a share handler records each shared release in
+   * (`releaseParameter`). Off for an API whose releases are recorded
+   * elsewhere: the API of an environment in another account, whose record
+   * the pipeline keeps in its own account.
+   * @default true
+   */
+  readonly releaseRecord?: boolean;
 }
 
 const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -150,8 +159,11 @@ export class InferenceApi extends Construct {
   public readonly url: string;
   /** The SageMaker endpoint the API calls. */
   public readonly endpointName: string;
-  /** The SSM parameter holding the shared release's record, as JSON. */
-  public readonly releaseParameter: ssm.IStringParameter;
+  /**
+   * The SSM parameter holding the shared release's record, as JSON.
+   * @default - none when `releaseRecord` is false
+   */
+  public readonly releaseParameter?: ssm.IStringParameter;
   /** The access log group. */
   public readonly accessLogs: logs.ILogGroup;
   /**
@@ -181,7 +193,7 @@ export class InferenceApi extends Construct {
     const rateLimit = props.throttlingRateLimit ?? 100;
     const burstLimit = props.throttlingBurstLimit ?? 200;
 
-    this.releaseParameter = new ssm.StringParameter(this, 'Release', {
+    this.releaseParameter = props.releaseRecord === false ? undefined : new ssm.StringParameter(this, 'Release', {
       description: `The release shared through the inference API of endpoint ${props.endpointName}`,
       // Written once by CloudFormation; the share handler owns the value afterwards.
       // CloudFormation only rewrites it if this resource's properties change.

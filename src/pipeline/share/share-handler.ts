@@ -3,11 +3,23 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { InferenceApi } from './inference-api';
 import { ShareFunction } from './share-function';
 import { EnvironmentShareSpec, SHARE_SETTINGS_VARIABLE, ShareSettings } from './share-spec';
 import { justifyWildcards } from '../../nag/acknowledgements';
+import { EnvironmentAccessSpec } from '../access/access-spec';
+import { grantAssumeAccessRole } from '../access/assume-access-role';
+
+/** An environment the share handler shares to. */
+export interface ShareTarget {
+  /** The environment's endpoint. */
+  readonly endpointName: string;
+  /** The parameter the environment's release record is kept in (in the pipeline's account). */
+  readonly releaseParameter: ssm.IStringParameter;
+  /** How to reach an endpoint in another account or region. */
+  readonly access?: EnvironmentAccessSpec;
+}
 
 /** Props of the share handler. */
 export interface ShareHandlerProps {
@@ -89,21 +101,30 @@ export class ShareHandler extends Construct {
 
   /**
    * Lets the handler share to an environment: read and write exactly that
-   * environment's release parameter and describe exactly its endpoint.
+   * environment's release parameter and describe exactly its endpoint (in
+   * another account or region, through the environment's access role).
    */
-  public addEnvironment(environmentName: string, api: InferenceApi): void {
+  public addEnvironment(environmentName: string, target: ShareTarget): void {
     if (this.environments[environmentName]) {
       throw new Error(`ShareHandler ${this.node.path} already shares to environment "${environmentName}"`);
     }
-    this.environments[environmentName] = { endpointName: api.endpointName, parameterName: api.releaseParameter.parameterName };
+    this.environments[environmentName] = {
+      endpointName: target.endpointName,
+      parameterName: target.releaseParameter.parameterName,
+      access: target.access,
+    };
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-      resources: [api.releaseParameter.parameterArn],
+      resources: [target.releaseParameter.parameterArn],
     }));
+    if (target.access) {
+      grantAssumeAccessRole(this.function, target.access);
+      return;
+    }
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeEndpoint'],
       // SageMaker writes endpoint names in lower case in its ARNs.
-      resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: api.endpointName.toLowerCase() })],
+      resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: target.endpointName.toLowerCase() })],
     }));
   }
 

@@ -3,6 +3,8 @@
  * the construct and the handler. Plain types: no aws-cdk-lib, so handlers can import it.
  */
 
+import type { EnvironmentAccessSpec } from '../access/access-spec';
+
 /** The share handler's environment variable that holds its {@link ShareSettings} as JSON. */
 export const SHARE_SETTINGS_VARIABLE = 'MLOPS_SHARE_SETTINGS';
 
@@ -12,6 +14,8 @@ export interface EnvironmentShareSpec {
   readonly endpointName: string;
   /** The SSM parameter the release record is written to. */
   readonly parameterName: string;
+  /** Set when the endpoint is in another account or region. */
+  readonly access?: EnvironmentAccessSpec;
 }
 
 /** Everything the share handler knows about its pipeline. */

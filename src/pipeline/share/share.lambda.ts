@@ -12,8 +12,10 @@ import {
   outcomeOfError,
   requireParameter,
 } from '../../runtime/codepipeline-job';
+import { EnvironmentClients } from '../../runtime/environment-access';
 import { createLogger } from '../../runtime/logger';
 import { ShareClients, shareRelease } from '../../runtime/release-share';
+import type { EnvironmentAccessSpec } from '../access/access-spec';
 
 const logger = createLogger('mlops-share');
 
@@ -69,18 +71,29 @@ export async function runShareJob(job: CodePipelineJob, settings: ShareSettings,
   }
 }
 
-let clients: ShareClients | undefined;
-let codepipeline: CodePipelineClient | undefined;
+/**
+ * The clients a share uses: SageMaker where the endpoint runs (through the
+ * environment's access role when that is another account or region), and
+ * SSM in the pipeline's account, which keeps every environment's record.
+ */
+export function shareClientsFor(factory: EnvironmentClients, access?: EnvironmentAccessSpec): ShareClients {
+  return { sagemaker: factory.get(SageMakerClient, access), ssm: factory.get(SSMClient) };
+}
+
+const environmentClients = new EnvironmentClients({}, 'mlops-share');
 
 /** CodePipeline Lambda invoke entry point. */
 export async function handler(event: CodePipelineEvent): Promise<void> {
-  clients ??= { sagemaker: new SageMakerClient({}), ssm: new SSMClient({}) };
   await handleAction(event, {
     name: 'Share',
     logger,
-    codepipeline: () => (codepipeline ??= new CodePipelineClient({})),
+    codepipeline: () => environmentClients.get(CodePipelineClient),
     restartPhase: 'sharing',
     isTransient,
-    step: (job) => runShareJob(job, readShareSettings(), clients!),
+    step: (job) => {
+      const settings = readShareSettings();
+      const access = settings.environments[String(job.userParameters.environment)]?.access;
+      return runShareJob(job, settings, shareClientsFor(environmentClients, access));
+    },
   });
 }

@@ -93,6 +93,15 @@ describe('release clean-up: create and update', () => {
     expect(() => readEnvironments({})).toThrow('The release clean-up resource has no Environments list');
     expect(() => readEnvironments({ Environments: [null] })).toThrow(/Environments\[0\]\.endpointName/);
   });
+
+  test('an environment elsewhere keeps its access role and region; malformed ones are refused, naming the field', () => {
+    const access = { roleArn: 'arn:aws:iam::222222222222:role/churn-prod-mlops-access', region: 'eu-west-1' };
+    expect(readEnvironments({ Environments: [{ ...DEV, access }] })[0].access).toEqual(access);
+    expect(() => readEnvironments({ Environments: [{ ...DEV, access: { ...access, roleArn: 'role' } }] }))
+      .toThrow('Environments[0].access.roleArn is not an IAM role ARN: "role"');
+    expect(() => readEnvironments({ Environments: [{ ...DEV, access: { roleArn: access.roleArn } }] }))
+      .toThrow('Environments[0].access.region is not an AWS region: undefined');
+  });
 });
 
 describe('release clean-up: deletion', () => {

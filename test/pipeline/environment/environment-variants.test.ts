@@ -97,7 +97,7 @@ describe('blue/green releases and their alarms', () => {
     const stack = newStack();
     const pipeline = pipelineWith(stack, [{ name: 'staging', serverless: { memorySizeMb: 1024, maxConcurrency: 2 } }]);
     expect(specOf(pipeline, 'staging').deployment).toBeUndefined();
-    expect(pipeline.environments[0].errorsAlarm.alarmName).toBeDefined();
+    expect(pipeline.environments[0].errorsAlarm?.alarmName).toBeDefined();
   });
 
   test('the deploy function may read the rollback alarms it hands to SageMaker', () => {

@@ -16,8 +16,8 @@ function shareStack(stack: Stack = newStack()) {
   const handler = new ShareHandler(stack, 'Share', { pipelineName: 'churn-mlops', logRetention: logs.RetentionDays.ONE_YEAR });
   const dev = new InferenceApi(stack, 'DevApi', { endpointName: 'churn-dev' });
   const prod = new InferenceApi(stack, 'ProdApi', { endpointName: 'churn-prod', auth: InferenceApiAuth.apiKey() });
-  handler.addEnvironment('dev', dev);
-  handler.addEnvironment('prod', prod);
+  handler.addEnvironment('dev', { endpointName: dev.endpointName, releaseParameter: dev.releaseParameter! });
+  handler.addEnvironment('prod', { endpointName: prod.endpointName, releaseParameter: prod.releaseParameter! });
   return { stack, handler, dev, prod };
 }
 
@@ -90,7 +90,7 @@ describe('ShareHandler', () => {
   test('shareAction refuses an environment that was not added, and an environment cannot be added twice', () => {
     const { handler, dev } = shareStack();
     expect(() => handler.shareAction('staging')).toThrow(/has no environment "staging": call addEnvironment\(\) first/);
-    expect(() => handler.addEnvironment('dev', dev)).toThrow(/already shares to environment "dev"/);
+    expect(() => handler.addEnvironment('dev', { endpointName: dev.endpointName, releaseParameter: dev.releaseParameter! })).toThrow(/already shares to environment "dev"/);
   });
 });
 

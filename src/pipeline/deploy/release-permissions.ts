@@ -1,0 +1,107 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { EnvironmentDeploySpec } from './deploy-spec';
+
+/** Where an environment's endpoint runs, when not in the stack's own account and region. */
+export interface ReleaseLocation {
+  /** @default - the stack's account */
+  readonly account?: string;
+  /** @default - the stack's region */
+  readonly region?: string;
+  /** Include the statement that lets Application Auto Scaling create its service-linked role (once per principal). */
+  readonly serviceLinkedRole?: boolean;
+}
+
+/**
+ * What releasing to one environment takes: its release models and configs
+ * (by prefix), its endpoint, its scaling registration, its rollback alarms
+ * and passing its SageMaker role, and nothing else. The deploy handler gets
+ * these for an environment in its own account; an `MlopsEnvironmentAccess`
+ * role gets them for an environment anywhere else.
+ */
+export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec, location: ReleaseLocation = {}): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const { account, region } = location;
+  // SageMaker writes names in lower case in its ARNs.
+  const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', account, region, resource, resourceName: resourceName.toLowerCase() });
+  const releases = `${spec.releasePrefix}-*`;
+  const statements = [
+    new iam.PolicyStatement({
+      actions: ['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'],
+      resources: [arn('model', releases)],
+    }),
+    new iam.PolicyStatement({
+      actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags'],
+      resources: [arn('endpoint-config', releases)],
+    }),
+    new iam.PolicyStatement({
+      actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags'],
+      resources: [arn('endpoint', spec.endpointName), arn('endpoint-config', releases)],
+    }),
+  ];
+  if (spec.autoScaling) {
+    statements.push(...scalingPermissions(stack, spec.endpointName, location));
+  }
+  if (spec.deployment) {
+    // SageMaker checks that the caller can read the rollback alarms it names.
+    statements.push(new iam.PolicyStatement({
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: spec.deployment.rollbackAlarms.map((alarmName) => stack.formatArn({
+        service: 'cloudwatch', account, region, resource: 'alarm', resourceName: alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })),
+    }));
+  }
+  statements.push(new iam.PolicyStatement({
+    actions: ['iam:PassRole'],
+    resources: [spec.executionRoleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+  }));
+  return statements;
+}
+
+/** What registering an endpoint variant for target tracking needs. */
+function scalingPermissions(stack: Stack, endpointName: string, location: ReleaseLocation): iam.PolicyStatement[] {
+  const { account, region } = location;
+  const statements = [
+    // Application Auto Scaling names scalable targets with generated IDs: '*', narrowed to SageMaker variants by condition.
+    new iam.PolicyStatement({
+      actions: [
+        'application-autoscaling:RegisterScalableTarget',
+        'application-autoscaling:DeregisterScalableTarget',
+        'application-autoscaling:PutScalingPolicy',
+      ],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'sagemaker',
+          'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+        },
+      },
+    }),
+    new iam.PolicyStatement({
+      actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'],
+      resources: [stack.formatArn({ service: 'sagemaker', account, region, resource: 'endpoint', resourceName: endpointName.toLowerCase() })],
+    }),
+    new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
+      resources: [stack.formatArn({
+        service: 'cloudwatch', account, region, resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+    }),
+  ];
+  if (location.serviceLinkedRole) {
+    statements.push(new iam.PolicyStatement({
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [stack.formatArn({
+        service: 'iam',
+        account,
+        region: '',
+        resource: 'role',
+        resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+      })],
+      conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
+    }));
+  }
+  return statements;
+}
