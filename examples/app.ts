@@ -1,13 +1,42 @@
 import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ByomPipeline, Framework, ModelArtifact, ModelImage, TrafficShift } from '../src';
+import { ByomPipeline, Framework, IntegrationTests, ModelArtifact, ModelImage, TrafficShift } from '../src';
+
+/**
+ * Two customers whose churn risk the team knows, scored after each release of
+ * dev and prod: a release that no longer tells them apart, answers in another
+ * shape or too slowly goes no further, and the environment returns to the
+ * release that served before it. The model reads CSV rows of tenure (months),
+ * monthly charges, support calls in the last 90 days and contract length
+ * (months); asked for JSON, the XGBoost container answers
+ * `{"predictions":[{"score":<churn probability>}]}`.
+ */
+const KNOWN_CUSTOMERS = IntegrationTests.requests([
+  {
+    // Two months in, monthly contract, six support calls.
+    name: 'likely to churn',
+    body: '2,89.5,6,1',
+    contentType: 'text/csv',
+    accept: 'application/json',
+    expect: { jsonPath: [{ path: '$.predictions[0].score', min: 0.5, max: 1 }], maxLatency: Duration.seconds(2) },
+  },
+  {
+    // Five years in, two-year contract, no support calls.
+    name: 'loyal customer',
+    body: '60,35.0,0,24',
+    contentType: 'text/csv',
+    accept: 'application/json',
+    expect: { jsonPath: [{ path: '$.predictions[0].score', min: 0, max: 0.5 }], maxLatency: Duration.seconds(2) },
+  },
+]);
 
 /**
  * A team's model stack: the versioned bucket their training job writes
  * `churn/model.tar.gz` to, and the pipeline that takes each new version to a
- * dev endpoint, a serverless staging endpoint and, once someone approves, an
- * autoscaled prod endpoint that takes new releases as a canary.
+ * tested dev endpoint, a serverless staging endpoint and, once someone
+ * approves, an autoscaled prod endpoint that takes new releases as a canary
+ * and is tested again once it serves them.
  */
 export class ChurnModelStack extends Stack {
   public readonly pipeline: ByomPipeline;
@@ -29,7 +58,7 @@ export class ChurnModelStack extends Stack {
       image: ModelImage.fromFramework(Framework.XGBOOST, '1.7-1'),
       notifications: { emails: ['ml-team@example.com'] },
       environments: [
-        { name: 'dev', instanceType: 'ml.m5.large' },
+        { name: 'dev', instanceType: 'ml.m5.large', tests: KNOWN_CUSTOMERS },
         { name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
         {
           name: 'prod',
@@ -40,6 +69,7 @@ export class ChurnModelStack extends Stack {
           trafficShift: TrafficShift.canary(10, Duration.minutes(10)),
           dataCapture: { samplingPercentage: 20 },
           tags: { 'cost-center': 'ml-platform' },
+          tests: KNOWN_CUSTOMERS,
         },
       ],
     });
