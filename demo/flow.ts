@@ -21,6 +21,7 @@ import { EnvironmentState, ReleaseResult, StageName, StepResult } from './releas
 import { detail, log, step } from './report';
 import { EnvironmentShareSpec, ShareRecord } from '../src/pipeline/share/share-spec';
 import { TestSuiteSpec } from '../src/pipeline/tests/test-spec';
+import { isNotFound } from '../src/runtime/aws-errors';
 import { CodePipelineJob } from '../src/runtime/codepipeline-job';
 import { readRecord } from '../src/runtime/release-share';
 import { runActionToCompletion } from '../test/fixtures/codepipeline-driver';
@@ -229,6 +230,7 @@ async function serving(pipeline: LocalPipeline, endpointName: string): Promise<s
     const endpoint = await pipeline.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
     return endpoint.EndpointStatus === 'InService' ? endpoint.EndpointConfigName ?? '?' : `${endpoint.EndpointStatus} (${endpoint.EndpointConfigName})`;
   } catch (err) {
-    return `no endpoint (${(err as Error).name})`;
+    if (isNotFound(err)) return 'no endpoint yet';
+    throw err;
   }
 }

@@ -315,6 +315,7 @@ export class ByomPipeline extends Construct {
           environmentName: env.name,
           endpointName: env.endpointName,
           releasePrefix: env._deploySpec.releasePrefix,
+          variant: env._deploySpec,
           variables: deployVariables(env.name),
           testHandler: () => (this.testHandler ??= new IntegrationTestHandler(this, 'Tests', { pipelineName: this.pipelineName, logRetention: this.logRetention })),
           sourceStage: this.sourceStage,

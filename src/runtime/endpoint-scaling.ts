@@ -8,41 +8,59 @@ import { isNotFound } from './aws-errors';
 import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
 
 /**
- * Target-tracking autoscaling of an endpoint's variant. The deploy handler
- * owns it because the handler, not CloudFormation, creates the endpoint, and
+ * Target-tracking autoscaling of an endpoint's variant. The handlers own it
+ * because they, not CloudFormation, create and update the endpoint, and
  * because SageMaker refuses to update an autoscaled variant onto a new
- * instance type: the handler takes the variant out of scaling for the update
- * and puts it back afterwards.
+ * instance type: a release, and a test stage's rollback, take the variant out
+ * of scaling for the update and put it back afterwards.
  */
 
 const SCALABLE_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 
-function resourceId(spec: EnvironmentDeploySpec): string {
-  return `endpoint/${spec.endpointName}/variant/${spec.variantName}`;
+/** Bounds and target of a variant's target tracking on invocations per instance. */
+export type VariantAutoScaling = NonNullable<EnvironmentDeploySpec['autoScaling']>;
+
+/**
+ * The variant whose scaling is managed. An environment's deploy spec is one;
+ * so is what a test job knows of its environment.
+ */
+export interface ScaledVariant {
+  readonly endpointName: string;
+  readonly variantName: string;
+  /** Unset for a variant that does not scale: every function here then does nothing. */
+  readonly autoScaling?: VariantAutoScaling;
+}
+
+function resourceId(variant: ScaledVariant): string {
+  return `endpoint/${variant.endpointName}/variant/${variant.variantName}`;
 }
 
 /** The name of the environment's one scaling policy; putting it again updates it. */
-export function scalingPolicyName(spec: EnvironmentDeploySpec): string {
-  return `${spec.endpointName}-invocations`;
+export function scalingPolicyName(variant: ScaledVariant): string {
+  return `${variant.endpointName}-invocations`;
 }
 
-/** Registers the variant with its bounds and puts its target-tracking policy. Idempotent. */
-export async function enableScaling(spec: EnvironmentDeploySpec, client: ApplicationAutoScalingClient): Promise<void> {
-  const scaling = spec.autoScaling;
+/**
+ * Registers the variant with its bounds and puts its target-tracking policy.
+ * Idempotent. Registering leaves the variant's current instance count alone
+ * when it is within the bounds, so scaling carries on from where it was.
+ */
+export async function enableScaling(variant: ScaledVariant, client: ApplicationAutoScalingClient): Promise<void> {
+  const scaling = variant.autoScaling;
   if (!scaling) {
     return;
   }
   await client.send(new RegisterScalableTargetCommand({
     ServiceNamespace: 'sagemaker',
-    ResourceId: resourceId(spec),
+    ResourceId: resourceId(variant),
     ScalableDimension: SCALABLE_DIMENSION,
     MinCapacity: scaling.minInstances,
     MaxCapacity: scaling.maxInstances,
   }));
   await client.send(new PutScalingPolicyCommand({
-    PolicyName: scalingPolicyName(spec),
+    PolicyName: scalingPolicyName(variant),
     ServiceNamespace: 'sagemaker',
-    ResourceId: resourceId(spec),
+    ResourceId: resourceId(variant),
     ScalableDimension: SCALABLE_DIMENSION,
     PolicyType: 'TargetTrackingScaling',
     TargetTrackingScalingPolicyConfiguration: {
@@ -55,14 +73,14 @@ export async function enableScaling(spec: EnvironmentDeploySpec, client: Applica
 }
 
 /** Takes the variant out of scaling (its policies go with it). A variant not registered counts as done. */
-export async function suspendScaling(spec: EnvironmentDeploySpec, client: ApplicationAutoScalingClient): Promise<void> {
-  if (!spec.autoScaling) {
+export async function suspendScaling(variant: ScaledVariant, client: ApplicationAutoScalingClient): Promise<void> {
+  if (!variant.autoScaling) {
     return;
   }
   try {
     await client.send(new DeregisterScalableTargetCommand({
       ServiceNamespace: 'sagemaker',
-      ResourceId: resourceId(spec),
+      ResourceId: resourceId(variant),
       ScalableDimension: SCALABLE_DIMENSION,
     }));
   } catch (err) {

@@ -18,13 +18,30 @@ What moto 5.2.5 gets wrong, and is patched here:
   the ARN in double quotes, and handlers match on those messages.
 - DeleteEndpoint succeeds on an endpoint that is Creating/Updating; SageMaker
   refuses with "Cannot update in-progress endpoint".
+- DeregisterScalableTarget of a target that is not registered answers a
+  ValidationException; Application Auto Scaling answers ObjectNotFoundException.
+  It also leaves the target's scaling policies behind; Application Auto Scaling
+  deletes them (and their alarms) and its scheduled actions with the target.
+- CodeBuild: CreateProject wants a source location even for NO_SOURCE (CodeBuild
+  does not); StartBuild drops environmentVariablesOverride and ignores
+  idempotencyToken; BatchGetBuilds ends every build SUCCEEDED at once (and
+  appends its phases again on each call). Here a build reports IN_PROGRESS on
+  the first N BatchGetBuilds calls and ends after the N-th (N =
+  buildChecksUntilDone, default 1), SUCCEEDED unless a failure was queued for
+  its project; it carries the project's environment with the overrides, its
+  source version and a log deep link; StartBuild with a token seen in the last
+  5 minutes returns that build instead of starting another.
 
 Control API (same port, outside the AWS protocols):
   POST /_mlops/endpoints/<name>/fail-next  {"reason": "..."}
       the next create or update of that endpoint fails with that reason:
       a create ends `Failed`; an update rolls back to `InService` on the
       previous config with FailureReason set, as SageMaker does.
-  GET|POST /_mlops/settings  {"describesUntilReady": N}
+  POST /_mlops/codebuild/<project>/fail-next
+      {"status": "FAILED"|"FAULT"|"TIMED_OUT"|"STOPPED", "phase": "BUILD", "message": "..."}
+      the next build started for that project ends with that status, that
+      phase carrying the status and message (phase and message optional).
+  GET|POST /_mlops/settings  {"describesUntilReady": N, "buildChecksUntilDone": N}
   POST /moto-api/reset  (moto's own) also clears this extra state.
 """
 
@@ -35,12 +52,19 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import moto.codebuild.responses as codebuild_responses
+from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
+from moto.codebuild.exceptions import ResourceNotFoundException
+from moto.codebuild.models import CodeBuildBackend
+from moto.codebuild.responses import CodeBuildResponse
+from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
-from moto.core.utils import utcnow
+from moto.core.utils import iso_8601_datetime_with_milliseconds, utcnow
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -54,13 +78,18 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 DEFAULT_DESCRIBES_UNTIL_READY = 1
+DEFAULT_BUILD_CHECKS_UNTIL_DONE = 1
 IN_PROGRESS = ("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting")
 
 # moto serves requests on several threads; every read-modify-write of the
 # extra state below (and of an endpoint's status) happens under this lock.
 _lock = threading.RLock()
-_settings = {"describesUntilReady": DEFAULT_DESCRIBES_UNTIL_READY}
+_settings = {
+    "describesUntilReady": DEFAULT_DESCRIBES_UNTIL_READY,
+    "buildChecksUntilDone": DEFAULT_BUILD_CHECKS_UNTIL_DONE,
+}
 _fail_next: dict[str, str] = {}  # endpoint name -> failure reason
+_fail_next_build: dict[str, dict[str, str]] = {}  # project name -> {"status", "phase", "message"}
 
 
 @dataclass
@@ -75,8 +104,12 @@ _changes: dict[str, _Change] = {}  # endpoint ARN -> create/update in progress
 def _reset_extra_state() -> None:
     with _lock:
         _settings["describesUntilReady"] = DEFAULT_DESCRIBES_UNTIL_READY
+        _settings["buildChecksUntilDone"] = DEFAULT_BUILD_CHECKS_UNTIL_DONE
         _fail_next.clear()
         _changes.clear()
+        _fail_next_build.clear()
+        _running_builds.clear()
+        _idempotent_builds.clear()
 
 
 def _arn(backend: SageMakerModelBackend, kind: str, name: str) -> str:
@@ -328,6 +361,191 @@ def _update_endpoint_response(self: SageMakerResponse) -> ActionResult:
 SageMakerResponse.update_endpoint = _update_endpoint_response
 
 
+# --- Application Auto Scaling patches ----------------------------------------
+
+_original_deregister_scalable_target = ApplicationAutoscalingBackend.deregister_scalable_target
+
+
+class ObjectNotFoundException(JsonRESTError):
+    def __init__(self, message: str) -> None:
+        super().__init__("ObjectNotFoundException", message)
+
+
+def deregister_scalable_target(
+    self: ApplicationAutoscalingBackend, namespace: str, r_id: str, dimension: str
+) -> None:
+    if not self._scalable_target_exists(r_id, dimension):
+        raise ObjectNotFoundException(
+            f"No scalable target registered for service namespace: {namespace}, "
+            f"resource ID: {r_id}, scalable dimension: {dimension}"
+        )
+
+    def of_target(item: Any) -> bool:
+        key = (item.service_namespace, item.resource_id, item.scalable_dimension)
+        return key == (namespace, r_id, dimension)
+
+    for policy in [p for p in self.policies.values() if of_target(p)]:
+        self.delete_scaling_policy(policy.policy_name, namespace, r_id, dimension)
+    self.scheduled_actions = [a for a in self.scheduled_actions if not of_target(a)]
+    _original_deregister_scalable_target(self, namespace, r_id, dimension)
+
+
+ApplicationAutoscalingBackend.deregister_scalable_target = deregister_scalable_target
+
+
+# --- CodeBuild patches --------------------------------------------------------
+
+BUILD_PHASES = (
+    "PROVISIONING",
+    "DOWNLOAD_SOURCE",
+    "INSTALL",
+    "PRE_BUILD",
+    "BUILD",
+    "POST_BUILD",
+    "UPLOAD_ARTIFACTS",
+    "FINALIZING",
+)
+FAILED_BUILD_STATUSES = ("FAILED", "FAULT", "TIMED_OUT", "STOPPED")
+IDEMPOTENCY_WINDOW_SECONDS = 300  # CodeBuild keeps a StartBuild token for 5 minutes.
+
+
+@dataclass
+class _RunningBuild:
+    checks_left: int
+    outcome: dict[str, str] | None  # None: the build succeeds
+
+
+_running_builds: dict[str, _RunningBuild] = {}  # build ID -> build not yet ended
+# (account, region, project, token) -> (monotonic time, the build's metadata)
+_idempotent_builds: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = {}
+
+_original_validate_source = codebuild_responses._validate_required_params_source
+
+
+def _validate_source(source: dict[str, Any]) -> None:
+    # A project without source carries its build spec inline and has no location.
+    if source.get("type") == "NO_SOURCE":
+        return
+    _original_validate_source(source)
+
+
+codebuild_responses._validate_required_params_source = _validate_source
+
+
+def _build_environment(project: dict[str, Any], overrides: list[dict[str, str]] | None) -> dict[str, Any]:
+    # An override replaces the project's variable of the same name, as in CodeBuild.
+    environment = copy.deepcopy(project.get("environment") or {})
+    variables = {v["name"]: v for v in environment.get("environmentVariables") or []}
+    for variable in overrides or []:
+        variables[variable["name"]] = {"type": "PLAINTEXT", **variable}
+    environment["environmentVariables"] = list(variables.values())
+    return environment
+
+
+def _log_link(project: dict[str, Any], build_id: str, region: str) -> str:
+    cloudwatch = (project.get("logsConfig") or {}).get("cloudWatchLogs") or {}
+    group = cloudwatch.get("groupName") or f"/aws/codebuild/{project['name']}"
+    stream = build_id.split(":", 1)[1]
+    return (
+        f"https://console.aws.amazon.com/cloudwatch/home?region={region}"
+        f"#logsV2:log-groups/log-group/{group}/log-events/{stream}"
+    )
+
+
+def _finish_build(build: dict[str, Any], outcome: dict[str, str] | None) -> None:
+    now = iso_8601_datetime_with_milliseconds()
+    phases = [p for p in build["phases"] if p["phaseType"] in ("SUBMITTED", "QUEUED")]
+    for phase in phases:
+        phase.setdefault("phaseStatus", "SUCCEEDED")
+        phase.setdefault("endTime", now)
+    failed_phase = outcome["phase"] if outcome else None
+    for phase_type in BUILD_PHASES:
+        phase: dict[str, Any] = {
+            "phaseType": phase_type,
+            "phaseStatus": "SUCCEEDED",
+            "startTime": now,
+            "endTime": now,
+            "durationInSeconds": 1,
+        }
+        if phase_type == failed_phase:
+            phase["phaseStatus"] = outcome["status"]
+            phase["contexts"] = [{"statusCode": outcome.get("statusCode", ""), "message": outcome["message"]}]
+            phases.append(phase)
+            # What follows a failed phase is not modelled: the build ends there.
+            break
+        phases.append(phase)
+    phases.append({"phaseType": "COMPLETED", "startTime": now})
+    build["phases"] = phases
+    build["currentPhase"] = "COMPLETED"
+    build["buildStatus"] = outcome["status"] if outcome else "SUCCEEDED"
+    build["buildComplete"] = True
+    build["endTime"] = now
+
+
+def _start_build_response(self: CodeBuildResponse) -> ActionResult:
+    name = self._get_param("projectName")
+    codebuild_responses._validate_required_params_project_name(name)
+    backend = self.codebuild_backend
+    if name not in backend.codebuild_projects:
+        raise ResourceNotFoundException(
+            "Project cannot be found: "
+            f"arn:aws:codebuild:{backend.region_name}:{backend.account_id}:project/{name}"
+        )
+    token = self._get_param("idempotencyToken")
+    key = (backend.account_id, backend.region_name, name, token)
+    with _lock:
+        if token and key in _idempotent_builds:
+            started, build = _idempotent_builds[key]
+            if time.monotonic() - started < IDEMPOTENCY_WINDOW_SECONDS:
+                return ActionResult({"build": copy.deepcopy(build)})
+        source_version = self._get_param("sourceVersion")
+        build = backend.start_build(name, source_version, self._get_param("artifactsOverride"))
+        project = backend.codebuild_projects[name].project_metadata
+        build["environment"] = _build_environment(project, self._get_param("environmentVariablesOverride"))
+        build["source"] = copy.deepcopy(project.get("source") or {})
+        build["logs"] = {
+            "deepLink": _log_link(project, build["id"], backend.region_name),
+            "cloudWatchLogs": {"status": "ENABLED"},
+        }
+        if source_version is None:
+            build.pop("sourceVersion", None)
+        outcome = _fail_next_build.pop(name, None)
+        checks = _settings["buildChecksUntilDone"]
+        if checks == 0:
+            _finish_build(build, outcome)
+        else:
+            _running_builds[build["id"]] = _RunningBuild(checks, outcome)
+        if token:
+            _idempotent_builds[key] = (time.monotonic(), build)
+        return ActionResult({"build": copy.deepcopy(build)})
+
+
+# moto dispatches X-Amz-Target "CodeBuild_20161006.StartBuild" to a method of this name.
+CodeBuildResponse.start_build = _start_build_response
+
+
+def _batch_get_builds(self: CodeBuildBackend, ids: list[str]) -> list[dict[str, Any]]:
+    found = []
+    with _lock:
+        for history in self.build_metadata_history.values():
+            for build in history:
+                if build["id"] not in ids:
+                    continue
+                # The caller sees the state before this call; a build ends right
+                # after the call that used up its budget, as endpoints do.
+                found.append(copy.deepcopy(build))
+                running = _running_builds.get(build["id"])
+                if running:
+                    running.checks_left -= 1
+                    if running.checks_left <= 0:
+                        del _running_builds[build["id"]]
+                        _finish_build(build, running.outcome)
+    return found
+
+
+CodeBuildBackend.batch_get_builds = _batch_get_builds
+
+
 # --- control API --------------------------------------------------------------
 
 
@@ -345,14 +563,33 @@ def _control(request: Request) -> Response:
         return _json(400, {"error": "the request body must be a JSON object"})
 
     if parts[1:] == ["settings"] and request.method in ("GET", "POST"):
-        if "describesUntilReady" in body:
-            n = body["describesUntilReady"]
-            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-                return _json(400, {"error": "describesUntilReady must be an integer >= 0"})
-            with _lock:
-                _settings["describesUntilReady"] = n
+        for setting in ("describesUntilReady", "buildChecksUntilDone"):
+            if setting in body:
+                n = body[setting]
+                if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                    return _json(400, {"error": f"{setting} must be an integer >= 0"})
         with _lock:
+            for setting in ("describesUntilReady", "buildChecksUntilDone"):
+                if setting in body:
+                    _settings[setting] = body[setting]
             return _json(200, dict(_settings))
+
+    if len(parts) == 4 and parts[1] == "codebuild" and parts[3] == "fail-next" and request.method == "POST":
+        status = body.get("status")
+        phase = body.get("phase", "BUILD")
+        if status not in FAILED_BUILD_STATUSES:
+            return _json(400, {"error": f"status must be one of {', '.join(FAILED_BUILD_STATUSES)}"})
+        if phase not in BUILD_PHASES:
+            return _json(400, {"error": f"phase must be one of {', '.join(BUILD_PHASES)}"})
+        message = body.get("message", f"Phase {phase} ended {status}")
+        if not isinstance(message, str) or not message:
+            return _json(400, {"error": "message must be a non-empty string"})
+        outcome = {"status": status, "phase": phase, "message": message}
+        if isinstance(body.get("statusCode"), str):
+            outcome["statusCode"] = body["statusCode"]
+        with _lock:
+            _fail_next_build[parts[2]] = outcome
+        return _json(200, {"projectName": parts[2], **outcome})
 
     if len(parts) == 4 and parts[1] == "endpoints" and parts[3] == "fail-next" and request.method == "POST":
         reason = body.get("reason")

@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import * as path from 'path';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -8,11 +5,10 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { JsonPathSyntaxError, parseJsonPath } from './json-path';
-import { TestBindContext } from './test-binding';
-import { JsonPathSpec, TestRequestSpec, TestSuiteSpec } from './test-spec';
+import { rollbackParameters, TestBindContext } from './test-binding';
+import { JsonPathSpec, TestJobParameters, TestRequestSpec, TestSuiteSpec } from './test-spec';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
 
@@ -111,12 +107,14 @@ export interface CodeBuildTestProps {
   /**
    * The build spec. `ENDPOINT_NAME`, `ENDPOINT_CONFIG_NAME`,
    * `PREVIOUS_ENDPOINT_CONFIG_NAME` and `AWS_REGION` are set; a command that
-   * exits non-zero fails the test.
+   * exits non-zero fails the test, and the environment is rolled back.
    */
   readonly buildSpec: codebuild.BuildSpec;
 
   /**
    * The test suite's files, checked out in the build's working directory.
+   * Every environment of a release runs the version of the zip that the
+   * release's Source stage saw.
    * @default - none: the build spec carries the commands inline
    */
   readonly source?: TestSuiteLocation;
@@ -134,7 +132,9 @@ export interface CodeBuildTestProps {
   readonly environmentVariables?: { [name: string]: codebuild.BuildEnvironmentVariable };
 
   /**
-   * How long the build may run.
+   * How long the build may run: whole minutes from 5 to 1200 (20 hours), so
+   * that the build, its time in the queue (at most an hour) and a rollback
+   * fit in the 24 hours CodePipeline gives the Test action.
    * @default Duration.minutes(30)
    */
   readonly timeout?: Duration;
@@ -152,9 +152,11 @@ export abstract class IntegrationTests {
   }
 
   /**
-   * Runs a test suite in CodeBuild. A failing build stops the release before
-   * the next environment; the endpoint keeps serving the new release (no
-   * automatic rollback for CodeBuild suites).
+   * Runs a test suite in CodeBuild, started and watched by the pipeline's test
+   * function. A failing build (failed, faulted, timed out or stopped) rolls
+   * the environment back to the endpoint config that served before the
+   * release and stops the release; the failure names the build's failing
+   * phase and links to its logs.
    */
   public static codeBuild(props: CodeBuildTestProps): IntegrationTests {
     return new CodeBuildTests(props);
@@ -198,18 +200,10 @@ class RequestTests extends IntegrationTests {
   /** @internal */
   public _bind(_scope: Construct, context: TestBindContext): codepipeline.IAction {
     const handler = context.testHandler();
-    const parameter = handler.addEnvironment(context.environmentName, context.endpointName, context.releasePrefix, this.spec);
-    return new actions.LambdaInvokeAction({
-      actionName: 'Test',
-      lambda: handler.function,
-      userParameters: {
-        environment: context.environmentName,
-        endpointName: context.variables.endpointName,
-        endpointConfigName: context.variables.endpointConfigName,
-        previousConfig: context.variables.previousEndpointConfigName,
-        requestsParameter: parameter.parameterName,
-      },
-    });
+    handler.addEnvironment(context.endpointName, context.releasePrefix, context.variant.autoScaling !== undefined);
+    const parameter = handler.addRequests(context.environmentName, context.endpointName, this.spec);
+    const userParameters: TestJobParameters = { ...rollbackParameters(context), requestsParameter: parameter.parameterName };
+    return new actions.LambdaInvokeAction({ actionName: 'Test', lambda: handler.function, userParameters });
   }
 }
 
@@ -269,6 +263,8 @@ function toJsonPathSpec(expectation: JsonPathExpectation, at: string, problems: 
 
 /** Variables the Test stage sets on every build; users may not set them. */
 const RESERVED_VARIABLES = ['ENDPOINT_NAME', 'ENDPOINT_CONFIG_NAME', 'PREVIOUS_ENDPOINT_CONFIG_NAME', 'AWS_REGION'];
+/** The longest build, in minutes: with an hour in the queue and time for a rollback, it fits in the Lambda action's 24 hours. */
+const MAX_BUILD_MINUTES = 1200;
 
 class CodeBuildTests extends IntegrationTests {
   constructor(private readonly props: CodeBuildTestProps) {
@@ -283,7 +279,8 @@ class CodeBuildTests extends IntegrationTests {
     }
     if (props.timeout && !Token.isUnresolved(props.timeout.toMinutes({ integral: false }))) {
       const minutes = props.timeout.toMinutes({ integral: false });
-      problems.check(Number.isInteger(minutes) && minutes >= 5 && minutes <= 2160, 'tests.timeout', `must be whole minutes from 5 to 2160, got ${minutes}`);
+      problems.check(Number.isInteger(minutes) && minutes >= 5 && minutes <= MAX_BUILD_MINUTES, 'tests.timeout',
+        `must be whole minutes from 5 to ${MAX_BUILD_MINUTES} (the build and a rollback must fit in the Test action's 24 hours), got ${minutes}`);
     }
     problems.throwIfAny();
   }
@@ -294,8 +291,12 @@ class CodeBuildTests extends IntegrationTests {
     const construct = new Construct(scope, `Tests-${env}`);
     const stack = Stack.of(construct);
     const logGroup = new logs.LogGroup(construct, 'Logs', { retention: context.logRetention });
-    const project = new codebuild.PipelineProject(construct, 'Project', {
+    const suite = this.props.source;
+    // A project of its own source (the suite's zip, or none for an inline spec), not a
+    // pipeline project: the test function starts it, so that a failure can roll back.
+    const project = new codebuild.Project(construct, 'Project', {
       description: `Integration tests of environment ${env} (endpoint ${context.endpointName})`,
+      source: suite && codebuild.Source.s3({ bucket: suite.bucket, path: suite.key }),
       buildSpec: this.props.buildSpec,
       environment: {
         buildImage: this.props.buildImage ?? codebuild.LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0,
@@ -310,6 +311,8 @@ class CodeBuildTests extends IntegrationTests {
       encryptionKey: context.encryptionKey,
       logging: { cloudWatch: { logGroup } },
       timeout: this.props.timeout ?? Duration.minutes(30),
+      // Bounded, so a build that cannot start fails the test well within the action's time.
+      queuedTimeout: Duration.hours(1),
     });
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:InvokeEndpoint'],
@@ -319,49 +322,28 @@ class CodeBuildTests extends IntegrationTests {
     justifyWildcards(construct, [
       { finding: /^Resource::arn:<AWS::Partition>:logs:.*:log-group:.*:\*$|^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the project\'s own log group' },
       { finding: /^Resource::arn:<AWS::Partition>:codebuild:.*:report-group\/<[A-Za-z0-9]+>-\*$/, reason: 'CodeBuild test reports of the project itself, named after it' },
-      { finding: /^Action::(s3:(GetObject|GetBucket|List)|kms:(GenerateDataKey|ReEncrypt))\*$/, reason: 'CodePipeline\'s standard grant for a build action to read its input artifact from the pipeline\'s artifact bucket and key' },
-      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/, reason: 'CodePipeline stores the build\'s input artifact under keys it generates in its own artifact bucket' },
+      { finding: /^Action::(s3:(GetObject|GetBucket|List)|kms:(GenerateDataKey|ReEncrypt))\*$/, reason: 'CDK\'s standard grants for the build to read its test suite zip and to use the pipeline\'s key' },
     ]);
 
-    // A CodeBuild action needs a zip input: the suite, or a placeholder when the build spec is inline.
-    const input = new codepipeline.Artifact(`TestSuite_${env.replace(/[^A-Za-z0-9_]/g, '_')}`);
-    let bucket: s3.IBucket;
-    let key: string;
-    if (this.props.source) {
-      bucket = this.props.source.bucket;
-      key = this.props.source.key;
-    } else {
-      const placeholder = new s3assets.Asset(construct, 'NoSource', { path: placeholderDirectory() });
-      bucket = placeholder.bucket;
-      key = placeholder.s3ObjectKey;
+    let sourceVersion: string | undefined;
+    if (suite) {
+      // Read once per release by the Source stage, so every environment tests with the same version.
+      const source = new actions.S3SourceAction({
+        actionName: `TestSuite-${env}`,
+        bucket: suite.bucket,
+        bucketKey: suite.key,
+        output: new codepipeline.Artifact(`TestSuite_${env.replace(/[^A-Za-z0-9_]/g, '_')}`),
+        trigger: actions.S3Trigger.NONE,
+        variablesNamespace: `TestSuite-${env}`,
+      });
+      context.sourceStage.addAction(source);
+      sourceVersion = source.variables.versionId;
     }
-    context.sourceStage.addAction(new actions.S3SourceAction({
-      actionName: `TestSuite-${env}`,
-      bucket,
-      bucketKey: key,
-      output: input,
-      trigger: actions.S3Trigger.NONE,
-    }));
-    return new actions.CodeBuildAction({
-      actionName: 'Test',
-      project,
-      input,
-      environmentVariables: {
-        ENDPOINT_NAME: { value: context.variables.endpointName },
-        ENDPOINT_CONFIG_NAME: { value: context.variables.endpointConfigName },
-        PREVIOUS_ENDPOINT_CONFIG_NAME: { value: context.variables.previousEndpointConfigName },
-      },
-    });
-  }
-}
 
-let placeholder: string | undefined;
-
-/** A directory with one README, zipped by the asset into the build's (otherwise unused) input. */
-function placeholderDirectory(): string {
-  if (!placeholder) {
-    placeholder = mkdtempSync(path.join(tmpdir(), 'mlops-tests-'));
-    writeFileSync(path.join(placeholder, 'README.txt'), 'The integration tests of this environment are inline in the build spec.\n');
+    const handler = context.testHandler();
+    handler.addEnvironment(context.endpointName, context.releasePrefix, context.variant.autoScaling !== undefined);
+    handler.addBuild(project);
+    const userParameters: TestJobParameters = { ...rollbackParameters(context), build: { projectName: project.projectName, sourceVersion } };
+    return new actions.LambdaInvokeAction({ actionName: 'Test', lambda: handler.function, userParameters });
   }
-  return placeholder;
 }

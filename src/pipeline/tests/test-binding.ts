@@ -2,6 +2,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IntegrationTestHandler } from './test-handler';
+import { TestJobParameters, TestScalingSpec } from './test-spec';
 
 /**
  * What `ByomPipeline` tells an {@link IntegrationTests} when it adds an
@@ -14,6 +15,11 @@ export interface TestBindContext {
   readonly endpointName: string;
   /** The prefix of the environment's release models and endpoint configs (`releasePrefixFor(modelName, env)`). */
   readonly releasePrefix: string;
+  /**
+   * The environment's variant and how it autoscales (its deploy spec fits):
+   * a rollback takes an autoscaled variant out of scaling and puts it back.
+   */
+  readonly variant: { readonly variantName: string; readonly autoScaling?: TestScalingSpec['autoScaling'] };
   /** The Deploy action's variables, as CodePipeline variable references; see {@link deployVariables}. */
   readonly variables: DeployVariables;
   /** The pipeline's one test handler, created on first use. */
@@ -44,5 +50,17 @@ export function deployVariables(environmentName: string): DeployVariables {
     endpointName: `#{${namespace}.EndpointName}`,
     endpointConfigName: `#{${namespace}.EndpointConfigName}`,
     previousEndpointConfigName: `#{${namespace}.PreviousEndpointConfigName}`,
+  };
+}
+
+/** The user parameters of every Test action, whatever runs the tests: the release under test and how to roll it back. */
+export function rollbackParameters(context: TestBindContext): Omit<TestJobParameters, 'requestsParameter' | 'build'> {
+  const { variantName, autoScaling } = context.variant;
+  return {
+    environment: context.environmentName,
+    endpointName: context.variables.endpointName,
+    endpointConfigName: context.variables.endpointConfigName,
+    previousConfig: context.variables.previousEndpointConfigName,
+    scaling: autoScaling && { variantName, autoScaling },
   };
 }

@@ -1,4 +1,5 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,13 +18,15 @@ export interface IntegrationTestHandlerProps {
 }
 
 /**
- * The one Lambda per pipeline that sends each environment's test requests to
- * its endpoint and rolls the environment back when an expectation fails,
- * with permissions limited to the environments added to it.
+ * The one Lambda per pipeline that runs each environment's tests (sends its
+ * requests, or starts and watches its CodeBuild suite) and rolls the
+ * environment back when they fail, with permissions limited to the
+ * environments, parameters and projects added to it.
  */
 export class IntegrationTestHandler extends Construct {
   /** The function CodePipeline invokes. */
   public readonly function: lambda.Function;
+  private scalingRoleGranted = false;
 
   constructor(scope: Construct, id: string, props: IntegrationTestHandlerProps) {
     super(scope, id);
@@ -40,15 +43,20 @@ export class IntegrationTestHandler extends Construct {
       description: 'Tests a SageMaker endpoint for a CodePipeline test action, rolling it back on failure',
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      // One call runs every request (each bounded by InvokeEndpoint's 60 s) or one rollback step.
+      // One call runs every request (each bounded by InvokeEndpoint's 60 s), or one build or rollback step.
       timeout: Duration.minutes(5),
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
     });
     justifyWildcards(this, [
-      { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult support no resource-level permissions' },
+      {
+        finding: /^Resource::\*$/,
+        reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult and Application Auto Scaling (targets have generated IDs; '
+          + 'limited by condition to SageMaker variant instance counts) support no usable resource-level permissions',
+      },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
       { finding: /^Resource::arn:.*:sagemaker:.*:endpoint-config\/[a-z0-9-]+-\*$/, reason: 'A rollback returns the endpoint to an earlier release config, named <environment prefix>-<release id>; only that prefix is reachable' },
+      { finding: /^Resource::arn:.*:cloudwatch:.*:alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/, reason: 'Target tracking names its alarms after the scaled variant with a generated suffix' },
     ]);
     // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
     this.function.addToRolePolicy(new iam.PolicyStatement({
@@ -58,30 +66,101 @@ export class IntegrationTestHandler extends Construct {
   }
 
   /**
-   * Stores an environment's requests in an SSM parameter of its own and
-   * allows the handler to read it, to invoke and describe exactly that
-   * environment's endpoint, and to update it onto one of its release configs.
-   * @returns the parameter, whose name goes in the action's UserParameters
+   * Allows the handler to describe exactly that environment's endpoint and to
+   * update it onto one of its release configs, and, for an autoscaled
+   * variant, to take it out of scaling and put it back.
    */
-  public addEnvironment(name: string, endpointName: string, releasePrefix: string, spec: TestSuiteSpec): ssm.StringParameter {
-    const parameter = new ssm.StringParameter(this, `Requests-${name}`, {
-      description: `The integration test requests of environment ${name} (endpoint ${endpointName})`,
-      stringValue: JSON.stringify(spec),
-    });
-    parameter.grantRead(this.function);
-    const stack = Stack.of(this);
-    // SageMaker writes resource names in lower case in its ARNs.
-    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'sagemaker', resource, resourceName: resourceName.toLowerCase() });
-    const endpoint = arn('endpoint', endpointName);
+  public addEnvironment(endpointName: string, releasePrefix: string, autoScaled: boolean): void {
+    const endpoint = this.sagemakerArn('endpoint', endpointName);
     this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:InvokeEndpoint', 'sagemaker:DescribeEndpoint'],
+      actions: ['sagemaker:DescribeEndpoint'],
       resources: [endpoint],
     }));
     // UpdateEndpoint is authorized on both the endpoint and the config it moves to.
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:UpdateEndpoint'],
-      resources: [endpoint, arn('endpoint-config', `${releasePrefix}-*`)],
+      resources: [endpoint, this.sagemakerArn('endpoint-config', `${releasePrefix}-*`)],
+    }));
+    if (autoScaled) {
+      this.grantScaling(endpointName);
+    }
+  }
+
+  /**
+   * Stores an environment's requests in an SSM parameter of its own and
+   * allows the handler to read it and to invoke exactly that environment's endpoint.
+   * @returns the parameter, whose name goes in the action's UserParameters
+   */
+  public addRequests(environmentName: string, endpointName: string, spec: TestSuiteSpec): ssm.StringParameter {
+    const parameter = new ssm.StringParameter(this, `Requests-${environmentName}`, {
+      description: `The integration test requests of environment ${environmentName} (endpoint ${endpointName})`,
+      stringValue: JSON.stringify(spec),
+    });
+    parameter.grantRead(this.function);
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:InvokeEndpoint'],
+      resources: [this.sagemakerArn('endpoint', endpointName)],
     }));
     return parameter;
+  }
+
+  /** Allows the handler to start builds of exactly this project and to follow them. */
+  public addBuild(project: codebuild.IProject): void {
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['codebuild:StartBuild', 'codebuild:BatchGetBuilds'],
+      resources: [project.projectArn],
+    }));
+  }
+
+  private sagemakerArn(resource: string, resourceName: string): string {
+    // SageMaker writes resource names in lower case in its ARNs.
+    return Stack.of(this).formatArn({ service: 'sagemaker', resource, resourceName: resourceName.toLowerCase() });
+  }
+
+  /** What deregistering and registering an endpoint variant for target tracking needs. */
+  private grantScaling(endpointName: string): void {
+    const stack = Stack.of(this);
+    // Scalable targets are known by IDs Application Auto Scaling generates, and it has no
+    // condition key for the resource ID: its actions cannot name the variant. The conditions
+    // keep them to SageMaker variant instance counts; registering also needs the
+    // capacity permission below, which names this endpoint only.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: [
+        'application-autoscaling:RegisterScalableTarget',
+        'application-autoscaling:DeregisterScalableTarget',
+        'application-autoscaling:PutScalingPolicy',
+      ],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'sagemaker',
+          'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+        },
+      },
+    }));
+    // Registering checks that the caller could change the variant's capacity itself.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'],
+      resources: [this.sagemakerArn('endpoint', endpointName)],
+    }));
+    // Target tracking creates and removes its own alarms, named after the scaled resource.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
+      resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
+    if (!this.scalingRoleGranted) {
+      this.scalingRoleGranted = true;
+      // RegisterScalableTarget creates Application Auto Scaling's role for SageMaker on first use in an account.
+      this.function.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['iam:CreateServiceLinkedRole'],
+        resources: [stack.formatArn({
+          service: 'iam',
+          region: '',
+          resource: 'role',
+          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+        })],
+        conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
+      }));
+    }
   }
 }

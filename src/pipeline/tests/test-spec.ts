@@ -1,9 +1,10 @@
 /**
  * What the construct tells the integration-test handler, as JSON: the
- * requests of one environment live in an SSM parameter (CodePipeline limits an
- * action's UserParameters to 1000 characters). Types only, so the handler
- * bundle carries no construct code.
+ * action's small UserParameters (CodePipeline limits them to 1000
+ * characters), and for request tests the requests of one environment in an
+ * SSM parameter. Types only, so the handler bundle carries no construct code.
  */
+import type { EnvironmentDeploySpec } from '../deploy/deploy-spec';
 
 /** One expectation on a JSON path of the response body. */
 export interface JsonPathSpec {
@@ -31,6 +32,27 @@ export interface TestSuiteSpec {
   readonly requests: TestRequestSpec[];
 }
 
+/** A CodeBuild test suite: the project the handler starts for each test job. */
+export interface TestBuildSpec {
+  readonly projectName: string;
+  /**
+   * `#{TestSuite-<env>.VersionId}`: the version of the suite's zip that the
+   * execution's Source stage saw, so every environment of a release runs the
+   * same suite. Unset when the build spec carries the commands inline.
+   */
+  readonly sourceVersion?: string;
+}
+
+/**
+ * How an autoscaled environment's variant scales. A rollback takes the
+ * variant out of scaling for the update (SageMaker refuses instance-type
+ * changes of a scaled variant) and puts it back with these settings.
+ */
+export interface TestScalingSpec {
+  readonly variantName: string;
+  readonly autoScaling: NonNullable<EnvironmentDeploySpec['autoScaling']>;
+}
+
 /** The action's UserParameters: small, with the stage's variables resolved by CodePipeline. */
 export interface TestJobParameters {
   readonly environment: string;
@@ -40,8 +62,12 @@ export interface TestJobParameters {
   readonly endpointConfigName: string;
   /** `#{Deploy-<env>.PreviousEndpointConfigName}`: `none` on a first release. */
   readonly previousConfig: string;
-  /** Name of the SSM parameter holding the {@link TestSuiteSpec}. */
-  readonly requestsParameter: string;
+  /** Request tests: the name of the SSM parameter holding the {@link TestSuiteSpec}. Set this or `build`. */
+  readonly requestsParameter?: string;
+  /** CodeBuild tests. Set this or `requestsParameter`. */
+  readonly build?: TestBuildSpec;
+  /** Set when the environment's variant autoscales. */
+  readonly scaling?: TestScalingSpec;
 }
 
 /** The value of `PreviousEndpointConfigName` when nothing served before the release. */

@@ -1,3 +1,5 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -14,7 +16,13 @@ let codepipeline: CodePipelineClient | undefined;
 
 /** CodePipeline Lambda invoke entry point. */
 export async function handler(event: CodePipelineEvent): Promise<void> {
-  clients ??= { runtime: new SageMakerRuntimeClient({}), sagemaker: new SageMakerClient({}), ssm: new SSMClient({}) };
+  clients ??= {
+    runtime: new SageMakerRuntimeClient({}),
+    sagemaker: new SageMakerClient({}),
+    ssm: new SSMClient({}),
+    codebuild: new CodeBuildClient({}),
+    autoscaling: new ApplicationAutoScalingClient({}),
+  };
   await handleAction(event, {
     name: 'Test',
     logger,

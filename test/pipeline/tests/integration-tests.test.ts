@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,6 +11,9 @@ const SCORE: TestRequest = {
   name: 'score high',
   body: '{"features":[1,2,3]}',
   expect: { status: 200, bodyContains: ['score'], jsonPath: [{ path: '$.predictions[0].score', min: 0.5, max: 1 }], maxLatency: Duration.seconds(1) },
+};
+const AUTO_SCALING = {
+  minInstances: 2, maxInstances: 8, targetInvocationsPerInstance: 500, scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60,
 };
 const BUILD_SPEC = codebuild.BuildSpec.fromObject({ version: '0.2', phases: { build: { commands: ['python -m pytest tests/'] } } });
 
@@ -59,22 +62,25 @@ describe('IntegrationTests.requests', () => {
   });
 
   test('the function may invoke, describe and update only its environments\' endpoints, onto their release configs only', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p: any) => JSON.stringify(p.Properties.Roles).includes('TestsRole'));
-    expect(policies).toHaveLength(1);
-    const statements = stack.resolve((policies[0] as any).Properties.PolicyDocument.Statement);
+    const statements = testHandlerStatements(stack);
     const text = JSON.stringify(statements);
     const sagemaker = statements.filter((s: any) => JSON.stringify(s.Action).includes('sagemaker:'));
     expect(sagemaker).toEqual(expect.arrayContaining([
-      { Effect: 'Allow', Action: ['sagemaker:InvokeEndpoint', 'sagemaker:DescribeEndpoint'], Resource: sm('endpoint/churn-dev') },
+      { Effect: 'Allow', Action: 'sagemaker:DescribeEndpoint', Resource: sm('endpoint/churn-dev') },
+      { Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: sm('endpoint/churn-dev') },
       { Effect: 'Allow', Action: 'sagemaker:UpdateEndpoint', Resource: [sm('endpoint/churn-dev'), sm('endpoint-config/churn-dev-*')] },
-      { Effect: 'Allow', Action: ['sagemaker:InvokeEndpoint', 'sagemaker:DescribeEndpoint'], Resource: sm('endpoint/churn-prod') },
+      { Effect: 'Allow', Action: 'sagemaker:DescribeEndpoint', Resource: sm('endpoint/churn-prod') },
+      { Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: sm('endpoint/churn-prod') },
     ]));
+    expect(sagemaker).toHaveLength(6);
     expect(text).not.toMatch(/sagemaker:\*|:endpoint\/\*"/);
     expect(statements).toEqual(expect.arrayContaining([
       { Effect: 'Allow', Action: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'], Resource: '*' },
     ]));
     expect(text).toMatch(/ssm:GetParameter/);
+    // Neither environment autoscales: nothing to take out of scaling on a rollback.
+    expect(text).not.toMatch(/application-autoscaling|codebuild:/);
+    expect(userParameters(stack, 'Test-dev')).not.toHaveProperty('scaling');
   });
 
   test('the stack is cfn-lint clean and has no unacknowledged cdk-nag finding', () => {
@@ -84,69 +90,152 @@ describe('IntegrationTests.requests', () => {
 });
 
 describe('IntegrationTests.codeBuild', () => {
-  test('an inline build spec: a project with the endpoint variables, no privileged mode, the pipeline key, retained logs', () => {
+  describe('an inline build spec', () => {
     const { stack } = pipelineWithTests([{ name: 'dev', tests: IntegrationTests.codeBuild({ buildSpec: BUILD_SPEC, environmentVariables: { SUITE: { value: 'smoke' } } }) }]);
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::CodeBuild::Project', {
-      Environment: Match.objectLike({
-        Type: 'ARM_CONTAINER',
-        ComputeType: 'BUILD_GENERAL1_SMALL',
-        PrivilegedMode: false,
-        EnvironmentVariables: Match.arrayWith([
-          { Name: 'SUITE', Type: 'PLAINTEXT', Value: 'smoke' },
-          { Name: 'ENDPOINT_NAME', Type: 'PLAINTEXT', Value: 'churn-dev' },
-          { Name: 'AWS_REGION', Type: 'PLAINTEXT', Value: 'us-east-1' },
-        ]),
-      }),
-      EncryptionKey: Match.anyValue(),
-      LogsConfig: { CloudWatchLogs: Match.objectLike({ Status: 'ENABLED' }) },
-      TimeoutInMinutes: 30,
+
+    test('the Test stage invokes the pipeline\'s test function, which starts the project with the release\'s variables', () => {
+      const action = stageAction(stack, 'Test-dev');
+      expect(action).toMatchObject({ Name: 'Test', ActionTypeId: { Category: 'Invoke', Provider: 'Lambda' } });
+      expect(action.InputArtifacts).toBeUndefined();
+      expect(userParameters(stack, 'Test-dev')).toEqual({
+        environment: 'dev',
+        endpointName: '#{Deploy-dev.EndpointName}',
+        endpointConfigName: '#{Deploy-dev.EndpointConfigName}',
+        previousConfig: '#{Deploy-dev.PreviousEndpointConfigName}',
+        build: { projectName: `\${Ref:${projectId(template)}}` },
+      });
+      template.resourceCountIs('AWS::Lambda::Function', 1);
     });
-    template.resourceCountIs('AWS::Logs::LogGroup', 1);
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
-    const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0] as any;
-    const test = pipeline.Properties.Stages.find((s: any) => s.Name === 'Test-dev').Actions[0];
-    expect(test).toMatchObject({ Name: 'Test', ActionTypeId: { Category: 'Build', Provider: 'CodeBuild' }, InputArtifacts: [{ Name: 'TestSuite_dev' }] });
-    expect(JSON.parse(test.Configuration.EnvironmentVariables)).toEqual([
-      { name: 'ENDPOINT_NAME', type: 'PLAINTEXT', value: '#{Deploy-dev.EndpointName}' },
-      { name: 'ENDPOINT_CONFIG_NAME', type: 'PLAINTEXT', value: '#{Deploy-dev.EndpointConfigName}' },
-      { name: 'PREVIOUS_ENDPOINT_CONFIG_NAME', type: 'PLAINTEXT', value: '#{Deploy-dev.PreviousEndpointConfigName}' },
-    ]);
-    // The inline spec still needs a zip input: a placeholder asset, read by a source action.
-    const source = pipeline.Properties.Stages[0].Actions.find((a: any) => a.Name === 'TestSuite-dev');
-    expect(source).toMatchObject({ ActionTypeId: { Provider: 'S3' }, OutputArtifacts: [{ Name: 'TestSuite_dev' }] });
-    expect(source.Configuration.PollForSourceChanges).toBe(false);
+
+    test('the project keeps its settings: endpoint variables, no privileged mode, the pipeline key, retained logs, bounded time', () => {
+      template.hasResourceProperties('AWS::CodeBuild::Project', {
+        Source: { Type: 'NO_SOURCE', BuildSpec: Match.stringLikeRegexp('pytest') },
+        Artifacts: { Type: 'NO_ARTIFACTS' },
+        Environment: Match.objectLike({
+          Type: 'ARM_CONTAINER',
+          ComputeType: 'BUILD_GENERAL1_SMALL',
+          PrivilegedMode: false,
+          EnvironmentVariables: Match.arrayWith([
+            { Name: 'SUITE', Type: 'PLAINTEXT', Value: 'smoke' },
+            { Name: 'ENDPOINT_NAME', Type: 'PLAINTEXT', Value: 'churn-dev' },
+            { Name: 'AWS_REGION', Type: 'PLAINTEXT', Value: 'us-east-1' },
+          ]),
+        }),
+        EncryptionKey: Match.anyValue(),
+        LogsConfig: { CloudWatchLogs: Match.objectLike({ Status: 'ENABLED' }) },
+        TimeoutInMinutes: 30,
+        QueuedTimeoutInMinutes: 60,
+      });
+      // The project's logs and the test function's, both kept a year.
+      template.resourceCountIs('AWS::Logs::LogGroup', 2);
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    });
+
+    test('an inline spec needs no source action and no placeholder zip', () => {
+      const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0] as any;
+      expect(pipeline.Properties.Stages[0].Actions.map((a: any) => a.Name)).toEqual(['ModelArtifact']);
+    });
+
+    test('the test function may start and follow builds of that project only, and describe and roll back the endpoint without invoking it', () => {
+      const statements = testHandlerStatements(stack);
+      expect(statements).toEqual(expect.arrayContaining([
+        { Effect: 'Allow', Action: ['codebuild:StartBuild', 'codebuild:BatchGetBuilds'], Resource: { 'Fn::GetAtt': [projectId(template), 'Arn'] } },
+        { Effect: 'Allow', Action: 'sagemaker:DescribeEndpoint', Resource: sm('endpoint/churn-dev') },
+        { Effect: 'Allow', Action: 'sagemaker:UpdateEndpoint', Resource: [sm('endpoint/churn-dev'), sm('endpoint-config/churn-dev-*')] },
+      ]));
+      const text = JSON.stringify(statements);
+      expect(text).not.toMatch(/sagemaker:InvokeEndpoint|ssm:|codebuild:\*|application-autoscaling/);
+      template.resourceCountIs('AWS::SSM::Parameter', 0);
+    });
+
+    test('the project\'s role may invoke only its environment\'s endpoint', () => {
+      const projectStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p: any) => JSON.stringify(p.Properties.Roles).includes('TestsdevProjectRole'))
+        .flatMap((p: any) => stack.resolve(p.Properties.PolicyDocument.Statement));
+      const sagemaker = projectStatements.filter((s: any) => JSON.stringify(s.Action).includes('sagemaker'));
+      expect(sagemaker).toEqual([{ Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: sm('endpoint/churn-dev') }]);
+    });
+
+    test('the stack is cfn-lint clean and has no unacknowledged cdk-nag finding', () => {
+      expectCfnLintClean(template.toJSON());
+      expectNagClean(stack);
+    });
   });
 
-  test('the project\'s role may invoke only its environment\'s endpoint', () => {
-    const { stack } = pipelineWithTests([{ name: 'dev', tests: IntegrationTests.codeBuild({ buildSpec: BUILD_SPEC }) }]);
-    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-      .filter((p: any) => JSON.stringify(p.Properties.Roles).includes('TestsdevProjectRole'))
-      .flatMap((p: any) => stack.resolve(p.Properties.PolicyDocument.Statement));
-    const sagemaker = statements.filter((s: any) => JSON.stringify(s.Action).includes('sagemaker'));
-    expect(sagemaker).toEqual([{ Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: sm('endpoint/churn-dev') }]);
-  });
-
-  test('a test suite zip in S3 becomes the build\'s input through a source action', () => {
+  describe('a test suite zip in S3, on an autoscaled environment', () => {
     const { stack } = pipelineWithTests([{
-      name: 'dev',
+      name: 'prod',
       tests: IntegrationTests.codeBuild({
         buildSpec: BUILD_SPEC,
         source: { bucket: s3.Bucket.fromBucketName(newScope(), 'Suites', 'team-tests'), key: 'churn/tests.zip' },
         timeout: Duration.minutes(10),
       }),
+      autoScaling: AUTO_SCALING,
     }]);
     const template = Template.fromStack(stack);
-    const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0] as any;
-    const source = pipeline.Properties.Stages[0].Actions.find((a: any) => a.Name === 'TestSuite-dev');
-    expect(source.Configuration).toMatchObject({ S3Bucket: 'team-tests', S3ObjectKey: 'churn/tests.zip' });
-    template.hasResourceProperties('AWS::CodeBuild::Project', { TimeoutInMinutes: 10 });
+
+    test('the project reads the zip; the Source stage pins the version every environment\'s build runs', () => {
+      template.hasResourceProperties('AWS::CodeBuild::Project', { Source: Match.objectLike({ Type: 'S3', Location: 'team-tests/churn/tests.zip' }), TimeoutInMinutes: 10 });
+      const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0] as any;
+      const source = pipeline.Properties.Stages[0].Actions.find((a: any) => a.Name === 'TestSuite-prod');
+      expect(source).toMatchObject({ ActionTypeId: { Provider: 'S3' }, Namespace: 'TestSuite-prod', Configuration: { S3Bucket: 'team-tests', S3ObjectKey: 'churn/tests.zip', PollForSourceChanges: false } });
+      expect(userParameters(stack, 'Test-prod').build).toEqual({ projectName: `\${Ref:${projectId(template)}}`, sourceVersion: '#{TestSuite-prod.VersionId}' });
+    });
+
+    test('the job carries the environment\'s scaling, for a rollback to suspend and restore it, well within CodePipeline\'s 1000 characters', () => {
+      expect(userParameters(stack, 'Test-prod').scaling).toEqual({ variantName: 'AllTraffic', autoScaling: AUTO_SCALING });
+      // Tokens resolve to names of at most 255 characters (the project) at deploy time.
+      const resolved = JSON.stringify(stack.resolve(stageAction(stack, 'Test-prod').Configuration.UserParameters));
+      expect(resolved.length).toBeLessThan(1000 - 255);
+    });
+
+    test('the test function may take exactly that endpoint\'s variant out of scaling and register it again', () => {
+      const statements = testHandlerStatements(stack);
+      expect(statements).toEqual(expect.arrayContaining([
+        {
+          Effect: 'Allow',
+          Action: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy'],
+          Resource: '*',
+          Condition: {
+            StringEquals: {
+              'application-autoscaling:service-namespace': 'sagemaker',
+              'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+            },
+          },
+        },
+        { Effect: 'Allow', Action: 'sagemaker:UpdateEndpointWeightsAndCapacities', Resource: sm('endpoint/churn-prod') },
+        {
+          Effect: 'Allow',
+          Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:111111111111:alarm:TargetTracking-endpoint/churn-prod/*']] },
+        },
+        {
+          Effect: 'Allow',
+          Action: 'iam:CreateServiceLinkedRole',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint']] },
+          Condition: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
+        },
+      ]));
+    });
+
+    test('the stack is cfn-lint clean and has no unacknowledged cdk-nag finding', () => {
+      expectCfnLintClean(template.toJSON());
+      expectNagClean(stack);
+    });
   });
 
-  test('a stack with a CodeBuild test stage is cfn-lint clean and has no unacknowledged cdk-nag finding', () => {
-    const { stack } = pipelineWithTests([{ name: 'dev', tests: IntegrationTests.codeBuild({ buildSpec: BUILD_SPEC }) }]);
-    expectCfnLintClean(Template.fromStack(stack).toJSON());
-    expectNagClean(stack);
+  test('request tests on an autoscaled environment carry its scaling too; two scaled environments share one service-linked-role grant', () => {
+    const { stack } = pipelineWithTests([
+      { name: 'staging', tests: IntegrationTests.requests([SCORE]), autoScaling: AUTO_SCALING },
+      { name: 'prod', tests: IntegrationTests.codeBuild({ buildSpec: BUILD_SPEC }), autoScaling: { minInstances: 1, maxInstances: 2, targetInvocationsPerInstance: 100 } },
+    ]);
+    expect(userParameters(stack, 'Test-staging').scaling).toEqual({ variantName: 'AllTraffic', autoScaling: AUTO_SCALING });
+    expect(userParameters(stack, 'Test-prod').scaling).toEqual({ variantName: 'AllTraffic', autoScaling: { minInstances: 1, maxInstances: 2, targetInvocationsPerInstance: 100 } });
+    const statements = testHandlerStatements(stack);
+    expect(statements.filter((s: any) => s.Action === 'iam:CreateServiceLinkedRole')).toHaveLength(1);
+    expect(statements.filter((s: any) => s.Action === 'sagemaker:UpdateEndpointWeightsAndCapacities').map((s: any) => s.Resource))
+      .toEqual([sm('endpoint/churn-staging'), sm('endpoint/churn-prod')]);
   });
 });
 
@@ -206,7 +295,12 @@ describe('validation', () => {
       source: { bucket: s3.Bucket.fromBucketName(newScope(), 'B', 'team-tests'), key: '/tests.zip' },
       environmentVariables: { ENDPOINT_NAME: { value: 'x' } },
       timeout: Duration.minutes(1),
-    })).toThrow(/tests\.source\.key: "\/tests\.zip" must be a non-empty S3 key[\s\S]*tests\.environmentVariables\.ENDPOINT_NAME: is set by the Test stage itself[\s\S]*tests\.timeout: must be whole minutes from 5 to 2160, got 1/);
+    })).toThrow(/tests\.source\.key: "\/tests\.zip" must be a non-empty S3 key[\s\S]*tests\.environmentVariables\.ENDPOINT_NAME: is set by the Test stage itself[\s\S]*tests\.timeout: must be whole minutes from 5 to 1200 \(the build and a rollback must fit in the Test action's 24 hours\), got 1/);
+  });
+
+  test('codeBuild: a build longer than 20 hours would not leave time for a rollback within the Test action\'s 24 hours', () => {
+    expect(() => IntegrationTests.codeBuild({ buildSpec: BUILD_SPEC, timeout: Duration.hours(21) })).toThrow(/tests\.timeout: must be whole minutes from 5 to 1200 .*got 1260/);
+    expect(() => IntegrationTests.codeBuild({ buildSpec: BUILD_SPEC, timeout: Duration.hours(20) })).not.toThrow();
   });
 });
 
@@ -217,4 +311,30 @@ function sm(resource: string) {
 
 function newScope() {
   return pipelineWithTests([]).stack;
+}
+
+/** The statements of the test function's role, resolved. */
+function testHandlerStatements(stack: Stack): any[] {
+  const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+    .filter((p: any) => JSON.stringify(p.Properties.Roles).includes('TestsRole'));
+  expect(policies).toHaveLength(1);
+  return stack.resolve((policies[0] as any).Properties.PolicyDocument.Statement);
+}
+
+/** The one action of a stage of the stack's pipeline. */
+function stageAction(stack: Stack, stageName: string): any {
+  const pipeline = Object.values(Template.fromStack(stack).findResources('AWS::CodePipeline::Pipeline'))[0] as any;
+  return pipeline.Properties.Stages.find((s: any) => s.Name === stageName).Actions[0];
+}
+
+/** An action's UserParameters as JSON, with each deploy-time reference written `${Ref:<logical id>}`. */
+function userParameters(stack: Stack, stageName: string): any {
+  const resolved = stack.resolve(stageAction(stack, stageName).Configuration.UserParameters);
+  const parts: unknown[] = typeof resolved === 'string' ? [resolved] : resolved['Fn::Join'][1];
+  return JSON.parse(parts.map((part: any) => (typeof part === 'string' ? part : `\${Ref:${part.Ref}}`)).join(''));
+}
+
+/** The logical ID of the stack's one CodeBuild project. */
+function projectId(template: Template): string {
+  return Object.keys(template.findResources('AWS::CodeBuild::Project'))[0];
 }

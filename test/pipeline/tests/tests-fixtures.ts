@@ -10,6 +10,7 @@ import { deployVariables } from '../../../src/pipeline/tests/test-binding';
 import { IntegrationTestHandler } from '../../../src/pipeline/tests/test-handler';
 import { TestJobParameters } from '../../../src/pipeline/tests/test-spec';
 import { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
+import { VariantAutoScaling } from '../../../src/runtime/endpoint-scaling';
 import { modelBucket, newStack } from '../fixtures';
 
 /**
@@ -17,7 +18,10 @@ import { modelBucket, newStack } from '../fixtures';
  * exporting the deploy variables) with each environment's tests bound the way
  * ByomPipeline.addEnvironment binds them.
  */
-export function pipelineWithTests(environments: Array<{ name: string; tests: IntegrationTests }>, options: { key?: boolean } = {}) {
+export function pipelineWithTests(
+  environments: Array<{ name: string; tests: IntegrationTests; autoScaling?: VariantAutoScaling }>,
+  options: { key?: boolean } = {},
+) {
   const stack = newStack();
   const key = options.key === false ? undefined : new kms.Key(stack, 'ArtifactKey', { enableKeyRotation: true });
   const artifactBucket = new s3.Bucket(stack, 'Artifacts', {
@@ -55,6 +59,7 @@ export function pipelineWithTests(environments: Array<{ name: string; tests: Int
       environmentName: env.name,
       endpointName: endpointNameFor('churn', env.name),
       releasePrefix: releasePrefixFor('churn', env.name),
+      variant: { variantName: 'AllTraffic', autoScaling: env.autoScaling },
       variables: deployVariables(env.name),
       testHandler: () => (handler ??= new IntegrationTestHandler(stack, 'Tests', { pipelineName: 'churn-mlops', logRetention: logs.RetentionDays.ONE_YEAR })),
       sourceStage,
@@ -86,3 +91,18 @@ export function testJob(overrides: Partial<TestJobParameters> = {}, continuation
   return { id: 'job-1', userParameters: { ...PARAMS, ...overrides }, continuationToken };
 }
 
+/** A CodeBuild test job: the same release, the suite in project `churn-dev-tests`. */
+export const BUILD_PARAMS: TestJobParameters = {
+  environment: PARAMS.environment,
+  endpointName: PARAMS.endpointName,
+  endpointConfigName: PARAMS.endpointConfigName,
+  previousConfig: PARAMS.previousConfig,
+  build: { projectName: 'churn-dev-tests', sourceVersion: 'suite-v3' },
+};
+
+export function buildJob(overrides: Partial<TestJobParameters> = {}, continuationToken?: string): CodePipelineJob {
+  return { id: 'job-1', userParameters: { ...BUILD_PARAMS, ...overrides }, continuationToken };
+}
+
+/** An autoscaled environment's scaling, as the Test action's UserParameters carry it. */
+export const SCALING = { variantName: 'AllTraffic', autoScaling: { minInstances: 2, maxInstances: 8, targetInvocationsPerInstance: 500, scaleInCooldownSeconds: 300 } };
