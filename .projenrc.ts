@@ -189,6 +189,28 @@ project.addTask('integ:update', {
 });
 project.testTask.spawn(integ);
 
+// Every TypeScript example in README.md must compile: jsii-rosetta compiles
+// them in strict mode against the fixtures in rosetta/ and fails on any error.
+// It reads the README from the .jsii assembly and resolves this package
+// through lib/, so it needs a jsii compile of the current sources. The test
+// command otherwise never runs jsii, so it compiles first (about 15 s); the
+// build gets the check from its test step, after its own compile.
+const rosetta = project.addTask('rosetta', {
+  description: 'Compile every TypeScript example in README.md with jsii-rosetta, strict (reads the assembly of the last jsii compile)',
+  exec: 'jsii-rosetta extract --strict .jsii',
+});
+const readmeExamples = project.addTask('test:readme', {
+  description: 'Compile with jsii, then check that every README example compiles',
+});
+readmeExamples.spawn(project.compileTask);
+readmeExamples.spawn(rosetta);
+// Right after the type check: a broken example fails in seconds, not after jest.
+project.testTask.insertStep(1, { spawn: readmeExamples.name });
+// Rosetta's tablet (the examples translated for the other languages, which
+// jsii-pacmak reuses) is a build output shipped in the npm package; the fixtures are not.
+project.gitignore.exclude('/.jsii.tabl.json');
+project.addPackageIgnore('/rosetta/');
+
 // .NET code is generated but not built: there is no .NET SDK on this machine kind.
 const dotnet = project.tasks.tryFind('package:dotnet');
 dotnet?.reset('bash build-tools/package-dotnet.sh');
