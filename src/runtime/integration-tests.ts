@@ -13,6 +13,7 @@ import { BUILD_TRANSIENT, BuildState, checkTestBuild, startTestBuild } from './t
 import { RequestTestClients, RUNTIME_TRANSIENT, runRequestTests } from './test-requests';
 import { rollBack, RollbackClients, RollbackState } from './test-rollback';
 import { TestVerdict } from './test-verdict';
+import type { EnvironmentAccessSpec } from '../pipeline/access/access-spec';
 import { NO_PREVIOUS_CONFIG, TestBuildSpec, TestJobParameters, TestScalingSpec } from '../pipeline/tests/test-spec';
 
 /** The AWS clients the tests use; injected so tests choose where they point. */
@@ -40,6 +41,7 @@ export function readTestParameters(job: CodePipelineJob): TestJobParameters {
     requestsParameter: job.userParameters.requestsParameter === undefined ? undefined : requireParameter(job, 'requestsParameter'),
     build: readBuild(job),
     scaling: readScaling(job),
+    access: readAccess(job),
   };
   if ((params.requestsParameter === undefined) === (params.build === undefined)) {
     throw new JobConfigurationError('UserParameters must name either requestsParameter (request tests) or build (CodeBuild tests)');
@@ -75,6 +77,17 @@ function readBuild(job: CodePipelineJob): TestBuildSpec | undefined {
   check(isText(build.projectName), 'build.projectName must be a non-empty string');
   check(build.sourceVersion === undefined || isText(build.sourceVersion), 'build.sourceVersion must be a non-empty string when set');
   return { projectName: build.projectName as string, sourceVersion: build.sourceVersion as string | undefined };
+}
+
+/** The environment's access role and region, when it is in another account or region. */
+export function readAccess(job: CodePipelineJob): EnvironmentAccessSpec | undefined {
+  const access = readObject(job, 'access');
+  if (!access) {
+    return undefined;
+  }
+  check(isText(access.roleArn), 'access.roleArn must be a non-empty string');
+  check(isText(access.region), 'access.region must be a non-empty string');
+  return { roleArn: access.roleArn as string, region: access.region as string };
 }
 
 function readScaling(job: CodePipelineJob): TestScalingSpec | undefined {

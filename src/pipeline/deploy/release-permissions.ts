@@ -41,7 +41,7 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
     }),
   ];
   if (spec.autoScaling) {
-    statements.push(...scalingPermissions(stack, spec.endpointName, location));
+    statements.push(...scalingPermissions(scope, spec.endpointName, location));
   }
   if (spec.deployment) {
     // SageMaker checks that the caller can read the rollback alarms it names.
@@ -60,8 +60,12 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
   return statements;
 }
 
-/** What registering an endpoint variant for target tracking needs. */
-function scalingPermissions(stack: Stack, endpointName: string, location: ReleaseLocation): iam.PolicyStatement[] {
+/**
+ * What taking an endpoint variant out of target tracking and registering it
+ * again needs: the deploy handler around an update, the test handler around a rollback.
+ */
+export function scalingPermissions(scope: Construct, endpointName: string, location: ReleaseLocation = {}): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
   const { account, region } = location;
   const statements = [
     // Application Auto Scaling names scalable targets with generated IDs: '*', narrowed to SageMaker variants by condition.
@@ -79,10 +83,12 @@ function scalingPermissions(stack: Stack, endpointName: string, location: Releas
         },
       },
     }),
+    // Registering checks that the caller could change the variant's capacity itself.
     new iam.PolicyStatement({
       actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'],
       resources: [stack.formatArn({ service: 'sagemaker', account, region, resource: 'endpoint', resourceName: endpointName.toLowerCase() })],
     }),
+    // Target tracking creates and removes its own alarms, named after the scaled resource.
     new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
       resources: [stack.formatArn({
@@ -91,6 +97,7 @@ function scalingPermissions(stack: Stack, endpointName: string, location: Releas
     }),
   ];
   if (location.serviceLinkedRole) {
+    // RegisterScalableTarget creates Application Auto Scaling's role for SageMaker on first use in an account.
     statements.push(new iam.PolicyStatement({
       actions: ['iam:CreateServiceLinkedRole'],
       resources: [stack.formatArn({

@@ -11,6 +11,7 @@ import { rollbackParameters, TestBindContext } from './test-binding';
 import { JsonPathSpec, TestJobParameters, TestRequestSpec, TestSuiteSpec } from './test-spec';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
+import { grantAssumeAccessRole } from '../access/assume-access-role';
 
 /** An expectation on one value of a JSON response body. */
 export interface JsonPathExpectation {
@@ -107,7 +108,9 @@ export interface CodeBuildTestProps {
   /**
    * The build spec. `ENDPOINT_NAME`, `ENDPOINT_CONFIG_NAME`,
    * `PREVIOUS_ENDPOINT_CONFIG_NAME` and `AWS_REGION` are set; a command that
-   * exits non-zero fails the test, and the environment is rolled back.
+   * exits non-zero fails the test, and the environment is rolled back. For an
+   * environment in another account, `MLOPS_ACCESS_ROLE_ARN` names the role the
+   * suite assumes to call the endpoint (the build runs in the pipeline's account).
    */
   readonly buildSpec: codebuild.BuildSpec;
 
@@ -200,8 +203,9 @@ class RequestTests extends IntegrationTests {
   /** @internal */
   public _bind(_scope: Construct, context: TestBindContext): codepipeline.IAction {
     const handler = context.testHandler();
-    handler.addEnvironment(context.endpointName, context.releasePrefix, context.variant.autoScaling !== undefined);
-    const parameter = handler.addRequests(context.environmentName, context.endpointName, this.spec);
+    const access = context.variant.access;
+    handler.addEnvironment(context.endpointName, context.releasePrefix, context.variant.autoScaling !== undefined, access);
+    const parameter = handler.addRequests(context.environmentName, context.endpointName, this.spec, access);
     const userParameters: TestJobParameters = { ...rollbackParameters(context), requestsParameter: parameter.parameterName };
     return new actions.LambdaInvokeAction({ actionName: 'Test', lambda: handler.function, userParameters });
   }
@@ -262,7 +266,7 @@ function toJsonPathSpec(expectation: JsonPathExpectation, at: string, problems: 
 }
 
 /** Variables the Test stage sets on every build; users may not set them. */
-const RESERVED_VARIABLES = ['ENDPOINT_NAME', 'ENDPOINT_CONFIG_NAME', 'PREVIOUS_ENDPOINT_CONFIG_NAME', 'AWS_REGION'];
+const RESERVED_VARIABLES = ['ENDPOINT_NAME', 'ENDPOINT_CONFIG_NAME', 'PREVIOUS_ENDPOINT_CONFIG_NAME', 'AWS_REGION', 'MLOPS_ACCESS_ROLE_ARN'];
 /** The longest build, in minutes: with an hour in the queue and time for a rollback, it fits in the Lambda action's 24 hours. */
 const MAX_BUILD_MINUTES = 1200;
 
@@ -288,6 +292,7 @@ class CodeBuildTests extends IntegrationTests {
   /** @internal */
   public _bind(scope: Construct, context: TestBindContext): codepipeline.IAction {
     const env = context.environmentName;
+    const access = context.variant.access;
     const construct = new Construct(scope, `Tests-${env}`);
     const stack = Stack.of(construct);
     const logGroup = new logs.LogGroup(construct, 'Logs', { retention: context.logRetention });
@@ -306,7 +311,9 @@ class CodeBuildTests extends IntegrationTests {
       environmentVariables: {
         ...this.props.environmentVariables,
         ENDPOINT_NAME: { value: context.endpointName },
-        AWS_REGION: { value: stack.region },
+        AWS_REGION: { value: access?.region ?? stack.region },
+        // Elsewhere, the suite assumes this role (e.g. `aws sts assume-role`) to reach the endpoint.
+        ...(access ? { MLOPS_ACCESS_ROLE_ARN: { value: access.roleArn } } : {}),
       },
       encryptionKey: context.encryptionKey,
       logging: { cloudWatch: { logGroup } },
@@ -314,11 +321,15 @@ class CodeBuildTests extends IntegrationTests {
       // Bounded, so a build that cannot start fails the test well within the action's time.
       queuedTimeout: Duration.hours(1),
     });
-    project.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:InvokeEndpoint'],
-      // SageMaker writes resource names in lower case in its ARNs.
-      resources: [stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: context.endpointName.toLowerCase() })],
-    }));
+    if (access) {
+      grantAssumeAccessRole(project, access);
+    } else {
+      project.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['sagemaker:InvokeEndpoint'],
+        // SageMaker writes resource names in lower case in its ARNs.
+        resources: [stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: context.endpointName.toLowerCase() })],
+      }));
+    }
     justifyWildcards(construct, [
       { finding: /^Resource::arn:<AWS::Partition>:logs:.*:log-group:.*:\*$|^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the project\'s own log group' },
       { finding: /^Resource::arn:<AWS::Partition>:codebuild:.*:report-group\/<[A-Za-z0-9]+>-\*$/, reason: 'CodeBuild test reports of the project itself, named after it' },
@@ -341,7 +352,7 @@ class CodeBuildTests extends IntegrationTests {
     }
 
     const handler = context.testHandler();
-    handler.addEnvironment(context.endpointName, context.releasePrefix, context.variant.autoScaling !== undefined);
+    handler.addEnvironment(context.endpointName, context.releasePrefix, context.variant.autoScaling !== undefined, access);
     handler.addBuild(project);
     const userParameters: TestJobParameters = { ...rollbackParameters(context), build: { projectName: project.projectName, sourceVersion } };
     return new actions.LambdaInvokeAction({ actionName: 'Test', lambda: handler.function, userParameters });

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IntegrationTestHandler } from './test-handler';
 import { TestJobParameters, TestScalingSpec } from './test-spec';
+import type { EnvironmentAccessSpec } from '../access/access-spec';
 
 /**
  * What `ByomPipeline` tells an {@link IntegrationTests} when it adds an
@@ -19,7 +20,12 @@ export interface TestBindContext {
    * The environment's variant and how it autoscales (its deploy spec fits):
    * a rollback takes an autoscaled variant out of scaling and puts it back.
    */
-  readonly variant: { readonly variantName: string; readonly autoScaling?: TestScalingSpec['autoScaling'] };
+  readonly variant: {
+    readonly variantName: string;
+    readonly autoScaling?: TestScalingSpec['autoScaling'];
+    /** Set when the endpoint is in another account or region. */
+    readonly access?: EnvironmentAccessSpec;
+  };
   /** The Deploy action's variables, as CodePipeline variable references; see {@link deployVariables}. */
   readonly variables: DeployVariables;
   /** The pipeline's one test handler, created on first use. */
@@ -62,5 +68,6 @@ export function rollbackParameters(context: TestBindContext): Omit<TestJobParame
     endpointConfigName: context.variables.endpointConfigName,
     previousConfig: context.variables.previousEndpointConfigName,
     scaling: autoScaling && { variantName, autoScaling },
+    access: context.variant.access && { roleArn: context.variant.access.roleArn, region: context.variant.access.region },
   };
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,9 @@ import { Construct } from 'constructs';
 import { TestFunction } from './test-function';
 import { TestSuiteSpec } from './test-spec';
 import { justifyWildcards } from '../../nag/acknowledgements';
+import { EnvironmentAccessSpec } from '../access/access-spec';
+import { grantAssumeAccessRole } from '../access/assume-access-role';
+import { scalingPermissions } from '../deploy/release-permissions';
 
 /** Props of the integration-test handler. */
 export interface IntegrationTestHandlerProps {
@@ -70,7 +73,12 @@ export class IntegrationTestHandler extends Construct {
    * update it onto one of its release configs, and, for an autoscaled
    * variant, to take it out of scaling and put it back.
    */
-  public addEnvironment(endpointName: string, releasePrefix: string, autoScaled: boolean): void {
+  public addEnvironment(endpointName: string, releasePrefix: string, autoScaled: boolean, access?: EnvironmentAccessSpec): void {
+    if (access) {
+      // Elsewhere, the environment's access role does all of this (and invokes the endpoint).
+      grantAssumeAccessRole(this.function, access);
+      return;
+    }
     const endpoint = this.sagemakerArn('endpoint', endpointName);
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeEndpoint'],
@@ -91,12 +99,15 @@ export class IntegrationTestHandler extends Construct {
    * allows the handler to read it and to invoke exactly that environment's endpoint.
    * @returns the parameter, whose name goes in the action's UserParameters
    */
-  public addRequests(environmentName: string, endpointName: string, spec: TestSuiteSpec): ssm.StringParameter {
+  public addRequests(environmentName: string, endpointName: string, spec: TestSuiteSpec, access?: EnvironmentAccessSpec): ssm.StringParameter {
     const parameter = new ssm.StringParameter(this, `Requests-${environmentName}`, {
       description: `The integration test requests of environment ${environmentName} (endpoint ${endpointName})`,
       stringValue: JSON.stringify(spec),
     });
     parameter.grantRead(this.function);
+    if (access) {
+      return parameter;
+    }
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:InvokeEndpoint'],
       resources: [this.sagemakerArn('endpoint', endpointName)],
@@ -117,50 +128,12 @@ export class IntegrationTestHandler extends Construct {
     return Stack.of(this).formatArn({ service: 'sagemaker', resource, resourceName: resourceName.toLowerCase() });
   }
 
-  /** What deregistering and registering an endpoint variant for target tracking needs. */
+  /** What deregistering and registering an endpoint variant for target tracking needs (the deploy handler's own). */
   private grantScaling(endpointName: string): void {
-    const stack = Stack.of(this);
-    // Scalable targets are known by IDs Application Auto Scaling generates, and it has no
-    // condition key for the resource ID: its actions cannot name the variant. The conditions
-    // keep them to SageMaker variant instance counts; registering also needs the
-    // capacity permission below, which names this endpoint only.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: [
-        'application-autoscaling:RegisterScalableTarget',
-        'application-autoscaling:DeregisterScalableTarget',
-        'application-autoscaling:PutScalingPolicy',
-      ],
-      resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'application-autoscaling:service-namespace': 'sagemaker',
-          'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
-        },
-      },
-    }));
-    // Registering checks that the caller could change the variant's capacity itself.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'],
-      resources: [this.sagemakerArn('endpoint', endpointName)],
-    }));
-    // Target tracking creates and removes its own alarms, named after the scaled resource.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
-      resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `TargetTracking-endpoint/${endpointName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    }));
-    if (!this.scalingRoleGranted) {
-      this.scalingRoleGranted = true;
-      // RegisterScalableTarget creates Application Auto Scaling's role for SageMaker on first use in an account.
-      this.function.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['iam:CreateServiceLinkedRole'],
-        resources: [stack.formatArn({
-          service: 'iam',
-          region: '',
-          resource: 'role',
-          resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
-        })],
-        conditions: { StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
-      }));
+    const serviceLinkedRole = !this.scalingRoleGranted;
+    this.scalingRoleGranted = true;
+    for (const statement of scalingPermissions(this, endpointName, { serviceLinkedRole })) {
+      this.function.addToRolePolicy(statement);
     }
   }
 }

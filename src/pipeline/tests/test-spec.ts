@@ -4,7 +4,9 @@
  * characters), and for request tests the requests of one environment in an
  * SSM parameter. Types only, so the handler bundle carries no construct code.
  */
+import type { EnvironmentAccessSpec } from '../access/access-spec';
 import type { EnvironmentDeploySpec } from '../deploy/deploy-spec';
+
 
 /** One expectation on a JSON path of the response body. */
 export interface JsonPathSpec {
@@ -68,6 +70,8 @@ export interface TestJobParameters {
   readonly build?: TestBuildSpec;
   /** Set when the environment's variant autoscales. */
   readonly scaling?: TestScalingSpec;
+  /** Set when the endpoint is in another account or region: the handler assumes this role there. */
+  readonly access?: EnvironmentAccessSpec;
 }
 
 /** The value of `PreviousEndpointConfigName` when nothing served before the release. */

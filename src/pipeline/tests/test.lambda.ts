@@ -6,29 +6,38 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { handleAction } from '../../runtime/codepipeline-job';
-import { IntegrationTestClients, isTestTransient, runTestJob } from '../../runtime/integration-tests';
+import { EnvironmentClients } from '../../runtime/environment-access';
+import { IntegrationTestClients, isTestTransient, readAccess, runTestJob } from '../../runtime/integration-tests';
 import { createLogger } from '../../runtime/logger';
+import type { EnvironmentAccessSpec } from '../access/access-spec';
 
 const logger = createLogger('mlops-test');
 
-let clients: IntegrationTestClients | undefined;
-let codepipeline: CodePipelineClient | undefined;
+/**
+ * The clients a test step uses: the runtime, SageMaker and scaling where the
+ * endpoint runs (through the environment's access role when that is another
+ * account or region), SSM and CodeBuild in the pipeline's account.
+ */
+export function testClientsFor(factory: EnvironmentClients, access?: EnvironmentAccessSpec): IntegrationTestClients {
+  return {
+    runtime: factory.get(SageMakerRuntimeClient, access),
+    sagemaker: factory.get(SageMakerClient, access),
+    autoscaling: factory.get(ApplicationAutoScalingClient, access),
+    ssm: factory.get(SSMClient),
+    codebuild: factory.get(CodeBuildClient),
+  };
+}
+
+const environmentClients = new EnvironmentClients({}, 'mlops-test');
 
 /** CodePipeline Lambda invoke entry point. */
 export async function handler(event: CodePipelineEvent): Promise<void> {
-  clients ??= {
-    runtime: new SageMakerRuntimeClient({}),
-    sagemaker: new SageMakerClient({}),
-    ssm: new SSMClient({}),
-    codebuild: new CodeBuildClient({}),
-    autoscaling: new ApplicationAutoScalingClient({}),
-  };
   await handleAction(event, {
     name: 'Test',
     logger,
-    codepipeline: () => (codepipeline ??= new CodePipelineClient({})),
+    codepipeline: () => environmentClients.get(CodePipelineClient),
     restartPhase: 'testing',
     isTransient: isTestTransient,
-    step: (job) => runTestJob(job, clients!),
+    step: (job) => runTestJob(job, testClientsFor(environmentClients, readAccess(job))),
   });
 }

@@ -5,7 +5,9 @@ import { isComplete, teardownClientsFor } from '../../../src/pipeline/cleanup/cl
 import type { RemoteEnvironmentSpec } from '../../../src/pipeline/deploy/deploy-spec';
 import { releaseClientsFor, runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
 import { shareClientsFor, runShareJob } from '../../../src/pipeline/share/share.lambda';
+import { testClientsFor } from '../../../src/pipeline/tests/test.lambda';
 import { EnvironmentClients } from '../../../src/runtime/environment-access';
+import { runTestJob } from '../../../src/runtime/integration-tests';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';
 import { MotoServer, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
@@ -66,7 +68,7 @@ async function describeIn(sagemaker: SageMakerClient) {
   return sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'churn-prod' }));
 }
 
-test('deploy, share and clean-up act in the environment\'s account and region through its access role', async () => {
+test('deploy, tests, share and clean-up act in the environment\'s account and region through its access role', async () => {
   const put = await factory.get(S3Client).send(new PutObjectCommand({ Bucket: MODEL_BUCKET, Key: 'churn/model.tar.gz', Body: xgboostModelArtifact() }));
 
   const deployed = await runActionToCompletion(
@@ -89,6 +91,21 @@ test('deploy, share and clean-up act in the environment\'s account and region th
   expect(model.PrimaryContainer?.ModelDataUrl).toBe(`s3://${ACCESS.releaseBucket}/${key}`);
   await expect(factory.get(S3Client).send(new HeadObjectCommand({ Bucket: RELEASE_BUCKET, Key: key }))).resolves.toBeDefined();
   await expect(factory.get(S3Client, ACCESS).send(new HeadObjectCommand({ Bucket: ACCESS.releaseBucket, Key: key }))).resolves.toBeDefined();
+
+  // The test stage invokes the remote endpoint through the access role.
+  await factory.get(SSMClient).send(new PutParameterCommand({
+    Name: '/tests/prod',
+    Type: 'String',
+    Value: JSON.stringify({ requests: [{ name: 'answers', body: '0.7,1.0', contentType: 'text/csv', status: 200 }] }),
+  }));
+  const testAccess = { roleArn: ACCESS.roleArn, region: ACCESS.region };
+  const tested = await runActionToCompletion((j) => runTestJob(j, testClientsFor(factory, testAccess)), {
+    id: 'test-1',
+    userParameters: {
+      environment: 'prod', endpointName: 'churn-prod', endpointConfigName: release, previousConfig: 'none', requestsParameter: '/tests/prod', access: testAccess,
+    },
+  });
+  expect(tested.final).toMatchObject({ kind: 'succeeded' });
 
   // Sharing checks the remote endpoint and records the release in the pipeline's account.
   const shareAccess = { roleArn: ACCESS.roleArn, region: ACCESS.region };

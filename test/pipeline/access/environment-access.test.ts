@@ -1,8 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ByomPipeline, EnvironmentProps, MlopsEnvironmentAccess, ModelImage } from '../../../src';
+import { ByomPipeline, EnvironmentProps, IntegrationTests, MlopsEnvironmentAccess, ModelImage } from '../../../src';
 import { expectCfnLintClean } from '../../harness/cfn-lint';
 import { expectNagClean } from '../../harness/nag';
 import { MODERN_APP_CONTEXT, TEST_ENV, basicProps, modelBucket } from '../fixtures';
@@ -213,6 +214,38 @@ describe('a pipeline-built container in another account', () => {
   test('both stacks are cdk-nag clean', () => {
     expectNagClean(pipelineStack);
     expectNagClean(prodStack);
+  });
+});
+
+describe('tests of an environment in another account', () => {
+  const requests = IntegrationTests.requests([{ name: 'answers', body: '1,2', contentType: 'text/csv', expect: { status: 200 } }]);
+  const suite = IntegrationTests.codeBuild({ buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', phases: { build: { commands: ['./run-tests.sh'] } } }) });
+
+  test('request tests: the test handler assumes the access role and is told to, with no SageMaker rights of its own there', () => {
+    const { pipelineStack } = crossAccountApp({ ...PROD, tests: requests });
+    const template = Template.fromStack(pipelineStack);
+    const statements = JSON.stringify(statementsOf(template, /TestsRole/));
+    expect(statements).toContain(`:iam::222222222222:role/${ACCESS_ROLE}`);
+    expect(statements).not.toContain('sagemaker:');
+    const stages = JSON.stringify(template.findResources('AWS::CodePipeline::Pipeline'));
+    expect(stages).toContain('\\"access\\":{\\"roleArn\\":\\"arn:');
+    expect(stages).toContain('\\"region\\":\\"eu-west-1\\"');
+  });
+
+  test('CodeBuild tests: the build gets the environment\'s region and the role to assume, and may assume only that', () => {
+    const { pipelineStack } = crossAccountApp({ ...PROD, tests: suite });
+    const template = Template.fromStack(pipelineStack);
+    template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: {
+        EnvironmentVariables: Match.arrayWith([
+          { Name: 'AWS_REGION', Type: 'PLAINTEXT', Value: 'eu-west-1' },
+          { Name: 'MLOPS_ACCESS_ROLE_ARN', Type: 'PLAINTEXT', Value: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::222222222222:role/${ACCESS_ROLE}`]] } },
+        ]),
+      },
+    });
+    const project = JSON.stringify(statementsOf(template, /TestsprodProjectRole/));
+    expect(project).toContain('sts:AssumeRole');
+    expect(project).not.toContain('sagemaker:InvokeEndpoint');
   });
 });
 
