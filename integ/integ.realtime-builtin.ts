@@ -7,7 +7,7 @@
  * the committed snapshot. Deploying for real needs AWS credentials:
  *   npx projen integ -- --force integ/integ.realtime-builtin.ts
  */
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../src';
 import { expectEndpointAnswers } from './support/endpoint-assertions';
@@ -39,6 +39,7 @@ const invoke = expectEndpointAnswers(integ, pipeline.endpointName('dev'), '0.7,1
 // The Share stage ran: the release is recorded for the environment's inference API.
 const shared = integ.assertions
   .awsApiCall('SSM', 'getParameter', { Name: pipeline.environments[0].releaseParameter.parameterName })
-  .assertAtPath('Parameter.Value', ExpectedResult.stringLikeRegexp('"shared":true'))
+  // The whole response, not a path: a path would parse the record's JSON into fields.
+  .expect(ExpectedResult.objectLike({ Parameter: { Value: Match.serializedJson(Match.objectLike({ shared: true })) } }))
   .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.minutes(1) });
 invoke.next(shared);
