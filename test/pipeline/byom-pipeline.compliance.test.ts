@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { basicProps, modelBucket, newStack } from './fixtures';
+import { basicProps, modelBucket, newAgnosticStack, newStack } from './fixtures';
 import { ByomPipeline, IntegrationTests, ModelImage, TrafficShift } from '../../src';
 import { expectCfnLintClean } from '../harness/cfn-lint';
 import { expectNagClean } from '../harness/nag';
@@ -45,5 +45,27 @@ describe('ByomPipeline compliance, every feature at once', () => {
 
   test('and has no unacknowledged cdk-nag AwsSolutions finding', () => {
     expectNagClean(stack);
+  });
+});
+
+describe('ByomPipeline compliance in an environment-agnostic stack', () => {
+  // Account and region are only known at deploy time, so every ARN holds
+  // pseudo parameters: the acknowledgements must still match them.
+  const stack = newAgnosticStack();
+  const requests = IntegrationTests.requests([{ name: 'answers', body: '1,2', contentType: 'text/csv', expect: { status: 200 } }]);
+  new ByomPipeline(stack, 'Churn', basicProps(stack, {
+    image: ModelImage.fromContainerSource(modelBucket(stack, 'Containers'), 'churn/container.zip'),
+    environments: [
+      { name: 'dev', tests: requests },
+      { name: 'prod', approval: true, instanceCount: 2, autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500 }, dataCapture: {}, tests: requests },
+    ],
+  }));
+
+  test('has no unacknowledged cdk-nag AwsSolutions finding', () => {
+    expectNagClean(stack);
+  });
+
+  test('is cfn-lint clean', () => {
+    expectCfnLintClean(Template.fromStack(stack).toJSON());
   });
 });

@@ -196,11 +196,11 @@ export class ReleaseCleanup extends Construct {
       },
       { finding: /^Resource::\*$/, reason: 'sagemaker:ListEndpointConfigs/ListModels and application-autoscaling:DescribeScalableTargets support no resource-level permissions' },
       {
-        finding: /^Resource::arn:<AWS::Partition>:cloudwatch:[a-z0-9-]+:[0-9]+:alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/,
+        finding: /^Resource::arn:<AWS::Partition>:cloudwatch:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/,
         reason: 'The target-tracking alarms of one environment\'s endpoint, named by Application Auto Scaling after the endpoint and variant',
       },
       {
-        finding: /^Resource::arn:<AWS::Partition>:application-autoscaling:[a-z0-9-]+:[0-9]+:scalable-target\/\*$/,
+        finding: /^Resource::arn:<AWS::Partition>:application-autoscaling:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):scalable-target\/\*$/,
         reason: 'Scalable target ARNs end in an ID assigned at registration, not the endpoint name; limited to SageMaker variants by condition',
       },
     ]);
