@@ -9,8 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { enableAccessLogs } from './bucket-access-logs';
 import { isVersioned } from './bucket-versioning';
+import { createLoggedBucket } from './logged-bucket';
 import { ProblemCollector } from '../problem-collector';
 import { ReleaseCleanup } from './cleanup/release-cleanup';
 import { DeployHandler } from './deploy/deploy-handler';
@@ -148,32 +148,17 @@ export class ByomPipeline extends Construct {
     this.pipelineName = pipelineName;
     const removalPolicy = props.bucketRemovalPolicy ?? RemovalPolicy.RETAIN;
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      // Server access logs can only be delivered to SSE-S3 buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy,
-    });
-    acknowledgeRule(accessLogs, 'AwsSolutions-S1', 'This is the access-log bucket; logging its own access would log every log delivery');
-    const key = new kms.Key(this, 'ArtifactKey', {
-      description: `Encrypts the ${pipelineName} pipeline's artifacts and model releases`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    this.artifactKey = key;
-    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
+    const artifacts = createLoggedBucket(this, {
+      bucketId: 'Artifacts',
+      keyId: 'ArtifactKey',
+      keyDescription: `Encrypts the ${pipelineName} pipeline's artifacts and model releases`,
       versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      logPrefix: 'artifacts/',
       removalPolicy,
     });
-    enableAccessLogs(this.artifactBucket, accessLogs, 'artifacts/');
+    const key = artifacts.key;
+    this.artifactKey = key;
+    this.artifactBucket = artifacts.bucket;
 
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.deployHandler = new DeployHandler(this, 'Deploy', {

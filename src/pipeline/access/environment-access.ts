@@ -2,17 +2,16 @@ import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
+import { justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
-import { enableAccessLogs } from '../bucket-access-logs';
 import { ByomPipeline } from '../byom-pipeline';
 import { releasePermissions } from '../deploy/release-permissions';
 import { createEndpointRuntime } from '../environment/endpoint-runtime';
 import { PipelineEnvironment, RemoteEnvironment } from '../environment/pipeline-environment';
+import { createLoggedBucket } from '../logged-bucket';
 import { environmentAccessRoleName, remoteExecutionRoleName } from '../naming';
 import { InferenceApi } from '../share/inference-api';
 
@@ -87,32 +86,16 @@ export class MlopsEnvironmentAccess extends Construct {
     this.endpointName = env.endpointName;
     const removalPolicy = props.bucketRemovalPolicy ?? RemovalPolicy.RETAIN;
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      // Server access logs can only be delivered to SSE-S3 buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy,
-    });
-    acknowledgeRule(accessLogs, 'AwsSolutions-S1', 'This is the access-log bucket; logging its own access would log every log delivery');
-    const key = new kms.Key(this, 'ReleaseKey', {
-      description: `Encrypts the model releases of endpoint ${env.endpointName}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    this.releaseBucket = new s3.Bucket(this, 'Releases', {
+    this.releaseBucket = createLoggedBucket(this, {
+      bucketId: 'Releases',
+      keyId: 'ReleaseKey',
+      keyDescription: `Encrypts the model releases of endpoint ${env.endpointName}`,
       // The pipeline's handlers write here by this name, derived on both sides.
       bucketName: spec.access!.releaseBucket,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+      logPrefix: 'releases/',
       removalPolicy,
-    });
-    enableAccessLogs(this.releaseBucket, accessLogs, 'releases/');
+    }).bucket;
 
     const runtime = createEndpointRuntime(this, {
       ...remote.props,
