@@ -125,7 +125,10 @@ export class MlopsEnvironmentAccess extends Construct {
     });
     grantRelease(this.role, env, remote, runtime.executionRole.roleArn);
     grantReleaseCopies(this.role, this.releaseBucket, remote, spec.releaseKeyPrefix);
-    remote.props.kmsKey?.grant(this.role, 'kms:CreateGrant', 'kms:DescribeKey');
+    if (remote.props.kmsKey) {
+      // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig creates.
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [remote.props.kmsKey.keyArn] }));
+    }
     justifyWildcards(this.role, [
       { finding: /^Resource::\*$/, reason: 'sagemaker:ListEndpointConfigs/ListModels and Application Auto Scaling (generated target IDs, limited to SageMaker variants by condition) support no usable resource-level permissions' },
       { finding: /^Resource::arn:.*:sagemaker:.*:(model|endpoint-config)\/[a-z0-9-]+-\*$/, reason: 'Each release creates a model and endpoint config named <environment prefix>-<release id>; only that prefix is reachable' },

@@ -92,7 +92,16 @@ export function createEndpointRuntime(scope: Construct, props: EndpointRuntimePr
     releaseRecord: props.releaseRecord,
   });
   const placement = props.vpc ? placeInVpc(scope, executionRole, props.endpointName, props.vpc, props.subnets, props.securityGroups) : undefined;
-  props.kmsKey?.grantEncryptDecrypt(executionRole);
+  if (props.kmsKey && props.pullsAcrossAccounts) {
+    // The key is imported by ARN into the pipeline's stack; a grant across stacks
+    // would fall back to '*', so the statement names the key itself.
+    executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+      resources: [props.kmsKey.keyArn],
+    }));
+  } else {
+    props.kmsKey?.grantEncryptDecrypt(executionRole);
+  }
   return { executionRole, imageUri: image.imageUri, dataCapture, alarms, api, connections: placement?.connections, vpcConfig: placement?.config };
 }
 

@@ -104,7 +104,7 @@ export class PipelineEnvironment extends Construct {
    */
   public readonly connections?: ec2.Connections;
   /**
-   * The environment's inference API: `POST /invocations` straight to the endpoint, live once a release is shared.
+   * The environment's inference API: `POST /invocations` straight to the endpoint, answering 503 until the first release creates the endpoint.
    * @default - in the environment's `MlopsEnvironmentAccess` for an environment in another account or region
    */
   public readonly api?: InferenceApi;

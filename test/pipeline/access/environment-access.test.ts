@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { ByomPipeline, EnvironmentProps, IntegrationTests, MlopsEnvironmentAccess, ModelImage } from '../../../src';
 import { expectCfnLintClean } from '../../harness/cfn-lint';
 import { expectNagClean } from '../../harness/nag';
@@ -246,6 +247,37 @@ describe('tests of an environment in another account', () => {
     const project = JSON.stringify(statementsOf(template, /TestsprodProjectRole/));
     expect(project).toContain('sts:AssumeRole');
     expect(project).not.toContain('sagemaker:InvokeEndpoint');
+  });
+});
+
+describe('an environment elsewhere with its own key and VPC', () => {
+  test('both stacks synthesize from literal IDs, and the key, subnets and groups reach the deploy spec and the roles', () => {
+    const app = new App({ context: MODERN_APP_CONTEXT });
+    const pipelineStack = new Stack(app, 'Pipeline', { env: TEST_ENV });
+    const prodStack = new Stack(app, 'Prod', { env: PROD_ENV });
+    const keyArn = 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const vpc = ec2.Vpc.fromVpcAttributes(pipelineStack, 'ProdVpc', { vpcId: 'vpc-0prod', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0prod'] });
+    const pipeline = new ByomPipeline(pipelineStack, 'Churn', basicProps(pipelineStack, {
+      environments: [{
+        ...PROD,
+        kmsKey: kms.Key.fromKeyArn(pipelineStack, 'ProdKey', keyArn),
+        vpc,
+        securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(pipelineStack, 'ProdGroup', 'sg-0prod')],
+      }],
+    }));
+    new MlopsEnvironmentAccess(prodStack, 'ChurnProd', { pipeline, environmentName: 'prod' });
+    const assembly = app.synth();
+    const spec = deploySpecOf(pipelineStack, 'prod');
+    expect(spec).toMatchObject({ kmsKeyArn: keyArn, vpcConfig: { subnets: ['subnet-0prod'], securityGroupIds: ['sg-0prod'] } });
+    // The key's statements name the key, never '*'.
+    const prod = Template.fromJSON(assembly.getStackByName('Prod').template);
+    for (const role of [/ChurnProdSageMakerRole/, /ChurnProdRole/]) {
+      const kmsStatements = statementsOf(prod, role).filter((st) => JSON.stringify(st.Action).includes('kms:') && JSON.stringify(st).includes(keyArn));
+      expect(kmsStatements.length).toBeGreaterThan(0);
+      expect(statementsOf(prod, role).filter((st) => JSON.stringify(st.Action).includes('kms:') && st.Resource === '*')).toEqual([]);
+    }
+    expect(JSON.stringify(statementsOf(prod, /ChurnProdSageMakerRole/))).toContain('ec2:CreateNetworkInterface');
+    expectNagClean(prodStack);
   });
 });
 
