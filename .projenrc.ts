@@ -21,6 +21,7 @@ const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
 /** AWS SDK v3 clients the handlers use; bundled into each Lambda asset, never a runtime dependency. */
 const AWS_SDK_VERSION = '^3.700.0';
 const HANDLER_DEPS = [
+  `@aws-sdk/client-api-gateway@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-application-auto-scaling@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-codebuild@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-codepipeline@${AWS_SDK_VERSION}`,

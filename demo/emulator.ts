@@ -4,6 +4,7 @@
  * through Creating/Updating as real ones do), and SDK clients that can reach
  * nothing else.
  */
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -37,6 +38,8 @@ export interface EmulatorClients {
   readonly autoscaling: ApplicationAutoScalingClient;
   /** The test handler takes one for CodeBuild suites; the example's request tests never call it. */
   readonly codebuild: CodeBuildClient;
+  /** The share handler makes each environment's inference API live. */
+  readonly apigateway: APIGatewayClient;
 }
 
 /** A running emulator. */
@@ -69,5 +72,6 @@ function emulatorClients(endpoint: string): EmulatorClients {
     ssm: new SSMClient(config),
     autoscaling: new ApplicationAutoScalingClient(config),
     codebuild: new CodeBuildClient(config),
+    apigateway: new APIGatewayClient(config),
   };
 }

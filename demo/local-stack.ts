@@ -1,14 +1,15 @@
 /**
  * The demo's stand-in for CloudFormation: it gives each resource of the
  * synthesized template a physical name, creates in the emulator what the
- * handlers read or write at run time (the S3 buckets and the SSM parameters,
- * with the values the template gives them), and resolves the handler
+ * handlers read or write at run time (the S3 buckets, the SSM parameters with
+ * the values the template gives them, and the inference APIs' stages), and resolves the handler
  * functions' environment variables as a deployment would.
  */
 import { CreateBucketCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { EmulatorClients, REGION } from './emulator';
 import { LocalDeployment, resolveLocally } from './local-resolve';
+import { createInferenceApiStage } from '../test/fixtures/inference-api-stage';
 
 /** The example stack's account; the emulator accepts any. */
 const ACCOUNT = '111111111111';
@@ -58,7 +59,21 @@ export class LocalStack {
         parameters.push(name);
       }
     }
+    await this.createApiStages(clients);
     return { buckets, parameters };
+  }
+
+  /**
+   * Each inference API with its stage and variables (the placeholder endpoint
+   * until a share). API Gateway picks the ID: later references resolve to it.
+   */
+  private async createApiStages(clients: EmulatorClients): Promise<void> {
+    for (const [, stage] of this.resources().filter(([, r]) => r.Type === 'AWS::ApiGateway::Stage')) {
+      const apiId = stage.Properties.RestApiId.Ref as string;
+      const name = this.template.Resources[apiId].Properties.Name;
+      const variables = stage.Properties.Variables ?? {};
+      this.deployment.physicalNames[apiId] = await createInferenceApiStage(clients.apigateway, name, stage.Properties.StageName, variables);
+    }
   }
 
   private resources(): Array<[string, any]> {

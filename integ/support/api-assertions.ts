@@ -29,12 +29,18 @@ export function expectApiAnswers(integ: IntegTest, api: InferenceApi, csvBody: s
   if (!invocations) {
     throw new Error(`Inference API ${api.node.path} has no /invocations resource`);
   }
+  // The Share stage made the API live: its stage now names the endpoint.
+  const live = integ.assertions
+    .awsApiCall('APIGateway', 'getStage', { restApiId: api.restApi.restApiId, stageName: api.restApi.deploymentStage.stageName })
+    .expect(ExpectedResult.objectLike({ variables: { endpoint: api.endpointName } }));
   const invoke = integ.assertions.awsApiCall('APIGateway', 'testInvokeMethod', {
     restApiId: api.restApi.restApiId,
     resourceId: invocations.resourceId,
     httpMethod: 'POST',
     headers: { 'Content-Type': 'text/csv' },
     body: csvBody,
+    // TestInvokeMethod runs outside any stage, so it is given the variables the share set.
+    stageVariables: { endpoint: api.endpointName },
   });
   invoke.expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp(bodyPattern) }));
   // The provider's automatic policy names apigateway:TestInvokeMethod, which is
@@ -44,5 +50,6 @@ export function expectApiAnswers(integ: IntegTest, api: InferenceApi, csvBody: s
     Action: ['apigateway:POST'],
     Resource: [`arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/restapis/${api.restApi.restApiId}/resources/${invocations.resourceId}/methods/POST`],
   });
-  return shared.next(invoke);
+  shared.next(live);
+  return live.next(invoke);
 }

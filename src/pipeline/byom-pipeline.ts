@@ -24,6 +24,7 @@ import { validateNotifications } from './notifications/notification-validation';
 import { PipelineNotifications } from './notifications/pipeline-notifications';
 import { IntegrationTestHandler } from './tests/test-handler';
 import { acknowledgeRule, justifyWildcards } from '../nag/acknowledgements';
+import { INFERENCE_API_STAGE, inferenceApiName } from './share/inference-api';
 import { ShareHandler } from './share/share-handler';
 import { deployVariables } from './tests/test-binding';
 
@@ -258,7 +259,13 @@ export class ByomPipeline extends Construct {
     });
     const remote = env._deploySpec.access;
     const access = remote && { roleArn: remote.roleArn, region: remote.region };
-    this.shareHandler.addEnvironment(env.name, { endpointName: env.endpointName, releaseParameter: env.releaseParameter, access });
+    const api = {
+      // An API in another account is found by its derived name.
+      restApiId: env.api?.restApi.restApiId,
+      restApiName: inferenceApiName(env.endpointName),
+      stageName: INFERENCE_API_STAGE,
+    };
+    this.shareHandler.addEnvironment(env.name, { endpointName: env.endpointName, releaseParameter: env.releaseParameter, access, api });
     this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, env.kmsKey);
     this.cleanup.addEnvironment({
       endpointName: env.endpointName,

@@ -1,12 +1,19 @@
+import { APIGatewayClient, GetRestApisCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { isNotFound } from './aws-errors';
-import type { EnvironmentShareSpec, ShareRecord } from '../pipeline/share/share-spec';
+import { JobConfigurationError } from './codepipeline-job';
+import { ENDPOINT_STAGE_VARIABLE } from '../pipeline/share/share-spec';
+import type { EnvironmentShareSpec, ShareApiSpec, ShareRecord } from '../pipeline/share/share-spec';
 
 /** The SDK clients sharing a release needs. */
 export interface ShareClients {
+  /** SageMaker where the endpoint runs. */
   readonly sagemaker: SageMakerClient;
+  /** SSM in the pipeline's account, which keeps the release record. */
   readonly ssm: SSMClient;
+  /** API Gateway where the endpoint (and so its inference API) runs. */
+  readonly apigateway: APIGatewayClient;
 }
 
 /** The release one share action makes public. */
@@ -27,13 +34,11 @@ export type ShareOutcome =
   | { readonly kind: 'refused'; readonly message: string };
 
 /**
- * Records the release in the environment's SSM parameter once its endpoint
- * serves exactly that release.
- *
- * The inference API always calls the environment's endpoint by name, so the
- * API is live as soon as the endpoint exists; before that it answers 503. The
- * record is what says which release that is. A CodePipeline retry of the same
- * execution finds its own record and leaves it (and its time) untouched.
+ * Once the environment's endpoint serves exactly the release, makes its
+ * inference API live (its stage's `endpoint` variable, a placeholder until the
+ * first share, names the endpoint) and records the release in the
+ * environment's SSM parameter. Both steps are idempotent: a CodePipeline retry
+ * of the same execution finds its own record and leaves it (and its time) untouched.
  */
 export async function shareRelease(request: ShareRequest, clients: ShareClients): Promise<ShareOutcome> {
   const { spec, endpointConfigName } = request;
@@ -57,6 +62,8 @@ export async function shareRelease(request: ShareRequest, clients: ShareClients)
     };
   }
 
+  // Live first, then recorded: a retry after a failed record finds the API live already.
+  await makeLive(clients.apigateway, spec.api, spec.endpointName);
   const current = await readRecord(clients.ssm, spec.parameterName);
   if (current.shared && current.pipelineExecutionId === request.executionId && current.endpointConfigName === endpointConfigName) {
     return { kind: 'shared', message: `Release ${endpointConfigName} was already shared to ${request.environment} at ${current.sharedAt}`, record: current };
@@ -98,4 +105,34 @@ export async function readRecord(ssm: SSMClient, parameterName: string): Promise
   } catch {
     return { shared: false };
   }
+}
+
+/** The most REST APIs one GetRestApis page lists. */
+const API_PAGE_SIZE = 500;
+
+/**
+ * Points the API's stage at the endpoint. An API in another account is found
+ * by its name, which the pipeline and `MlopsEnvironmentAccess` both derive
+ * from the endpoint's name.
+ */
+export async function makeLive(apigateway: APIGatewayClient, api: ShareApiSpec, endpointName: string): Promise<void> {
+  const restApiId = api.restApiId ?? await findRestApi(apigateway, api.restApiName);
+  await apigateway.send(new UpdateStageCommand({
+    restApiId,
+    stageName: api.stageName,
+    patchOperations: [{ op: 'replace', path: `/variables/${ENDPOINT_STAGE_VARIABLE}`, value: endpointName }],
+  }));
+}
+
+async function findRestApi(apigateway: APIGatewayClient, name: string): Promise<string> {
+  let position: string | undefined;
+  do {
+    const page = await apigateway.send(new GetRestApisCommand({ limit: API_PAGE_SIZE, position }));
+    const found = page.items?.find((item) => item.name === name);
+    if (found?.id) {
+      return found.id;
+    }
+    position = page.position;
+  } while (position);
+  throw new JobConfigurationError(`Inference API ${name} does not exist: deploy the environment's MlopsEnvironmentAccess stack first`);
 }

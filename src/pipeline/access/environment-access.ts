@@ -13,7 +13,8 @@ import { createEndpointRuntime } from '../environment/endpoint-runtime';
 import { PipelineEnvironment, RemoteEnvironment } from '../environment/pipeline-environment';
 import { createLoggedBucket } from '../logged-bucket';
 import { environmentAccessRoleName, remoteExecutionRoleName } from '../naming';
-import { InferenceApi } from '../share/inference-api';
+import { INFERENCE_API_STAGE, InferenceApi, inferenceApiName } from '../share/inference-api';
+import { inferenceApiStageArn } from '../share/share-handler';
 
 /** Props of a {@link MlopsEnvironmentAccess}. */
 export interface MlopsEnvironmentAccessProps {
@@ -125,6 +126,7 @@ export class MlopsEnvironmentAccess extends Construct {
     });
     grantRelease(this.role, env, remote, runtime.executionRole.roleArn);
     grantReleaseCopies(this.role, this.releaseBucket, remote, spec.releaseKeyPrefix);
+    grantGoingLive(this.role, this.api);
     if (remote.props.kmsKey) {
       // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig creates.
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [remote.props.kmsKey.keyArn] }));
@@ -196,6 +198,25 @@ function grantRelease(role: iam.Role, env: PipelineEnvironment, remote: RemoteEn
       conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'sagemaker' } },
     }));
   }
+}
+
+/**
+ * Making the environment's API live at share: finding it by its derived name
+ * (the pipeline cannot know its generated ID) and updating its stage.
+ */
+function grantGoingLive(role: iam.Role, api: InferenceApi): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['apigateway:GET'],
+    resources: [Stack.of(role).formatArn({ service: 'apigateway', account: '', resource: '/restapis' })],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['apigateway:PATCH'],
+    resources: [inferenceApiStageArn(role, {
+      restApiId: api.restApi.restApiId,
+      restApiName: inferenceApiName(api.endpointName),
+      stageName: INFERENCE_API_STAGE,
+    })],
+  }));
 }
 
 /**

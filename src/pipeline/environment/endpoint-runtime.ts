@@ -90,6 +90,8 @@ export function createEndpointRuntime(scope: Construct, props: EndpointRuntimePr
     endpointName: props.endpointName,
     logRetention: props.logRetention,
     releaseRecord: props.releaseRecord,
+    // Never serves a release before its tests passed and the Share stage made it live.
+    liveOnShare: true,
   });
   const placement = props.vpc ? placeInVpc(scope, executionRole, props.endpointName, props.vpc, props.subnets, props.securityGroups) : undefined;
   if (props.kmsKey && props.pullsAcrossAccounts) {

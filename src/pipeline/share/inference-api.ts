@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { NOT_SHARED, NOT_SHARED_MESSAGE } from './share-spec';
+import { ENDPOINT_STAGE_VARIABLE, NOT_SHARED, NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from './share-spec';
 import { acknowledgeRule } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
 
@@ -107,14 +107,32 @@ export interface InferenceApiProps {
    * @default true
    */
   readonly releaseRecord?: boolean;
+
+  /**
+   * Call the endpoint only once a share makes the API live: until then the
+   * stage's `endpoint` variable names a placeholder and the API answers 503,
+   * and each share sets it to the endpoint (`UpdateStage`). Pipelines set this,
+   * so an environment's API never serves a release its tests have not passed.
+   * Off, the API calls the endpoint as soon as it exists.
+   * @default false
+   */
+  readonly liveOnShare?: boolean;
 }
+
+/** The REST API name of an environment's inference API, derived from the endpoint's name. */
+export function inferenceApiName(endpointName: string): string {
+  return `${endpointName}-inference`;
+}
+
+/** The stage every inference API serves from. */
+export const INFERENCE_API_STAGE = 'v1';
 
 const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const WEB_ACL_PATTERN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/.+$/;
 /** API Gateway's default account-level limits: a stage cannot go above them. */
 const MAX_RATE = 10_000;
 const MAX_BURST = 5_000;
-const STAGE_NAME = 'v1';
+
 
 /**
  * Before the first release the endpoint does not exist and the SageMaker
@@ -134,23 +152,43 @@ const NOT_SHARED_TEMPLATE = [
 ].join('\n');
 
 /**
+ * SageMaker refused the API's own role. For an API that goes live on share,
+ * that is the answer until the first share (the placeholder endpoint is not
+ * the role's to invoke): a 503 that says so. Anything else is the API's
+ * fault, not the caller's, so it stays a 502.
+ */
+const REFUSED_TEMPLATE = [
+  '#set($body = $input.body)',
+  `#if($body.contains("endpoint/${NOT_SHARED_ENDPOINT}"))`,
+  '#set($context.responseOverride.status = 503)',
+  '#set($context.responseOverride.header.Content-Type = "application/json")',
+  `{"message": "${NOT_SHARED_MESSAGE}"}`,
+  '#else',
+  '$body',
+  '#end',
+].join('\n');
+
+/**
  * An environment's inference API: a regional REST API whose `POST /invocations`
  * is an AWS service integration straight to the SageMaker runtime's
  * InvokeEndpoint (no Lambda in the request path), through a role that may
  * invoke this one endpoint only.
  *
- * Going live. The integration always names the environment's real endpoint,
- * so a stack update can never point the API elsewhere or take it offline.
- * Until the first release creates the endpoint, the API answers
- * `503 {"message": "The model has not been shared to this environment yet"}`.
- * Each share records the release behind the API (model, image, endpoint config,
- * pipeline execution, time) in `releaseParameter`, which CloudFormation creates
- * as `{"shared": false}`. (Gating on the record itself, for example through a
- * stage variable the share handler sets, was rejected: CloudFormation resets
- * stage variables on stack updates, which would take a live API down.) So
- * between the first Deploy and the first Share of an environment, while its
- * tests run, the API already forwards to the endpoint; the record tells
- * callers which release is the shared one.
+ * Going live. With `liveOnShare` (as every pipeline environment's API has
+ * it), the integration calls the endpoint its stage's `endpoint` variable
+ * names. CloudFormation creates the stage with a placeholder the API's role
+ * may not invoke, so until the first share the API answers
+ * `503 {"message": "The model has not been shared to this environment yet"}`,
+ * even while the first release's tests run. The share handler then sets the
+ * variable to the environment's endpoint. CloudFormation updates a stage by
+ * the difference between the old and new templates, and the template never
+ * changes the variable, so later stack updates leave a live API live. The
+ * role may invoke the environment's endpoint only, whatever the variable says.
+ * Each share also records the release behind the API (model, image, endpoint
+ * config, pipeline execution, time) in `releaseParameter`.
+ *
+ * Without `liveOnShare`, the integration names the endpoint itself and the
+ * API answers 503 only until the endpoint exists.
  */
 export class InferenceApi extends Construct {
   /** The REST API. */
@@ -159,6 +197,8 @@ export class InferenceApi extends Construct {
   public readonly url: string;
   /** The SageMaker endpoint the API calls. */
   public readonly endpointName: string;
+  /** Whether the API calls the endpoint only once a share makes it live. */
+  public readonly liveOnShare: boolean;
   /**
    * The SSM parameter holding the shared release's record, as JSON.
    * @default - none when `releaseRecord` is false
@@ -188,6 +228,7 @@ export class InferenceApi extends Construct {
     problems.throwIfAny();
 
     this.endpointName = props.endpointName;
+    this.liveOnShare = props.liveOnShare ?? false;
     const stack = Stack.of(this);
     const auth = props.auth ?? InferenceApiAuth.iam();
     const rateLimit = props.throttlingRateLimit ?? 100;
@@ -203,14 +244,15 @@ export class InferenceApi extends Construct {
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
     this.accessLogs = accessLogs;
     this.restApi = new apigateway.RestApi(this, 'Api', {
-      restApiName: props.restApiName ?? `${props.endpointName}-inference`,
+      restApiName: props.restApiName ?? inferenceApiName(props.endpointName),
       description: `Inference on SageMaker endpoint ${props.endpointName}`,
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       binaryMediaTypes: props.binaryMediaTypes,
       cloudWatchRole: props.cloudWatchRole ?? false,
       cloudWatchRoleRemovalPolicy: props.cloudWatchRole ? RemovalPolicy.RETAIN : undefined,
       deployOptions: {
-        stageName: STAGE_NAME,
+        stageName: INFERENCE_API_STAGE,
+        variables: props.liveOnShare ? { [ENDPOINT_STAGE_VARIABLE]: NOT_SHARED_ENDPOINT } : undefined,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: accessLogFormat(),
         // Errors only, and never request or response bodies: payloads may be personal data.
@@ -236,7 +278,8 @@ export class InferenceApi extends Construct {
     const contentType = { 'method.response.header.Content-Type': 'integration.response.header.Content-Type' };
     const integration = new apigateway.AwsIntegration({
       service: 'runtime.sagemaker',
-      path: `endpoints/${props.endpointName}/invocations`,
+      // Live on share: the stage variable names the endpoint once a share sets it.
+      path: `endpoints/${props.liveOnShare ? `\${stageVariables.${ENDPOINT_STAGE_VARIABLE}}` : props.endpointName}/invocations`,
       integrationHttpMethod: 'POST',
       options: {
         credentialsRole: role,
@@ -250,10 +293,12 @@ export class InferenceApi extends Construct {
           { statusCode: '200', responseParameters: contentType },
           { selectionPattern: '400', statusCode: '400', responseParameters: contentType, responseTemplates: { 'application/json': NOT_SHARED_TEMPLATE } },
           // The model container itself answered with an error.
+          // The API's own role was refused: before the first share (the placeholder), or a misconfiguration.
+          { selectionPattern: '403', statusCode: '502', responseParameters: contentType, responseTemplates: { 'application/json': REFUSED_TEMPLATE } },
           { selectionPattern: '424', statusCode: '424', responseParameters: contentType },
           { selectionPattern: '429', statusCode: '429', responseParameters: contentType },
           // Every other 4xx; Java regex, disjoint from the patterns above.
-          { selectionPattern: '4(0[1-9]|1\\d|2[0-35-8]|[3-9]\\d)', statusCode: '400', responseParameters: contentType },
+          { selectionPattern: '4(0[124-9]|1\\d|2[0-35-8]|[3-9]\\d)', statusCode: '400', responseParameters: contentType },
           { selectionPattern: '5\\d{2}', statusCode: '502', responseParameters: contentType },
         ],
       },

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ShareFunction } from './share-function';
-import { EnvironmentShareSpec, SHARE_SETTINGS_VARIABLE, ShareSettings } from './share-spec';
+import { EnvironmentShareSpec, SHARE_SETTINGS_VARIABLE, ShareApiSpec, ShareSettings } from './share-spec';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { EnvironmentAccessSpec } from '../access/access-spec';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
@@ -19,6 +19,8 @@ export interface ShareTarget {
   readonly releaseParameter: ssm.IStringParameter;
   /** How to reach an endpoint in another account or region. */
   readonly access?: EnvironmentAccessSpec;
+  /** The inference API the share makes live. */
+  readonly api: ShareApiSpec;
 }
 
 /** Props of the share handler. */
@@ -112,15 +114,22 @@ export class ShareHandler extends Construct {
       endpointName: target.endpointName,
       parameterName: target.releaseParameter.parameterName,
       access: target.access,
+      api: target.api,
     };
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter', 'ssm:PutParameter'],
       resources: [target.releaseParameter.parameterArn],
     }));
     if (target.access) {
+      // The environment's access role describes the endpoint and makes its API live there.
       grantAssumeAccessRole(this.function, target.access);
       return;
     }
+    // Making the API live is one stage update: PATCH on that stage only.
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['apigateway:PATCH'],
+      resources: [inferenceApiStageArn(this, target.api)],
+    }));
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeEndpoint'],
       // SageMaker writes endpoint names in lower case in its ARNs.
@@ -152,4 +161,14 @@ export class ShareHandler extends Construct {
       },
     });
   }
+}
+
+/** The ARN IAM knows an inference API's stage by (API Gateway's management ARNs have no account). */
+export function inferenceApiStageArn(scope: Construct, api: ShareApiSpec): string {
+  return Stack.of(scope).formatArn({
+    service: 'apigateway',
+    account: '',
+    resource: '/restapis',
+    resourceName: `${api.restApiId ?? '*'}/stages/${api.stageName}`,
+  });
 }

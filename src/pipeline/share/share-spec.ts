@@ -16,6 +16,19 @@ export interface EnvironmentShareSpec {
   readonly parameterName: string;
   /** Set when the endpoint is in another account or region. */
   readonly access?: EnvironmentAccessSpec;
+  /** The inference API a share makes live. */
+  readonly api: ShareApiSpec;
+}
+
+/**
+ * Where the inference API's stage is. An API in another account is found by
+ * its name, which both sides derive from the endpoint's name.
+ */
+export interface ShareApiSpec {
+  /** Set for an API in the pipeline's own stack. */
+  readonly restApiId?: string;
+  readonly restApiName: string;
+  readonly stageName: string;
 }
 
 /** Everything the share handler knows about its pipeline. */
@@ -47,5 +60,15 @@ export interface ShareRecord {
 /** The record CloudFormation writes when it creates the parameter: nothing shared yet. */
 export const NOT_SHARED: ShareRecord = { shared: false };
 
-/** What an inference API answers until the environment's endpoint exists. */
+/** What an inference API answers until a release is shared to it. */
 export const NOT_SHARED_MESSAGE = 'The model has not been shared to this environment yet';
+
+/** The stage variable that names the endpoint an inference API calls. */
+export const ENDPOINT_STAGE_VARIABLE = 'endpoint';
+
+/**
+ * The endpoint a pipeline's inference API names until the first share. The
+ * API's role may not invoke it, so SageMaker refuses the call without looking
+ * for it, and the API turns that refusal into its 503.
+ */
+export const NOT_SHARED_ENDPOINT = 'mlops-not-shared';

@@ -1,3 +1,4 @@
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -72,12 +73,12 @@ export async function runShareJob(job: CodePipelineJob, settings: ShareSettings,
 }
 
 /**
- * The clients a share uses: SageMaker where the endpoint runs (through the
- * environment's access role when that is another account or region), and
- * SSM in the pipeline's account, which keeps every environment's record.
+ * The clients a share uses: SageMaker and API Gateway where the endpoint runs
+ * (through the environment's access role when that is another account or
+ * region), and SSM in the pipeline's account, which keeps every environment's record.
  */
 export function shareClientsFor(factory: EnvironmentClients, access?: EnvironmentAccessSpec): ShareClients {
-  return { sagemaker: factory.get(SageMakerClient, access), ssm: factory.get(SSMClient) };
+  return { sagemaker: factory.get(SageMakerClient, access), apigateway: factory.get(APIGatewayClient, access), ssm: factory.get(SSMClient) };
 }
 
 const environmentClients = new EnvironmentClients({}, 'mlops-share');

@@ -1,3 +1,4 @@
+import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { CreateBucketCommand, HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, DescribeModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -9,6 +10,7 @@ import { testClientsFor } from '../../../src/pipeline/tests/test.lambda';
 import { EnvironmentClients } from '../../../src/runtime/environment-access';
 import { runTestJob } from '../../../src/runtime/integration-tests';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
+import { createInferenceApiStage } from '../../fixtures/inference-api-stage';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';
 import { MotoServer, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
@@ -21,6 +23,7 @@ import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from '../deplo
  */
 let moto: MotoServer;
 let factory: EnvironmentClients;
+let remoteApiId: string;
 
 const PIPELINE = { region: 'us-east-1' };
 const ACCESS: RemoteEnvironmentSpec = {
@@ -56,6 +59,8 @@ beforeAll(async () => {
     Bucket: ACCESS.releaseBucket,
     CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
   }));
+  // The inference API MlopsEnvironmentAccess creates there, naming the placeholder until a share.
+  remoteApiId = await createInferenceApiStage(factory.get(APIGatewayClient, ACCESS), 'churn-prod-inference', 'v1', { endpoint: 'mlops-not-shared' });
   // What the pipeline's stack creates for the environment's release record.
   await factory.get(SSMClient).send(new PutParameterCommand({ Name: PARAMETER, Value: '{"shared":false}', Type: 'String' }));
 });
@@ -111,12 +116,15 @@ test('deploy, tests, share and clean-up act in the environment\'s account and re
   const shareAccess = { roleArn: ACCESS.roleArn, region: ACCESS.region };
   const shared = await runShareJob(
     { id: 'share-1', userParameters: { environment: 'prod', executionId: 'exec-remote', endpointName: 'churn-prod', endpointConfigName: release, modelName: release } },
-    { pipelineName: 'churn-mlops', environments: { prod: { endpointName: 'churn-prod', parameterName: PARAMETER, access: shareAccess } } },
+    { pipelineName: 'churn-mlops', environments: { prod: { endpointName: 'churn-prod', parameterName: PARAMETER, access: shareAccess, api: { restApiName: 'churn-prod-inference', stageName: 'v1' } } } },
     shareClientsFor(factory, shareAccess),
   );
   expect(shared).toMatchObject({ kind: 'succeeded' });
   const record = await factory.get(SSMClient).send(new GetParameterCommand({ Name: PARAMETER }));
   expect(JSON.parse(record.Parameter!.Value!)).toMatchObject({ shared: true, endpointConfigName: release });
+  // The API over there, found by its name, now calls the endpoint.
+  const stage = await factory.get(APIGatewayClient, ACCESS).send(new GetStageCommand({ restApiId: remoteApiId, stageName: 'v1' }));
+  expect(stage.variables).toEqual({ endpoint: 'churn-prod' });
 
   // Deleting the pipeline's stack removes the endpoint over there.
   const event = {

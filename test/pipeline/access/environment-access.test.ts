@@ -115,6 +115,14 @@ describe('a pipeline with an environment in another account and region', () => {
     expect(() => prod.grantInvoke(new iam.AccountRootPrincipal())).toThrow(/runs in 222222222222\/eu-west-1: .*MlopsEnvironmentAccess/);
   });
 
+  test('every environment\'s API goes live on share: here by ID, over there by its derived name', () => {
+    expect(pipeline.environments[0].api?.liveOnShare).toBe(true);
+    const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { MLOPS_SHARE_SETTINGS: Match.anyValue() } } } }))[0] as any;
+    const settings = JSON.stringify(fn.Properties.Environment.Variables.MLOPS_SHARE_SETTINGS);
+    expect(settings).toMatch(/\\"api\\":\{\\"restApiId\\":\\"",\{"Ref":"ChurnEnvdevInferenceApi[0-9A-F]+"\}/);
+    expect(settings).toContain('\\"api\\":{\\"restApiName\\":\\"churn-prod-inference\\",\\"stageName\\":\\"v1\\"}');
+  });
+
   test('metrics say which account and region they come from', () => {
     expect(prod.metricInvocations()).toMatchObject({ account: '222222222222', region: 'eu-west-1' });
     expect(pipeline.environments[0].metricInvocations().account).toBeUndefined();
@@ -149,6 +157,12 @@ describe('MlopsEnvironmentAccess', () => {
     expect(statements).toContain('sagemaker:InvokeEndpoint');
     expect(statements).toContain('application-autoscaling:RegisterScalableTarget');
     expect(statements).toContain('iam:CreateServiceLinkedRole');
+    // Going live: find the API by name, then update its own stage only.
+    expect(statementsOf(template, /ChurnProdRole/)).toContainEqual(expect.objectContaining({
+      Action: 'apigateway:PATCH',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:eu-west-1::/restapis/', { Ref: expect.stringMatching(/^ChurnProdInferenceApi/) }, '/stages/v1']] },
+    }));
+    expect(statements).toContain(':apigateway:eu-west-1::/restapis"');
     expect(statementsOf(template, /ChurnProdRole/)).toContainEqual(expect.objectContaining({
       Action: 'iam:PassRole',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ChurnProdSageMakerRole/), 'Arn'] },

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { InferenceApi, InferenceApiAuth } from '../../../src/pipeline/share/inference-api';
-import { NOT_SHARED_MESSAGE } from '../../../src/pipeline/share/share-spec';
+import { NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from '../../../src/pipeline/share/share-spec';
 import { newAgnosticStack, newStack } from '../fixtures';
 
 function build(props: Partial<ConstructorParameters<typeof InferenceApi>[2]> = {}, stack: Stack = newStack()) {
@@ -77,15 +77,44 @@ describe('InferenceApi', () => {
     expect(vtl).toMatch(/#else\s+\$body/);
     const method = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0] as any;
     const patterns = method.Properties.Integration.IntegrationResponses.map((r: any) => [r.SelectionPattern, r.StatusCode]);
-    expect(patterns).toEqual([[undefined, '200'], ['400', '400'], ['424', '424'], ['429', '429'], ['4(0[1-9]|1\\d|2[0-35-8]|[3-9]\\d)', '400'], ['5\\d{2}', '502']]);
+    expect(patterns).toEqual([
+      [undefined, '200'], ['400', '400'], ['403', '502'], ['424', '424'], ['429', '429'], ['4(0[124-9]|1\\d|2[0-35-8]|[3-9]\\d)', '400'], ['5\\d{2}', '502'],
+    ]);
     expect(method.Properties.MethodResponses.map((r: any) => r.StatusCode)).toEqual(['200', '400', '424', '429', '502', '503']);
   });
 
-  test('the "other 4xx" pattern matches every 4xx except the three mapped on their own, so no selection is ambiguous', () => {
-    const other = /^(?:4(0[1-9]|1\d|2[0-35-8]|[3-9]\d))$/;
+  test('the "other 4xx" pattern matches every 4xx except the four mapped on their own, so no selection is ambiguous', () => {
+    const { template } = build();
+    const method = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0] as any;
+    const pattern = method.Properties.Integration.IntegrationResponses.find((r: any) => r.SelectionPattern?.startsWith('4(')).SelectionPattern;
+    const other = new RegExp(`^(?:${pattern})$`);
     const matched = Array.from({ length: 100 }, (_, i) => 400 + i).filter((code) => other.test(String(code)));
-    expect(matched).toHaveLength(97);
-    expect(matched).not.toEqual(expect.arrayContaining([400, 424, 429]));
+    expect(matched).toHaveLength(96);
+    for (const own of [400, 403, 424, 429]) {
+      expect(matched).not.toContain(own);
+    }
+  });
+
+  test('live on share: the integration calls the endpoint the stage variable names, a placeholder until a share', () => {
+    const { template } = build({ liveOnShare: true });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { Variables: { endpoint: NOT_SHARED_ENDPOINT } });
+    const method = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0] as any;
+    expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(':runtime.sagemaker:path/endpoints/${stageVariables.endpoint}/invocations');
+    // The role still invokes the real endpoint only: the placeholder is refused (403), which the API answers as its 503.
+    const refusal = method.Properties.Integration.IntegrationResponses.find((r: any) => r.SelectionPattern === '403');
+    const refused = refusal.ResponseTemplates['application/json'];
+    expect(refused).toContain(`#if($body.contains("endpoint/${NOT_SHARED_ENDPOINT}"))`);
+    expect(refused).toContain('$context.responseOverride.status = 503');
+    expect(refused).toContain(`{"message": "${NOT_SHARED_MESSAGE}"}`);
+    expect(refusal.StatusCode).toBe('502');
+  });
+
+  test('without live on share, the integration names the endpoint and the stage has no variables', () => {
+    const { template } = build();
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as any;
+    expect(stage.Properties.Variables).toBeUndefined();
+    const method = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0] as any;
+    expect(JSON.stringify(method.Properties.Integration.Uri)).toContain('/endpoints/Churn-dev/invocations');
   });
 
   test('request validation requires a Content-Type', () => {

@@ -11,13 +11,22 @@ import { expectCfnLintClean } from '../../harness/cfn-lint';
 import { expectNagClean } from '../../harness/nag';
 import { newStack } from '../fixtures';
 
+/** What ByomPipeline tells the share handler about an environment's API. */
+function target(api: InferenceApi) {
+  return {
+    endpointName: api.endpointName,
+    releaseParameter: api.releaseParameter!,
+    api: { restApiId: api.restApi.restApiId, restApiName: api.restApi.restApiName, stageName: 'v1' },
+  };
+}
+
 /** A pipeline's share pieces for two environments, as ByomPipeline wires them. */
 function shareStack(stack: Stack = newStack()) {
   const handler = new ShareHandler(stack, 'Share', { pipelineName: 'churn-mlops', logRetention: logs.RetentionDays.ONE_YEAR });
   const dev = new InferenceApi(stack, 'DevApi', { endpointName: 'churn-dev' });
   const prod = new InferenceApi(stack, 'ProdApi', { endpointName: 'churn-prod', auth: InferenceApiAuth.apiKey() });
-  handler.addEnvironment('dev', { endpointName: dev.endpointName, releaseParameter: dev.releaseParameter! });
-  handler.addEnvironment('prod', { endpointName: prod.endpointName, releaseParameter: prod.releaseParameter! });
+  handler.addEnvironment('dev', target(dev));
+  handler.addEnvironment('prod', target(prod));
   return { stack, handler, dev, prod };
 }
 
@@ -56,10 +65,15 @@ describe('ShareHandler', () => {
       expect.stringContaining(':sagemaker:us-east-1:111111111111:endpoint/churn-dev"'),
       expect.stringContaining(':sagemaker:us-east-1:111111111111:endpoint/churn-prod"'),
     ]);
+    // Making an API live: a PATCH on that API's v1 stage, nothing else.
+    expect(byAction('apigateway:PATCH').map((s: any) => JSON.stringify(s.Resource))).toEqual([
+      expect.stringMatching(/:apigateway:us-east-1::\/restapis\/",\{"Ref":"DevApi[0-9A-F]+"\},"\/stages\/v1"/),
+      expect.stringMatching(/:apigateway:us-east-1::\/restapis\/",\{"Ref":"ProdApi[0-9A-F]+"\},"\/stages\/v1"/),
+    ]);
     expect(byAction('codepipeline:PutJobSuccessResult')).toEqual([expect.objectContaining({ Resource: '*' })]);
     const actionsGranted = new Set(statements.flatMap((s: any) => [s.Action].flat()));
     expect([...actionsGranted].sort()).toEqual([
-      'codepipeline:PutJobFailureResult', 'codepipeline:PutJobSuccessResult',
+      'apigateway:PATCH', 'codepipeline:PutJobFailureResult', 'codepipeline:PutJobSuccessResult',
       'logs:CreateLogStream', 'logs:PutLogEvents',
       'sagemaker:DescribeEndpoint', 'ssm:GetParameter', 'ssm:PutParameter',
     ]);
@@ -90,7 +104,7 @@ describe('ShareHandler', () => {
   test('shareAction refuses an environment that was not added, and an environment cannot be added twice', () => {
     const { handler, dev } = shareStack();
     expect(() => handler.shareAction('staging')).toThrow(/has no environment "staging": call addEnvironment\(\) first/);
-    expect(() => handler.addEnvironment('dev', { endpointName: dev.endpointName, releaseParameter: dev.releaseParameter! })).toThrow(/already shares to environment "dev"/);
+    expect(() => handler.addEnvironment('dev', target(dev))).toThrow(/already shares to environment "dev"/);
   });
 });
 

@@ -1,4 +1,5 @@
 import 'aws-sdk-client-mock-jest';
+import { APIGatewayClient, GetRestApisCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -11,11 +12,16 @@ import { codePipelineEvent } from '../deploy/deploy-fixtures';
 const sagemaker = mockClient(SageMakerClient);
 const ssm = mockClient(SSMClient);
 const codepipeline = mockClient(CodePipelineClient);
-const clients = { sagemaker: new SageMakerClient({ region: 'us-east-1' }), ssm: new SSMClient({ region: 'us-east-1' }) };
+const apigateway = mockClient(APIGatewayClient);
+const clients = {
+  sagemaker: new SageMakerClient({ region: 'us-east-1' }),
+  ssm: new SSMClient({ region: 'us-east-1' }),
+  apigateway: new APIGatewayClient({ region: 'us-east-1' }),
+};
 
 const SETTINGS: ShareSettings = {
   pipelineName: 'churn-mlops',
-  environments: { dev: { endpointName: 'churn-dev', parameterName: '/cfn/DevRelease' } },
+  environments: { dev: { endpointName: 'churn-dev', parameterName: '/cfn/DevRelease', api: { restApiId: 'api123', restApiName: 'churn-dev-inference', stageName: 'v1' } } },
 };
 const CONFIG = 'churn-dev-r0123456789';
 const NOW = new Date('2025-01-02T03:04:05.000Z');
@@ -48,6 +54,8 @@ beforeEach(() => {
   sagemaker.reset();
   ssm.reset();
   codepipeline.reset();
+  apigateway.reset();
+  apigateway.on(UpdateStageCommand).resolves({});
   sagemaker.on(DescribeEndpointCommand).resolves({ EndpointName: 'churn-dev', EndpointStatus: 'InService', EndpointConfigName: CONFIG });
   ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"shared":false}' } });
   ssm.on(PutParameterCommand).resolves({ Version: 2 });
@@ -198,5 +206,57 @@ describe('share handler entry point', () => {
 
   test('settings that are not JSON are a configuration error', () => {
     expect(() => readShareSettings({ [SHARE_SETTINGS_VARIABLE]: '{' })).toThrow(`${SHARE_SETTINGS_VARIABLE} is not valid JSON`);
+  });
+});
+
+describe('share handler: making the API live', () => {
+  test('points the API\'s stage at the endpoint before recording the release', async () => {
+    const outcome = await runShareJob(job(), SETTINGS, clients, NOW);
+
+    expect(outcome).toMatchObject({ kind: 'succeeded' });
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
+      restApiId: 'api123',
+      stageName: 'v1',
+      patchOperations: [{ op: 'replace', path: '/variables/endpoint', value: 'churn-dev' }],
+    });
+    expect(apigateway).not.toHaveReceivedCommand(GetRestApisCommand);
+  });
+
+  test('a retry of a share whose record is there makes the API live again (the first try may have failed in between)', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ shared: true, pipelineExecutionId: 'exec-1', endpointConfigName: CONFIG, sharedAt: 'then' }) } });
+    const outcome = await runShareJob(job(), SETTINGS, clients, NOW);
+    expect(outcome).toMatchObject({ kind: 'succeeded', message: expect.stringMatching(/already shared/) });
+    expect(apigateway).toHaveReceivedCommandTimes(UpdateStageCommand, 1);
+  });
+
+  test('finds an API in another account by its name, across pages', async () => {
+    apigateway.on(GetRestApisCommand)
+      .resolvesOnce({ items: [{ id: 'other', name: 'churn-staging-inference' }], position: 'page-2' })
+      .resolvesOnce({ items: [{ id: 'prod123', name: 'churn-prod-inference' }] });
+    const settings: ShareSettings = {
+      pipelineName: 'churn-mlops',
+      environments: { dev: { endpointName: 'churn-dev', parameterName: '/cfn/DevRelease', api: { restApiName: 'churn-prod-inference', stageName: 'v1' } } },
+    };
+    await runShareJob(job(), settings, clients, NOW);
+    expect(apigateway).toHaveReceivedNthCommandWith(2, GetRestApisCommand, { limit: 500, position: 'page-2' });
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, { restApiId: 'prod123' });
+  });
+
+  test('an API that is not there fails the share, saying which stack to deploy, and records nothing', async () => {
+    apigateway.on(GetRestApisCommand).resolves({ items: [] });
+    const settings: ShareSettings = {
+      pipelineName: 'churn-mlops',
+      environments: { dev: { endpointName: 'churn-dev', parameterName: '/cfn/DevRelease', api: { restApiName: 'churn-prod-inference', stageName: 'v1' } } },
+    };
+    const outcome = await runShareJob(job(), settings, clients, NOW);
+    expect(outcome).toEqual({ kind: 'failed', message: expect.stringContaining('Inference API churn-prod-inference does not exist: deploy the environment\'s MlopsEnvironmentAccess stack first') });
+    expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
+  });
+
+  test('a throttled stage update is retried through a continuation, and nothing is recorded yet', async () => {
+    apigateway.on(UpdateStageCommand).rejects(awsError('TooManyRequestsException', 'Too Many Requests', 429));
+    const outcome = await runShareJob(job(), SETTINGS, clients, NOW);
+    expect(outcome).toMatchObject({ kind: 'in-progress' });
+    expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
   });
 });

@@ -1,8 +1,10 @@
+import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { ShareSettings } from '../../../src/pipeline/share/share-spec';
+import { NOT_SHARED_ENDPOINT, ShareSettings } from '../../../src/pipeline/share/share-spec';
 import { runShareJob } from '../../../src/pipeline/share/share.lambda';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
+import { createInferenceApiStage } from '../../fixtures/inference-api-stage';
 import { MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
 
 /**
@@ -10,16 +12,16 @@ import { MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '
  * SSM parameter. This file resets the emulator, so it runs its own server.
  */
 let moto: MotoServer;
-let clients: { sagemaker: SageMakerClient; ssm: SSMClient };
+let clients: { sagemaker: SageMakerClient; ssm: SSMClient; apigateway: APIGatewayClient };
+let settings: ShareSettings;
 
 const PARAMETER = '/cfn/churn-dev-release';
-const SETTINGS: ShareSettings = { pipelineName: 'churn-mlops', environments: { dev: { endpointName: 'churn-dev', parameterName: PARAMETER } } };
 const IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 
 beforeAll(async () => {
   moto = await startMotoServer();
   process.env.AWS_ENDPOINT_URL = moto.endpoint;
-  clients = { sagemaker: new SageMakerClient({}), ssm: new SSMClient({}) };
+  clients = { sagemaker: new SageMakerClient({}), ssm: new SSMClient({}), apigateway: new APIGatewayClient({}) };
 });
 
 afterAll(async () => {
@@ -31,6 +33,12 @@ beforeEach(async () => {
   await resetMoto(moto.endpoint);
   // What CloudFormation creates with the InferenceApi.
   await clients.ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: '{"shared":false}', Type: 'String' }));
+  // What CloudFormation creates with the InferenceApi: its stage names the placeholder until a share.
+  const restApiId = await createInferenceApiStage(clients.apigateway, 'churn-dev-inference', 'v1', { endpoint: NOT_SHARED_ENDPOINT });
+  settings = {
+    pipelineName: 'churn-mlops',
+    environments: { dev: { endpointName: 'churn-dev', parameterName: PARAMETER, api: { restApiId, restApiName: 'churn-dev-inference', stageName: 'v1' } } },
+  };
 });
 
 async function release(name: string, create: boolean): Promise<void> {
@@ -50,7 +58,14 @@ async function release(name: string, create: boolean): Promise<void> {
 
 function share(executionId: string, config: string) {
   const job = { id: `job-${executionId}`, userParameters: { environment: 'dev', executionId, endpointName: 'churn-dev', endpointConfigName: config, modelName: config, imageUri: IMAGE } };
-  return runActionToCompletion((j) => runShareJob(j, SETTINGS, clients), job);
+  return runActionToCompletion((j) => runShareJob(j, settings, clients), job);
+}
+
+/** The endpoint the API's stage calls. */
+async function apiTarget(): Promise<string | undefined> {
+  const api = settings.environments.dev.api;
+  const stage = await clients.apigateway.send(new GetStageCommand({ restApiId: api.restApiId, stageName: api.stageName }));
+  return stage.variables?.endpoint;
 }
 
 async function record(): Promise<any> {
@@ -58,13 +73,14 @@ async function record(): Promise<any> {
   return JSON.parse(found.Parameter!.Value!);
 }
 
-test('shares an InService release: the parameter holds the release record', async () => {
+test('shares an InService release: the API goes live on the endpoint and the parameter holds the release record', async () => {
   await setDescribesUntilReady(moto.endpoint, 0);
   await release('churn-dev-r0000000001', true);
 
   const { final } = await share('exec-1', 'churn-dev-r0000000001');
 
   expect(final).toMatchObject({ kind: 'succeeded', outputVariables: { ReleaseParameter: PARAMETER } });
+  expect(await apiTarget()).toBe('churn-dev');
   expect(await record()).toEqual({
     shared: true,
     environment: 'dev',
@@ -98,6 +114,7 @@ test('refuses to share while the endpoint is still Creating, and leaves the para
 
   expect(final).toEqual({ kind: 'failed', message: 'Share to dev failed: Endpoint churn-dev is Creating, not InService; release churn-dev-r0000000001 was not shared' });
   expect(await record()).toEqual({ shared: false });
+  expect(await apiTarget()).toBe(NOT_SHARED_ENDPOINT);
 });
 
 test('refuses to share a release that was never deployed', async () => {
