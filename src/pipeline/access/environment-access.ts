@@ -13,7 +13,7 @@ import { createEndpointRuntime } from '../environment/endpoint-runtime';
 import { PipelineEnvironment, RemoteEnvironment } from '../environment/pipeline-environment';
 import { createLoggedBucket } from '../logged-bucket';
 import { environmentAccessRoleName, remoteExecutionRoleName } from '../naming';
-import { INFERENCE_API_STAGE, InferenceApi, inferenceApiName } from '../share/inference-api';
+import { INFERENCE_API_STAGE, InferenceApi } from '../share/inference-api';
 import { inferenceApiStageArn } from '../share/share-handler';
 
 /** Props of a {@link MlopsEnvironmentAccess}. */
@@ -211,11 +211,7 @@ function grantGoingLive(role: iam.Role, api: InferenceApi): void {
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['apigateway:PATCH'],
-    resources: [inferenceApiStageArn(role, {
-      restApiId: api.restApi.restApiId,
-      restApiName: inferenceApiName(api.endpointName),
-      stageName: INFERENCE_API_STAGE,
-    })],
+    resources: [inferenceApiStageArn(role, api.restApi.restApiId, INFERENCE_API_STAGE)],
   }));
 }
 

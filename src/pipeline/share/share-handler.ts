@@ -125,10 +125,13 @@ export class ShareHandler extends Construct {
       grantAssumeAccessRole(this.function, target.access);
       return;
     }
+    if (!target.api.restApiId) {
+      throw new Error(`ShareHandler ${this.node.path}: environment "${environmentName}" is in this account, so its API's ID must be given`);
+    }
     // Making the API live is one stage update: PATCH on that stage only.
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['apigateway:PATCH'],
-      resources: [inferenceApiStageArn(this, target.api)],
+      resources: [inferenceApiStageArn(this, target.api.restApiId, target.api.stageName)],
     }));
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeEndpoint'],
@@ -164,11 +167,11 @@ export class ShareHandler extends Construct {
 }
 
 /** The ARN IAM knows an inference API's stage by (API Gateway's management ARNs have no account). */
-export function inferenceApiStageArn(scope: Construct, api: ShareApiSpec): string {
+export function inferenceApiStageArn(scope: Construct, restApiId: string, stageName: string): string {
   return Stack.of(scope).formatArn({
     service: 'apigateway',
     account: '',
     resource: '/restapis',
-    resourceName: `${api.restApiId ?? '*'}/stages/${api.stageName}`,
+    resourceName: `${restApiId}/stages/${stageName}`,
   });
 }

@@ -105,6 +105,9 @@ describe('ShareHandler', () => {
     const { handler, dev } = shareStack();
     expect(() => handler.shareAction('staging')).toThrow(/has no environment "staging": call addEnvironment\(\) first/);
     expect(() => handler.addEnvironment('dev', target(dev))).toThrow(/already shares to environment "dev"/);
+    // An API in this account is made live by its ID; only an API elsewhere is found by name.
+    expect(() => handler.addEnvironment('qa', { ...target(dev), api: { restApiName: 'churn-qa-inference', stageName: 'v1' } }))
+      .toThrow(/environment "qa" is in this account, so its API's ID must be given/);
   });
 });
 
