@@ -37,12 +37,15 @@ const HANDLER_DEPS = [
 /**
  * Bundle the SDK v3 clients instead of relying on the copy in the runtime, so
  * every handler runs the exact client version it was tested with, minified.
- * (`minify` is a bundle option projen's lambda options do not declare but pass through.)
+ * (`minify` and `mainFields` are bundle options projen's lambda options do not declare but pass through.)
  */
-const HANDLER_BUNDLING: javascript.BundlingOptions & Pick<javascript.AddBundleOptions, 'minify'> = {
+const HANDLER_BUNDLING: javascript.BundlingOptions & Pick<javascript.AddBundleOptions, 'minify' | 'mainFields'> = {
   externals: [],
   minify: true,
   sourcemap: false,
+  // The SDK's ES module builds tree-shake: each bundle is less than half the size
+  // of one built from the CommonJS builds (test/bundles checks they still run).
+  mainFields: ['module', 'main'],
 };
 
 const project = new awscdk.AwsCdkConstructLibrary({
