@@ -135,21 +135,30 @@ const MAX_BURST = 5_000;
 
 
 /**
+ * A response template that answers 503 "not shared yet" when the backend's
+ * body meets `condition` (a Velocity expression on `$body`) and passes the
+ * body through otherwise.
+ */
+function notSharedWhen(condition: string): string {
+  return [
+    '#set($body = $input.body)',
+    `#if(${condition})`,
+    '#set($context.responseOverride.status = 503)',
+    '#set($context.responseOverride.header.Content-Type = "application/json")',
+    `{"message": "${NOT_SHARED_MESSAGE}"}`,
+    '#else',
+    '$body',
+    '#end',
+  ].join('\n');
+}
+
+/**
  * Before the first release the endpoint does not exist and the SageMaker
  * runtime answers 400 "Endpoint <name> of account <id> not found."; this turns
  * exactly that answer into a 503 that says what is going on. Any other 400 (a
  * bad payload) passes through unchanged.
  */
-const NOT_SHARED_TEMPLATE = [
-  '#set($body = $input.body)',
-  '#if($body.contains("Endpoint ") && $body.contains("not found"))',
-  '#set($context.responseOverride.status = 503)',
-  '#set($context.responseOverride.header.Content-Type = "application/json")',
-  `{"message": "${NOT_SHARED_MESSAGE}"}`,
-  '#else',
-  '$body',
-  '#end',
-].join('\n');
+const NOT_SHARED_TEMPLATE = notSharedWhen('$body.contains("Endpoint ") && $body.contains("not found")');
 
 /**
  * SageMaker refused the API's own role. For an API that goes live on share,
@@ -157,16 +166,7 @@ const NOT_SHARED_TEMPLATE = [
  * the role's to invoke): a 503 that says so. Anything else is the API's
  * fault, not the caller's, so it stays a 502.
  */
-const REFUSED_TEMPLATE = [
-  '#set($body = $input.body)',
-  `#if($body.contains("endpoint/${NOT_SHARED_ENDPOINT}"))`,
-  '#set($context.responseOverride.status = 503)',
-  '#set($context.responseOverride.header.Content-Type = "application/json")',
-  `{"message": "${NOT_SHARED_MESSAGE}"}`,
-  '#else',
-  '$body',
-  '#end',
-].join('\n');
+const REFUSED_TEMPLATE = notSharedWhen(`$body.contains("endpoint/${NOT_SHARED_ENDPOINT}")`);
 
 /**
  * An environment's inference API: a regional REST API whose `POST /invocations`
