@@ -57,6 +57,23 @@ export function parseJob(event: CodePipelineEvent): CodePipelineJob {
   return { id: job.id, userParameters, continuationToken: job.data?.continuationToken || undefined };
 }
 
+/**
+ * Reads the JSON settings the construct put in a handler's environment
+ * variable, naming the variable when it is missing or not JSON.
+ * @param handler the handler's name for the message, e.g. `deploy`
+ */
+export function readJsonVariable<T>(env: NodeJS.ProcessEnv, variable: string, handler: string): T {
+  const raw = env[variable];
+  if (!raw) {
+    throw new JobConfigurationError(`The ${handler} handler has no ${variable} environment variable`);
+  }
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    throw new JobConfigurationError(`${variable} is not valid JSON`);
+  }
+}
+
 /** Reads a required string user parameter, naming it when absent. */
 export function requireParameter(job: CodePipelineJob, name: string): string {
   const value = job.userParameters[name];

@@ -13,7 +13,7 @@ import { BUILD_TRANSIENT, BuildState, checkTestBuild, startTestBuild } from './t
 import { RequestTestClients, RUNTIME_TRANSIENT, runRequestTests } from './test-requests';
 import { rollBack, RollbackClients, RollbackState } from './test-rollback';
 import { TestVerdict } from './test-verdict';
-import type { EnvironmentAccessSpec } from '../pipeline/access/access-spec';
+import { EnvironmentAccessSpec, parseAccessSpec } from '../pipeline/access/access-spec';
 import { NO_PREVIOUS_CONFIG, TestBuildSpec, TestJobParameters, TestScalingSpec } from '../pipeline/tests/test-spec';
 
 /** The AWS clients the tests use; injected so tests choose where they point. */
@@ -82,12 +82,7 @@ function readBuild(job: CodePipelineJob): TestBuildSpec | undefined {
 /** The environment's access role and region, when it is in another account or region. */
 export function readAccess(job: CodePipelineJob): EnvironmentAccessSpec | undefined {
   const access = readObject(job, 'access');
-  if (!access) {
-    return undefined;
-  }
-  check(isText(access.roleArn), 'access.roleArn must be a non-empty string');
-  check(isText(access.region), 'access.region must be a non-empty string');
-  return { roleArn: access.roleArn as string, region: access.region as string };
+  return access && parseAccessSpec(access, 'UserParameters.access', (message) => new JobConfigurationError(message));
 }
 
 function readScaling(job: CodePipelineJob): TestScalingSpec | undefined {

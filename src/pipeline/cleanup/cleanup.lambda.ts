@@ -6,7 +6,7 @@ import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
 import { TeardownClients, TeardownProgress, tearDownEnvironment } from '../../runtime/endpoint-teardown';
 import { EnvironmentClients } from '../../runtime/environment-access';
 import { createLogger } from '../../runtime/logger';
-import type { EnvironmentAccessSpec } from '../access/access-spec';
+import { EnvironmentAccessSpec, parseAccessSpec } from '../access/access-spec';
 
 const logger = createLogger('mlops-cleanup');
 
@@ -57,7 +57,9 @@ export function readEnvironments(properties: Record<string, unknown> | undefined
       endpointName: env.endpointName,
       releasePrefix: env.releasePrefix,
       variantName: env.variantName,
-      access: env.access === undefined ? undefined : readAccess(env.access, `${ENVIRONMENTS_PROPERTY}[${i}].access`),
+      access: env.access === undefined
+        ? undefined
+        : parseAccessSpec(env.access, `${ENVIRONMENTS_PROPERTY}[${i}].access`, (message) => new CleanupConfigurationError(message)),
     } as CleanupEnvironment;
   });
 }
@@ -67,21 +69,6 @@ export function readEnvironments(properties: Record<string, unknown> | undefined
  * environments, so that deleting it knows what to remove. The physical ID
  * never changes, so CloudFormation never replaces (and so deletes) it on update.
  */
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@-]{1,64}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-/** An environment in another account or region: the role to assume there, and its region. */
-function readAccess(value: unknown, path: string): EnvironmentAccessSpec {
-  const access = (value ?? {}) as Record<string, unknown>;
-  if (typeof access.roleArn !== 'string' || !ROLE_ARN.test(access.roleArn)) {
-    throw new CleanupConfigurationError(`${path}.roleArn is not an IAM role ARN: ${JSON.stringify(access.roleArn)}`);
-  }
-  if (typeof access.region !== 'string' || !REGION.test(access.region)) {
-    throw new CleanupConfigurationError(`${path}.region is not an AWS region: ${JSON.stringify(access.region)}`);
-  }
-  return { roleArn: access.roleArn, region: access.region };
-}
-
 export function onEvent(event: CleanupEvent): OnEventResponse {
   if (event.RequestType !== 'Delete') {
     readEnvironments(event.ResourceProperties);

@@ -14,6 +14,7 @@ import {
   encodeContinuation,
   handleAction,
   outcomeOfError,
+  readJsonVariable,
   requireParameter,
 } from '../../runtime/codepipeline-job';
 import { ReleaseClients, ReleaseOutcome, ReleaseState, continueRelease, startRelease } from '../../runtime/endpoint-release';
@@ -31,15 +32,7 @@ type DeployContinuation = ReleaseState | { readonly phase: 'starting' };
 
 /** Reads the pipeline's deploy settings from the handler's environment. */
 export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): DeploySettings {
-  const raw = env[DEPLOY_SPEC_VARIABLE];
-  if (!raw) {
-    throw new JobConfigurationError(`The deploy handler has no ${DEPLOY_SPEC_VARIABLE} environment variable`);
-  }
-  try {
-    return JSON.parse(raw) as DeploySettings;
-  } catch {
-    throw new JobConfigurationError(`${DEPLOY_SPEC_VARIABLE} is not valid JSON`);
-  }
+  return readJsonVariable<DeploySettings>(env, DEPLOY_SPEC_VARIABLE, 'deploy');
 }
 
 /**

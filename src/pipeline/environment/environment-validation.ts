@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
 import { ProblemCollector } from '../../problem-collector';
+import { AWS_REGION_PATTERN } from '../access/access-spec';
 
 const ENV_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 const ENV_NAME_MAX = 20;
@@ -16,7 +17,6 @@ const SERVERLESS_MAX_CONCURRENCY = 200;
 const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,512}$/;
 
 const ACCOUNT_PATTERN = /^\d{12}$/;
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** Where the pipeline runs, for checking environments placed elsewhere. */
 export interface PipelinePlacement {
@@ -91,7 +91,7 @@ function validateRemotePlacement(props: EnvironmentProps, path: string, problems
 /** Checks an environment's props, adding every problem to `problems` under `path`. */
 export function validateEnvironment(props: EnvironmentProps, path: string, problems: ProblemCollector, pipeline?: PipelinePlacement): void {
   problems.matches(props.account, ACCOUNT_PATTERN, `${path}.account`, 'is not an AWS account ID (12 digits)');
-  problems.matches(props.region, REGION_PATTERN, `${path}.region`, 'is not an AWS region (like "eu-west-1")');
+  problems.matches(props.region, AWS_REGION_PATTERN, `${path}.region`, 'is not an AWS region (like "eu-west-1")');
   if (pipeline && (props.account !== undefined || props.region !== undefined)) {
     validateRemotePlacement(props, path, problems, pipeline);
   }

@@ -11,6 +11,7 @@ import {
   JobConfigurationError,
   handleAction,
   outcomeOfError,
+  readJsonVariable,
   requireParameter,
 } from '../../runtime/codepipeline-job';
 import { EnvironmentClients } from '../../runtime/environment-access';
@@ -22,15 +23,7 @@ const logger = createLogger('mlops-share');
 
 /** Reads the pipeline's share settings from the handler's environment. */
 export function readShareSettings(env: NodeJS.ProcessEnv = process.env): ShareSettings {
-  const raw = env[SHARE_SETTINGS_VARIABLE];
-  if (!raw) {
-    throw new JobConfigurationError(`The share handler has no ${SHARE_SETTINGS_VARIABLE} environment variable`);
-  }
-  try {
-    return JSON.parse(raw) as ShareSettings;
-  } catch {
-    throw new JobConfigurationError(`${SHARE_SETTINGS_VARIABLE} is not valid JSON`);
-  }
+  return readJsonVariable<ShareSettings>(env, SHARE_SETTINGS_VARIABLE, 'share');
 }
 
 /**
