@@ -23,6 +23,7 @@ const AWS_SDK_VERSION = '^3.700.0';
 const HANDLER_DEPS = [
   `@aws-sdk/client-api-gateway@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-application-auto-scaling@${AWS_SDK_VERSION}`,
+  `@aws-sdk/client-cloudformation@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-codebuild@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-codepipeline@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
@@ -30,8 +31,20 @@ const HANDLER_DEPS = [
   `@aws-sdk/client-sagemaker-runtime@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-ssm@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-sts@${AWS_SDK_VERSION}`,
+  `@aws-sdk/client-sns@${AWS_SDK_VERSION}`,
   '@aws-lambda-powertools/logger@^2',
   '@types/aws-lambda@^8',
+];
+
+/**
+ * What the `mlops` command uses: SigV4 signing with the default credential
+ * chain. Bundled into one file by esbuild (see the cli bundle below), so the
+ * package keeps no runtime dependencies.
+ */
+const CLI_DEPS = [
+  `@aws-sdk/credential-provider-node@${AWS_SDK_VERSION}`,
+  '@smithy/signature-v4@^5',
+  '@aws-crypto/sha256-js@^5',
 ];
 
 /**
@@ -78,7 +91,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     'esbuild@^0.25',
+    // Property tests of the request schema; ajv checks the published JSON Schema agrees with the validator.
+    'fast-check@^4',
+    'ajv@^8',
     ...HANDLER_DEPS,
+    ...CLI_DEPS,
   ],
 
   publishToPypi: { distName: 'cdk-mlops-framework', module: 'cdk_mlops_framework' },
@@ -95,7 +112,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Handlers and their shared runtime code are bundled by esbuild into assets/,
   // so jsii never compiles them (they use the AWS SDK, which is not a jsii type).
-  excludeTypescript: ['src/**/*.lambda.ts', 'src/runtime/**'],
+  excludeTypescript: ['src/**/*.lambda.ts', 'src/runtime/**', 'src/cli/**'],
   lambdaAutoDiscover: true,
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_24_X,
@@ -163,6 +180,17 @@ const typecheck = project.addTask('typecheck', {
 });
 // Handler runtime code is bundled into the Lambda assets, so its packages are dev dependencies.
 project.eslint?.allowDevDeps('src/runtime/**');
+project.eslint?.allowDevDeps('src/cli/**');
+
+// The `mlops` command: one esbuild bundle (its SDK packages inlined), shipped in assets/.
+project.bundler.addBundle('./src/cli/main.ts', {
+  platform: 'node',
+  target: 'node20',
+  ...HANDLER_BUNDLING,
+  banner: '#!/usr/bin/env node',
+  executable: true,
+});
+project.addBins({ mlops: 'assets/cli/main/index.js' });
 for (const dir of SCRIPT_DIRS) {
   project.eslint?.addLintPattern(dir);
   project.eslint?.allowDevDeps(`${dir}/**`);

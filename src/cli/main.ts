@@ -1,0 +1,3 @@
+// The `mlops` command's entry point: see ./mlops.ts.
+process.stderr.write('mlops: not built yet\n');
+process.exitCode = 1;

@@ -1,0 +1,30 @@
+/**
+ * What the MlopsFramework construct tells its provisioning handler, as JSON in
+ * the handler's `MLOPS_PROVISION_SETTINGS` environment variable. Types only,
+ * so the handler bundle carries no construct code.
+ */
+
+/** Name of the handler environment variable holding the {@link ProvisionSettings}. */
+export const PROVISION_SETTINGS_VARIABLE = 'MLOPS_PROVISION_SETTINGS';
+
+/** The Lambda functions every provisioned pipeline shares, made once in the framework stack. */
+export interface SharedHandlerArns {
+  readonly deploy: string;
+  readonly test: string;
+  readonly share: string;
+  readonly cleanup: string;
+}
+
+export interface ProvisionSettings {
+  /** Every pipeline stack is named `${stackPrefix}${request.name}`; the provisioning role may touch no other stack. */
+  readonly stackPrefix: string;
+  /** The assets bucket: model artifacts, container sources and `config/` files are keys in it. */
+  readonly assetsBucket: string;
+  /** The role CloudFormation assumes to create, update and delete pipeline stacks. */
+  readonly cloudFormationRoleArn: string;
+  /** Where each blueprint template is, by shape (see `blueprint-input.ts`): an S3 HTTPS URL. */
+  readonly blueprintUrls: { readonly [shape: string]: string };
+  readonly sharedHandlers: SharedHandlerArns;
+  /** The framework's topic: rejected config files and provisioning failures are told here. */
+  readonly topicArn: string;
+}
