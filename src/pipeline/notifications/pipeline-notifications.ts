@@ -1,10 +1,11 @@
-import { Annotations, IResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, IResource, Stack, Token } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { createEncryptedTopic, subscribeEmails } from './encrypted-topic';
 import { NotificationProps } from './notification-props';
 import { validateNotifications } from './notification-validation';
 import { ProblemCollector } from '../../problem-collector';
@@ -32,9 +33,6 @@ const PROPS_PATH = 'notifications';
 const CODEPIPELINE_SOURCE = 'aws.codepipeline';
 const PIPELINE_EXECUTION_CHANGE = 'CodePipeline Pipeline Execution State Change';
 const ACTION_EXECUTION_CHANGE = 'CodePipeline Action Execution State Change';
-
-/** SNS caps a topic's display name (the sender name of its emails) at 100 characters. */
-const DISPLAY_NAME_MAX = 100;
 
 /**
  * Announces a pipeline's releases on one SNS topic, as readable text: a release
@@ -78,30 +76,17 @@ export class PipelineNotifications extends Construct {
           'call sns:Publish (and its KMS key, if it has one, let that principal use kms:Decrypt and kms:GenerateDataKey*), or no notification is delivered.');
       }
     } else {
-      const key = new kms.Key(this, 'Key', {
-        description: `Encrypts the notification topic of the ${name} pipeline`,
-        enableKeyRotation: true,
-        // SNS keeps no message once it is delivered, so nothing is left for the key to decrypt.
-        removalPolicy: RemovalPolicy.DESTROY,
+      const created = createEncryptedTopic(this, {
+        topicId: 'Topic',
+        keyId: 'Key',
+        displayName: `MLOps ${name}`,
+        keyDescription: `Encrypts the notification topic of the ${name} pipeline`,
       });
-      this.key = key;
-      this.topic = new sns.Topic(this, 'Topic', {
-        displayName: `MLOps ${name}`.slice(0, DISPLAY_NAME_MAX),
-        masterKey: key,
-        // A Deny on sns:Publish without aws:SecureTransport in the topic policy.
-        enforceSSL: true,
-        // Messages SNS signs (for HTTPS or email-json subscribers added later) use SHA256, not SHA1.
-        signatureVersion: '2',
-      });
+      this.key = created.key;
+      this.topic = created.topic;
     }
 
-    (props.emails ?? []).forEach((email, i) => {
-      new sns.Subscription(this, subscriptionId(email, i), {
-        topic: this.topic,
-        protocol: sns.SubscriptionProtocol.EMAIL,
-        endpoint: email,
-      });
-    });
+    subscribeEmails(this, this.topic, props.emails ?? []);
 
     // targets.SnsTopic adds what EventBridge needs and nothing else: sns:Publish for
     // events.amazonaws.com in the topic policy (EventBridge does not support conditions
@@ -205,14 +190,6 @@ function describeStates(states: string[]): string {
   return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
-/**
- * Named after the address so that adding, removing or reordering addresses
- * never replaces another one's subscription (which would send it a new
- * confirmation request). Construct IDs may not contain "/".
- */
-function subscriptionId(email: string, index: number): string {
-  return Token.isUnresolved(email) ? `Email${index}` : `Email-${email.replace(/\//g, '_')}`;
-}
 
 /**
  * EventBridge delivers a service's events only to rules in the account and

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { apiAccessLogFormat } from '../../api-access-log';
 import { ENDPOINT_STAGE_VARIABLE, NOT_SHARED, NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from './share-spec';
 import { acknowledgeRule } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
@@ -254,7 +255,7 @@ export class InferenceApi extends Construct {
         stageName: INFERENCE_API_STAGE,
         variables: props.liveOnShare ? { [ENDPOINT_STAGE_VARIABLE]: NOT_SHARED_ENDPOINT } : undefined,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: accessLogFormat(),
+        accessLogFormat: apiAccessLogFormat(),
         // Errors only, and never request or response bodies: payloads may be personal data.
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
@@ -401,28 +402,4 @@ function checkLimit(problems: ProblemCollector, value: number | undefined, max: 
   }
   const ok = value > 0 && value <= max && (!whole || Number.isInteger(value));
   problems.check(ok, path, `must be ${whole ? 'a whole number ' : ''}above 0 and at most ${max} (API Gateway's account default), got ${value}`);
-}
-
-/** One JSON line per request: who called, what happened, what SageMaker said; never payloads. */
-function accessLogFormat(): apigateway.AccessLogFormat {
-  const F = apigateway.AccessLogField;
-  return apigateway.AccessLogFormat.custom(JSON.stringify({
-    requestId: F.contextRequestId(),
-    requestTime: F.contextRequestTime(),
-    sourceIp: F.contextIdentitySourceIp(),
-    caller: F.contextIdentityCaller(),
-    user: F.contextIdentityUser(),
-    apiKeyId: F.contextIdentityApiKeyId(),
-    httpMethod: F.contextHttpMethod(),
-    resourcePath: F.contextResourcePath(),
-    protocol: F.contextProtocol(),
-    status: F.contextStatus(),
-    responseLength: F.contextResponseLength(),
-    responseLatency: F.contextResponseLatency(),
-    // The `integration.*` variables hold SageMaker's own status and error, for AWS integrations.
-    integrationStatus: '$context.integration.status',
-    integrationLatency: '$context.integration.latency',
-    integrationError: '$context.integration.error',
-    errorMessage: F.contextErrorMessage(),
-  }));
 }
