@@ -1,0 +1,75 @@
+/**
+ * The numbers and patterns of the request schema, in one place: the
+ * validator, the published JSON Schema and the test arbitraries all read
+ * them, so the three cannot disagree. Each one matches (or is stricter than)
+ * what the ByomPipeline construct accepts, so a request the schema accepts
+ * never fails when the blueprint synthesizes it.
+ */
+
+/**
+ * Pipeline and environment names: lower-case letters, digits and single
+ * hyphens. Lower case because bucket, stack and endpoint names are derived
+ * from them (S3 bucket names allow no upper case); single hyphens because
+ * SageMaker's name rule is `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$` and derived names join parts with one.
+ */
+export const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** The same pattern as JSON Schema text. */
+export const NAME_PATTERN_SOURCE = '^[a-z0-9]+(-[a-z0-9]+)*$';
+/** The construct's limit on `modelName`. */
+export const PIPELINE_NAME_MAX = 40;
+/** The construct's limit on an environment's name. */
+export const ENVIRONMENT_NAME_MAX = 20;
+
+/** SageMaker's per-variant ceiling on instances (initial count and auto scaling). */
+export const MAX_INSTANCE_COUNT = 100;
+/** Serverless memory sizes SageMaker accepts, in MB. */
+export const SERVERLESS_MEMORY_SIZES: readonly number[] = [1024, 2048, 3072, 4096, 5120, 6144];
+/** SageMaker's ceiling on a serverless variant's concurrency. */
+export const SERVERLESS_MAX_CONCURRENCY = 200;
+/** The construct's range for `keepReleases`. */
+export const KEEP_RELEASES_MAX = 20;
+
+/** Pipeline notification emails: one SNS subscription each. */
+export const MAX_EMAILS = 10;
+/** RFC 5321's limit on an address; also keeps the pattern's work bounded. */
+export const EMAIL_MAX = 254;
+/**
+ * The construct's deliberately loose address check: one "@", something on
+ * each side, a dot in the domain, no spaces. SNS confirms the rest.
+ */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Request tests per environment. */
+export const MAX_TESTS = 20;
+/** The construct's limit on a test's name. */
+export const TEST_NAME_MAX = 100;
+/** Entries of `bodyContains` and of `jsonPath`, each. */
+export const MAX_EXPECTATIONS = 20;
+/** Longest MIME type accepted for `contentType` / `accept`. */
+export const MIME_TYPE_MAX = 255;
+/** The construct's MIME type check. */
+export const MIME_TYPE_PATTERN = /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/;
+/** Longest JSON path of an expectation. */
+export const JSON_PATH_MAX = 256;
+/** SageMaker's real-time invocation timeout is 60 s, so a longer latency budget means nothing. */
+export const MAX_LATENCY_MS = 60_000;
+/**
+ * An environment's tests travel as one CloudFormation parameter and are
+ * stored in one standard SSM parameter: both hold 4096 characters.
+ */
+export const TESTS_JSON_MAX = 4096;
+
+/** S3's limit on an object key, in UTF-8 bytes. */
+export const S3_KEY_MAX_BYTES = 1024;
+/** What a model artifact's key ends with: SageMaker reads a gzipped tarball. */
+export const ARTIFACT_SUFFIX = '.tar.gz';
+/** What a container source's key ends with: CodeBuild reads a zip. */
+export const CONTAINER_SOURCE_SUFFIX = '.zip';
+
+/** Longest ECR image URI accepted (host, a 256-character repository name and a digest fit well within it). */
+export const IMAGE_URI_MAX = 512;
+
+/** Most pipelines one `mlops-config.json` may list: each becomes a stack, provisioned in one run. */
+export const MAX_CONFIG_PIPELINES = 50;
+/** Default size limit of a JSON document (request body or config file). */
+export const DEFAULT_DOCUMENT_MAX_BYTES = 256 * 1024;

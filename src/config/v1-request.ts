@@ -1,0 +1,108 @@
+/**
+ * The v1.0 AWS MLOps Framework requests (`POST /provisionpipeline`,
+ * `POST /pipelinestatus`), so users of the old solution can migrate. v1.0
+ * only checked that its ten keys were present; here each value is checked
+ * by the same rules as a new request, and problems are reported at the v1
+ * key that holds the value.
+ */
+import { checkInstanceType } from './environment-rules';
+import { checkFramework } from './image-rules';
+import { readObject, readOneOf, readString } from './json-reader';
+import { ARTIFACT_SUFFIX, CONTAINER_SOURCE_SUFFIX, PIPELINE_NAME_MAX } from './limits';
+import { checkName } from './names';
+import { ImageRequest, PipelineRequest, Validated } from './pipeline-request';
+import { ProblemList, quote } from './problem-list';
+import { checkS3Key } from './s3-keys';
+
+/** The ten keys of a v1.0 provisioning request, all required. */
+export const V1_PROVISION_KEYS: readonly string[] = [
+  'pipeline_type', 'model_name', 'model_framework', 'model_framework_version', 'model_artifact_location',
+  'custom_model_container', 'training_data', 'inference_instance', 'inference_type', 'batch_inference_data',
+];
+
+/** The v1.0 framework names that have a counterpart here (the same ids). */
+const V1_FRAMEWORKS: readonly string[] = ['xgboost', 'sklearn', 'pytorch', 'tensorflow'];
+
+/** The environment a v1.0 request's single endpoint becomes. */
+export const V1_ENVIRONMENT_NAME = 'default';
+
+/** A CloudFormation stack ARN, as v1.0 answered in `pipeline_id`. */
+const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:stack\/[A-Za-z][A-Za-z0-9-]{0,127}\/[A-Za-z0-9-]{1,64}$/;
+/** A CloudFormation stack name. */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+/** Longer than any stack ARN: not read further. */
+const PIPELINE_ID_MAX = 512;
+
+function checkV1Image(fields: Record<string, unknown>, problems: ProblemList): ImageRequest | undefined {
+  const container = readString(fields.custom_model_container, 'custom_model_container', problems);
+  if (container === undefined) {
+    return undefined;
+  }
+  if (container !== '') {
+    // A custom container replaces the framework; v1.0 requests still carried the (then unused) framework keys.
+    readString(fields.model_framework, 'model_framework', problems);
+    readString(fields.model_framework_version, 'model_framework_version', problems);
+    const containerSource = checkS3Key(container, 'custom_model_container', problems, CONTAINER_SOURCE_SUFFIX);
+    return containerSource === undefined ? undefined : { containerSource };
+  }
+  const framework = fields.model_framework;
+  if (typeof framework === 'string' && !V1_FRAMEWORKS.includes(framework)) {
+    problems.add('model_framework', `${quote(framework)} is not a v1.0 framework this version supports (known: ${V1_FRAMEWORKS.join(', ')}); `
+      + 'for another image, set custom_model_container');
+    readString(fields.model_framework_version, 'model_framework_version', problems);
+    return undefined;
+  }
+  return checkFramework(framework, fields.model_framework_version, 'model_framework', 'model_framework_version', problems);
+}
+
+/**
+ * Checks a v1.0 provisioning body and maps it onto a request: one
+ * environment named `default` on `inference_instance`, the artifact, and a
+ * framework image or (when `custom_model_container` is set) a container source.
+ */
+export function fromV1ProvisionRequest(input: unknown): Validated<PipelineRequest> {
+  const problems = new ProblemList();
+  const fields = readObject(input, '', problems, { required: V1_PROVISION_KEYS, optional: [] });
+  if (!fields) {
+    return { ok: false, problems: problems.items };
+  }
+  readOneOf(fields.pipeline_type, 'pipeline_type', problems, ['byom']);
+  const name = checkName(fields.model_name, 'model_name', problems, PIPELINE_NAME_MAX);
+  const image = checkV1Image(fields, problems);
+  const artifact = checkS3Key(fields.model_artifact_location, 'model_artifact_location', problems, ARTIFACT_SUFFIX);
+  // Informational in v1.0 too; still a key in the assets bucket.
+  checkS3Key(fields.training_data, 'training_data', problems);
+  const instanceType = checkInstanceType(fields.inference_instance, 'inference_instance', problems);
+  const inferenceType = readOneOf(fields.inference_type, 'inference_type', problems, ['realtime', 'batch']);
+  if (inferenceType === 'batch') {
+    problems.add('inference_type', '"batch" pipelines are not supported by this version yet (batch environments come later): '
+      + 'use "realtime", or keep the batch pipeline on v1.0 until then');
+  }
+  const batchData = readString(fields.batch_inference_data, 'batch_inference_data', problems);
+  if (batchData !== undefined && batchData !== '') {
+    checkS3Key(batchData, 'batch_inference_data', problems);
+  }
+  if (problems.count > 0) {
+    return { ok: false, problems: problems.items };
+  }
+  return {
+    ok: true,
+    value: {
+      name: name!,
+      artifact: artifact!,
+      image: image!,
+      environments: [{ name: V1_ENVIRONMENT_NAME, instanceType: instanceType! }],
+    },
+  };
+}
+
+/** Checks a v1.0 status body: `{"pipeline_id": "<stack ARN or stack name>"}`. */
+export function fromV1StatusRequest(input: unknown): Validated<{ pipelineId: string }> {
+  const problems = new ProblemList();
+  const fields = readObject(input, '', problems, { required: ['pipeline_id'], optional: [] });
+  const id = fields && 'pipeline_id' in fields ? readString(fields.pipeline_id, 'pipeline_id', problems) : undefined;
+  if (id !== undefined && (id.length > PIPELINE_ID_MAX || !(STACK_ARN.test(id) || STACK_NAME.test(id)))) {
+    problems.add('pipeline_id', `${quote(id)} is neither a CloudFormation stack ARN nor a stack name`);
+  }
+  return problems.count > 0 || id === undefined ? { ok: false, problems: problems.items } : { ok: true, value: { pipelineId: id } };
+}
