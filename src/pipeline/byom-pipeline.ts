@@ -297,6 +297,7 @@ export class ByomPipeline extends Construct {
           artifactVersion: this.sourceVersion,
           // A built container is deployed by digest, known only once the Build stage ran.
           ...(this.imageUriVariable ? { imageUri: this.imageUriVariable } : {}),
+          ...this.deployHandler.actionParameters,
         },
       })],
     });

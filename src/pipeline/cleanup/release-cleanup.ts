@@ -9,6 +9,8 @@ import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from './cleanup-spec';
 import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
 import { releaseId } from '../naming';
+import { sharedHandlersOf } from '../shared/handler-function';
+import { CLEANUP_ROLE_PROPERTY } from '../shared/shared-handler-spec';
 
 /** Props of a {@link ReleaseCleanup}. */
 export interface ReleaseCleanupProps {
@@ -52,56 +54,48 @@ const VARIANT_DIMENSIONS = ['sagemaker:variant:DesiredInstanceCount', 'sagemaker
  * resource's properties list the environments, so adding one updates it.
  */
 export class ReleaseCleanup extends Construct {
-  /** The handler, for both the framework's onEvent and isComplete calls. */
-  public readonly function: lambda.Function;
-  /** The Provider framework that drives the handler. */
-  public readonly provider: cr.Provider;
+  /**
+   * The handler, for both the framework's onEvent and isComplete calls.
+   * @default - none when the pipeline uses a shared clean-up
+   */
+  public readonly function?: lambda.Function;
+  /**
+   * The Provider framework that drives the handler.
+   * @default - none when the pipeline uses a shared clean-up
+   */
+  public readonly provider?: cr.Provider;
+  /** Where the clean-up's permissions go: its function's role, or the pipeline's role the shared function assumes. */
+  public readonly role: iam.IRole;
   /** The custom resource whose deletion removes the environments' SageMaker resources. */
   public readonly resource: CustomResource;
   private readonly environments: CleanupEnvironment[] = [];
 
   constructor(scope: Construct, id: string, props: ReleaseCleanupProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
-    // Its own role rather than the AWS managed basic execution policy.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Deletes the SageMaker resources of a pipeline\'s releases when its stack is deleted',
-    });
-    logGroup.grantWrite(role);
-    this.function = new CleanupFunction(this, 'Function', {
-      role,
-      description: 'Deletes the SageMaker endpoints, release configs and models of an MLOps pipeline when its stack is deleted',
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      // One pass never waits for SageMaker; it starts deletions and checks on them.
-      timeout: Duration.minutes(5),
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-    });
-    this.grantTeardown(role);
-
-    // The framework's own functions get roles of their own too (one for onEvent,
-    // one shared by isComplete and onTimeout, as the framework requires).
-    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention });
-    const frameworkOnEventRole = this.frameworkRole('ProviderOnEventRole', providerLogs);
-    const frameworkCompleteAndTimeoutRole = this.frameworkRole('ProviderWaiterRole', providerLogs);
-    this.provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.function,
-      isCompleteHandler: this.function,
-      queryInterval: QUERY_INTERVAL,
-      totalTimeout: TOTAL_TIMEOUT,
-      logGroup: providerLogs,
-      frameworkOnEventRole,
-      frameworkCompleteAndTimeoutRole,
-      disableWaiterStateMachineLogging: true,
-    });
+    const shared = sharedHandlersOf(this)?.cleanup;
+    let serviceToken: string;
+    if (shared) {
+      // The framework's clean-up function assumes this role for the pipeline's deletions.
+      this.role = new iam.Role(this, 'Role', {
+        assumedBy: new iam.ArnPrincipal(shared.roleArn),
+        description: 'Deletes the SageMaker resources of a pipeline\'s releases when its stack is deleted',
+      });
+      serviceToken = shared.serviceToken;
+    } else {
+      const provider = createCleanupProvider(this, props.logRetention);
+      this.function = provider.function;
+      this.provider = provider.provider;
+      this.role = provider.function.role!;
+      serviceToken = provider.provider.serviceToken;
+    }
+    this.grantTeardown(this.role);
 
     this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: this.provider.serviceToken,
+      serviceToken,
       resourceType: RELEASE_CLEANUP_RESOURCE_TYPE,
       properties: {
         [ENVIRONMENTS_PROPERTY]: Lazy.any({ produce: () => this.environments.map((env) => ({ ...env })) }),
+        ...(shared ? { [CLEANUP_ROLE_PROPERTY]: this.role.roleArn } : {}),
       },
     });
 
@@ -119,7 +113,7 @@ export class ReleaseCleanup extends Construct {
     this.environments.push({ endpointName: env.endpointName, releasePrefix: env.releasePrefix, variantName: env.variantName, access: env.access });
     if (env.access) {
       // The environment's access role in the other account does the deleting.
-      grantAssumeAccessRole(this.function, env.access);
+      grantAssumeAccessRole(this.role, env.access);
       return;
     }
     const stack = Stack.of(this);
@@ -128,22 +122,22 @@ export class ReleaseCleanup extends Construct {
     // `?` matches one character: only `<prefix>-r<release id>`, never the
     // releases of another environment whose prefix starts with this one.
     const releases = `${env.releasePrefix}-r${'?'.repeat(releaseId('any').length - 1)}`;
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint'],
       resources: [arn('endpoint', env.endpointName)],
     }));
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DeleteEndpointConfig'],
       resources: [arn('endpoint-config', releases)],
     }));
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DeleteModel'],
       resources: [arn('model', releases)],
     }));
     // Deregistering the variant deletes its target-tracking policy and the alarms
     // Application Auto Scaling made for it, which it names after the variant;
     // whoever deletes such a policy must be allowed to delete those alarms.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
       resources: [stack.formatArn({
         service: 'cloudwatch',
@@ -179,15 +173,6 @@ export class ReleaseCleanup extends Construct {
     }));
   }
 
-  private frameworkRole(id: string, logGroup: logs.ILogGroup): iam.Role {
-    const role = new iam.Role(this, id, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the custom resource framework of ${this.node.path}`,
-    });
-    logGroup.grantWrite(role);
-    return role;
-  }
-
   private acknowledgeFindings(): void {
     justifyWildcards(this, [
       {
@@ -204,14 +189,68 @@ export class ReleaseCleanup extends Construct {
         reason: 'Scalable target ARNs end in an ID assigned at registration, not the endpoint name; limited to SageMaker variants by condition',
       },
     ]);
-    acknowledgeRule(this.provider, 'AwsSolutions-SF1',
-      'CDK\'s Provider waiter only re-invokes the clean-up handler, which logs every pass itself; the execution history stays in Step Functions');
-    acknowledgeRule(this.provider, 'AwsSolutions-SF2', 'CDK\'s Provider waiter state machine offers no X-Ray tracing option');
-    acknowledgeRule(this.provider, 'AwsSolutions-L1',
-      'CDK\'s Provider framework chooses its own functions\' runtime (the newest Node.js CDK\'s region facts list); the clean-up handler itself runs the newest');
   }
 }
 
 function lowerCase(name: string): string {
   return Token.isUnresolved(name) ? name : name.toLowerCase();
+}
+
+/** The clean-up function and the CDK Provider framework that drives it. */
+export interface CleanupProvider {
+  readonly function: lambda.Function;
+  readonly provider: cr.Provider;
+}
+
+/**
+ * The clean-up function and its Provider framework, under `scope` with the
+ * IDs `Logs`, `Role`, `Function`, `ProviderLogs`, `ProviderOnEventRole`,
+ * `ProviderWaiterRole` and `Provider` (a pipeline's own, or the framework's shared one).
+ */
+export function createCleanupProvider(scope: Construct, logRetention: logs.RetentionDays): CleanupProvider {
+  const logGroup = new logs.LogGroup(scope, 'Logs', { retention: logRetention });
+  // Its own role rather than the AWS managed basic execution policy.
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'Deletes the SageMaker resources of a pipeline\'s releases when its stack is deleted',
+  });
+  logGroup.grantWrite(role);
+  const fn = new CleanupFunction(scope, 'Function', {
+    role,
+    description: 'Deletes the SageMaker endpoints, release configs and models of an MLOps pipeline when its stack is deleted',
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: 256,
+    // One pass never waits for SageMaker; it starts deletions and checks on them.
+    timeout: Duration.minutes(5),
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+  });
+
+  // The framework's own functions get roles of their own too (one for onEvent,
+  // one shared by isComplete and onTimeout, as the framework requires).
+  const providerLogs = new logs.LogGroup(scope, 'ProviderLogs', { retention: logRetention });
+  const frameworkRole = (id: string) => {
+    const frameworkOwn = new iam.Role(scope, id, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the custom resource framework of ${scope.node.path}`,
+    });
+    providerLogs.grantWrite(frameworkOwn);
+    return frameworkOwn;
+  };
+  const provider = new cr.Provider(scope, 'Provider', {
+    onEventHandler: fn,
+    isCompleteHandler: fn,
+    queryInterval: QUERY_INTERVAL,
+    totalTimeout: TOTAL_TIMEOUT,
+    logGroup: providerLogs,
+    frameworkOnEventRole: frameworkRole('ProviderOnEventRole'),
+    frameworkCompleteAndTimeoutRole: frameworkRole('ProviderWaiterRole'),
+    disableWaiterStateMachineLogging: true,
+  });
+  acknowledgeRule(provider, 'AwsSolutions-SF1',
+    'CDK\'s Provider waiter only re-invokes the clean-up handler, which logs every pass itself; the execution history stays in Step Functions');
+  acknowledgeRule(provider, 'AwsSolutions-SF2', 'CDK\'s Provider waiter state machine offers no X-Ray tracing option');
+  acknowledgeRule(provider, 'AwsSolutions-L1',
+    'CDK\'s Provider framework chooses its own functions\' runtime (the newest Node.js CDK\'s region facts list); the clean-up handler itself runs the newest');
+  return { function: fn, provider };
 }

@@ -11,6 +11,7 @@ import { DEPLOY_SPEC_VARIABLE, DeploySettings, EnvironmentDeploySpec } from './d
 import { releasePermissions } from './release-permissions';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
+import { createHandlerFunction, sharedHandlersOf } from '../shared/handler-function';
 
 /** Props of the deploy handler. */
 export interface DeployHandlerProps {
@@ -32,31 +33,29 @@ export interface DeployHandlerProps {
  */
 export class DeployHandler extends Construct {
   /** The function CodePipeline invokes. */
-  public readonly function: lambda.Function;
+  public readonly function: lambda.IFunction;
+  /** Where the handler's permissions go: its function's role, or the pipeline's role a shared function assumes. */
+  public readonly role: iam.IRole;
+  /** User parameters the deploy actions add (a shared function's role and settings). */
+  public readonly actionParameters: { [name: string]: string };
   private readonly environmentParameters: { [name: string]: string } = {};
   private scalingRoleGranted = false;
 
   constructor(scope: Construct, id: string, props: DeployHandlerProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
-    // Its own role rather than the AWS managed basic execution policy: it may
-    // write to its own log group only.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Deploys releases of ${props.pipelineName}`,
-    });
-    logGroup.grantWrite(role);
-    this.function = new DeployFunction(this, 'Function', {
-      role,
-      description: 'Releases a model to a SageMaker endpoint for a CodePipeline deploy action',
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+    const handler = createHandlerFunction(this, {
+      roleDescription: `Deploys releases of ${props.pipelineName}`,
+      functionDescription: 'Releases a model to a SageMaker endpoint for a CodePipeline deploy action',
       // One step never waits for SageMaker: it starts or checks a change and returns.
       timeout: Duration.minutes(2),
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
+      logRetention: props.logRetention,
+      createFunction: (inScope, functionId, options) => new DeployFunction(inScope, functionId, options),
+      shared: sharedHandlersOf(this)?.deploy,
     });
-    this.function.addEnvironment(DEPLOY_SPEC_VARIABLE, Stack.of(this).toJsonString({
+    this.function = handler.function;
+    this.role = handler.role;
+    this.actionParameters = handler.actionParameters;
+    handler.setSettings(DEPLOY_SPEC_VARIABLE, Stack.of(this).toJsonString({
       pipelineName: props.pipelineName,
       artifact: { bucket: props.artifactBucket.bucketName, key: props.artifactKey },
       environmentParameters: this.environmentParameters,
@@ -64,16 +63,16 @@ export class DeployHandler extends Construct {
 
     // The exact artifact key, any version. Listing, limited to that key, makes a
     // missing artifact a clear 404 instead of an access-denied error.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject', 's3:GetObjectVersion'],
       resources: [props.artifactBucket.arnForObjects(props.artifactKey)],
     }));
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:ListBucket'],
       resources: [props.artifactBucket.bucketArn],
       conditions: { StringEquals: { 's3:prefix': props.artifactKey } },
     }));
-    props.artifactBucket.encryptionKey?.grantDecrypt(this.function);
+    props.artifactBucket.encryptionKey?.grantDecrypt(this.role);
     justifyWildcards(this, [
       { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult, sagemaker:ListEndpointConfigs and Application Auto Scaling (generated target IDs) support no usable resource-level permissions' },
       { finding: /^Resource::arn:.*:cloudwatch:.*:alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/, reason: 'Target tracking names its alarms after the scaled variant with a generated suffix' },
@@ -81,13 +80,16 @@ export class DeployHandler extends Construct {
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'Each release copies the artifact to its own key under the environment\'s prefix' },
       { finding: /^Resource::arn:.*:sagemaker:.*:(model|endpoint-config)\/[a-z0-9-]+-\*$/, reason: 'Each release creates a model and endpoint config named <environment prefix>-<release id>; only that prefix is reachable' },
     ]);
-    // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
-      resources: ['*'],
-    }));
+    if (!handler.shared) {
+      // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
+      // (A shared function reports with its own role.)
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
+        resources: ['*'],
+      }));
+    }
     // List actions cannot be scoped to resources; the handler filters by the environment's prefix.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:ListEndpointConfigs'],
       resources: ['*'],
     }));
@@ -105,33 +107,33 @@ export class DeployHandler extends Construct {
       stringValue: value,
     });
     parameter.node.addValidation({ validate: () => checkSpecSize(Stack.of(this).resolve(value), name) });
-    parameter.grantRead(this.function);
+    parameter.grantRead(this.role);
     this.environmentParameters[name] = parameter.parameterName;
     if (spec.access) {
       // SageMaker, scaling and the second copy of the artifact happen in the
       // environment's account, through the role MlopsEnvironmentAccess made there.
-      grantAssumeAccessRole(this.function, spec.access);
+      grantAssumeAccessRole(this.role, spec.access);
     } else {
       const serviceLinkedRole = spec.autoScaling !== undefined && !this.scalingRoleGranted;
       this.scalingRoleGranted ||= serviceLinkedRole;
       for (const statement of releasePermissions(this, spec, { serviceLinkedRole })) {
-        this.function.addToRolePolicy(statement);
+        this.role.addToPrincipalPolicy(statement);
       }
       // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig creates.
-      kmsKey?.grant(this.function, 'kms:CreateGrant', 'kms:DescribeKey');
+      kmsKey?.grant(this.role, 'kms:CreateGrant', 'kms:DescribeKey');
     }
     // Every release is first copied to the pipeline's own bucket, under the environment's prefix.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
       resources: [releaseBucket.arnForObjects(`${spec.releaseKeyPrefix}*`)],
     }));
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:ListBucket'],
       resources: [releaseBucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': `${spec.releaseKeyPrefix}*` } },
     }));
     // Copying into an SSE-KMS bucket needs both: a data key to write, decrypt to read back.
-    releaseBucket.encryptionKey?.grant(this.function, 'kms:Decrypt', 'kms:GenerateDataKey');
+    releaseBucket.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 }
 

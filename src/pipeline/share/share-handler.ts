@@ -10,6 +10,7 @@ import { EnvironmentShareSpec, SHARE_SETTINGS_VARIABLE, ShareApiSpec, ShareSetti
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { EnvironmentAccessSpec } from '../access/access-spec';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
+import { createHandlerFunction, sharedHandlersOf } from '../shared/handler-function';
 
 /** An environment the share handler shares to. */
 export interface ShareTarget {
@@ -64,37 +65,37 @@ export interface ShareActionOptions {
  */
 export class ShareHandler extends Construct {
   /** The function CodePipeline invokes. */
-  public readonly function: lambda.Function;
+  public readonly function: lambda.IFunction;
+  /** Where the handler's permissions go: its function's role, or the pipeline's role a shared function assumes. */
+  public readonly role: iam.IRole;
+  private readonly actionParameters: { [name: string]: string };
   private readonly environments: { [name: string]: EnvironmentShareSpec } = {};
 
   constructor(scope: Construct, id: string, props: ShareHandlerProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
-    // Its own role rather than the AWS managed basic execution policy: it may
-    // write to its own log group only.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Shares releases of ${props.pipelineName} through their inference APIs`,
-    });
-    logGroup.grantWrite(role);
-    this.function = new ShareFunction(this, 'Function', {
-      role,
-      description: 'Records a released model as shared through an environment\'s inference API for a CodePipeline share action',
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+    const handler = createHandlerFunction(this, {
+      roleDescription: `Shares releases of ${props.pipelineName} through their inference APIs`,
+      functionDescription: 'Records a released model as shared through an environment\'s inference API for a CodePipeline share action',
       timeout: Duration.minutes(1),
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
+      logRetention: props.logRetention,
+      createFunction: (inScope, functionId, options) => new ShareFunction(inScope, functionId, options),
+      shared: sharedHandlersOf(this)?.share,
     });
-    this.function.addEnvironment(SHARE_SETTINGS_VARIABLE, Stack.of(this).toJsonString({
+    this.function = handler.function;
+    this.role = handler.role;
+    this.actionParameters = handler.actionParameters;
+    handler.setSettings(SHARE_SETTINGS_VARIABLE, Stack.of(this).toJsonString({
       pipelineName: props.pipelineName,
       environments: this.environments,
     } satisfies ShareSettings));
-    // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
-      resources: ['*'],
-    }));
+    if (!handler.shared) {
+      // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
+      // (A shared function reports with its own role.)
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
+        resources: ['*'],
+      }));
+    }
     justifyWildcards(this, [
       { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult support no resource-level permissions' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
@@ -116,24 +117,24 @@ export class ShareHandler extends Construct {
       access: target.access,
       api: target.api,
     };
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter', 'ssm:PutParameter'],
       resources: [target.releaseParameter.parameterArn],
     }));
     if (target.access) {
       // The environment's access role describes the endpoint and makes its API live there.
-      grantAssumeAccessRole(this.function, target.access);
+      grantAssumeAccessRole(this.role, target.access);
       return;
     }
     if (!target.api.restApiId) {
       throw new Error(`ShareHandler ${this.node.path}: environment "${environmentName}" is in this account, so its API's ID must be given`);
     }
     // Making the API live is one stage update: PATCH on that stage only.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['apigateway:PATCH'],
       resources: [inferenceApiStageArn(this, target.api.restApiId, target.api.stageName)],
     }));
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeEndpoint'],
       // SageMaker writes endpoint names in lower case in its ARNs.
       resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: target.endpointName.toLowerCase() })],
@@ -161,6 +162,7 @@ export class ShareHandler extends Construct {
         endpointConfigName: `#{${deploy}.EndpointConfigName}`,
         modelName: `#{${deploy}.ModelName}`,
         ...(options.imageUri ? { imageUri: options.imageUri } : {}),
+        ...this.actionParameters,
       },
     });
   }

@@ -207,7 +207,7 @@ class RequestTests extends IntegrationTests {
     handler.addEnvironment(context.endpointName, context.releasePrefix, context.variant.autoScaling !== undefined, access);
     const parameter = handler.addRequests(context.environmentName, context.endpointName, this.spec, access);
     const userParameters: TestJobParameters = { ...rollbackParameters(context), requestsParameter: parameter.parameterName };
-    return new actions.LambdaInvokeAction({ actionName: 'Test', lambda: handler.function, userParameters });
+    return new actions.LambdaInvokeAction({ actionName: 'Test', lambda: handler.function, userParameters: { ...userParameters, ...handler.actionParameters } });
   }
 }
 
@@ -355,6 +355,6 @@ class CodeBuildTests extends IntegrationTests {
     handler.addEnvironment(context.endpointName, context.releasePrefix, context.variant.autoScaling !== undefined, access);
     handler.addBuild(project);
     const userParameters: TestJobParameters = { ...rollbackParameters(context), build: { projectName: project.projectName, sourceVersion } };
-    return new actions.LambdaInvokeAction({ actionName: 'Test', lambda: handler.function, userParameters });
+    return new actions.LambdaInvokeAction({ actionName: 'Test', lambda: handler.function, userParameters: { ...userParameters, ...handler.actionParameters } });
   }
 }

@@ -11,6 +11,7 @@ import { justifyWildcards } from '../../nag/acknowledgements';
 import { EnvironmentAccessSpec } from '../access/access-spec';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
 import { scalingPermissions } from '../deploy/release-permissions';
+import { createHandlerFunction, sharedHandlersOf } from '../shared/handler-function';
 
 /** Props of the integration-test handler. */
 export interface IntegrationTestHandlerProps {
@@ -28,29 +29,27 @@ export interface IntegrationTestHandlerProps {
  */
 export class IntegrationTestHandler extends Construct {
   /** The function CodePipeline invokes. */
-  public readonly function: lambda.Function;
+  public readonly function: lambda.IFunction;
+  /** Where the handler's permissions go: its function's role, or the pipeline's role a shared function assumes. */
+  public readonly role: iam.IRole;
+  /** User parameters every test action adds (a shared function's role). */
+  public readonly actionParameters: { [name: string]: string };
   private scalingRoleGranted = false;
 
   constructor(scope: Construct, id: string, props: IntegrationTestHandlerProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
-    // Its own role rather than the AWS managed basic execution policy: it may
-    // write to its own log group only.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the integration tests of ${props.pipelineName}`,
-    });
-    logGroup.grantWrite(role);
-    this.function = new TestFunction(this, 'Function', {
-      role,
-      description: 'Tests a SageMaker endpoint for a CodePipeline test action, rolling it back on failure',
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+    const handler = createHandlerFunction(this, {
+      roleDescription: `Runs the integration tests of ${props.pipelineName}`,
+      functionDescription: 'Tests a SageMaker endpoint for a CodePipeline test action, rolling it back on failure',
       // One call runs every request (each bounded by InvokeEndpoint's 60 s), or one build or rollback step.
       timeout: Duration.minutes(5),
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
+      logRetention: props.logRetention,
+      createFunction: (inScope, functionId, options) => new TestFunction(inScope, functionId, options),
+      shared: sharedHandlersOf(this)?.test,
     });
+    this.function = handler.function;
+    this.role = handler.role;
+    this.actionParameters = handler.actionParameters;
     justifyWildcards(this, [
       {
         finding: /^Resource::\*$/,
@@ -61,11 +60,14 @@ export class IntegrationTestHandler extends Construct {
       { finding: /^Resource::arn:.*:sagemaker:.*:endpoint-config\/[a-z0-9-]+-\*$/, reason: 'A rollback returns the endpoint to an earlier release config, named <environment prefix>-<release id>; only that prefix is reachable' },
       { finding: /^Resource::arn:.*:cloudwatch:.*:alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/, reason: 'Target tracking names its alarms after the scaled variant with a generated suffix' },
     ]);
-    // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
-      resources: ['*'],
-    }));
+    if (!handler.shared) {
+      // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
+      // (A shared function reports with its own role.)
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
+        resources: ['*'],
+      }));
+    }
   }
 
   /**
@@ -76,16 +78,16 @@ export class IntegrationTestHandler extends Construct {
   public addEnvironment(endpointName: string, releasePrefix: string, autoScaled: boolean, access?: EnvironmentAccessSpec): void {
     if (access) {
       // Elsewhere, the environment's access role does all of this (and invokes the endpoint).
-      grantAssumeAccessRole(this.function, access);
+      grantAssumeAccessRole(this.role, access);
       return;
     }
     const endpoint = this.sagemakerArn('endpoint', endpointName);
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeEndpoint'],
       resources: [endpoint],
     }));
     // UpdateEndpoint is authorized on both the endpoint and the config it moves to.
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:UpdateEndpoint'],
       resources: [endpoint, this.sagemakerArn('endpoint-config', `${releasePrefix}-*`)],
     }));
@@ -104,11 +106,11 @@ export class IntegrationTestHandler extends Construct {
       description: `The integration test requests of environment ${environmentName} (endpoint ${endpointName})`,
       stringValue: JSON.stringify(spec),
     });
-    parameter.grantRead(this.function);
+    parameter.grantRead(this.role);
     if (access) {
       return parameter;
     }
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:InvokeEndpoint'],
       resources: [this.sagemakerArn('endpoint', endpointName)],
     }));
@@ -117,7 +119,7 @@ export class IntegrationTestHandler extends Construct {
 
   /** Allows the handler to start builds of exactly this project and to follow them. */
   public addBuild(project: codebuild.IProject): void {
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['codebuild:StartBuild', 'codebuild:BatchGetBuilds'],
       resources: [project.projectArn],
     }));
@@ -133,7 +135,7 @@ export class IntegrationTestHandler extends Construct {
     const serviceLinkedRole = !this.scalingRoleGranted;
     this.scalingRoleGranted = true;
     for (const statement of scalingPermissions(this, endpointName, { serviceLinkedRole })) {
-      this.function.addToRolePolicy(statement);
+      this.role.addToPrincipalPolicy(statement);
     }
   }
 }

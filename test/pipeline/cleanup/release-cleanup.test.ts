@@ -21,7 +21,7 @@ function cleanupStack(environments = [DEV, PROD]): { stack: Stack; cleanup: Rele
 
 /** Every statement of the clean-up handler's own role. */
 function handlerStatements(template: Template, stack: Stack, cleanup: ReleaseCleanup): any[] {
-  const roleId = stack.getLogicalId(cleanup.function.role!.node.defaultChild as any);
+  const roleId = stack.getLogicalId(cleanup.role.node.defaultChild as any);
   const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
   return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
 }
@@ -150,7 +150,7 @@ describe('ReleaseCleanup', () => {
 
   test('the framework functions run on roles of their own that may only invoke the handler and write their logs', () => {
     const { template, cleanup, stack } = cleanupStack();
-    const handlerRole = stack.getLogicalId(cleanup.function.role!.node.defaultChild as any);
+    const handlerRole = stack.getLogicalId(cleanup.role.node.defaultChild as any);
     const policies = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p: any) => p.Properties.Roles[0].Ref !== handlerRole && /ProviderOnEventRole|ProviderWaiterRole/.test(p.Properties.Roles[0].Ref));
     expect(policies).toHaveLength(2);
@@ -169,7 +169,7 @@ describe('ReleaseCleanup', () => {
 
   test('an unexplained wildcard added to the handler\'s role is still reported', () => {
     const { stack, cleanup } = cleanupStack();
-    cleanup.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DeleteEndpoint'], resources: ['arn:aws:sagemaker:us-east-1:111111111111:endpoint/*'] }));
+    cleanup.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DeleteEndpoint'], resources: ['arn:aws:sagemaker:us-east-1:111111111111:endpoint/*'] }));
     expect(nagFindings(stack).map((f) => f.ruleId)).toContain('AwsSolutions-IAM5[Resource::arn:aws:sagemaker:us-east-1:111111111111:endpoint/*]');
   });
 });
