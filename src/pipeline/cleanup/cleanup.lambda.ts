@@ -5,8 +5,10 @@ import { CLEANUP_PHASE_FIELD, CleanupEnvironment, ENVIRONMENTS_PROPERTY, IS_COMP
 import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
 import { TeardownClients, TeardownProgress, tearDownEnvironment } from '../../runtime/endpoint-teardown';
 import { EnvironmentClients } from '../../runtime/environment-access';
+import { HandlerIdentities, parseHandlerRoleArn } from '../../runtime/handler-identity';
 import { createLogger } from '../../runtime/logger';
 import { EnvironmentAccessSpec, parseAccessSpec } from '../access/access-spec';
+import { CLEANUP_ROLE_PROPERTY } from '../shared/shared-handler-spec';
 
 const logger = createLogger('mlops-cleanup');
 
@@ -72,6 +74,7 @@ export function readEnvironments(properties: Record<string, unknown> | undefined
 export function onEvent(event: CleanupEvent): OnEventResponse {
   if (event.RequestType !== 'Delete') {
     readEnvironments(event.ResourceProperties);
+    readHandlerRole(event.ResourceProperties);
   }
   const physicalResourceId = event.RequestType === 'Create' ? `release-cleanup-${event.LogicalResourceId}` : event.PhysicalResourceId;
   return { PhysicalResourceId: physicalResourceId, [CLEANUP_PHASE_FIELD]: IS_COMPLETE_PHASE };
@@ -123,7 +126,15 @@ export async function isComplete(
   return { IsComplete: complete };
 }
 
-const environmentClients = new EnvironmentClients({}, 'mlops-cleanup');
+/**
+ * The pipeline's clean-up role when the resource names one (a handler shared
+ * by the framework's pipelines), checked; `undefined` for a handler made for one pipeline.
+ */
+export function readHandlerRole(properties: Record<string, unknown> | undefined): string | undefined {
+  return parseHandlerRoleArn(properties?.[CLEANUP_ROLE_PROPERTY], CLEANUP_ROLE_PROPERTY, (message) => new CleanupConfigurationError(message));
+}
+
+const identities = new HandlerIdentities({}, 'cleanup');
 
 /** Teardown clients in the pipeline's account, or in an environment's account through its access role. */
 export function teardownClientsFor(factory: EnvironmentClients, access?: EnvironmentAccessSpec): TeardownClients {
@@ -140,5 +151,20 @@ export async function handler(event: CleanupEvent): Promise<OnEventResponse | Is
     logger.info('Release clean-up event', { requestType: event.RequestType, physicalResourceId: response.PhysicalResourceId });
     return response;
   }
-  return isComplete(event, teardownClientsFor(environmentClients), (access) => teardownClientsFor(environmentClients, access));
+  if (event.RequestType !== 'Delete') {
+    // Create and Update make no AWS call: nothing to act for (see onEvent).
+    return { IsComplete: true };
+  }
+  let clients: EnvironmentClients;
+  try {
+    clients = await identities.forRole(readHandlerRole(event.ResourceProperties), CLEANUP_ROLE_PROPERTY);
+  } catch (err) {
+    if (!isTransient(err)) {
+      throw err;
+    }
+    // As for an environment's transient error: the framework polls again.
+    logger.info('Release clean-up pass', { physicalResourceId: event.PhysicalResourceId, complete: false, waiting: [`${CLEANUP_ROLE_PROPERTY}: transient ${errorName(err)}`] });
+    return { IsComplete: false };
+  }
+  return isComplete(event, teardownClientsFor(clients), (access) => teardownClientsFor(clients, access));
 }

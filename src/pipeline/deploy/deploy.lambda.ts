@@ -19,6 +19,7 @@ import {
 } from '../../runtime/codepipeline-job';
 import { ReleaseClients, ReleaseOutcome, ReleaseState, continueRelease, startRelease } from '../../runtime/endpoint-release';
 import { EnvironmentClients } from '../../runtime/environment-access';
+import { HandlerIdentities, readActionSettings } from '../../runtime/handler-identity';
 import { createLogger } from '../../runtime/logger';
 import type { EnvironmentAccessSpec } from '../access/access-spec';
 
@@ -129,20 +130,25 @@ export function releaseClientsFor(factory: EnvironmentClients, access?: Environm
   };
 }
 
-const environmentClients = new EnvironmentClients({}, 'mlops-deploy');
+const identities = new HandlerIdentities({}, 'deploy');
 
-/** CodePipeline Lambda invoke entry point. */
+/**
+ * CodePipeline Lambda invoke entry point. Every call but the job's result is
+ * made as the pipeline's role when the job names one (a shared handler).
+ */
 export async function handler(event: CodePipelineEvent): Promise<void> {
   await handleAction(event, {
     name: 'Deploy',
     logger,
-    codepipeline: () => environmentClients.get(CodePipelineClient),
+    codepipeline: () => identities.own.get(CodePipelineClient),
     restartPhase: 'starting',
     isTransient,
     step: async (job) => {
-      const spec = await loadDeploySpec(readDeploySettings(), job.userParameters.environment, environmentClients.get(SSMClient));
+      const clients = await identities.forJob(job);
+      const settings = await readActionSettings<DeploySettings>(job, clients, DEPLOY_SPEC_VARIABLE, 'deploy');
+      const spec = await loadDeploySpec(settings, job.userParameters.environment, clients.get(SSMClient));
       const access = spec.environments[String(job.userParameters.environment)]?.access;
-      return runDeployJob(job, spec, releaseClientsFor(environmentClients, access));
+      return runDeployJob(job, spec, releaseClientsFor(clients, access));
     },
   });
 }

@@ -15,6 +15,7 @@ import {
   requireParameter,
 } from '../../runtime/codepipeline-job';
 import { EnvironmentClients } from '../../runtime/environment-access';
+import { HandlerIdentities, readActionSettings } from '../../runtime/handler-identity';
 import { createLogger } from '../../runtime/logger';
 import { ShareClients, shareRelease } from '../../runtime/release-share';
 import type { EnvironmentAccessSpec } from '../access/access-spec';
@@ -74,20 +75,24 @@ export function shareClientsFor(factory: EnvironmentClients, access?: Environmen
   return { sagemaker: factory.get(SageMakerClient, access), apigateway: factory.get(APIGatewayClient, access), ssm: factory.get(SSMClient) };
 }
 
-const environmentClients = new EnvironmentClients({}, 'mlops-share');
+const identities = new HandlerIdentities({}, 'share');
 
-/** CodePipeline Lambda invoke entry point. */
+/**
+ * CodePipeline Lambda invoke entry point. Every call but the job's result is
+ * made as the pipeline's role when the job names one (a shared handler).
+ */
 export async function handler(event: CodePipelineEvent): Promise<void> {
   await handleAction(event, {
     name: 'Share',
     logger,
-    codepipeline: () => environmentClients.get(CodePipelineClient),
+    codepipeline: () => identities.own.get(CodePipelineClient),
     restartPhase: 'sharing',
     isTransient,
-    step: (job) => {
-      const settings = readShareSettings();
+    step: async (job) => {
+      const clients = await identities.forJob(job);
+      const settings = await readActionSettings<ShareSettings>(job, clients, SHARE_SETTINGS_VARIABLE, 'share');
       const access = settings.environments[String(job.userParameters.environment)]?.access;
-      return runShareJob(job, settings, shareClientsFor(environmentClients, access));
+      return runShareJob(job, settings, shareClientsFor(clients, access));
     },
   });
 }

@@ -7,6 +7,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { handleAction } from '../../runtime/codepipeline-job';
 import { EnvironmentClients } from '../../runtime/environment-access';
+import { HandlerIdentities } from '../../runtime/handler-identity';
 import { IntegrationTestClients, isTestTransient, readAccess, runTestJob } from '../../runtime/integration-tests';
 import { createLogger } from '../../runtime/logger';
 import type { EnvironmentAccessSpec } from '../access/access-spec';
@@ -28,16 +29,19 @@ export function testClientsFor(factory: EnvironmentClients, access?: Environment
   };
 }
 
-const environmentClients = new EnvironmentClients({}, 'mlops-test');
+const identities = new HandlerIdentities({}, 'test');
 
-/** CodePipeline Lambda invoke entry point. */
+/**
+ * CodePipeline Lambda invoke entry point. Every call but the job's result is
+ * made as the pipeline's role when the job names one (a shared handler).
+ */
 export async function handler(event: CodePipelineEvent): Promise<void> {
   await handleAction(event, {
     name: 'Test',
     logger,
-    codepipeline: () => environmentClients.get(CodePipelineClient),
+    codepipeline: () => identities.own.get(CodePipelineClient),
     restartPhase: 'testing',
     isTransient: isTestTransient,
-    step: (job) => runTestJob(job, testClientsFor(environmentClients, readAccess(job))),
+    step: async (job) => runTestJob(job, testClientsFor(await identities.forJob(job), readAccess(job))),
   });
 }
