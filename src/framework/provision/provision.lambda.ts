@@ -1,4 +1,71 @@
-// The provisioning API's handler (API Gateway REST proxy events); being written for #4.
-export async function handler(): Promise<{ statusCode: number; body: string }> {
-  return { statusCode: 501, body: JSON.stringify({ message: 'Not implemented yet' }) };
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import {
+  fromV1ProvisionRequest,
+  fromV1StatusRequest,
+  parseJsonDocument,
+  referencedObjects,
+  validatePipelineRequest,
+} from '../../config/validate';
+import { createLogger } from '../../runtime/logger';
+import { faultResponse } from '../../runtime/provisioning/api-faults';
+import { ApiDeps, handleApiRequest } from '../../runtime/provisioning/api-handler';
+import type { RequestSchema } from '../../runtime/provisioning/request-schema';
+import { readProvisionSettings } from '../../runtime/provisioning/settings';
+
+const logger = createLogger('mlops-provision');
+
+/** The one request schema, shared with the CLI and the config-file trigger. */
+export const REQUEST_SCHEMA: RequestSchema = {
+  parseJsonDocument,
+  validatePipelineRequest,
+  fromV1ProvisionRequest,
+  fromV1StatusRequest,
+  referencedObjects,
+};
+
+let deps: ApiDeps | undefined;
+
+/**
+ * Clients and settings, made on the first request and kept while the
+ * instance is warm (connections and credentials are reused). Made lazily so a
+ * settings fault is answered as a 500 like any other, not a crashed init.
+ */
+function apiDeps(): ApiDeps {
+  if (!deps) {
+    const region = process.env.AWS_REGION ?? 'us-east-1';
+    deps = {
+      settings: readProvisionSettings(),
+      region,
+      cloudformation: new CloudFormationClient({ region }),
+      s3: new S3Client({ region }),
+      codepipeline: new CodePipelineClient({ region }),
+      sagemaker: new SageMakerClient({ region }),
+      schema: REQUEST_SCHEMA,
+      referencedObjects: REQUEST_SCHEMA.referencedObjects,
+      logger,
+    };
+  }
+  return deps;
+}
+
+/** API Gateway REST proxy entry point of the provisioning API. */
+export async function handler(event: APIGatewayProxyEvent, context?: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyResult> {
+  const requestId = event?.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
+  let ready: ApiDeps;
+  try {
+    ready = apiDeps();
+  } catch (err) {
+    logger.error('Provisioning handler is misconfigured', { requestId, error: err as Error });
+    return faultResponse(err, requestId);
+  }
+  return handleApiRequest(event, ready, requestId);
+}
+
+/** Forgets the clients and settings: tests change the environment between cases. */
+export function resetForTests(): void {
+  deps = undefined;
 }
