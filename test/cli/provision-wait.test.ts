@@ -1,8 +1,8 @@
 import { join } from 'path';
-import { POLLS_FOR_NEW_EXECUTION } from '../../src/cli/pipeline-tracker';
-import { MAX_CONSECUTIVE_ERRORS } from '../../src/cli/polling';
 import { FIXTURES, mlops } from './cli-runner';
 import { FakeApi, httpAnswer, pipelineStatus, stackId } from './fake-api';
+import { POLLS_FOR_NEW_EXECUTION } from '../../src/cli/pipeline-tracker';
+import { MAX_CONSECUTIVE_ERRORS } from '../../src/cli/polling';
 
 let api: FakeApi;
 let on: string[];

@@ -1,7 +1,7 @@
+import { join } from 'path';
 import { mlops, FIXTURES, TEST_CREDENTIALS } from './cli-runner';
 import { FakeApi, pipelineStatus } from './fake-api';
 import { expectedAuthorization, parseAuthorization } from './signature';
-import { join } from 'path';
 
 let api: FakeApi;
 beforeEach(async () => { api = await FakeApi.start(); });

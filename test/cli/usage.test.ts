@@ -1,6 +1,6 @@
 import { join } from 'path';
-import { COMMANDS } from '../../src/cli/mlops';
 import { FIXTURES, mlops } from './cli-runner';
+import { COMMANDS } from '../../src/cli/mlops';
 
 const config = join(FIXTURES, 'mlops-config.json');
 
