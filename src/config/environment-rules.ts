@@ -3,8 +3,8 @@
  * `validateEnvironment`, restricted to what a request can set, with
  * instance types checked against the known hosting types.
  */
-import { readBoolean, readInteger, readNumber, readObject } from './json-reader';
 import { closestHostingInstanceType, isHostingInstanceType } from './instance-types';
+import { readBoolean, readInteger, readNumber, readObject } from './json-reader';
 import { ENVIRONMENT_NAME_MAX, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES } from './limits';
 import { checkName } from './names';
 import { AutoScalingRequest, EnvironmentRequest, ServerlessRequest } from './pipeline-request';

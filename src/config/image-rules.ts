@@ -21,7 +21,7 @@ const KINDS: ReadonlyArray<{ readonly keys: readonly string[]; readonly label: s
  * `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@sha256:digest]`.
  * The repository and tag rules are ECR's; SageMaker pulls only from ECR.
  */
-const ECR_IMAGE_URI = new RegExp([
+export const ECR_IMAGE_URI = new RegExp([
   '^\\d{12}\\.dkr\\.ecr\\.[a-z]{2}(-[a-z]+)+-\\d+\\.amazonaws\\.com(\\.cn)?',
   '/(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*',
   '(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})?$',

@@ -33,26 +33,30 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 /** Longer than any stack ARN: not read further. */
 const PIPELINE_ID_MAX = 512;
 
-function checkV1Image(fields: Record<string, unknown>, problems: ProblemList): ImageRequest | undefined {
-  const container = readString(fields.custom_model_container, 'custom_model_container', problems);
+/** Reads a key only when present: a missing one is already reported as required. */
+type Present = <T>(key: string, check: (value: unknown) => T | undefined) => T | undefined;
+
+function checkV1Image(fields: Record<string, unknown>, present: Present, problems: ProblemList): ImageRequest | undefined {
+  const container = present('custom_model_container', (v) => readString(v, 'custom_model_container', problems));
+  const framework = present('model_framework', (v) => readString(v, 'model_framework', problems));
+  const version = present('model_framework_version', (v) => readString(v, 'model_framework_version', problems));
   if (container === undefined) {
     return undefined;
   }
   if (container !== '') {
     // A custom container replaces the framework; v1.0 requests still carried the (then unused) framework keys.
-    readString(fields.model_framework, 'model_framework', problems);
-    readString(fields.model_framework_version, 'model_framework_version', problems);
     const containerSource = checkS3Key(container, 'custom_model_container', problems, CONTAINER_SOURCE_SUFFIX);
     return containerSource === undefined ? undefined : { containerSource };
   }
-  const framework = fields.model_framework;
-  if (typeof framework === 'string' && !V1_FRAMEWORKS.includes(framework)) {
-    problems.add('model_framework', `${quote(framework)} is not a v1.0 framework this version supports (known: ${V1_FRAMEWORKS.join(', ')}); `
-      + 'for another image, set custom_model_container');
-    readString(fields.model_framework_version, 'model_framework_version', problems);
+  if (framework === undefined || version === undefined) {
     return undefined;
   }
-  return checkFramework(framework, fields.model_framework_version, 'model_framework', 'model_framework_version', problems);
+  if (!V1_FRAMEWORKS.includes(framework)) {
+    problems.add('model_framework', `${quote(framework)} is not a v1.0 framework this version supports (known: ${V1_FRAMEWORKS.join(', ')}); `
+      + 'for another image, set custom_model_container');
+    return undefined;
+  }
+  return checkFramework(fields.model_framework, fields.model_framework_version, 'model_framework', 'model_framework_version', problems);
 }
 
 /**
@@ -66,19 +70,21 @@ export function fromV1ProvisionRequest(input: unknown): Validated<PipelineReques
   if (!fields) {
     return { ok: false, problems: problems.items };
   }
-  readOneOf(fields.pipeline_type, 'pipeline_type', problems, ['byom']);
-  const name = checkName(fields.model_name, 'model_name', problems, PIPELINE_NAME_MAX);
-  const image = checkV1Image(fields, problems);
-  const artifact = checkS3Key(fields.model_artifact_location, 'model_artifact_location', problems, ARTIFACT_SUFFIX);
+  const present: Present = (key, check) => (key in fields ? check(fields[key]) : undefined);
+  present('pipeline_type', (v) => readOneOf(v, 'pipeline_type', problems, ['byom']));
+  const name = present('model_name', (v) => checkName(v, 'model_name', problems, PIPELINE_NAME_MAX));
+  const image = checkV1Image(fields, present, problems);
+  const artifact = present('model_artifact_location', (v) => checkS3Key(v, 'model_artifact_location', problems, ARTIFACT_SUFFIX));
   // Informational in v1.0 too; still a key in the assets bucket.
-  checkS3Key(fields.training_data, 'training_data', problems);
-  const instanceType = checkInstanceType(fields.inference_instance, 'inference_instance', problems);
-  const inferenceType = readOneOf(fields.inference_type, 'inference_type', problems, ['realtime', 'batch']);
+  present('training_data', (v) => checkS3Key(v, 'training_data', problems));
+  const instanceType = present('inference_instance', (v) => checkInstanceType(v, 'inference_instance', problems));
+  const inferenceType = present('inference_type', (v) => readOneOf(v, 'inference_type', problems, ['realtime', 'batch']));
   if (inferenceType === 'batch') {
     problems.add('inference_type', '"batch" pipelines are not supported by this version yet (batch environments come later): '
       + 'use "realtime", or keep the batch pipeline on v1.0 until then');
   }
-  const batchData = readString(fields.batch_inference_data, 'batch_inference_data', problems);
+  // Empty for a realtime pipeline; otherwise a key in the assets bucket.
+  const batchData = present('batch_inference_data', (v) => readString(v, 'batch_inference_data', problems));
   if (batchData !== undefined && batchData !== '') {
     checkS3Key(batchData, 'batch_inference_data', problems);
   }

@@ -74,14 +74,18 @@ const jsonPathStep = fc.oneof(
   fc.stringMatching(/^[a-z ]{1,8}$/).map((key) => `['${key}']`),
 );
 
+/** A finite number as JSON carries it: `-0` becomes `0` in JSON text, so a request never holds it. */
+function jsonNumber(min: number, max: number): fc.Arbitrary<number> {
+  return fc.double({ noNaN: true, noDefaultInfinity: true, min, max }).map((n) => n + 0);
+}
+
 const jsonPathExpectation: fc.Arbitrary<JsonPathRequest> = fc.tuple(
   fc.array(jsonPathStep, { maxLength: 4 }).map((steps) => `$${steps.join('')}`),
   fc.oneof(
     fc.jsonValue({ maxDepth: 2 }).map((value) => ({ equalsJson: JSON.stringify(value).slice(0, 80) }))
       .filter((e) => isJson(e.equalsJson)),
-    fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), fc.double({ noNaN: true, noDefaultInfinity: true, min: 0, max: 1e6 }))
-      .map(([min, span]) => ({ min, max: min + span })),
-    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((min) => ({ min })),
+    fc.tuple(jsonNumber(-1e6, 1e6), jsonNumber(0, 1e6)).map(([min, span]) => ({ min, max: min + span + 0 })),
+    jsonNumber(-1e6, 1e6).map((min) => ({ min })),
     fc.constant({}),
   ),
 ).map(([path, bounds]) => ({ path, ...bounds }));
@@ -139,7 +143,7 @@ const instanceVariant = fc.record({
   return fc.record({
     maxInstances: fc.integer({ min: count, max: MAX_INSTANCE_COUNT }),
     minInstances: fc.integer({ min: 1, max: count }),
-    targetInvocationsPerInstance: fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.double({ min: 1, max: 1e5, noNaN: true })),
+    targetInvocationsPerInstance: fc.oneof(fc.integer({ min: 1, max: 100_000 }), jsonNumber(1, 1e5)),
   }, { requiredKeys: ['maxInstances', 'targetInvocationsPerInstance'] }).map((autoScaling) => ({ ...variant, autoScaling }));
 });
 
@@ -296,7 +300,7 @@ const mutations: Mutation[] = [
   // Serverless with an instance setting.
   (r) => fc.tuple(anyEnvironment(r), fc.constantFrom(['instanceType', 'ml.m5.large'], ['instanceCount', 2], ['autoScaling', { maxInstances: 2, targetInvocationsPerInstance: 5 }],
     ['dataCapture', { samplingPercentage: 5 }])).chain(([i, [key, value]]) => {
-      const c = clone(r);
+    const c = clone(r);
     c.environments[i] = { name: c.environments[i].name, serverless: { memorySizeMb: 2048, maxConcurrency: 5 }, [key as string]: value };
     return at(c, `environments[${i}].${key}`);
   }),

@@ -1,0 +1,109 @@
+import { problemAt, problemsOf } from './fixtures';
+import { fromV1ProvisionRequest, fromV1StatusRequest } from '../../src/config/validate';
+
+function v1Body(): Record<string, string> {
+  return {
+    pipeline_type: 'byom',
+    model_name: 'churn',
+    model_framework: 'xgboost',
+    model_framework_version: '1.7-1',
+    model_artifact_location: 'churn/model.tar.gz',
+    custom_model_container: '',
+    training_data: 'churn/train.csv',
+    inference_instance: 'ml.m5.large',
+    inference_type: 'realtime',
+    batch_inference_data: '',
+  };
+}
+
+describe('v1.0 provisioning request', () => {
+  test('a built-in framework body maps exactly', () => {
+    expect(fromV1ProvisionRequest(v1Body())).toEqual({
+      ok: true,
+      value: {
+        name: 'churn',
+        artifact: 'churn/model.tar.gz',
+        image: { framework: 'xgboost', version: '1.7-1' },
+        environments: [{ name: 'default', instanceType: 'ml.m5.large' }],
+      },
+    });
+  });
+
+  test('a custom container replaces the framework, which may then be empty', () => {
+    const body = { ...v1Body(), custom_model_container: 'churn/container.zip', model_framework: '', model_framework_version: '' };
+    expect(fromV1ProvisionRequest(body)).toEqual({
+      ok: true,
+      value: {
+        name: 'churn',
+        artifact: 'churn/model.tar.gz',
+        image: { containerSource: 'churn/container.zip' },
+        environments: [{ name: 'default', instanceType: 'ml.m5.large' }],
+      },
+    });
+  });
+
+  test.each(Object.keys(v1Body()))('a missing %s is reported at its key', (key) => {
+    const body: Record<string, string> = v1Body();
+    delete body[key];
+    expect(problemsOf(fromV1ProvisionRequest(body))).toEqual([{ path: key, message: 'is required' }]);
+  });
+
+  test('batch is refused at inference_type with the reason', () => {
+    const body = { ...v1Body(), inference_type: 'batch', batch_inference_data: 'churn/batch.csv' };
+    expect(problemAt(fromV1ProvisionRequest(body), 'inference_type').message)
+      .toBe('"batch" pipelines are not supported by this version yet (batch environments come later): use "realtime", or keep the batch pipeline on v1.0 until then');
+  });
+
+  test('values are validated at their v1 keys', () => {
+    const body = {
+      ...v1Body(),
+      pipeline_type: 'model_monitor',
+      model_name: 'Churn_Model',
+      model_framework_version: '0.90-1',
+      model_artifact_location: '../model.tar.gz',
+      training_data: '/train.csv',
+      inference_instance: 'ml.m5.huge',
+      inference_type: 'streaming',
+      batch_inference_data: 'a\u0000b',
+    };
+    const problems = problemsOf(fromV1ProvisionRequest(body));
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      'batch_inference_data', 'inference_instance', 'inference_type', 'model_artifact_location', 'model_framework_version',
+      'model_name', 'pipeline_type', 'training_data',
+    ]);
+    expect(problems.find((p) => p.path === 'inference_instance')!.message).toMatch(/did you mean "ml.m5.large"/);
+    expect(problems.find((p) => p.path === 'model_framework_version')!.message).toMatch(/^"0.90-1" is not a known xgboost version \(known: /);
+    expect(problems.find((p) => p.path === 'pipeline_type')!.message).toBe('"model_monitor" is not one of byom');
+  });
+
+  test('v1 frameworks without a counterpart list the known ones', () => {
+    expect(problemAt(fromV1ProvisionRequest({ ...v1Body(), model_framework: 'mxnet' }), 'model_framework').message)
+      .toBe('"mxnet" is not a v1.0 framework this version supports (known: xgboost, sklearn, pytorch, tensorflow); for another image, set custom_model_container');
+  });
+
+  test('values must be strings', () => {
+    expect(problemAt(fromV1ProvisionRequest({ ...v1Body(), inference_instance: 1 }), 'inference_instance').message)
+      .toBe('must be a SageMaker instance type (a string like "ml.m5.large"), got a number');
+  });
+
+  test('unknown keys and non-objects are refused', () => {
+    expect(problemAt(fromV1ProvisionRequest({ ...v1Body(), model_role: 'x' }), 'model_role').message).toMatch(/^is not a known field/);
+    expect(problemAt(fromV1ProvisionRequest('churn'), '').message).toBe('must be an object, got a string');
+  });
+});
+
+describe('v1.0 status request', () => {
+  test.each([
+    'arn:aws:cloudformation:us-east-1:123456789012:stack/mlops-pipeline-churn/0f8d2b20-6bd4-11ee-8c99-0242ac120002',
+    'mlops-pipeline-churn',
+  ])('%p is a pipeline id', (id) => {
+    expect(fromV1StatusRequest({ pipeline_id: id })).toEqual({ ok: true, value: { pipelineId: id } });
+  });
+  test('anything else is refused at pipeline_id', () => {
+    expect(problemAt(fromV1StatusRequest({ pipeline_id: 'not a stack' }), 'pipeline_id').message)
+      .toBe('"not a stack" is neither a CloudFormation stack ARN nor a stack name');
+    expect(problemAt(fromV1StatusRequest({}), 'pipeline_id').message).toBe('is required');
+    expect(problemAt(fromV1StatusRequest({ pipeline_id: 3 }), 'pipeline_id').message).toBe('must be a string, got a number');
+    expect(problemAt(fromV1StatusRequest(null), '').message).toBe('must be an object, got null');
+  });
+});
