@@ -24,7 +24,7 @@ export interface PipelineSummary {
   readonly name: string;
   readonly stackName?: string;
   readonly stackStatus: string;
-  readonly updatedAt?: string;
+  readonly updatedAt?: string | null;
 }
 
 /** `200` to `GET /pipelines`. */
@@ -56,7 +56,7 @@ export interface PipelineStatus {
   } | null;
   readonly environments?: Array<{
     readonly name: string;
-    readonly endpointName?: string;
+    readonly endpointName?: string | null;
     readonly endpointStatus?: string | null;
     readonly inferenceUrl?: string | null;
   }>;
