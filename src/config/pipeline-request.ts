@@ -1,9 +1,9 @@
 /**
  * The request that provisions one pipeline through the MlopsFramework's API
  * (`POST /pipelines`), and the config file (`mlops-config.json`) that lists
- * such requests for the Git/file trigger. Types only: `validate-request.ts`
- * checks an unknown value against them, `json-schema.ts` publishes the same
- * rules as a JSON Schema. Plain TypeScript, no aws-cdk-lib: the provisioning
+ * such requests for the Git/file trigger. Types only: `validate.ts` checks an
+ * unknown value against them (rules in `*-rules.ts`, numbers in `limits.ts`),
+ * `json-schema.ts` publishes the same rules as a JSON Schema. Plain TypeScript, no aws-cdk-lib: the provisioning
  * handler, the CLI and the blueprint all import it.
  */
 

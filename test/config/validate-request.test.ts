@@ -45,6 +45,13 @@ describe('the document', () => {
     expect(({} as any).polluted).toBeUndefined();
   });
 
+  test('a flood of unknown keys is reported 20 at a time, then counted', () => {
+    const flood = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]));
+    const problems = problemsOf(validatePipelineRequest({ ...validRequest(), ...flood }));
+    expect(problems.filter((p) => p.path.startsWith('k'))).toHaveLength(20);
+    expect(problems).toContainEqual({ path: '', message: 'has 980 more unknown fields' });
+  });
+
   test('missing required keys are reported at their path', () => {
     expect(problemsOf(validatePipelineRequest({}))).toEqual([
       { path: 'name', message: 'is required' },
@@ -134,6 +141,13 @@ describe('image', () => {
     '123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn',
   ])('%p is an ECR image URI', (uri) => {
     expect(validatePipelineRequest({ ...validRequest(), image: { uri } }).ok).toBe(true);
+  });
+  test('uri must be a string', () => {
+    expect(messageAt((r) => { r.image = { uri: 42 }; }, 'image.uri')).toBe('must be an ECR image URI (a string), got a number');
+  });
+  test('framework and version must be strings', () => {
+    expect(messageAt((r) => { r.image = { framework: ['xgboost'], version: '1.7-1' }; }, 'image.framework')).toBe('must be a string, got an array');
+    expect(messageAt((r) => { r.image = { framework: 'xgboost', version: 1.7 }; }, 'image.version')).toBe('must be a string, got a number');
   });
   test('unknown keys in the image', () => {
     expect(messageAt((r) => { r.image = { containerSource: 'c.zip', tag: 'v1' }; }, 'image.tag')).toMatch(/^is not a known field/);
@@ -236,6 +250,13 @@ describe('tests', () => {
   test('JSON paths are checked by the test handler\'s parser', () => {
     expect(messageAt((r) => { r.environments[0].tests[0].expect.jsonPath[0].path = '$.a[x]'; }, `${at}.expect.jsonPath[0].path`))
       .toBe('"$.a[x]" has an unsupported step at position 3 (use .key, [\'key\'] or [index])');
+  });
+  test('JSON paths are at most 256 characters', () => {
+    expect(messageAt((r) => { r.environments[0].tests[0].expect.jsonPath[0].path = `$${'.a'.repeat(200)}`; }, `${at}.expect.jsonPath[0].path`))
+      .toBe('must be at most 256 characters, got 401');
+  });
+  test('test names are 1 to 100 characters', () => {
+    expect(messageAt((r) => { r.environments[0].tests[0].name = ''; }, `${at}.name`)).toBe('must be 1 to 100 characters, got 0');
   });
   test('equalsJson is JSON text', () => {
     expect(messageAt((r) => { r.environments[0].tests[0].expect.jsonPath = [{ path: '$.label', equalsJson: 'churn' }]; }, `${at}.expect.jsonPath[0].equalsJson`))
