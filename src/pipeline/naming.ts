@@ -65,6 +65,11 @@ export function isReleaseName(releasePrefix: string, name: string): boolean {
   return new RegExp(`^${releasePrefix.replace(/[-]/g, '\\-')}-r[0-9a-f]{${RELEASE_SUFFIX_LENGTH - 2}}$`).test(name);
 }
 
+/** The rollback alarms' names, which the deploy settings list before (or without) creating the alarms. */
+export function rollbackAlarmNames(endpointName: string): string[] {
+  return [`${endpointName}-model-5xx-errors`, `${endpointName}-model-latency`];
+}
+
 /** IAM's limit for role names. */
 const IAM_ROLE_NAME_MAX = 64;
 /** S3's limit for bucket names. */

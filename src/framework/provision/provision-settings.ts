@@ -7,12 +7,19 @@
 /** Name of the handler environment variable holding the {@link ProvisionSettings}. */
 export const PROVISION_SETTINGS_VARIABLE = 'MLOPS_PROVISION_SETTINGS';
 
-/** The Lambda functions every provisioned pipeline shares, made once in the framework stack. */
-export interface SharedHandlerArns {
-  readonly deploy: string;
-  readonly test: string;
-  readonly share: string;
-  readonly cleanup: string;
+/** A handler function every provisioned pipeline shares: its ARN and its role's (pipeline roles trust that role). */
+export interface SharedFunctionSettings {
+  readonly functionArn: string;
+  readonly roleArn: string;
+}
+
+/** The handlers every provisioned pipeline shares, made once in the framework stack. */
+export interface SharedHandlerSettings {
+  readonly deploy: SharedFunctionSettings;
+  readonly test: SharedFunctionSettings;
+  readonly share: SharedFunctionSettings;
+  /** The release clean-up: its custom resource provider's service token and its function's role. */
+  readonly cleanup: { readonly serviceToken: string; readonly roleArn: string };
 }
 
 export interface ProvisionSettings {
@@ -24,7 +31,7 @@ export interface ProvisionSettings {
   readonly cloudFormationRoleArn: string;
   /** Where each blueprint template is, by shape (see `blueprint-input.ts`): an S3 HTTPS URL. */
   readonly blueprintUrls: { readonly [shape: string]: string };
-  readonly sharedHandlers: SharedHandlerArns;
+  readonly sharedHandlers: SharedHandlerSettings;
   /** The framework's topic: rejected config files and provisioning failures are told here. */
   readonly topicArn: string;
 }

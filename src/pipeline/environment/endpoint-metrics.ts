@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { RollbackAlarmProps } from './environment-props';
+import { rollbackAlarmNames } from '../naming';
 
 /** SageMaker's metrics of one endpoint variant (namespace `AWS/SageMaker`). */
 export function endpointMetric(endpointName: string, variantName: string, metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -20,11 +21,6 @@ export interface RollbackAlarms {
   readonly latency: cloudwatch.Alarm;
   /** Their names as literals, for settings that must not depend on the alarms' resources. */
   readonly names: string[];
-}
-
-/** The rollback alarms' names, which the deploy settings list before (or without) creating the alarms. */
-export function rollbackAlarmNames(endpointName: string): string[] {
-  return [`${endpointName}-model-5xx-errors`, `${endpointName}-model-latency`];
 }
 
 /**

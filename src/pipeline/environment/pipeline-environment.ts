@@ -7,13 +7,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { endpointMetric, rollbackAlarmNames } from './endpoint-metrics';
+import { endpointMetric } from './endpoint-metrics';
 import { EndpointRuntime, createEndpointRuntime, dataCapturePrefix } from './endpoint-runtime';
 import { EnvironmentProps } from './environment-props';
 import { TrafficShift } from './traffic-shift';
+import { DEFAULT_INSTANCE_TYPE, variantSpec } from './variant-spec';
 import { EnvironmentDeploySpec, RemoteEnvironmentSpec } from '../deploy/deploy-spec';
 import { ModelImage } from '../image/model-image';
-import { endpointNameFor, environmentAccessRoleName, releasePrefixFor, remoteExecutionRoleName, remoteReleaseBucketName } from '../naming';
+import { endpointNameFor, environmentAccessRoleName, rollbackAlarmNames, releasePrefixFor, remoteExecutionRoleName, remoteReleaseBucketName } from '../naming';
 import { InferenceApi } from '../share/inference-api';
 import { NOT_SHARED } from '../share/share-spec';
 
@@ -132,7 +133,7 @@ export class PipelineEnvironment extends Construct {
     this.region = props.region ?? stack.region;
     this.isRemote = this.account !== stack.account || this.region !== stack.region;
     if (!props.serverless) {
-      this.instanceType = props.instanceType ?? 'ml.m5.large';
+      this.instanceType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
       this.instanceCount = props.instanceCount ?? 1;
     }
     this.kmsKey = props.kmsKey;
@@ -173,35 +174,38 @@ export class PipelineEnvironment extends Construct {
       runtime = { ...local, alarmNames: local.alarms.names };
     }
 
+    const variant = variantSpec({
+      serverless: props.serverless,
+      instanceType: this.instanceType,
+      instanceCount: this.instanceCount,
+      autoScaling: props.autoScaling && {
+        minInstances: props.autoScaling.minInstances,
+        maxInstances: props.autoScaling.maxInstances,
+        targetInvocationsPerInstance: props.autoScaling.targetInvocationsPerInstance,
+        scaleInCooldownSeconds: props.autoScaling.scaleInCooldown?.toSeconds(),
+        scaleOutCooldownSeconds: props.autoScaling.scaleOutCooldown?.toSeconds(),
+      },
+      trafficShift: {
+        type: shift.type,
+        stepPercent: shift.stepPercent,
+        waitSeconds: shift.wait?.toSeconds(),
+        bakeSeconds: shift.bakeTime.toSeconds(),
+      },
+      rollbackAlarms: runtime.alarmNames,
+      dataCapture: runtime.dataCapture,
+    });
     this._deploySpec = {
       endpointName: this.endpointName,
       releasePrefix,
       variantName: this.variantName,
       imageUri: runtime.imageUri,
       executionRoleArn: this.executionRole.roleArn,
-      instanceType: this.instanceType,
-      initialInstanceCount: this.instanceCount,
-      serverless: props.serverless && {
-        memorySizeMb: props.serverless.memorySizeMb,
-        maxConcurrency: props.serverless.maxConcurrency,
-        provisionedConcurrency: props.serverless.provisionedConcurrency,
-      },
-      dataCapture: runtime.dataCapture,
-      autoScaling: props.autoScaling && {
-        minInstances: props.autoScaling.minInstances ?? this.instanceCount!,
-        maxInstances: props.autoScaling.maxInstances,
-        targetInvocationsPerInstance: props.autoScaling.targetInvocationsPerInstance,
-        scaleInCooldownSeconds: props.autoScaling.scaleInCooldown?.toSeconds(),
-        scaleOutCooldownSeconds: props.autoScaling.scaleOutCooldown?.toSeconds(),
-      },
-      // Serverless variants are updated without blue/green.
-      deployment: props.serverless ? undefined : {
-        type: shift.type,
-        stepPercent: shift.stepPercent,
-        waitSeconds: shift.wait?.toSeconds(),
-        bakeSeconds: shift.bakeTime.toSeconds(),
-        rollbackAlarms: runtime.alarmNames,
-      },
+      instanceType: variant.instanceType,
+      initialInstanceCount: variant.initialInstanceCount,
+      serverless: variant.serverless,
+      dataCapture: variant.dataCapture,
+      autoScaling: variant.autoScaling,
+      deployment: variant.deployment,
       kmsKeyArn: props.kmsKey?.keyArn,
       vpcConfig: runtime.vpcConfig,
       releaseBucket: props.releaseBucket.bucketName,

@@ -403,6 +403,14 @@ export function knownFrameworkVersions(framework: string): string[] {
   return findFramework(framework).versions.map(v => v.version);
 }
 
+/** Instance families with GPUs, which run a framework's GPU image. */
+const GPU_INSTANCE = /^ml\.(p\d|g\d)/;
+
+/** The processor of the image an instance type runs: `gpu` for GPU instance families, else `cpu`. */
+export function processorFor(instanceType: string | undefined): string {
+  return instanceType !== undefined && GPU_INSTANCE.test(instanceType) ? 'gpu' : 'cpu';
+}
+
 /**
  * The DNS suffix of ECR registry hostnames in a region's partition:
  * `amazonaws.com.cn` in China, the ISO partitions' own suffixes, otherwise `amazonaws.com`.

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ContainerImageBuild } from './container-build';
 import { Framework } from './framework';
 import { isVersioned } from '../bucket-versioning';
-import { frameworkImageUri, lookupFrameworkImage } from './framework-catalog';
+import { frameworkImageUri, lookupFrameworkImage, processorFor } from './framework-catalog';
 
 /** What an environment tells the image when binding it. */
 export interface ModelImageBindOptions {
@@ -143,7 +143,6 @@ function grantPullFromPipelineAccount(scope: Construct, role: iam.IRole, pipelin
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
 }
 
-const GPU_INSTANCE = /^ml\.(p\d|g\d)/;
 /** ECR's rules for an image tag and a digest. */
 const ECR_TAG = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}$/;
 const ECR_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -174,7 +173,7 @@ class FrameworkImage extends ModelImage {
   }
 
   public bind(scope: Construct, options: ModelImageBindOptions): ModelImageConfig {
-    const processor = options.instanceType && GPU_INSTANCE.test(options.instanceType) ? 'gpu' : 'cpu';
+    const processor = processorFor(options.instanceType);
     const query = { framework: this.framework.id, version: this.version, processor };
     const image = lookupFrameworkImage(query);
     const stack = Stack.of(scope);

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { JsonPathSyntaxError, parseJsonPath } from './json-path';
 import { rollbackParameters, TestBindContext } from './test-binding';
-import { JsonPathSpec, TestJobParameters, TestRequestSpec, TestSuiteSpec } from './test-spec';
+import { DEFAULT_TEST_CONTENT_TYPE, DEFAULT_TEST_STATUS, JsonPathSpec, TestJobParameters, TestRequestSpec, TestSuiteSpec, defaultTestName } from './test-spec';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
@@ -213,13 +213,13 @@ class RequestTests extends IntegrationTests {
 
 function toRequestSpec(request: TestRequest, index: number, at: string, problems: ProblemCollector): TestRequestSpec {
   const expect = request.expect ?? {};
-  const name = request.name ?? `#${index + 1}`;
+  const name = request.name ?? defaultTestName(index);
   problems.check(name.length > 0 && name.length <= 100, `${at}.name`, `must be 1-100 characters, got ${name.length}`);
   problems.check(request.body.length > 0, `${at}.body`, 'must not be empty (SageMaker requires a payload)');
-  const contentType = request.contentType ?? 'application/json';
+  const contentType = request.contentType ?? DEFAULT_TEST_CONTENT_TYPE;
   problems.matches(contentType, MIME_TYPE, `${at}.contentType`, 'is not a MIME type such as "text/csv"');
   problems.matches(request.accept, MIME_TYPE, `${at}.accept`, 'is not a MIME type such as "application/json"');
-  const status = expect.status ?? 200;
+  const status = expect.status ?? DEFAULT_TEST_STATUS;
   problems.integerInRange(expect.status, 100, 599, `${at}.expect.status`);
   (expect.bodyContains ?? []).forEach((text, i) => problems.check(text.length > 0, `${at}.expect.bodyContains[${i}]`, 'must not be empty'));
   const jsonPath = (expect.jsonPath ?? []).map((e, i) => toJsonPathSpec(e, `${at}.expect.jsonPath[${i}]`, problems));

@@ -76,3 +76,12 @@ export interface TestJobParameters {
 
 /** The value of `PreviousEndpointConfigName` when nothing served before the release. */
 export const NO_PREVIOUS_CONFIG = 'none';
+
+/** A test request's content type when it names none. */
+export const DEFAULT_TEST_CONTENT_TYPE = 'application/json';
+/** The status a test request expects when it names none. */
+export const DEFAULT_TEST_STATUS = 200;
+/** The name of the test request at `index` when it has none: `#1`, `#2`, ... */
+export function defaultTestName(index: number): string {
+  return `#${index + 1}`;
+}
