@@ -155,7 +155,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
 });
 
-for (const dir of ['/.venv/', '/integ/', '/examples/', '/bench/', '/.ci/', '/demo/', '/test/']) {
+for (const dir of ['/.venv/', '/integ/', '/examples/', '/bench/', '/.ci/', '/demo/', '/test/', '/build-tools/']) {
   project.addPackageIgnore(dir);
 }
 
@@ -166,7 +166,7 @@ project.package.addField('overrides', { 'aws-cdk-lib': { '@aws-cdk/cloud-assembl
 
 // Handler code is type-checked here because jsii skips it (see excludeTypescript),
 // and ts-jest only transpiles (isolatedModules).
-const SCRIPT_DIRS = ['integ', 'examples', 'demo', 'bench'];
+const SCRIPT_DIRS = ['integ', 'examples', 'demo', 'bench', 'build-tools'];
 new javascript.TypescriptConfig(project, {
   fileName: 'tsconfig.typecheck.json',
   extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
@@ -197,6 +197,20 @@ for (const dir of SCRIPT_DIRS) {
 }
 project.preCompileTask.spawn(typecheck);
 
+// The orchestrator's blueprints: templates synthesized from ByomPipeline at
+// build time into assets/blueprints/, shipped in the package. The framework
+// construct reads them, so the build and the tests make them first.
+const blueprints = project.addTask('blueprints', {
+  description: 'Synthesize the MlopsFramework blueprint templates into assets/blueprints/',
+  exec: 'ts-node --prefer-ts-exts build-tools/synth-blueprints.ts',
+});
+project.preCompileTask.spawn(blueprints);
+// The request schema editors autocomplete from; a test fails when the committed file is stale.
+project.addTask('config-schema', {
+  description: 'Write mlops-config.schema.json from the request schema in src/config',
+  exec: 'ts-node --prefer-ts-exts build-tools/write-config-schema.ts',
+});
+
 // The Python tools the tests need (moto server, cfn-lint), pinned in a
 // requirements file and installed into a project-local virtualenv.
 const pythonTools = project.addTask('python-tools', {
@@ -204,7 +218,9 @@ const pythonTools = project.addTask('python-tools', {
   exec: 'bash test/harness/python-tools.sh',
 });
 project.testTask.prependSpawn(pythonTools);
-// Tests synthesize stacks whose Lambda code is the bundled handler assets.
+// Tests synthesize stacks whose Lambda code is the bundled handler assets,
+// and the framework's stacks ship the blueprints.
+project.testTask.prependSpawn(blueprints);
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 project.testTask.prependSpawn(typecheck);
 
