@@ -98,7 +98,8 @@ async function runRoute(route: Route, event: APIGatewayProxyEvent, deps: ApiDeps
       }
       // A v1 caller hears of a missing object at the v1 key that named it.
       const provisioningDeps = v1 ? { ...deps, referencedObjects: v1ReferencedObjects(deps.referencedObjects) } : deps;
-      return provisionAnswer(await provisionPipeline(request.value, provisioningDeps), v1);
+      const outcome = await provisionPipeline(request.value, provisioningDeps);
+      return provisionAnswer(v1 && outcome.kind === 'unprovisionable' ? { ...outcome, problems: outcome.problems.map(v1Problem) } : outcome, v1);
     }
     case 'v1-status': {
       const body = readBody(event, deps.schema);
@@ -133,6 +134,11 @@ function provisionAnswer(outcome: ProvisionOutcome, v1: boolean): Answer {
         response: problemResponse(422, 'The request names objects that are not in the assets bucket; upload them first. Nothing was created or changed.', outcome.problems),
         outcome: `missing ${outcome.problems.length} objects`,
       };
+    case 'unprovisionable':
+      return {
+        response: problemResponse(400, `The request cannot be provisioned in this framework's region (${outcome.problems.length} ${plural(outcome.problems.length)}). Nothing was created or changed.`, outcome.problems),
+        outcome: `unprovisionable (${outcome.problems.length})`,
+      };
     case 'conflict': {
       const { kind: _kind, ...body } = outcome;
       return { response: jsonResponse(409, body), outcome: `conflict ${outcome.stackStatus}` };
@@ -159,18 +165,30 @@ function v1Message(status: string): string {
   }
 }
 
-/** Where a v1.0 body held what a request calls `artifact` and `image.containerSource`. */
-const V1_PATHS: Record<string, string> = { 'artifact': 'model_artifact_location', 'image.containerSource': 'custom_model_container' };
+/** Where a v1.0 body held what a request calls `artifact`, `image.containerSource` and its one environment. */
+const V1_PATHS: Record<string, string> = {
+  'artifact': 'model_artifact_location',
+  'image.containerSource': 'custom_model_container',
+  'environments[0]': 'inference_instance',
+};
+
+function v1Problem<P extends { path: string }>(problem: P): P {
+  return { ...problem, path: V1_PATHS[problem.path] ?? problem.path };
+}
 
 function v1ReferencedObjects(referenced: ProvisioningDeps['referencedObjects']): ProvisioningDeps['referencedObjects'] {
-  return (request) => referenced(request).map((object) => ({ ...object, path: V1_PATHS[object.path] ?? object.path }));
+  return (request) => referenced(request).map(v1Problem);
 }
 
 function invalid(problems: Problem[]): Answer {
   return {
-    response: problemResponse(400, `The request is invalid (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}). Nothing was created or changed.`, problems),
+    response: problemResponse(400, `The request is invalid (${problems.length} ${plural(problems.length)}). Nothing was created or changed.`, problems),
     outcome: `invalid (${problems.length})`,
   };
+}
+
+function plural(count: number): string {
+  return count === 1 ? 'problem' : 'problems';
 }
 
 function notFound(name: string, hint?: string): APIGatewayProxyResult {

@@ -6,7 +6,7 @@ import {
   Tag,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
-import { blueprintStackInput } from '../../framework/blueprint/blueprint-input';
+import { BlueprintStackInput, blueprintStackInput } from '../../framework/blueprint/blueprint-input';
 import { errorMessage, errorName } from '../aws-errors';
 import { missingObjects } from './object-check';
 import type { ProvisioningDeps } from './provisioning-deps';
@@ -33,6 +33,8 @@ export type ProvisionOutcome =
   | ProvisionedStack & { readonly kind: 'unchanged'; readonly status: 'UNCHANGED' }
   /** Referenced objects are missing from the assets bucket: nothing was created or changed. */
   | { readonly kind: 'missing-objects'; readonly name: string; readonly problems: Problem[] }
+  /** A valid request the blueprint cannot provision here (an image SageMaker does not publish): nothing was created or changed. */
+  | { readonly kind: 'unprovisionable'; readonly name: string; readonly problems: Problem[] }
   /** The stack cannot take the change now: nothing was changed. */
   | ProvisionedStack & { readonly kind: 'conflict'; readonly stackStatus: string; readonly message: string };
 
@@ -50,6 +52,17 @@ const CAPABILITIES = [Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM
 export async function provisionPipeline(request: PipelineRequest, deps: ProvisioningDeps): Promise<ProvisionOutcome> {
   const { settings } = deps;
   const name = request.name;
+  // The stack input first: it needs no AWS call, and a request it refuses needs no existence check.
+  let input: BlueprintStackInput;
+  try {
+    input = blueprintStackInput(request, settings, deps.region);
+  } catch (err) {
+    const problems = blueprintProblems(err);
+    if (problems) {
+      return { kind: 'unprovisionable', name, problems };
+    }
+    throw err;
+  }
   const problems = await missingObjects(deps.s3, settings.assetsBucket, deps.referencedObjects(request));
   if (problems.length > 0) {
     return { kind: 'missing-objects', name, problems };
@@ -57,7 +70,6 @@ export async function provisionPipeline(request: PipelineRequest, deps: Provisio
 
   const stackName = stackNameFor(settings.stackPrefix, name);
   const hash = requestSha256(request);
-  const input = blueprintStackInput(request, settings, deps.region);
   const tags: Tag[] = [{ Key: PIPELINE_TAG, Value: name }, { Key: REQUEST_HASH_TAG, Value: hash }];
   const existing = await describeStack(deps.cloudformation, stackName);
 
@@ -184,4 +196,17 @@ function blockedMessage(stackName: string, status: string): string {
 /** UpdateStack's answer when the template, parameters and tags are what the stack already has. */
 export function isNoUpdates(err: unknown): boolean {
   return errorName(err) === 'ValidationError' && /no updates are to be performed/i.test(errorMessage(err));
+}
+
+/**
+ * The problems of the blueprint's `BlueprintInputError` (a request it cannot
+ * turn into stack input), matched by name and shape so that any other error
+ * stays an error.
+ */
+function blueprintProblems(err: unknown): Problem[] | undefined {
+  const problems = (err as { problems?: unknown } | undefined)?.problems;
+  if (errorName(err) !== 'BlueprintInputError' || !Array.isArray(problems)) {
+    return undefined;
+  }
+  return problems.filter((p): p is Problem => typeof p?.path === 'string' && typeof p?.message === 'string');
 }

@@ -18,13 +18,17 @@ export function provisionSettings(options: { stackPrefix: string; assetsBucket: 
     cloudFormationRoleArn: 'arn:aws:iam::123456789012:role/mlops-cloudformation',
     blueprintUrls: Object.fromEntries(BLUEPRINT_SHAPES.map((shape) => [shape, blueprintUrl(options.blueprintBucket, shape)])),
     sharedHandlers: {
-      deploy: 'arn:aws:lambda:us-east-1:123456789012:function:mlops-deploy',
-      test: 'arn:aws:lambda:us-east-1:123456789012:function:mlops-test',
-      share: 'arn:aws:lambda:us-east-1:123456789012:function:mlops-share',
-      cleanup: 'arn:aws:lambda:us-east-1:123456789012:function:mlops-cleanup',
+      deploy: sharedFunction('deploy'),
+      test: sharedFunction('test'),
+      share: sharedFunction('share'),
+      cleanup: { serviceToken: 'arn:aws:lambda:us-east-1:123456789012:function:mlops-cleanup-provider', roleArn: 'arn:aws:iam::123456789012:role/mlops-cleanup' },
     },
     topicArn: 'arn:aws:sns:us-east-1:123456789012:mlops',
   };
+}
+
+function sharedFunction(name: string): { functionArn: string; roleArn: string } {
+  return { functionArn: `arn:aws:lambda:us-east-1:123456789012:function:mlops-${name}`, roleArn: `arn:aws:iam::123456789012:role/mlops-${name}` };
 }
 
 /** Where a shape's template is, as the framework stack would give it (virtual-hosted S3 URL). */

@@ -12,7 +12,7 @@ import { CodePipelineClient, GetPipelineStateCommand, ListPipelineExecutionsComm
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { apiEvent, bodyOf, churnRequest, LOGGER, provisionSettings, REQUEST_SCHEMA } from './provision-fixtures';
+import { apiEvent, bodyOf, churnRequest, LOGGER, provisionSettings, REQUEST_SCHEMA, v1Body } from './provision-fixtures';
 import { ApiDeps, handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 import { REQUEST_HASH_TAG } from '../../../src/runtime/provisioning/provision-pipeline';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
@@ -475,6 +475,21 @@ describe('list and delete', () => {
     expect(result.statusCode).toBe(409);
     expect(bodyOf(result)).toMatchObject({ stackStatus: 'UPDATE_IN_PROGRESS', message: expect.stringContaining('cannot be deleted now') });
   });
+});
+
+test('a valid request the blueprint cannot provision (no GPU image of the framework) is a 400 at its path, with no AWS call', async () => {
+  const gpu = churnRequest({ image: { framework: 'sklearn', version: '1.2-1' }, environments: [{ name: 'dev' }, { name: 'prod', instanceType: 'ml.g5.xlarge' }] });
+  const v1 = v1Body({ model_framework: 'sklearn', model_framework_version: '1.2-1', inference_instance: 'ml.g5.xlarge' });
+
+  const result = await post(gpu);
+  const v1Result = await handleApiRequest(apiEvent('POST', '/provisionpipeline', v1), deps);
+
+  expect(result.statusCode).toBe(400);
+  expect(bodyOf(result).problems).toEqual([{ path: 'environments[1]', message: expect.stringContaining('gpu') }]);
+  expect(v1Result.statusCode).toBe(400);
+  expect(bodyOf(v1Result).problems).toEqual([{ path: 'inference_instance', message: expect.stringContaining('gpu') }]);
+  expect(cloudformation.calls()).toHaveLength(0);
+  expect(s3.calls()).toHaveLength(0);
 });
 
 test('an unexpected error that is no AWS error is a 500 without its message', async () => {

@@ -1,8 +1,8 @@
+import { createMotoWorld, MotoWorld, uploadAsset } from './moto-world';
+import { apiEvent, bodyOf, churnRequest } from './provision-fixtures';
 import { PROVISION_SETTINGS_VARIABLE } from '../../../src/framework/provision/provision-settings';
 import { handler, resetForTests } from '../../../src/framework/provision/provision.lambda';
 import { readProvisionSettings } from '../../../src/runtime/provisioning/settings';
-import { createMotoWorld, MotoWorld, uploadAsset } from './moto-world';
-import { apiEvent, bodyOf, churnRequest } from './provision-fixtures';
 
 /**
  * The Lambda entry point as deployed: settings from its environment variable,
