@@ -10,6 +10,7 @@ import { errorName, isNotFound } from '../aws-errors';
 import type { StatusClients } from './provisioning-deps';
 import { pipelineNameOf } from './stack-names';
 import { describeStack, stackOutput } from './stack-state';
+import { OUTPUTS } from '../../framework/blueprint/blueprint-parameters';
 
 /** One stage of the pipeline, as its latest execution left it. */
 export interface StageView {
@@ -64,7 +65,7 @@ export async function pipelineStatus(stackPrefix: string, stackNameOrArn: string
   if (!stack || !name) {
     return undefined;
   }
-  const codePipelineName = stackOutput(stack, 'PipelineName');
+  const codePipelineName = stackOutput(stack, OUTPUTS.pipeline);
   const [pipeline, environments] = await Promise.all([
     codePipelineName ? pipelineView(clients.codepipeline, codePipelineName) : Promise.resolve(null),
     Promise.all(environmentSlots(stack).map((slot) => environmentView(clients.sagemaker, slot))),
@@ -88,23 +89,26 @@ interface EnvironmentSlot {
 }
 
 /**
- * The environments the blueprint's outputs name: slot i (1-based) has
- * `Env{i}Name`, `Env{i}EndpointName`, `Env{i}InferenceUrl`, any of which may
- * be missing while the stack is being created.
+ * The environments the blueprint's outputs name (see `OUTPUTS`): slot i
+ * (1-based) has `Env{i}`, `Env{i}Endpoint` and `Env{i}InferenceUrl`, any of
+ * which may be missing while the stack is being created.
  */
 export function environmentSlots(stack: Stack): EnvironmentSlot[] {
   const slots = new Set<number>();
   for (const output of stack.Outputs ?? []) {
-    const slot = /^Env(\d+)(Name|EndpointName|InferenceUrl)$/.exec(output.OutputKey ?? '')?.[1];
+    const slot = /^Env(\d+)(|Endpoint|InferenceUrl)$/.exec(output.OutputKey ?? '')?.[1];
     if (slot) {
       slots.add(Number(slot));
     }
   }
-  return [...slots].sort((a, b) => a - b).map((i) => ({
-    name: stackOutput(stack, `Env${i}Name`) ?? `environment ${i}`,
-    endpointName: stackOutput(stack, `Env${i}EndpointName`),
-    inferenceUrl: stackOutput(stack, `Env${i}InferenceUrl`),
-  }));
+  return [...slots].sort((a, b) => a - b).map((i) => {
+    const out = OUTPUTS.environment(i);
+    return {
+      name: stackOutput(stack, out.name) ?? `environment ${i}`,
+      endpointName: stackOutput(stack, out.endpointName),
+      inferenceUrl: stackOutput(stack, out.inferenceUrl),
+    };
+  });
 }
 
 async function environmentView(sagemaker: SageMakerClient, slot: EnvironmentSlot): Promise<EnvironmentView> {

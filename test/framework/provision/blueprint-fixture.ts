@@ -2,14 +2,15 @@
  * Stand-in blueprint templates for the moto tests, until the framework ships
  * the real ones. Each has exactly the parameters `blueprintStackInput` gives
  * its shape (all Strings), one resource moto can create, and the outputs the
- * provisioning handler reads (`PipelineName`, `Env{i}Name`,
- * `Env{i}EndpointName`, `Env{i}InferenceUrl`).
+ * provisioning handler reads (`OUTPUTS`: `Pipeline`, `Env{i}`,
+ * `Env{i}Endpoint`, `Env{i}InferenceUrl`).
  *
  * To test against the real blueprint, make `blueprintTemplate` return its
  * synthesized template for the shape.
  */
 import { MAX_ENVIRONMENTS, PipelineRequest } from '../../../src/config/pipeline-request';
 import { blueprintStackInput } from '../../../src/framework/blueprint/blueprint-input';
+import { OUTPUTS } from '../../../src/framework/blueprint/blueprint-parameters';
 import type { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
 
 /** Every shape the framework has a blueprint for. */
@@ -33,12 +34,13 @@ export function blueprintTemplate(shape: string, settings: ProvisionSettings): s
   const names = input.parameters.map((p) => p.ParameterKey);
   const environments = Number(shape.split('-')[1]);
   const outputs: Record<string, unknown> = {
-    PipelineName: { Value: { 'Fn::Sub': '${ModelName}-pipeline' } },
+    [OUTPUTS.pipeline]: { Value: { 'Fn::Sub': '${ModelName}-pipeline' } },
   };
   for (let i = 1; i <= environments; i++) {
-    outputs[`Env${i}Name`] = { Value: { Ref: `Env${i}Name` } };
-    outputs[`Env${i}EndpointName`] = { Value: { Ref: `Env${i}EndpointName` } };
-    outputs[`Env${i}InferenceUrl`] = { Value: { 'Fn::Sub': `https://api-\${Env${i}Name}.execute-api.\${AWS::Region}.amazonaws.com/v1/invocations` } };
+    const out = OUTPUTS.environment(i);
+    outputs[out.name] = { Value: { Ref: `Env${i}Name` } };
+    outputs[out.endpointName] = { Value: { Ref: `Env${i}EndpointName` } };
+    outputs[out.inferenceUrl] = { Value: { 'Fn::Sub': `https://api-\${Env${i}Name}.execute-api.\${AWS::Region}.amazonaws.com/v1/invocations` } };
   }
   return JSON.stringify({
     AWSTemplateFormatVersion: '2010-09-09',

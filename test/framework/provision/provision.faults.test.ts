@@ -317,12 +317,12 @@ describe('AWS faults', () => {
 
 describe('status', () => {
   const OUTPUTS = [
-    { OutputKey: 'PipelineName', OutputValue: 'churn-pipeline' },
-    { OutputKey: 'Env1Name', OutputValue: 'dev' },
-    { OutputKey: 'Env1EndpointName', OutputValue: 'churn-dev' },
+    { OutputKey: 'Pipeline', OutputValue: 'churn-pipeline' },
+    { OutputKey: 'Env1', OutputValue: 'dev' },
+    { OutputKey: 'Env1Endpoint', OutputValue: 'churn-dev' },
     { OutputKey: 'Env1InferenceUrl', OutputValue: 'https://dev.example/invocations' },
-    { OutputKey: 'Env2Name', OutputValue: 'prod' },
-    { OutputKey: 'Env2EndpointName', OutputValue: 'churn-prod' },
+    { OutputKey: 'Env2', OutputValue: 'prod' },
+    { OutputKey: 'Env2Endpoint', OutputValue: 'churn-prod' },
   ];
 
   function get() {
