@@ -134,7 +134,8 @@ function gitJobOf(event: CodePipelineEvent): GitJob {
     job,
     bucket: s3.bucketName,
     key: s3.objectKey,
-    credentials,
+    // A copy: the SDK annotates the credentials object it is given, and the event is not ours to change.
+    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
     location: {
       kind: 'git',
       jobId: job.id,
