@@ -72,7 +72,7 @@ export function objectCreatedEvent(bucket: string, key: string, versionId?: stri
     'detail': {
       'version': '0',
       'bucket': { name: bucket },
-      'object': { 'key': key, 'size': 100, 'etag': 'e', ...(versionId ? { 'version-id': versionId } : {}), 'sequencer': '617f08299329d189' },
+      'object': { key: key, size: 100, etag: 'e', ...(versionId ? { 'version-id': versionId } : {}), sequencer: '617f08299329d189' },
       'request-id': 'N4N7GDK58NMKJ12R',
       'requester': '123456789012',
       'reason': 'PutObject',

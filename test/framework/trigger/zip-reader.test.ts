@@ -1,9 +1,9 @@
 import * as zlib from 'zlib';
 import { buildZip } from './zip-builder';
-import { isSafeEntryName, readZipEntry, ZipError } from '../../../src/runtime/zip-reader';
+import { isSafeEntryName, readZipEntry, ZipError, ZipReadOptions } from '../../../src/runtime/zip-reader';
 import { zipFiles } from '../../fixtures/zip';
 
-const LIMIT = { maxEntryBytes: 256 * 1024 };
+const LIMIT: ZipReadOptions = { maxEntryBytes: 256 * 1024 };
 const CONFIG = '{"version":1,"pipelines":[]}';
 
 function read(archive: Buffer, path = 'mlops-config.json', options = LIMIT): string | undefined {
