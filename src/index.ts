@@ -10,3 +10,6 @@ export * from './pipeline/notifications/notification-props';
 export * from './pipeline/notifications/pipeline-notifications';
 export * from './pipeline/share/inference-api';
 export * from './pipeline/tests/integration-tests';
+export * from './framework/git-source';
+export * from './framework/mlops-framework';
+export * from './framework/mlops-framework-props';

@@ -221,7 +221,7 @@ export class ByomPipeline extends Construct {
     justifyWildcards(this.pipeline, [
       { finding: /^Action::(s3:(GetObject|GetBucket|List|DeleteObject|Abort)|kms:(GenerateDataKey|ReEncrypt))\*$/, reason: 'CodePipeline\'s standard read/write grant on its own artifact bucket and key' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/, reason: 'CodePipeline stores artifacts under keys it generates in its own artifact bucket' },
-      { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Each Lambda invoke action may invoke any version or alias of one of the pipeline\'s own handler functions (deploy, test, share)' },
+      { finding: /^Resource::<[A-Za-z0-9]+(\.Arn)?>:\*$/, reason: 'Each Lambda invoke action may invoke any version or alias of one of the pipeline\'s handler functions (deploy, test, share: its own, or an MlopsFramework\'s shared ones)' },
       { finding: /^Resource::\*$/, reason: 'lambda:ListFunctions, which the Lambda invoke action needs, supports no resource-level permissions' },
     ]);
     acknowledgeNotificationsHandler(props.artifact.bucket);

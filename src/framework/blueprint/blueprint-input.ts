@@ -87,7 +87,9 @@ export function blueprintStackInput(request: PipelineRequest, settings: Provisio
   };
 }
 
-function environmentValues(request: PipelineRequest, env: EnvironmentRequest, slot: number, region: string, problems: Problem[]): { [key: string]: string } {
+function environmentValues(
+  request: PipelineRequest, env: EnvironmentRequest, slot: number, region: string, problems: Problem[],
+): { [key: string]: string } {
   const p = environmentParameters(slot);
   const endpointName = endpointNameFor(request.name, env.name);
   const { dataCapture: _capture, ...variant } = variantSpec({

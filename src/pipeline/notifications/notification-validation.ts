@@ -14,9 +14,17 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * (e.g. `notifications`). Token values pass unchecked.
  */
 export function validateNotifications(props: NotificationProps, path: string, problems: ProblemCollector): void {
+  validateEmails(props.emails ?? [], `${path}.emails`, problems);
+  if (props.topic?.fifo === true) {
+    problems.add(`${path}.topic`, 'must be a standard topic: SNS FIFO topics cannot deliver to email subscriptions');
+  }
+}
+
+/** Checks a list of email addresses (the prop at `path`): each an address, none listed twice. */
+export function validateEmails(emails: string[], path: string, problems: ProblemCollector): void {
   const seen = new Map<string, number>();
-  (props.emails ?? []).forEach((email, i) => {
-    const where = `${path}.emails[${i}]`;
+  emails.forEach((email, i) => {
+    const where = `${path}[${i}]`;
     if (Token.isUnresolved(email)) {
       return;
     }
@@ -27,12 +35,9 @@ export function validateNotifications(props: NotificationProps, path: string, pr
     const key = email.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.add(where, `${JSON.stringify(email)} is already ${path}.emails[${first}]`);
+      problems.add(where, `${JSON.stringify(email)} is already ${path}[${first}]`);
     } else {
       seen.set(key, i);
     }
   });
-  if (props.topic?.fifo === true) {
-    problems.add(`${path}.topic`, 'must be a standard topic: SNS FIFO topics cannot deliver to email subscriptions');
-  }
 }

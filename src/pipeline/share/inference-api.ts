@@ -4,10 +4,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { apiAccessLogFormat } from '../../api-access-log';
 import { ENDPOINT_STAGE_VARIABLE, NOT_SHARED, NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from './share-spec';
+import { apiAccessLogFormat } from '../../api-access-log';
+import { WEB_ACL_PATTERN, protectWithWebAcl } from '../../api-web-acl';
 import { acknowledgeRule } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
 
@@ -129,7 +129,6 @@ export function inferenceApiName(endpointName: string): string {
 export const INFERENCE_API_STAGE = 'v1';
 
 const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const WEB_ACL_PATTERN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/.+$/;
 /** API Gateway's default account-level limits: a stage cannot go above them. */
 const MAX_RATE = 10_000;
 const MAX_BURST = 5_000;
@@ -340,15 +339,7 @@ export class InferenceApi extends Construct {
       acknowledgeRule(this.method, 'AwsSolutions-COG4', 'The API uses IAM authorization (SigV4): callers are AWS principals granted execute-api:Invoke on this method, not Cognito users');
     }
 
-    if (props.webAclArn) {
-      new wafv2.CfnWebACLAssociation(this, 'WebAcl', {
-        resourceArn: this.restApi.deploymentStage.stageArn,
-        webAclArn: props.webAclArn,
-      });
-    } else {
-      acknowledgeRule(this.restApi.deploymentStage, 'AwsSolutions-APIG3',
-        'No web ACL was given (webAclArn): every request is authenticated and the stage is throttled; pass webAclArn to add AWS WAF');
-    }
+    protectWithWebAcl(this, this.restApi.deploymentStage, props.webAclArn);
     if (props.cloudWatchRole) {
       acknowledgeRule(this.restApi, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'The account-wide API Gateway logging role that cloudWatchRole: true asked for; AWS maintains its policy');

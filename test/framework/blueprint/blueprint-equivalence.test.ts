@@ -1,12 +1,12 @@
 import { App, DefaultStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { evaluateTemplate } from './cfn-evaluator';
+import { ByomPipeline, EnvironmentProps, Framework, IntegrationTests, ModelArtifact, ModelImage } from '../../../src';
 import { PipelineRequest } from '../../../src/config/pipeline-request';
 import { buildBlueprintStack } from '../../../src/framework/blueprint/blueprint-builder';
 import { blueprintStackInput } from '../../../src/framework/blueprint/blueprint-input';
 import { blueprintTemplate } from '../../../src/framework/blueprint/blueprint-template';
 import { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
-import { ByomPipeline, EnvironmentProps, Framework, IntegrationTests, ModelArtifact, ModelImage } from '../../../src';
 import { useSharedHandlers } from '../../../src/pipeline/shared/handler-function';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -129,7 +129,10 @@ function view(resources: { [id: string]: { Type: string; Properties: any } }) {
         name: action.Name,
         type: action.ActionTypeId,
         namespace: action.Namespace,
-        configuration: { ...action.Configuration, UserParameters: action.Configuration?.UserParameters && parseJson(action.Configuration.UserParameters) },
+        configuration: {
+          ...action.Configuration,
+          UserParameters: action.Configuration?.UserParameters && parseJson(action.Configuration.UserParameters),
+        },
       })),
     })),
     parameters: sorted(of('AWS::SSM::Parameter').map((p) => parseJson(p.Value))),
