@@ -78,9 +78,11 @@ export function configReport(location: ConfigLocation, result: ConfigResult): Co
   if (counts.refused > 0) {
     lines.push('', 'Applying the same file again is safe: pipelines already started or unchanged stay as they are.');
   }
-  const subject = counts.refused > 0
-    ? `MLOps config partly applied (${counts.refused} refused): ${short}`
-    : `MLOps config applied: ${short}`;
+  const subject = counts.refused === 0
+    ? `MLOps config applied: ${short}`
+    : counts.refused === result.pipelines.length
+      ? `MLOps config not applied (${counts.refused} refused): ${short}`
+      : `MLOps config partly applied (${counts.refused} refused): ${short}`;
   return { subject: subjectLine(subject), message: capped(lines), succeeded: counts.refused === 0, summary };
 }
 
