@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -57,13 +58,16 @@ export class ConfigTrigger extends Construct {
     props.assetsBucket.grantRead(this.function, `${CONFIG_PREFIX}*`);
     props.topic.grantPublish(this.function);
 
-    // Events that still fail after the retries are kept, never dropped.
+    // Events that still fail after the retries are kept, never dropped: those
+    // EventBridge could not deliver, and those the function failed on after
+    // Lambda's own retries (throttled AWS calls, a report it could not publish).
     const failed = new sqs.Queue(this, 'FailedEvents', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
     acknowledgeRule(failed, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the config trigger\'s events');
+    this.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1), onFailure: new destinations.SqsDestination(failed) });
     new events.Rule(this, 'ConfigUploaded', {
       description: `Provisions the pipelines of config files uploaded under ${CONFIG_PREFIX} in the MLOps assets bucket`,
       eventPattern: {
@@ -112,7 +116,8 @@ export class ConfigTrigger extends Construct {
         actionName: 'Provision',
         lambda: this.function,
         inputs: [source],
-        userParameters: { configPath: git.configPath ?? 'mlops-config.json' },
+        // The repository and branch name the file in the report of a rejected config.
+        userParameters: { configPath: git.configPath ?? 'mlops-config.json', repository: `${git.owner}/${git.repository}`, branch: git.branch ?? 'main' },
       })],
     });
     // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.

@@ -102,10 +102,15 @@ describe('MlopsFramework', () => {
       EventPattern: { 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { object: { key: [{ prefix: 'config/' }] } } },
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
     });
+    // Events the function fails on after Lambda's own retries go to the same queue.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
     template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       Stages: [
         { Name: 'Source', Actions: [Match.objectLike({ ActionTypeId: Match.objectLike({ Provider: 'CodeStarSourceConnection' }), Configuration: Match.objectLike({ ConnectionArn: CONNECTION, FullRepositoryId: 'acme/ml-models', BranchName: 'main' }) })] },
-        { Name: 'Provision', Actions: [Match.objectLike({ Configuration: Match.objectLike({ UserParameters: '{"configPath":"mlops-config.json"}' }) })] },
+        { Name: 'Provision', Actions: [Match.objectLike({ Configuration: Match.objectLike({ UserParameters: '{"configPath":"mlops-config.json","repository":"acme/ml-models","branch":"main"}' }) })] },
       ],
     });
   });
