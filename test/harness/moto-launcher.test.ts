@@ -1,4 +1,12 @@
 import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  Stack,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
@@ -12,6 +20,7 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   failNextEndpointChange,
   MotoServer,
@@ -241,6 +250,20 @@ describe('a private moto server (for tests that change server-wide state)', () =
     expect(after.FailureReason).toBeUndefined();
   });
 
+  test('moto-api/reset forgets the recorded release clean-up requests', async () => {
+    const cfn = new CloudFormationClient({ endpoint: server.endpoint, region: REGION, maxAttempts: 1 });
+    const { StackId } = await cfn.send(new CreateStackCommand({
+      StackName: uniqueName('reset-cleanup'),
+      TemplateBody: JSON.stringify({ Resources: { Cleanup: { Type: 'Custom::MlopsReleaseCleanup', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x' } } } }),
+    }));
+    cfn.destroy();
+    expect(await releaseCleanups(server.endpoint, StackId!)).toHaveLength(1);
+
+    await resetMoto(server.endpoint);
+
+    expect(await releaseCleanups(server.endpoint, StackId!)).toEqual([]);
+  });
+
   test('the control API rejects malformed requests', async () => {
     await expect(setDescribesUntilReady(server.endpoint, -1)).rejects.toThrow(/400.*describesUntilReady must be an integer >= 0/);
     await expect(failNextEndpointChange(server.endpoint, 'x', '')).rejects.toThrow(/400.*reason must be a non-empty string/);
@@ -264,4 +287,169 @@ async function createConfigNamed(sm: SageMakerClient, configName: string): Promi
     EndpointConfigName: configName,
     ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: modelName, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
   }));
+}
+
+/**
+ * The CloudFormation patches: each test creates (and where it matters updates
+ * and deletes) a small stack that moto 5.2.5 alone fails or gets wrong, with
+ * the construct the blueprints use.
+ */
+describe('CloudFormation patches (the blueprints need them)', () => {
+  const endpoint = process.env.MOTO_ENDPOINT!;
+  const cfn = new CloudFormationClient({ endpoint, region: REGION, maxAttempts: 1 });
+  const ssm = new SSMClient({ endpoint, region: REGION, maxAttempts: 1 });
+  afterAll(() => {
+    cfn.destroy();
+    ssm.destroy();
+  });
+
+  const parametersOf = (values: Record<string, string>) =>
+    Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+
+  async function createStack(label: string, template: object, values: Record<string, string> = {}): Promise<Stack> {
+    const StackName = uniqueName(label);
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: JSON.stringify(template), Parameters: parametersOf(values) }));
+    return (await cfn.send(new DescribeStacksCommand({ StackName }))).Stacks![0];
+  }
+
+  async function updateStack(stack: Stack, template: object, values: Record<string, string>): Promise<Stack> {
+    await cfn.send(new UpdateStackCommand({ StackName: stack.StackId, TemplateBody: JSON.stringify(template), Parameters: parametersOf(values) }));
+    return (await cfn.send(new DescribeStacksCommand({ StackName: stack.StackId }))).Stacks![0];
+  }
+
+  async function deleteStack(stack: Stack): Promise<Stack> {
+    await cfn.send(new DeleteStackCommand({ StackName: stack.StackId }));
+    return (await cfn.send(new DescribeStacksCommand({ StackName: stack.StackId }))).Stacks![0];
+  }
+
+  const output = (stack: Stack, key: string) => stack.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+
+  test('an SSM parameter without Name gets a CFN-<LogicalId>-<random> name, kept by an update, gone with the stack', async () => {
+    const template = {
+      Parameters: { Release: { Type: 'String' } },
+      Resources: { Settings: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { Ref: 'Release' } } } },
+      Outputs: { SettingsName: { Value: { Ref: 'Settings' } } },
+    };
+    const created = await createStack('ssm', template, { Release: 'r1' });
+    expect(created.StackStatus).toBe('CREATE_COMPLETE');
+    const name = output(created, 'SettingsName')!;
+    expect(name).toMatch(/^CFN-Settings-[0-9A-Z]{12}$/);
+    expect((await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value).toBe('r1');
+
+    const updated = await updateStack(created, template, { Release: 'r2' });
+    expect(updated.StackStatus).toBe('UPDATE_COMPLETE');
+    expect(output(updated, 'SettingsName')).toBe(name);
+    expect((await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value).toBe('r2');
+
+    expect((await deleteStack(updated)).StackStatus).toBe('DELETE_COMPLETE');
+    await expect(ssm.send(new GetParameterCommand({ Name: name }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
+  });
+
+  test('Custom::MlopsReleaseCleanup is created, updated and deleted without its Lambda function, each request recorded', async () => {
+    const template = {
+      Parameters: { EndpointName: { Type: 'String' } },
+      Resources: {
+        Cleanup: {
+          Type: 'Custom::MlopsReleaseCleanup',
+          Properties: {
+            // No such function: moto alone fails the stack looking it up.
+            ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:h-no-such-cleanup-provider`,
+            Environments: [{ endpointName: { Ref: 'EndpointName' }, variantName: 'AllTraffic' }],
+          },
+        },
+      },
+      Outputs: { CleanupId: { Value: { Ref: 'Cleanup' } } },
+    };
+    const created = await createStack('cleanup', template, { EndpointName: 'churn-dev' });
+    expect(created.StackStatus).toBe('CREATE_COMPLETE');
+    expect(output(created, 'CleanupId')).toBe('release-cleanup-Cleanup');
+
+    const updated = await updateStack(created, template, { EndpointName: 'churn-prod' });
+    expect(updated.StackStatus).toBe('UPDATE_COMPLETE');
+    expect((await deleteStack(updated)).StackStatus).toBe('DELETE_COMPLETE');
+
+    const properties = (endpointName: string) => ({
+      ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:h-no-such-cleanup-provider`,
+      Environments: [{ endpointName, variantName: 'AllTraffic' }],
+    });
+    const common = { stackId: created.StackId, logicalResourceId: 'Cleanup', physicalResourceId: 'release-cleanup-Cleanup' };
+    expect(await releaseCleanups(endpoint, created.StackId!)).toEqual([
+      { ...common, requestType: 'Create', resourceProperties: properties('churn-dev') },
+      { ...common, requestType: 'Update', resourceProperties: properties('churn-prod'), oldResourceProperties: properties('churn-dev') },
+      { ...common, requestType: 'Delete', resourceProperties: properties('churn-prod') },
+    ]);
+  });
+
+  test('Refs and Fn::GetAtt Arn to resources moto cannot create resolve to their names and ARNs', async () => {
+    const template = {
+      Resources: {
+        Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: 'abc123', DeploymentId: 'def456', StageName: 'v1' } },
+        Build: { Type: 'AWS::CodeBuild::Project', Properties: { Source: { Type: 'NO_SOURCE', BuildSpec: '{}' } } },
+        Pipeline: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Name: 'h-pipeline', RoleArn: 'x', Stages: [] } },
+      },
+      Outputs: {
+        Url: { Value: { 'Fn::Join': ['', ['https://abc123.execute-api.us-east-1.amazonaws.com/', { Ref: 'Stage' }, '/invocations']] } },
+        BuildName: { Value: { Ref: 'Build' } },
+        BuildArn: { Value: { 'Fn::GetAtt': ['Build', 'Arn'] } },
+        PipelineArn: { Value: { 'Fn::GetAtt': ['Pipeline', 'Arn'] } },
+      },
+    };
+    const created = await createStack('skipped', template);
+
+    expect(created.StackStatus).toBe('CREATE_COMPLETE');
+    expect(output(created, 'Url')).toBe('https://abc123.execute-api.us-east-1.amazonaws.com/v1/invocations');
+    const buildName = output(created, 'BuildName')!;
+    expect(buildName).toMatch(new RegExp(`^${created.StackName}-Build-[0-9A-Z]{12}$`));
+    expect(output(created, 'BuildArn')).toBe(`arn:aws:codebuild:${REGION}:${ACCOUNT}:project/${buildName}`);
+    expect(output(created, 'PipelineArn')).toBe(`arn:aws:codepipeline:${REGION}:${ACCOUNT}:h-pipeline`);
+    expect((await deleteStack(created)).StackStatus).toBe('DELETE_COMPLETE');
+  });
+
+  test('Fn::If choosing AWS::NoValue inside a list removes the element', async () => {
+    const statement = (sid: string) => ({ Sid: sid, Effect: 'Allow', Action: 'ssm:GetParameter', Resource: '*' });
+    const template = {
+      Parameters: { Tests: { Type: 'String' } },
+      Conditions: { HasTests: { 'Fn::Equals': [{ Ref: 'Tests' }, 'true'] } },
+      Resources: {
+        Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] } } },
+        // A None left in the statements makes IAM answer MalformedPolicyDocument.
+        Policy: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'p',
+            Roles: [{ Ref: 'Role' }],
+            PolicyDocument: { Version: '2012-10-17', Statement: [statement('Always'), { 'Fn::If': ['HasTests', statement('Tests'), { Ref: 'AWS::NoValue' }] }] },
+          },
+        },
+      },
+      Outputs: {
+        Joined: { Value: { 'Fn::Join': [',', ['a', { 'Fn::If': ['HasTests', 'tests', { Ref: 'AWS::NoValue' }] }, { Ref: 'AWS::NoValue' }, 'z']] } },
+      },
+    };
+    const without = await createStack('novalue', template, { Tests: 'false' });
+    const withTests = await createStack('novalue', template, { Tests: 'true' });
+
+    expect(without.StackStatus).toBe('CREATE_COMPLETE');
+    expect(output(without, 'Joined')).toBe('a,z');
+    expect(withTests.StackStatus).toBe('CREATE_COMPLETE');
+    expect(output(withTests, 'Joined')).toBe('a,tests,z');
+  });
+
+  test('a generated ECR repository name is lower case', async () => {
+    const created = await createStack('ECR', {
+      Resources: { ImageRepository: { Type: 'AWS::ECR::Repository', Properties: {} } },
+      Outputs: { Name: { Value: { Ref: 'ImageRepository' } } },
+    });
+
+    expect(created.StackStatus).toBe('CREATE_COMPLETE');
+    // The stack name (h-ECR-...) has upper case: so would the repository's, unpatched.
+    expect(output(created, 'Name')).toMatch(new RegExp(`^${created.StackName!.toLowerCase()}-imagerepository-[0-9a-z]{12}$`));
+  });
+});
+
+/** What the launcher recorded of the stack's Custom::MlopsReleaseCleanup requests. */
+async function releaseCleanups(endpoint: string, stackId: string): Promise<unknown[]> {
+  const response = await fetch(`${endpoint}/_mlops/cloudformation/release-cleanups?stackId=${encodeURIComponent(stackId)}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { requests: unknown[] }).requests;
 }

@@ -31,6 +31,42 @@ What moto 5.2.5 gets wrong, and is patched here:
   its project; it carries the project's environment with the overrides, its
   source version and a log deep link; StartBuild with a token seen in the last
   5 minutes returns that build instead of starting another.
+- CloudFormation (enough to create, update and delete the framework's
+  blueprint templates, assets/blueprints/*.template.json):
+  - An AWS::SSM::Parameter without Name crashes the stack (moto calls
+    put_parameter with name None). CloudFormation names it
+    CFN-<LogicalId>-<12 random characters>; here too, and an update keeps the
+    name it was given.
+  - A Custom:: resource makes moto look up and invoke the Lambda function of
+    its ServiceToken (a missing function fails the stack; invoking one needs
+    Docker). Custom::MlopsReleaseCleanup (the pipelines' release clean-up,
+    served by a Lambda function of the framework stack) is answered here
+    instead: created, updated and deleted with nothing done, physical ID
+    release-cleanup-<LogicalId> as the clean-up handler gives. Each request
+    is recorded with its properties (see the control API). Other Custom::
+    types keep moto's behaviour.
+  - A resource type moto has no model of is skipped with a warning, and a Ref
+    to it resolves to None (an output reads ".../None/invocations") while a
+    Fn::GetAtt to it fails the stack ("references undefined resource"). Here
+    such a resource creates nothing but has a physical ID, its name property
+    where the template gives one (StageName of an ApiGateway::Stage, Name of a
+    CodeBuild::Project or CodePipeline::Pipeline, AlarmName of a
+    CloudWatch::Alarm), else a generated name as moto makes for its own
+    models; Fn::GetAtt Arn of a CodeBuild project or CodePipeline pipeline is
+    its ARN; other attributes resolve to None with moto's warning.
+  - Fn::If choosing AWS::NoValue inside a list (or a bare AWS::NoValue
+    element) leaves a None in the list; CloudFormation removes the element.
+    (A policy with a conditional statement was MalformedPolicyDocument.)
+  - A generated AWS::ECR::Repository name keeps the stack name's and logical
+    ID's upper case, which ECR refuses; CloudFormation generates it in lower
+    case.
+  Checked and left alone, since moto gets them right for these templates:
+  Conditions (Fn::Equals, Fn::Not, conditional resources and outputs),
+  AWS::NoValue as a property value (the property is dropped), and Number
+  parameters (moto makes them int; Fn::Join and Fn::Sub print them as given).
+  Also left alone: moto cannot delete some types it creates (an
+  ApiGateway::RestApi stays behind when its stack is deleted), which leaves
+  stray state but no failed stack.
 
 Control API (same port, outside the AWS protocols):
   POST /_mlops/endpoints/<name>/fail-next  {"reason": "..."}
@@ -42,6 +78,11 @@ Control API (same port, outside the AWS protocols):
       the next build started for that project ends with that status, that
       phase carrying the status and message (phase and message optional).
   GET|POST /_mlops/settings  {"describesUntilReady": N, "buildChecksUntilDone": N}
+  GET /_mlops/cloudformation/release-cleanups[?stackId=<stack ARN>]
+      {"requests": [...]}: each Create/Update/Delete of a
+      Custom::MlopsReleaseCleanup, oldest first, as {"requestType",
+      "stackId", "logicalResourceId", "physicalResourceId",
+      "resourceProperties"} (and "oldResourceProperties" for an Update).
   POST /moto-api/reset  (moto's own) also clears this extra state.
 """
 
@@ -57,8 +98,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import moto.cloudformation.parsing as cfn_parsing
 import moto.codebuild.responses as codebuild_responses
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
+from moto.cloudformation.utils import random_suffix as cfn_random_suffix
 from moto.codebuild.exceptions import ResourceNotFoundException
 from moto.codebuild.models import CodeBuildBackend
 from moto.codebuild.responses import CodeBuildResponse
@@ -74,6 +117,7 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 from moto.sagemaker.utils import arn_formatter
+from moto.ssm.models import Parameter as SsmParameter
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -110,6 +154,7 @@ def _reset_extra_state() -> None:
         _fail_next_build.clear()
         _running_builds.clear()
         _idempotent_builds.clear()
+        _cleanup_requests.clear()
 
 
 def _arn(backend: SageMakerModelBackend, kind: str, name: str) -> str:
@@ -546,6 +591,250 @@ def _batch_get_builds(self: CodeBuildBackend, ids: list[str]) -> list[dict[str, 
 CodeBuildBackend.batch_get_builds = _batch_get_builds
 
 
+# --- CloudFormation patches ---------------------------------------------------
+
+_original_parameter_create = SsmParameter.create_from_cloudformation_json
+_original_parameter_update = SsmParameter.update_from_cloudformation_json
+
+
+def _generated_parameter_name(logical_id: str) -> str:
+    # CloudFormation names an unnamed parameter CFN-<LogicalId>-<12 random characters>.
+    return f"CFN-{logical_id}-{cfn_random_suffix()}"
+
+
+def _create_parameter(
+    cls: type[SsmParameter],
+    resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> SsmParameter:
+    properties = cloudformation_json["Properties"]
+    if properties.get("Name") is None:
+        cloudformation_json = {
+            **cloudformation_json,
+            "Properties": {**properties, "Name": _generated_parameter_name(kwargs["LogicalId"])},
+        }
+    return _original_parameter_create.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+def _update_parameter(
+    cls: type[SsmParameter],
+    original_resource: SsmParameter,
+    new_resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+) -> SsmParameter:
+    properties = cloudformation_json["Properties"]
+    if properties.get("Name") is None:
+        # A new value is an update in place: the parameter keeps the name it was given.
+        cloudformation_json = {**cloudformation_json, "Properties": {**properties, "Name": original_resource.name}}
+    return _original_parameter_update.__func__(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    )
+
+
+SsmParameter.create_from_cloudformation_json = classmethod(_create_parameter)
+SsmParameter.update_from_cloudformation_json = classmethod(_update_parameter)
+
+
+RELEASE_CLEANUP_TYPE = "Custom::MlopsReleaseCleanup"
+# Every request CloudFormation made of the release clean-up, oldest first.
+_cleanup_requests: list[dict[str, Any]] = []
+
+
+def _record_cleanup(request_type: str, resource: "ReleaseCleanup", properties: dict[str, Any], **extra: Any) -> None:
+    with _lock:
+        _cleanup_requests.append({
+            "requestType": request_type,
+            "stackId": resource.stack_id,
+            "logicalResourceId": resource.logical_id,
+            "physicalResourceId": resource.physical_resource_id,
+            "resourceProperties": copy.deepcopy(properties),
+            **extra,
+        })
+
+
+class ReleaseCleanup:
+    """Custom::MlopsReleaseCleanup answered here, as its provider would, without invoking it.
+
+    Not a CloudFormationModel: those register themselves in moto's model
+    catalogue by module name; moto's parser only needs these methods.
+    """
+
+    def __init__(self, stack_id: str, logical_id: str, properties: dict[str, Any]):
+        self.stack_id = stack_id
+        self.logical_id = logical_id
+        self.properties = properties
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return RELEASE_CLEANUP_TYPE
+
+    @property
+    def physical_resource_id(self) -> str:
+        # The ID the clean-up handler gives (src/pipeline/cleanup/cleanup.lambda.ts).
+        return f"release-cleanup-{self.logical_id}"
+
+    def is_created(self) -> bool:
+        return True
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> "ReleaseCleanup":
+        resource = cls(kwargs["StackId"], kwargs["LogicalId"], cloudformation_json["Properties"])
+        _record_cleanup("Create", resource, resource.properties)
+        return resource
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        original_resource: "ReleaseCleanup",
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> "ReleaseCleanup":
+        resource = cls(original_resource.stack_id, original_resource.logical_id, cloudformation_json["Properties"])
+        _record_cleanup("Update", resource, resource.properties, oldResourceProperties=copy.deepcopy(original_resource.properties))
+        return resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _record_cleanup("Delete", self, self.properties)
+
+
+# What Ref gives for a type moto has no model of, when the template names the
+# resource (otherwise CloudFormation's generated name, as moto makes it).
+_SKIPPED_NAME_PROPERTIES = {
+    "AWS::ApiGateway::Stage": "StageName",
+    "AWS::CodeBuild::Project": "Name",
+    "AWS::CodePipeline::Pipeline": "Name",
+    "AWS::CloudWatch::Alarm": "AlarmName",
+}
+# Fn::GetAtt <resource>.Arn of such a type, from its physical ID.
+_SKIPPED_ARNS = {
+    "AWS::CodeBuild::Project": "arn:aws:codebuild:{region}:{account}:project/{id}",
+    "AWS::CodePipeline::Pipeline": "arn:aws:codepipeline:{region}:{account}:{id}",
+}
+
+
+class SkippedResource:
+    """A resource of a type moto cannot create: nothing is created, but it has
+    a physical ID (and an ARN where the type's format is known), so Refs and
+    GetAtts to it resolve as they would in CloudFormation."""
+
+    def __init__(self, resource_type: str, physical_id: str, account_id: str, region_name: str):
+        self.resource_type = resource_type
+        self.physical_resource_id = physical_id
+        self.account_id = account_id
+        self.region_name = region_name
+
+    def is_created(self) -> bool:
+        return True
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return True
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        arn = _SKIPPED_ARNS.get(self.resource_type)
+        if attribute_name == "Arn" and arn:
+            return arn.format(region=self.region_name, account=self.account_id, id=self.physical_resource_id)
+        # moto's parser logs this and resolves the GetAtt to None, as for its own models.
+        raise NotImplementedError(f"{self.resource_type}.{attribute_name} of {{0}} is not emulated")
+
+    @staticmethod
+    def _physical_id(resource_type: str, resource_name: str, properties: dict[str, Any]) -> str:
+        name_property = _SKIPPED_NAME_PROPERTIES.get(resource_type)
+        return (properties.get(name_property) if name_property else None) or resource_name
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> "SkippedResource":
+        resource_type = kwargs["ResourceType"]
+        physical_id = cls._physical_id(resource_type, resource_name, cloudformation_json["Properties"])
+        return cls(resource_type, physical_id, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        original_resource: "SkippedResource",
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> "SkippedResource":
+        # Only a changed name replaces the resource; other changes keep its ID.
+        name_property = _SKIPPED_NAME_PROPERTIES.get(original_resource.resource_type)
+        name = cloudformation_json["Properties"].get(name_property) if name_property else None
+        physical_id = name or original_resource.physical_resource_id
+        return cls(original_resource.resource_type, physical_id, account_id, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        pass
+
+
+_original_resource_class_from_type = cfn_parsing.resource_class_from_type
+
+
+def _resource_class_from_type(resource_type: str) -> Any:
+    if resource_type == RELEASE_CLEANUP_TYPE:
+        return ReleaseCleanup
+    resource_class = _original_resource_class_from_type(resource_type)
+    if resource_class is None and resource_type not in cfn_parsing.NULL_MODELS:
+        return SkippedResource
+    return resource_class
+
+
+cfn_parsing.resource_class_from_type = _resource_class_from_type
+
+
+def _is_no_value(element: Any, resources_map: Any) -> bool:
+    """Whether a list element is AWS::NoValue, directly or as the branch an Fn::If takes."""
+    if not isinstance(element, dict) or len(element) != 1:
+        return False
+    if element.get("Ref") == "AWS::NoValue":
+        return True
+    if "Fn::If" in element and hasattr(resources_map, "lazy_condition_map"):
+        condition, when_true, when_false = element["Fn::If"]
+        taken = when_true if resources_map.lazy_condition_map[condition] else when_false
+        return _is_no_value(taken, resources_map)
+    return False
+
+
+_original_clean_json = cfn_parsing.clean_json
+
+
+def _clean_json(resource_json: Any, resources_map: Any) -> Any:
+    if isinstance(resource_json, list):
+        # CloudFormation removes AWS::NoValue from a list; moto left a None in its place.
+        return [_clean_json(e, resources_map) for e in resource_json if not _is_no_value(e, resources_map)]
+    return _original_clean_json(resource_json, resources_map)
+
+
+# clean_json recurses through the module's global name, so nested lists get this too.
+cfn_parsing.clean_json = _clean_json
+
+_original_generate_resource_name = cfn_parsing.generate_resource_name
+
+
+def _generate_resource_name(resource_type: str, stack_name: str, logical_id: str) -> str:
+    name = _original_generate_resource_name(resource_type, stack_name, logical_id)
+    # ECR repository names are lower case; CloudFormation generates them so.
+    return name.lower() if resource_type == "AWS::ECR::Repository" else name
+
+
+cfn_parsing.generate_resource_name = _generate_resource_name
+
+
 # --- control API --------------------------------------------------------------
 
 
@@ -573,6 +862,12 @@ def _control(request: Request) -> Response:
                 if setting in body:
                     _settings[setting] = body[setting]
             return _json(200, dict(_settings))
+
+    if parts[1:] == ["cloudformation", "release-cleanups"] and request.method == "GET":
+        stack_id = request.args.get("stackId")
+        with _lock:
+            found = [copy.deepcopy(r) for r in _cleanup_requests if stack_id is None or r["stackId"] == stack_id]
+        return _json(200, {"requests": found})
 
     if len(parts) == 4 and parts[1] == "codebuild" and parts[3] == "fail-next" and request.method == "POST":
         status = body.get("status")
