@@ -435,6 +435,19 @@ describe('CloudFormation patches (the blueprints need them)', () => {
     expect(output(withTests, 'Joined')).toBe('a,tests,z');
   });
 
+  test('an update with the same template and Number parameter is "No updates are to be performed."', async () => {
+    const template = {
+      Parameters: { KeepReleases: { Type: 'Number' }, Name: { Type: 'String' } },
+      Resources: { Settings: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Sub': '${Name}:${KeepReleases}' } } } },
+    };
+    const created = await createStack('number', template, { KeepReleases: '2', Name: 'a' });
+    expect(created.Parameters).toContainEqual({ ParameterKey: 'KeepReleases', ParameterValue: '2' });
+
+    await expect(updateStack(created, template, { KeepReleases: '2', Name: 'a' }))
+      .rejects.toMatchObject({ name: 'ValidationError', message: 'No updates are to be performed.' });
+    expect((await updateStack(created, template, { KeepReleases: '3', Name: 'a' })).StackStatus).toBe('UPDATE_COMPLETE');
+  });
+
   test('a generated ECR repository name is lower case', async () => {
     const created = await createStack('ECR', {
       Resources: { ImageRepository: { Type: 'AWS::ECR::Repository', Properties: {} } },

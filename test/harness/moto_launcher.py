@@ -60,10 +60,16 @@ What moto 5.2.5 gets wrong, and is patched here:
   - A generated AWS::ECR::Repository name keeps the stack name's and logical
     ID's upper case, which ECR refuses; CloudFormation generates it in lower
     case.
+  - UpdateStack with the same template and parameters answers "No updates are
+    to be performed." only if the parameters moto resolved equal the strings
+    given, and moto turns Number parameters into ints (and list parameters
+    into lists): a blueprint (KeepReleases is a Number) was updated every
+    time. Here the resolved values are compared as the strings they were
+    given, as CloudFormation holds them.
   Checked and left alone, since moto gets them right for these templates:
   Conditions (Fn::Equals, Fn::Not, conditional resources and outputs),
   AWS::NoValue as a property value (the property is dropped), and Number
-  parameters (moto makes them int; Fn::Join and Fn::Sub print them as given).
+  parameters inside Fn::Join and Fn::Sub (printed as given).
   Also left alone: moto cannot delete some types it creates (an
   ApiGateway::RestApi stays behind when its stack is deleted), which leaves
   stray state but no failed stack.
@@ -101,6 +107,8 @@ from typing import Any
 import moto.cloudformation.parsing as cfn_parsing
 import moto.codebuild.responses as codebuild_responses
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
+from moto.cloudformation.exceptions import ValidationError as CfnValidationError
+from moto.cloudformation.responses import CloudFormationResponse
 from moto.cloudformation.utils import random_suffix as cfn_random_suffix
 from moto.codebuild.exceptions import ResourceNotFoundException
 from moto.codebuild.models import CodeBuildBackend
@@ -833,6 +841,25 @@ def _generate_resource_name(resource_type: str, stack_name: str, logical_id: str
 
 
 cfn_parsing.generate_resource_name = _generate_resource_name
+
+
+def _as_given(value: Any) -> str:
+    # How CloudFormation holds a parameter value: the string it was given.
+    return ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def _validate_different_update(
+    self: CloudFormationResponse, incoming_params: list[dict[str, Any]] | None, stack_body: str, old_stack: Any
+) -> None:
+    if incoming_params and stack_body:
+        current = old_stack.stack_parameters
+        new_params = self._get_param_values(incoming_params, current)
+        unchanged = {k: _as_given(v) for k, v in current.items()} == {k: _as_given(v) for k, v in new_params.items()}
+        if old_stack.template == stack_body and unchanged:
+            raise CfnValidationError(old_stack.name, message="No updates are to be performed.")
+
+
+CloudFormationResponse._validate_different_update = _validate_different_update
 
 
 # --- control API --------------------------------------------------------------
