@@ -1,6 +1,3 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
@@ -13,8 +10,8 @@ import {
 import { createLogger } from '../../runtime/logger';
 import { faultResponse } from '../../runtime/provisioning/api-faults';
 import { ApiDeps, handleApiRequest } from '../../runtime/provisioning/api-handler';
+import { provisioningRuntime } from '../../runtime/provisioning/provisioning-runtime';
 import type { RequestSchema } from '../../runtime/provisioning/request-schema';
-import { readProvisionSettings } from '../../runtime/provisioning/settings';
 
 const logger = createLogger('mlops-provision');
 
@@ -36,18 +33,8 @@ let deps: ApiDeps | undefined;
  */
 function apiDeps(): ApiDeps {
   if (!deps) {
-    const region = process.env.AWS_REGION ?? 'us-east-1';
-    deps = {
-      settings: readProvisionSettings(),
-      region,
-      cloudformation: new CloudFormationClient({ region }),
-      s3: new S3Client({ region }),
-      codepipeline: new CodePipelineClient({ region }),
-      sagemaker: new SageMakerClient({ region }),
-      schema: REQUEST_SCHEMA,
-      referencedObjects: REQUEST_SCHEMA.referencedObjects,
-      logger,
-    };
+    const runtime = provisioningRuntime(logger);
+    deps = { ...runtime, sagemaker: new SageMakerClient({ region: runtime.region }), schema: REQUEST_SCHEMA };
   }
   return deps;
 }

@@ -1,14 +1,12 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient, FailureType } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { referencedObjects } from '../../config/validate';
 import { failJob } from '../../runtime/config-trigger/git-trigger';
 import type { ConfigTriggerDeps } from '../../runtime/config-trigger/trigger-deps';
 import { handleTriggerEvent, isCodePipelineJob } from '../../runtime/config-trigger/trigger-handler';
 import { createLogger } from '../../runtime/logger';
-import { readProvisionSettings } from '../../runtime/provisioning/settings';
+import { provisioningRuntime } from '../../runtime/provisioning/provisioning-runtime';
 
 const logger = createLogger('mlops-config-trigger');
 
@@ -21,18 +19,12 @@ let deps: ConfigTriggerDeps | undefined;
  */
 function triggerDeps(): ConfigTriggerDeps {
   if (!deps) {
-    const region = process.env.AWS_REGION ?? 'us-east-1';
+    const runtime = provisioningRuntime(logger);
     deps = {
-      settings: readProvisionSettings(),
-      region,
-      cloudformation: new CloudFormationClient({ region }),
-      s3: new S3Client({ region }),
-      sns: new SNSClient({ region }),
-      codepipeline: new CodePipelineClient({ region }),
+      ...runtime,
+      sns: new SNSClient({ region: runtime.region }),
       // The job's credentials expire with the job, so each job gets its own client.
-      artifactS3: (credentials) => new S3Client({ region, credentials }),
-      referencedObjects,
-      logger,
+      artifactS3: (credentials) => new S3Client({ region: runtime.region, credentials }),
     };
   }
   return deps;
