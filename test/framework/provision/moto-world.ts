@@ -1,28 +1,37 @@
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import {
   CloudFormationClient,
   DescribeStacksCommand,
+  paginateListStackResources,
   paginateListStacks,
+  StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { BLUEPRINT_SHAPES, blueprintTemplate } from './blueprint-fixture';
 import { blueprintKey, LOGGER, provisionSettings, REQUEST_SCHEMA } from './provision-fixtures';
+import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../../../src/framework/blueprint/blueprint-files';
+import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
 import type { ApiDeps } from '../../../src/runtime/provisioning/api-handler';
-import { motoS3ClientConfig } from '../../harness/moto-server';
+import { motoS3ClientConfig, PROJECT_ROOT } from '../../harness/moto-server';
 
 /**
  * The provisioning handler's world on the run's shared moto server: an assets
- * bucket, a bucket of blueprint templates, and a stack prefix. Names carry a
- * random run ID instead of resetting moto, which other test files use at the
- * same time; the handler can only name stacks with the prefix, so what it did
- * is all under that prefix and in these buckets.
+ * bucket, a bucket holding the real blueprint templates (as the package ships
+ * them, built into assets/blueprints/ by the test command before jest), and a
+ * stack prefix. Names carry a random run ID instead of resetting moto, which
+ * other test files use at the same time; the handler can only name stacks
+ * with the prefix, so what it did is all under that prefix and in these
+ * buckets.
  */
 export interface MotoWorld {
   readonly deps: ApiDeps;
   readonly cloudformation: CloudFormationClient;
   readonly s3: S3Client;
   readonly sagemaker: SageMakerClient;
+  readonly apigateway: APIGatewayClient;
   readonly assetsBucket: string;
   readonly blueprintBucket: string;
   readonly stackPrefix: string;
@@ -41,11 +50,12 @@ export async function createMotoWorld(): Promise<MotoWorld> {
   const cloudformation = new CloudFormationClient(config);
   const s3 = new S3Client(motoS3ClientConfig(endpoint));
   const sagemaker = new SageMakerClient(config);
+  const apigateway = new APIGatewayClient(config);
   const settings = provisionSettings({ stackPrefix, assetsBucket, blueprintBucket });
   await s3.send(new CreateBucketCommand({ Bucket: assetsBucket }));
   await s3.send(new CreateBucketCommand({ Bucket: blueprintBucket }));
-  for (const shape of BLUEPRINT_SHAPES) {
-    await s3.send(new PutObjectCommand({ Bucket: blueprintBucket, Key: blueprintKey(shape), Body: blueprintTemplate(shape, settings) }));
+  for (const shape of blueprintShapes()) {
+    await s3.send(new PutObjectCommand({ Bucket: blueprintBucket, Key: blueprintKey(shape), Body: blueprintTemplate(shape) }));
   }
   const deps: ApiDeps = {
     settings,
@@ -58,7 +68,67 @@ export async function createMotoWorld(): Promise<MotoWorld> {
     referencedObjects: REQUEST_SCHEMA.referencedObjects,
     logger: LOGGER,
   };
-  return { deps, cloudformation, s3, sagemaker, assetsBucket, blueprintBucket, stackPrefix };
+  return { deps, cloudformation, s3, sagemaker, apigateway, assetsBucket, blueprintBucket, stackPrefix };
+}
+
+/** The built blueprint template of a shape, as the framework stack ships it. */
+export function blueprintTemplate(shape: string): string {
+  const file = path.join(PROJECT_ROOT, BLUEPRINT_DIRECTORY, blueprintFileName(shape));
+  if (!existsSync(file)) {
+    throw new Error(`${file} is missing: build the blueprints first (\`npx projen blueprints\`; the test task does it before jest)`);
+  }
+  return readFileSync(file, 'utf-8');
+}
+
+/**
+ * What CloudFormation asked of the stack's release clean-up
+ * (Custom::MlopsReleaseCleanup), which the moto launcher answers in place of
+ * the framework's clean-up function and records; oldest first.
+ */
+export async function releaseCleanupRequests(stackId: string): Promise<ReleaseCleanupRequest[]> {
+  const url = new URL('/_mlops/cloudformation/release-cleanups', process.env.MOTO_ENDPOINT);
+  url.searchParams.set('stackId', stackId);
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`moto control API ${url.pathname} answered ${response.status}: ${await response.text()}`);
+  }
+  return ((await response.json()) as { requests: ReleaseCleanupRequest[] }).requests;
+}
+
+export interface ReleaseCleanupRequest {
+  readonly requestType: 'Create' | 'Update' | 'Delete';
+  readonly stackId: string;
+  readonly logicalResourceId: string;
+  readonly physicalResourceId: string;
+  readonly resourceProperties: Record<string, unknown>;
+  readonly oldResourceProperties?: Record<string, unknown>;
+}
+
+/** The resources a stack has, as CloudFormation lists them. */
+export async function stackResources(world: MotoWorld, stackId: string): Promise<StackResourceSummary[]> {
+  const resources: StackResourceSummary[] = [];
+  for await (const page of paginateListStackResources({ client: world.cloudformation }, { StackName: stackId })) {
+    resources.push(...(page.StackResourceSummaries ?? []));
+  }
+  return resources;
+}
+
+/**
+ * The invocation URL of an environment's inference API: the REST API the
+ * stack made for the endpoint (`<endpoint>-inference`), at its stage `v1`.
+ * Found among the stack's own APIs, since moto keeps the APIs of deleted
+ * stacks and other test files may name endpoints alike.
+ */
+export async function inferenceUrlOf(world: MotoWorld, stackId: string, endpointName: string): Promise<string> {
+  const own = new Set((await stackResources(world, stackId))
+    .filter((r) => r.ResourceType === 'AWS::ApiGateway::RestApi')
+    .map((r) => r.PhysicalResourceId));
+  const apis = (await world.apigateway.send(new GetRestApisCommand({ limit: 500 }))).items ?? [];
+  const matches = apis.filter((api) => own.has(api.id) && api.name === `${endpointName}-inference`);
+  if (matches.length !== 1) {
+    throw new Error(`stack ${stackId} has ${matches.length} REST APIs named ${endpointName}-inference`);
+  }
+  return `https://${matches[0].id}.execute-api.us-east-1.amazonaws.com/v1/invocations`;
 }
 
 /** Puts an object in the assets bucket, as a team uploads its model. */

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { BLUEPRINT_SHAPES } from './blueprint-fixture';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
+import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
 import type { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
 import { REQUEST_SCHEMA } from '../../../src/framework/provision/provision.lambda';
 import { createLogger } from '../../../src/runtime/logger';
@@ -16,7 +16,7 @@ export function provisionSettings(options: { stackPrefix: string; assetsBucket: 
     stackPrefix: options.stackPrefix,
     assetsBucket: options.assetsBucket,
     cloudFormationRoleArn: 'arn:aws:iam::123456789012:role/mlops-cloudformation',
-    blueprintUrls: Object.fromEntries(BLUEPRINT_SHAPES.map((shape) => [shape, blueprintUrl(options.blueprintBucket, shape)])),
+    blueprintUrls: Object.fromEntries(blueprintShapes().map((shape) => [shape, blueprintUrl(options.blueprintBucket, shape)])),
     sharedHandlers: {
       deploy: sharedFunction('deploy'),
       test: sharedFunction('test'),

@@ -1,6 +1,6 @@
 import { CreateChangeSetCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand } from '@aws-sdk/client-sagemaker';
-import { createMotoWorld, MotoWorld, uploadAsset, worldSnapshot } from './moto-world';
+import { createMotoWorld, inferenceUrlOf, MotoWorld, uploadAsset, worldSnapshot } from './moto-world';
 import { apiEvent, bodyOf, churnRequest, v1Body } from './provision-fixtures';
 import { endpointNameFor } from '../../../src/pipeline/naming';
 import { handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
@@ -9,8 +9,10 @@ import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerp
 
 /**
  * The provisioning API against moto: real CloudFormation call sequences
- * (templates read from S3, parameters, tags, updates, deletes) and real S3
- * existence checks.
+ * (the real blueprint templates read from S3, parameters, tags, updates,
+ * deletes) and real S3 existence checks. The blueprint's pipeline itself
+ * (AWS::CodePipeline::Pipeline) is one of the types moto's CloudFormation
+ * does not create, so every pipeline here reads `pipeline: null`.
  */
 let world: MotoWorld;
 
@@ -109,6 +111,8 @@ describe('GET /pipelines/{name}', () => {
   test('reads the stack outputs: no CodePipeline yet, endpoints not created', async () => {
     await call('POST', '/pipelines', churnRequest({ name: 'get-one' }));
     const stack = await stackOf('get-one');
+    const devUrl = await inferenceUrlOf(world, stack.StackId!, endpointNameFor('get-one', 'dev'));
+    const prodUrl = await inferenceUrlOf(world, stack.StackId!, endpointNameFor('get-one', 'prod'));
 
     const result = await call('GET', '/pipelines/get-one');
 
@@ -120,8 +124,8 @@ describe('GET /pipelines/{name}', () => {
       stackStatus: 'CREATE_COMPLETE',
       pipeline: null,
       environments: [
-        { name: 'dev', endpointName: endpointNameFor('get-one', 'dev'), endpointStatus: 'NotCreated', inferenceUrl: 'https://api-dev.execute-api.us-east-1.amazonaws.com/v1/invocations' },
-        { name: 'prod', endpointName: endpointNameFor('get-one', 'prod'), endpointStatus: 'NotCreated', inferenceUrl: 'https://api-prod.execute-api.us-east-1.amazonaws.com/v1/invocations' },
+        { name: 'dev', endpointName: endpointNameFor('get-one', 'dev'), endpointStatus: 'NotCreated', inferenceUrl: devUrl },
+        { name: 'prod', endpointName: endpointNameFor('get-one', 'prod'), endpointStatus: 'NotCreated', inferenceUrl: prodUrl },
       ],
       links: { self: '/pipelines/get-one' },
     });
