@@ -448,6 +448,39 @@ describe('CloudFormation patches (the blueprints need them)', () => {
     expect((await updateStack(created, template, { KeepReleases: '3', Name: 'a' })).StackStatus).toBe('UPDATE_COMPLETE');
   });
 
+  test('a managed policy is detached and deleted with its stack, so its role can be deleted', async () => {
+    const created = await createStack('managed-policy', {
+      Resources: {
+        Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] } } },
+        Overflow: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }, Roles: [{ Ref: 'Role' }] },
+        },
+      },
+    });
+    expect(created.StackStatus).toBe('CREATE_COMPLETE');
+
+    // moto alone answers DeleteConflict: "Cannot delete entity, must detach all policies first."
+    expect((await deleteStack(created)).StackStatus).toBe('DELETE_COMPLETE');
+  });
+
+  test('updating a resource moto cannot update keeps it in the stack: Refs to it still resolve', async () => {
+    const template = {
+      Parameters: { EndpointName: { Type: 'String' } },
+      // A Ref (moto does not see parameters inside Fn::Sub as changing a resource).
+      Resources: { Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: { 'Fn::Join': ['-', [{ Ref: 'EndpointName' }, 'inference']] } } } },
+      Outputs: { ApiId: { Value: { Ref: 'Api' } } },
+    };
+    const created = await createStack('no-update', template, { EndpointName: 'churn-dev' });
+    const apiId = output(created, 'ApiId');
+    expect(apiId).toMatch(/^[a-z0-9]{10}$/);
+
+    const updated = await updateStack(created, template, { EndpointName: 'churn-test' });
+
+    expect(updated.StackStatus).toBe('UPDATE_COMPLETE');
+    expect(output(updated, 'ApiId')).toBe(apiId);
+  });
+
   test('a generated ECR repository name is lower case', async () => {
     const created = await createStack('ECR', {
       Resources: { ImageRepository: { Type: 'AWS::ECR::Repository', Properties: {} } },

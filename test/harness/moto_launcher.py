@@ -66,13 +66,25 @@ What moto 5.2.5 gets wrong, and is patched here:
     into lists): a blueprint (KeepReleases is a Number) was updated every
     time. Here the resolved values are compared as the strings they were
     given, as CloudFormation holds them.
+  - Updating a resource of a type moto has no update for (ApiGateway::RestApi,
+    IAM::ManagedPolicy, KMS::Key, Logs::LogGroup, ...) replaces it in the
+    stack with None: Refs to it then resolve to None (an inference URL output
+    of https://None.execute-api...) and deleting the stack leaves it behind.
+    Here the stack keeps the resource as it was.
+  - An AWS::IAM::ManagedPolicy is never deleted with its stack (moto has no
+    delete for it), so it stays attached to its roles and deleting them fails
+    the stack delete ("must detach all policies first"; the blueprints with
+    3 or more environments have one). Here it is detached and deleted, as
+    CloudFormation does.
   Checked and left alone, since moto gets them right for these templates:
   Conditions (Fn::Equals, Fn::Not, conditional resources and outputs),
   AWS::NoValue as a property value (the property is dropped), and Number
   parameters inside Fn::Join and Fn::Sub (printed as given).
-  Also left alone: moto cannot delete some types it creates (an
-  ApiGateway::RestApi stays behind when its stack is deleted), which leaves
-  stray state but no failed stack.
+  Also left alone: an update only changes resources whose JSON changed or
+  that Ref a changed parameter (a parameter used only inside Fn::Sub changes
+  nothing; the blueprints use no Fn::Sub). moto cannot delete some types it
+  creates (an ApiGateway::RestApi stays behind when its stack is deleted),
+  which leaves stray state but no failed stack.
 
 Control API (same port, outside the AWS protocols):
   POST /_mlops/endpoints/<name>/fail-next  {"reason": "..."}
@@ -114,6 +126,7 @@ from moto.codebuild.exceptions import ResourceNotFoundException
 from moto.codebuild.models import CodeBuildBackend
 from moto.codebuild.responses import CodeBuildResponse
 from moto.core.exceptions import JsonRESTError
+from moto.iam.models import ManagedPolicy, iam_backends
 from moto.core.responses import ActionResult
 from moto.core.utils import iso_8601_datetime_with_milliseconds, utcnow
 from moto.moto_server.werkzeug_app import (
@@ -126,6 +139,7 @@ from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 from moto.sagemaker.utils import arn_formatter
 from moto.ssm.models import Parameter as SsmParameter
+from moto.utilities.utils import get_partition
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -841,6 +855,41 @@ def _generate_resource_name(resource_type: str, stack_name: str, logical_id: str
 
 
 cfn_parsing.generate_resource_name = _generate_resource_name
+
+
+_original_parse_and_update_resource = cfn_parsing.parse_and_update_resource
+
+
+def _parse_and_update_resource(
+    logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str
+) -> Any:
+    updated = _original_parse_and_update_resource(logical_id, resource_json, resources_map, account_id, region_name)
+    if updated is None:
+        # moto has no update for this type and answered None, which replaced the
+        # resource in the stack: keep the one there is.
+        return resources_map._parsed_resources.get(logical_id)
+    return updated
+
+
+cfn_parsing.parse_and_update_resource = _parse_and_update_resource
+
+
+def _delete_managed_policy(
+    cls: type[ManagedPolicy], resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+) -> None:
+    # resource_name is the policy's ARN (its physical ID). CloudFormation
+    # detaches it from its roles, users and groups, then deletes it.
+    backend = iam_backends[account_id][get_partition(region_name)]
+    policy = backend.managed_policies.get(resource_name)
+    if policy is None:
+        return
+    for holder in [*backend.roles.values(), *backend.users.values(), *backend.groups.values()]:
+        if resource_name in holder.managed_policies:
+            policy.detach_from(holder)
+    backend.delete_policy(resource_name)
+
+
+ManagedPolicy.delete_from_cloudformation_json = classmethod(_delete_managed_policy)
 
 
 def _as_given(value: Any) -> str:
