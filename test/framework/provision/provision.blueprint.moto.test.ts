@@ -3,7 +3,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createMotoWorld, inferenceUrlOf, MotoWorld, releaseCleanupRequests, stackResources, uploadAsset } from './moto-world';
 import { apiEvent, bodyOf } from './provision-fixtures';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
-import { OUTPUTS } from '../../../src/framework/blueprint/blueprint-parameters';
+import { blueprintShapes, OUTPUTS, parseShape } from '../../../src/framework/blueprint/blueprint-parameters';
 import { endpointNameFor, releasePrefixFor } from '../../../src/pipeline/naming';
 import { handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 
@@ -169,4 +169,42 @@ test('a two-environment pipeline is created with the blueprint\'s outputs, read 
     await expect(ssm.send(new GetParameterCommand({ Name: name }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
   }
   expect((await call('GET', `/pipelines/${NAME}`)).statusCode).toBe(404);
+});
+
+/**
+ * Every shipped shape, so a blueprint change moto cannot create (or the
+ * launcher does not emulate) fails here rather than in the demo.
+ */
+test.each(blueprintShapes())('the %s blueprint is created with an output per environment and deleted', async (shape) => {
+  const { buildsImage, environments } = parseShape(shape);
+  const name = `shape-${shape}`;
+  await uploadAsset(world, `${name}/model.tar.gz`);
+  if (buildsImage) {
+    await uploadAsset(world, `${name}/container.zip`);
+  }
+  const shaped: PipelineRequest = {
+    name,
+    artifact: `${name}/model.tar.gz`,
+    image: buildsImage ? { containerSource: `${name}/container.zip` } : { framework: 'sklearn', version: '1.2-1' },
+    environments: Array.from({ length: environments }, (_, i) => ({ name: `e${i + 1}`, approval: i > 0 })),
+  };
+
+  const created = await call('POST', '/pipelines', shaped);
+  expect(created.statusCode).toBe(202);
+  const { stackId } = bodyOf(created);
+  const stack = await describe1(stackId);
+  expect(stack.StackStatus).toBe('CREATE_COMPLETE');
+  const expected: Record<string, string> = { [OUTPUTS.pipeline]: `${world.stackPrefix}${name}` };
+  for (let slot = 1; slot <= environments; slot++) {
+    const out = OUTPUTS.environment(slot);
+    const endpointName = endpointNameFor(name, `e${slot}`);
+    expected[out.name] = `e${slot}`;
+    expected[out.endpointName] = endpointName;
+    expected[out.inferenceUrl] = await inferenceUrlOf(world, stackId, endpointName);
+  }
+  expect(outputs(stack)).toMatchObject(expected);
+  expect(bodyOf(await call('GET', `/pipelines/${name}`)).environments).toHaveLength(environments);
+
+  expect((await call('DELETE', `/pipelines/${name}`)).statusCode).toBe(202);
+  expect((await describe1(stackId)).StackStatus).toBe('DELETE_COMPLETE');
 });
