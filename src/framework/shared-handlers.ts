@@ -47,9 +47,11 @@ export class SharedPipelineHandlers extends Construct {
         createFunction: create,
       });
       made.role.addToPrincipalPolicy(assumePipelineRoles(pipelineRoles));
-      // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
+      // CodePipeline's job actions have no resource-level permissions: AWS requires '*'.
+      // GetJobDetails tells the function which pipeline a job belongs to (the
+      // tag its session of the pipeline's role must carry); the results report it.
       made.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
+        actions: ['codepipeline:GetJobDetails', 'codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
         resources: ['*'],
       }));
       return made;
@@ -71,13 +73,18 @@ export class SharedPipelineHandlers extends Construct {
       cleanup: { serviceToken: cleanup.provider.serviceToken, roleArn: cleanup.function.role!.roleArn },
     };
     justifyWildcards(this, [
-      { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult support no resource-level permissions' },
+      { finding: /^Resource::\*$/, reason: 'codepipeline:GetJobDetails/PutJobSuccessResult/PutJobFailureResult support no resource-level permissions' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group, or versions of the clean-up and framework functions as CDK\'s grantInvoke writes them' },
-      { finding: /^Resource::arn:<AWS::Partition>:iam::([0-9]+|<AWS::AccountId>):role\/[A-Za-z0-9-]+\*$/, reason: 'The roles of the framework\'s pipeline stacks, which CloudFormation names after the stacks (<prefix><name>-...); each role trusts only this function\'s role' },
+      { finding: /^Resource::arn:<AWS::Partition>:iam::([0-9]+|<AWS::AccountId>):role\/[A-Za-z0-9-]+\*$/, reason: 'The roles of the framework\'s pipeline stacks, which CloudFormation names after the stacks (<prefix><name>-...); each role trusts only this function\'s role, in a session tagged with that role\'s own pipeline or stack' },
     ]);
   }
 }
 
+/**
+ * Assuming the pipelines' roles, in sessions tagged with the pipeline (or
+ * stack) each acts for: STS requires sts:TagSession for that, here and in
+ * each role's trust policy, which is what checks the tag's value.
+ */
 function assumePipelineRoles(pipelineRoles: string): iam.PolicyStatement {
-  return new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [pipelineRoles] });
+  return new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [pipelineRoles] });
 }

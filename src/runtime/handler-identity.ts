@@ -1,15 +1,20 @@
+import { CodePipelineClient, GetJobDetailsCommand, GetJobDetailsCommandOutput } from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand, GetParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { errorMessage, errorName, isTransient } from './aws-errors';
 import { CodePipelineJob, JobConfigurationError, readJsonVariable } from './codepipeline-job';
-import { AwsCredentialIdentityProvider, ClientConfig, EnvironmentClients, assumedRoleCredentials } from './environment-access';
-import { HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER } from '../pipeline/shared/shared-handler-spec';
+import { AwsCredentialIdentity, AwsCredentialIdentityProvider, ClientConfig, EnvironmentClients } from './environment-access';
+import { HANDLER_ROLE_PARAMETER, PIPELINE_SESSION_TAG, SETTINGS_PARAMETER, STACK_SESSION_TAG } from '../pipeline/shared/shared-handler-spec';
 
 /**
  * A handler function shared by many pipelines acts, per call, as the role the
  * calling pipeline names (see `shared-handler-spec.ts`), so one pipeline's
- * call can never use another's permissions. This module turns that role into
- * SDK clients and reads the settings the pipeline keeps in SSM.
+ * call can never use another's permissions. The caller chooses that role, so
+ * the session is tagged with whom it acts for, learnt from AWS rather than
+ * from the caller (the job's pipeline from CodePipeline, the custom
+ * resource's stack from CloudFormation's event), and each role's trust policy
+ * requires its own pipeline's tag. This module turns role and tag into SDK
+ * clients and reads the settings the pipeline keeps in SSM.
  */
 
 /**
@@ -23,11 +28,43 @@ const PARAMETER_NAME = /^(?:[\w.-]+|(?:\/[\w.-]+)+)$/;
 const MAX_PARAMETER_NAME = 1011;
 const MAX_PARAMETER_LEVELS = 15;
 /**
- * Roles whose clients one function instance keeps. A shared handler serves
- * every pipeline of the framework; each role holds a few SDK clients, so the
- * cache is bounded and drops the role used least recently.
+ * Sessions (a role with its tag) whose clients one function instance keeps. A
+ * shared handler serves every pipeline of the framework; each session holds a
+ * few SDK clients, so the cache is bounded and drops the one used least recently.
  */
 const MAX_CACHED_ROLES = 50;
+/** Credentials are renewed this long before they expire, so no call runs on expiring ones. */
+const RENEW_BEFORE_MS = 5 * 60 * 1000;
+/** The shortest session STS grants; a handler call lasts minutes at most. */
+const SESSION_SECONDS = 900;
+/** STS's rules for a session tag: key and value lengths, and the characters either may hold. */
+const MAX_TAG_KEY = 128;
+const MAX_TAG_VALUE = 256;
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/**
+ * A CloudFormation stack ARN; the name follows CloudFormation's rule (a
+ * letter, then letters, digits and hyphens, 128 in all).
+ */
+const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/([A-Za-z][A-Za-z0-9-]{0,127})\/[^/]+$/;
+
+/** A session tag the pipeline role's trust policy requires (`aws:RequestTag/<key>` = `<value>`). */
+export interface SessionTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * The session tag binding a clean-up to the stack CloudFormation says the
+ * custom resource belongs to: `mlops:stack=<name>`, the name from `StackId`.
+ * @param fail makes the caller's kind of error from a message
+ */
+export function stackSessionTag(stackId: unknown, fail: (message: string) => Error): SessionTag {
+  const name = typeof stackId === 'string' ? STACK_ARN.exec(stackId)?.[1] : undefined;
+  if (name === undefined) {
+    throw fail(`StackId is not a CloudFormation stack ARN (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>): ${JSON.stringify(stackId)}`);
+  }
+  return { key: STACK_SESSION_TAG, value: name };
+}
 
 /**
  * Checks a handler role ARN a pipeline passed.
@@ -95,24 +132,73 @@ export class HandlerIdentities {
     this.own = new EnvironmentClients(base, this.sessionName);
   }
 
-  /** The clients a CodePipeline job's AWS calls use (all but its result): see {@link forRole}. */
-  public forJob(job: CodePipelineJob): Promise<EnvironmentClients> {
-    return this.forRole(readHandlerRole(job), `UserParameters.${HANDLER_ROLE_PARAMETER}`);
-  }
-
   /**
-   * The clients of `roleArn` (the function's own without one), with
-   * credentials already in hand: a role that cannot be assumed fails here,
-   * naming the role, rather than inside whichever call came first.
-   * Throttling and other transient STS errors are thrown as they are, so the
-   * caller asks to be called again.
-   * @param source where the role was named, for messages
+   * The clients a CodePipeline job's AWS calls use (all but its result): the
+   * function's own for a job that names no role; else the role it names,
+   * assumed with the tag `mlops:pipeline=<the job's pipeline>`, the pipeline
+   * as CodePipeline reports it (see {@link pipelineOf}), so a role of
+   * another pipeline refuses the session. See {@link forRole}.
    */
-  public async forRole(roleArn: string | undefined, source: string): Promise<EnvironmentClients> {
+  public async forJob(job: CodePipelineJob): Promise<EnvironmentClients> {
+    const roleArn = readHandlerRole(job);
     if (roleArn === undefined) {
       return this.own;
     }
-    const identity = this.remember(roleArn);
+    const tag: SessionTag = { key: PIPELINE_SESSION_TAG, value: await this.pipelineOf(job) };
+    return this.forRole(roleArn, tag, `UserParameters.${HANDLER_ROLE_PARAMETER}`);
+  }
+
+  /**
+   * The name of the pipeline a job belongs to, from CodePipeline's
+   * GetJobDetails with the function's own credentials: the event and its
+   * user parameters come from whoever configured the action, the job's
+   * pipeline only from CodePipeline. A transient error is thrown as it is
+   * (the job is called again); any other fails the job.
+   */
+  public async pipelineOf(job: CodePipelineJob): Promise<string> {
+    let details: GetJobDetailsCommandOutput;
+    try {
+      details = await this.own.get(CodePipelineClient).send(new GetJobDetailsCommand({ jobId: job.id }));
+    } catch (err) {
+      if (isTransient(err)) {
+        throw err;
+      }
+      const why = `${errorName(err)}: ${errorMessage(err)}`;
+      switch (errorName(err)) {
+        case 'JobNotFoundException':
+          throw new JobConfigurationError(
+            `The ${this.handler} handler found no CodePipeline job ${job.id} to learn its pipeline from (${why}). `
+            + 'A shared handler acts only for jobs CodePipeline ran in its own account and region',
+          );
+        case 'AccessDeniedException':
+        case 'AccessDenied':
+          throw new JobConfigurationError(
+            `The ${this.handler} handler may not read CodePipeline job ${job.id} to learn its pipeline (${why}). `
+            + 'Check that the function\'s execution role may call codepipeline:GetJobDetails',
+          );
+        default:
+          throw new JobConfigurationError(`The ${this.handler} handler could not read CodePipeline job ${job.id} to learn its pipeline: ${why}`);
+      }
+    }
+    const name = details.jobDetails?.data?.pipelineContext?.pipelineName;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new JobConfigurationError(`CodePipeline's details of job ${job.id} name no pipeline (jobDetails.data.pipelineContext.pipelineName)`);
+    }
+    return name;
+  }
+
+  /**
+   * The clients of `roleArn`, assumed with the session tag its trust policy
+   * requires, with credentials already in hand: a role that cannot be
+   * assumed fails here, naming the role and the tag, rather than inside
+   * whichever call came first. Throttling and other transient STS errors are
+   * thrown as they are, so the caller asks to be called again.
+   * @param tag who the session acts for; credentials are kept per role and tag
+   * @param source where the role was named, for messages
+   */
+  public async forRole(roleArn: string, tag: SessionTag, source: string): Promise<EnvironmentClients> {
+    checkSessionTag(tag);
+    const identity = this.remember(roleArn, tag);
     try {
       await identity.credentials();
     } catch (err) {
@@ -120,30 +206,86 @@ export class HandlerIdentities {
         throw err;
       }
       throw new JobConfigurationError(
-        `The ${this.handler} handler could not assume the pipeline's role ${roleArn} (${source}): ${errorName(err)}: ${errorMessage(err)}. `
-        + 'Check that the role exists, that its trust policy lets this function\'s execution role assume it, '
-        + 'and that the execution role may call sts:AssumeRole on it',
+        `The ${this.handler} handler could not assume the pipeline's role ${roleArn} (${source}) with session tag ${tag.key}=${tag.value}: `
+        + `${errorName(err)}: ${errorMessage(err)}. `
+        + 'Check that the role exists and belongs to that pipeline (its trust policy lets this function\'s execution role '
+        + `call sts:AssumeRole and sts:TagSession only when aws:RequestTag/${tag.key} is the pipeline's), `
+        + 'and that the execution role may call sts:AssumeRole and sts:TagSession on it',
       );
     }
     return identity.clients;
   }
 
-  /** The role's identity, made on first use; the most recently used roles are kept. */
-  private remember(roleArn: string): RoleIdentity {
-    let identity = this.roles.get(roleArn);
+  /**
+   * The identity of a role with a tag, made on first use; the most recently
+   * used are kept. Keyed by both: a session tagged for one pipeline is never
+   * handed to a job of another, even for the same role ARN.
+   */
+  private remember(roleArn: string, tag: SessionTag): RoleIdentity {
+    // JSON of the pair: no ARN or tag text can make two pairs collide.
+    const key = JSON.stringify([roleArn, tag.key, tag.value]);
+    let identity = this.roles.get(key);
     if (identity) {
       // Re-inserted, so Map order is least recently used first.
-      this.roles.delete(roleArn);
+      this.roles.delete(key);
     } else {
-      const credentials = assumedRoleCredentials(this.own.get(STSClient), roleArn, this.sessionName);
+      const credentials = taggedRoleCredentials(this.own.get(STSClient), roleArn, this.sessionName, tag);
       identity = { credentials, clients: new EnvironmentClients({ ...this.base, credentials }, this.sessionName) };
     }
-    this.roles.set(roleArn, identity);
+    this.roles.set(key, identity);
     while (this.roles.size > this.maxRoles) {
       this.roles.delete(this.roles.keys().next().value!);
     }
     return identity;
   }
+}
+
+/** Refuses a tag STS would refuse, before any call, so the message says what is wrong with it. */
+function checkSessionTag(tag: SessionTag): void {
+  if (tag.key.length === 0 || tag.key.length > MAX_TAG_KEY || !TAG_TEXT.test(tag.key)) {
+    throw new JobConfigurationError(`Session tag key ${JSON.stringify(tag.key)} is not one STS accepts (1-${MAX_TAG_KEY} letters, digits, spaces and _.:/=+-@)`);
+  }
+  if (tag.value.length > MAX_TAG_VALUE || !TAG_TEXT.test(tag.value)) {
+    throw new JobConfigurationError(`Session tag ${tag.key}=${JSON.stringify(tag.value.slice(0, 80))} has a value STS refuses (at most ${MAX_TAG_VALUE} letters, digits, spaces and _.:/=+-@)`);
+  }
+}
+
+/**
+ * Credentials of a pipeline role, assumed with one session tag on first use
+ * and again shortly before they expire. (`assumedRoleCredentials` in
+ * `environment-access.ts` does the same for an environment's access role,
+ * whose sessions carry no tag.)
+ */
+export function taggedRoleCredentials(
+  sts: STSClient,
+  roleArn: string,
+  sessionName: string,
+  tag: SessionTag,
+  now: () => number = Date.now,
+): AwsCredentialIdentityProvider {
+  let current: AwsCredentialIdentity | undefined;
+  return async () => {
+    if (current?.expiration && current.expiration.getTime() - now() > RENEW_BEFORE_MS) {
+      return current;
+    }
+    const assumed = await sts.send(new AssumeRoleCommand({
+      RoleArn: roleArn,
+      RoleSessionName: sessionName,
+      DurationSeconds: SESSION_SECONDS,
+      Tags: [{ Key: tag.key, Value: tag.value }],
+    }));
+    const credentials = assumed.Credentials;
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
+      throw new Error(`STS returned no credentials for role ${roleArn}`);
+    }
+    current = {
+      accessKeyId: credentials.AccessKeyId,
+      secretAccessKey: credentials.SecretAccessKey,
+      sessionToken: credentials.SessionToken,
+      expiration: credentials.Expiration,
+    };
+    return current;
+  };
 }
 
 /**

@@ -89,10 +89,12 @@ describe('MlopsFramework', () => {
 
   test('the shared handlers may assume only the framework\'s pipeline roles', () => {
     const handlerPolicies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('MlopsHandlers'));
-    const assumed = handlerPolicies.map(([, p]) => p.Properties.PolicyDocument.Statement.filter((s: any) => s.Action === 'sts:AssumeRole'));
+    // With sts:TagSession: each session is tagged with the pipeline (or stack) it acts for, which the role's trust policy checks.
+    const assumed = handlerPolicies.map(([, p]) => p.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().includes('sts:AssumeRole')));
     // The deploy, test, share and clean-up functions' roles, each with one statement.
     expect(assumed.filter((statements) => statements.length > 0).length).toBe(4);
     for (const statement of assumed.flat()) {
+      expect(statement.Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
       expect(JSON.stringify(statement.Resource)).toMatch(/:role\/mlops-\*"/);
     }
   });

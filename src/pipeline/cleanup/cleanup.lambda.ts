@@ -5,7 +5,7 @@ import { CLEANUP_PHASE_FIELD, CleanupEnvironment, ENVIRONMENTS_PROPERTY, IS_COMP
 import { errorMessage, errorName, isTransient } from '../../runtime/aws-errors';
 import { TeardownClients, TeardownProgress, tearDownEnvironment } from '../../runtime/endpoint-teardown';
 import { EnvironmentClients } from '../../runtime/environment-access';
-import { HandlerIdentities, parseHandlerRoleArn } from '../../runtime/handler-identity';
+import { HandlerIdentities, parseHandlerRoleArn, stackSessionTag } from '../../runtime/handler-identity';
 import { createLogger } from '../../runtime/logger';
 import { EnvironmentAccessSpec, parseAccessSpec } from '../access/access-spec';
 import { CLEANUP_ROLE_PROPERTY } from '../shared/shared-handler-spec';
@@ -136,6 +136,21 @@ export function readHandlerRole(properties: Record<string, unknown> | undefined)
 
 const identities = new HandlerIdentities({}, 'cleanup');
 
+/**
+ * The function's own clients, or those of the pipeline's clean-up role,
+ * assumed with the tag `mlops:stack=<name>`, the stack CloudFormation's
+ * event says the resource belongs to: the role trusts only its own stack's
+ * sessions, so naming another stack's role gets AccessDenied.
+ */
+async function clientsFor(event: CleanupEvent): Promise<EnvironmentClients> {
+  const roleArn = readHandlerRole(event.ResourceProperties);
+  if (roleArn === undefined) {
+    return identities.own;
+  }
+  const tag = stackSessionTag(event.StackId, (message) => new CleanupConfigurationError(message));
+  return identities.forRole(roleArn, tag, CLEANUP_ROLE_PROPERTY);
+}
+
 /** Teardown clients in the pipeline's account, or in an environment's account through its access role. */
 export function teardownClientsFor(factory: EnvironmentClients, access?: EnvironmentAccessSpec): TeardownClients {
   return { sagemaker: factory.get(SageMakerClient, access), autoscaling: factory.get(ApplicationAutoScalingClient, access) };
@@ -157,7 +172,7 @@ export async function handler(event: CleanupEvent): Promise<OnEventResponse | Is
   }
   let clients: EnvironmentClients;
   try {
-    clients = await identities.forRole(readHandlerRole(event.ResourceProperties), CLEANUP_ROLE_PROPERTY);
+    clients = await clientsFor(event);
   } catch (err) {
     if (!isTransient(err)) {
       throw err;

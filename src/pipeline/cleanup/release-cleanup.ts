@@ -1,4 +1,4 @@
-import { ArnFormat, CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,8 +9,8 @@ import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from './cleanup-spec';
 import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
 import { releaseId } from '../naming';
-import { sharedHandlersOf } from '../shared/handler-function';
-import { CLEANUP_ROLE_PROPERTY } from '../shared/shared-handler-spec';
+import { sharedFunctionPrincipal, sharedHandlersOf } from '../shared/handler-function';
+import { CLEANUP_ROLE_PROPERTY, STACK_SESSION_TAG } from '../shared/shared-handler-spec';
 
 /** Props of a {@link ReleaseCleanup}. */
 export interface ReleaseCleanupProps {
@@ -75,9 +75,10 @@ export class ReleaseCleanup extends Construct {
     const shared = sharedHandlersOf(this)?.cleanup;
     let serviceToken: string;
     if (shared) {
-      // The framework's clean-up function assumes this role for the pipeline's deletions.
+      // The framework's clean-up function assumes this role for this stack's
+      // deletion only: its session is tagged with the stack CloudFormation's event names.
       this.role = new iam.Role(this, 'Role', {
-        assumedBy: new iam.ArnPrincipal(shared.roleArn),
+        assumedBy: sharedFunctionPrincipal(shared.roleArn, STACK_SESSION_TAG, Aws.STACK_NAME),
         description: 'Deletes the SageMaker resources of a pipeline\'s releases when its stack is deleted',
       });
       serviceToken = shared.serviceToken;

@@ -51,6 +51,7 @@ export class DeployHandler extends Construct {
       logRetention: props.logRetention,
       createFunction: (inScope, functionId, options) => new DeployFunction(inScope, functionId, options),
       shared: sharedHandlersOf(this)?.deploy,
+      pipelineName: props.pipelineName,
     });
     this.function = handler.function;
     this.role = handler.role;

@@ -80,6 +80,7 @@ export class ShareHandler extends Construct {
       logRetention: props.logRetention,
       createFunction: (inScope, functionId, options) => new ShareFunction(inScope, functionId, options),
       shared: sharedHandlersOf(this)?.share,
+      pipelineName: props.pipelineName,
     });
     this.function = handler.function;
     this.role = handler.role;

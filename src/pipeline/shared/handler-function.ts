@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER } from './shared-handler-spec';
+import { HANDLER_ROLE_PARAMETER, PIPELINE_SESSION_TAG, SETTINGS_PARAMETER } from './shared-handler-spec';
 
 /** A handler function made once elsewhere (by an MlopsFramework) that pipelines use by ARN. */
 export interface SharedHandlerRef {
@@ -53,6 +53,13 @@ export interface HandlerFunctionProps {
   readonly createFunction: (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
   /** Set to use a shared function instead of making one. */
   readonly shared?: SharedHandlerRef;
+  /**
+   * The name of the CodePipeline whose actions use the handler. A shared
+   * function may assume the pipeline's role only in a session tagged with it
+   * (`mlops:pipeline`), which the function learns from CodePipeline per job.
+   * @default - none; required with `shared`, unused otherwise
+   */
+  readonly pipelineName?: string;
 }
 
 /** A pipeline's handler: its own function, or a shared one acting through the pipeline's role. */
@@ -78,7 +85,27 @@ export interface HandlerFunction {
  * logical IDs never move.
  */
 export function createHandlerFunction(scope: Construct, props: HandlerFunctionProps): HandlerFunction {
-  return props.shared ? sharedHandler(scope, props, props.shared) : ownHandler(scope, props);
+  if (!props.shared) {
+    return ownHandler(scope, props);
+  }
+  if (props.pipelineName === undefined) {
+    throw new Error(`${scope.node.path}: a shared handler needs pipelineName, the only pipeline whose jobs may assume its role`);
+  }
+  return sharedHandler(scope, props, props.shared, props.pipelineName);
+}
+
+/**
+ * Who may assume a pipeline's role for a shared function: that function's
+ * role, and only in a session tagged `<tagKey>=<value>`. Every pipeline's role
+ * trusts the same function role and the caller names the role, so without
+ * the tag one pipeline could act as another's. `sts:TagSession` is in the
+ * same statement, under the same condition, because STS requires it when a
+ * session is tagged.
+ */
+export function sharedFunctionPrincipal(functionRoleArn: string, tagKey: string, value: string): iam.IPrincipal {
+  return new iam.ArnPrincipal(functionRoleArn)
+    .withSessionTags()
+    .withConditions({ StringEquals: { [`aws:RequestTag/${tagKey}`]: value } });
 }
 
 function ownHandler(scope: Construct, props: HandlerFunctionProps): HandlerFunction {
@@ -108,10 +135,10 @@ function ownHandler(scope: Construct, props: HandlerFunctionProps): HandlerFunct
   };
 }
 
-function sharedHandler(scope: Construct, props: HandlerFunctionProps, shared: SharedHandlerRef): HandlerFunction {
-  // The shared function assumes this role for the pipeline's calls; only that function's role may.
+function sharedHandler(scope: Construct, props: HandlerFunctionProps, shared: SharedHandlerRef, pipelineName: string): HandlerFunction {
+  // The shared function assumes this role for this pipeline's jobs only.
   const role = new iam.Role(scope, 'Role', {
-    assumedBy: new iam.ArnPrincipal(shared.roleArn),
+    assumedBy: sharedFunctionPrincipal(shared.roleArn, PIPELINE_SESSION_TAG, pipelineName),
     description: props.roleDescription,
   });
   const fn = lambda.Function.fromFunctionAttributes(scope, 'Function', {

@@ -12,6 +12,14 @@
  *   name of an SSM String parameter holding exactly the JSON the handler's
  *   settings environment variable would hold, read with that role.
  * - The release clean-up custom resource carries {@link CLEANUP_ROLE_PROPERTY}.
+ *
+ * Every pipeline's roles trust the same shared function role, and the role to
+ * assume comes from the caller. So the session itself names who it acts for,
+ * from a source the caller cannot choose: a job's pipeline as CodePipeline
+ * reports it ({@link PIPELINE_SESSION_TAG}), a custom resource's stack as
+ * CloudFormation sends it ({@link STACK_SESSION_TAG}). Each pipeline role's
+ * trust policy requires its own name in that tag, so naming another
+ * pipeline's role gets AccessDenied.
  */
 
 /** User parameter: ARN of the pipeline's role for this handler. */
@@ -22,3 +30,17 @@ export const SETTINGS_PARAMETER = 'settingsParameter';
 
 /** Custom resource property of the release clean-up: ARN of the pipeline's clean-up role. */
 export const CLEANUP_ROLE_PROPERTY = 'HandlerRoleArn';
+
+/**
+ * Session tag of a CodePipeline job's session: the name of the job's pipeline,
+ * from CodePipeline's GetJobDetails. Handler roles trust only sessions whose
+ * tag is their pipeline's name (`aws:RequestTag/mlops:pipeline`).
+ */
+export const PIPELINE_SESSION_TAG = 'mlops:pipeline';
+
+/**
+ * Session tag of the release clean-up's session: the name of the stack in the
+ * custom resource event's `StackId`. A key of its own, so that a stack name
+ * never satisfies a pipeline role's condition or the reverse.
+ */
+export const STACK_SESSION_TAG = 'mlops:stack';

@@ -46,6 +46,7 @@ export class IntegrationTestHandler extends Construct {
       logRetention: props.logRetention,
       createFunction: (inScope, functionId, options) => new TestFunction(inScope, functionId, options),
       shared: sharedHandlersOf(this)?.test,
+      pipelineName: props.pipelineName,
     });
     this.function = handler.function;
     this.role = handler.role;

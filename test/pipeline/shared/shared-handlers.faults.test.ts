@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-jest';
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
-import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetJobDetailsCommand, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import { CopyObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as cleanupHandler, onEvent, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
 import { DEPLOY_SPEC_VARIABLE, DeploySettings } from '../../../src/pipeline/deploy/deploy-spec';
@@ -24,15 +24,25 @@ import { handler as shareHandler } from '../../../src/pipeline/share/share.lambd
 import { HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER } from '../../../src/pipeline/shared/shared-handler-spec';
 import { handler as testHandler } from '../../../src/pipeline/tests/test.lambda';
 import { CodePipelineJob, JobConfigurationError } from '../../../src/runtime/codepipeline-job';
-import { HandlerIdentities, readActionSettings, readHandlerRole, readSettingsParameter } from '../../../src/runtime/handler-identity';
+import {
+  HandlerIdentities,
+  readActionSettings,
+  readHandlerRole,
+  readSettingsParameter,
+  SessionTag,
+  stackSessionTag,
+  taggedRoleCredentials,
+} from '../../../src/runtime/handler-identity';
 import { cfnEvent, DEV, isCompleteEvent } from '../cleanup/cleanup-fixtures';
 import { codePipelineEvent, deploySpec, envSpec, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
 
 /**
  * Shared handlers (one function, many pipelines) with every AWS answer
- * scripted: which credentials each call was made with, what a refused or
- * throttled AssumeRole or settings read turns into, and that a job without
- * the shared-handler parameters makes no STS call at all.
+ * scripted: which credentials each call was made with, which pipeline or
+ * stack each session is tagged with and where that came from, what a
+ * refused or throttled GetJobDetails, AssumeRole or settings read turns
+ * into, and that a job without the shared-handler parameters makes no STS
+ * or GetJobDetails call at all.
  */
 const sts = mockClient(STSClient);
 const ssm = mockClient(SSMClient);
@@ -46,6 +56,9 @@ const runtime = mockClient(SageMakerRuntimeClient);
 /** The function's own credentials: what jest's global setup puts in the environment. */
 const OWN_KEY = 'testing';
 const SETTINGS_PARAMETER_NAME = '/mlops/churn/deploy-settings';
+/** The pipeline CodePipeline says job-1 belongs to, unless a test says otherwise. */
+const PIPELINE = 'churn-mlops';
+const PIPELINE_TAG = [{ Key: 'mlops:pipeline', Value: PIPELINE }];
 const DEPLOY_SETTINGS: DeploySettings = { pipelineName: 'churn-mlops', artifact: deploySpec().artifact, environmentParameters: { dev: '/spec/dev' } };
 
 /**
@@ -74,6 +87,40 @@ function deployEvent(userParameters: Record<string, unknown> = {}) {
   return codePipelineEvent({ environment: 'dev', executionId: 'exec-1', artifactVersion: 'v1', ...userParameters });
 }
 
+/** What GetJobDetails answers for a Lambda invoke job of `pipelineName`. */
+function jobDetails(jobId: string, pipelineName: string) {
+  return {
+    jobDetails: {
+      id: jobId,
+      accountId: '123456789012',
+      data: {
+        actionTypeId: { category: 'Invoke' as const, owner: 'AWS' as const, provider: 'Lambda', version: '1' },
+        pipelineContext: { pipelineName, stage: { name: 'Deploy-dev' }, action: { name: 'Deploy' } },
+      },
+    },
+  };
+}
+
+/**
+ * STS as the pipeline roles' trust policies make it answer: each role admits
+ * a session only when it carries the role's own pipeline (or stack) tag, as
+ * `aws:RequestTag/<key>` StringEquals does. Moto ignores trust policies, so
+ * this is where a mismatched tag is refused.
+ */
+function enforceTrust(owners: Record<string, SessionTag>): void {
+  sts.on(AssumeRoleCommand).callsFake((input: AssumeRoleCommandInput) => {
+    const owner = owners[input.RoleArn!];
+    const sent = input.Tags?.find((tag) => tag.Key === owner?.key)?.Value;
+    if (owner === undefined || sent !== owner.value) {
+      return Promise.reject(awsError('AccessDenied',
+        `User: arn:aws:sts::123456789012:assumed-role/mlops-shared/x is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403));
+    }
+    return Promise.resolve({
+      Credentials: { AccessKeyId: keyOf(input.RoleArn!), SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3600_000) },
+    });
+  });
+}
+
 function failureMessage(): string {
   const calls = codepipeline.commandCalls(PutJobFailureResultCommand);
   expect(calls).toHaveLength(1);
@@ -89,6 +136,7 @@ beforeEach(() => {
   }));
   ssm.on(GetParameterCommand, { Name: SETTINGS_PARAMETER_NAME }).resolves({ Parameter: { Type: 'String', Value: JSON.stringify(DEPLOY_SETTINGS) } });
   ssm.on(GetParameterCommand, { Name: '/spec/dev' }).resolves({ Parameter: { Type: 'String', Value: JSON.stringify(envSpec()) } });
+  codepipeline.on(GetJobDetailsCommand).callsFake((input) => Promise.resolve(jobDetails(input.jobId, PIPELINE)));
   codepipeline.on(PutJobSuccessResultCommand).resolves({});
   codepipeline.on(PutJobFailureResultCommand).resolves({});
   // A first release: the artifact exists, nothing released yet.
@@ -110,7 +158,11 @@ describe('deploy handler, shared', () => {
     await deployHandler(deployEvent({ [HANDLER_ROLE_PARAMETER]: role, [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }));
 
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
-    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: role, RoleSessionName: 'mlops-deploy', DurationSeconds: 900 });
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: role, RoleSessionName: 'mlops-deploy', DurationSeconds: 900, Tags: PIPELINE_TAG });
+    // The pipeline in the tag is CodePipeline's answer for this job, asked with the function's own credentials.
+    const details = codepipeline.commandCalls(GetJobDetailsCommand);
+    expect(details.map((c) => c.args[0].input)).toEqual([{ jobId: 'job-1' }]);
+    expect(await keyUsedBy(details[0])).toBe(OWN_KEY);
     // STS is called with the function's own credentials.
     expect(await keyUsedBy(sts.commandCalls(AssumeRoleCommand)[0])).toBe(OWN_KEY);
     // No MLOPS_DEPLOY_SPEC is set: the settings came from the parameter, read as the role.
@@ -138,6 +190,8 @@ describe('deploy handler, shared', () => {
     await deployHandler(deployEvent());
 
     expect(sts).not.toHaveReceivedCommand(AssumeRoleCommand);
+    // A pipeline's own handler has no role to bind to a pipeline: nothing to ask CodePipeline.
+    expect(codepipeline).not.toHaveReceivedCommand(GetJobDetailsCommand);
     expect(ssm).not.toHaveReceivedCommandWith(GetParameterCommand, { Name: SETTINGS_PARAMETER_NAME });
     expect(await keyUsedBy(sagemaker.commandCalls(CreateEndpointCommand)[0])).toBe(OWN_KEY);
     expect(codepipeline).toHaveReceivedCommandWith(PutJobSuccessResultCommand, { continuationToken: expect.stringContaining('awaiting-endpoint') });
@@ -181,14 +235,107 @@ describe('deploy handler, shared', () => {
     expect(codepipeline).toHaveReceivedCommandWith(PutJobSuccessResultCommand, { continuationToken: expect.stringContaining('awaiting-endpoint') });
   });
 
+  test('a job of another pipeline that names this pipeline\'s role is tagged with its own pipeline, so the role refuses it', async () => {
+    const churnRole = newRole();
+    const fraudRole = newRole();
+    enforceTrust({ [churnRole]: { key: 'mlops:pipeline', value: 'churn-mlops' }, [fraudRole]: { key: 'mlops:pipeline', value: 'fraud-mlops' } });
+    // The job is fraud-mlops's (CodePipeline says so); its user parameters name churn's role and settings.
+    codepipeline.on(GetJobDetailsCommand).resolves(jobDetails('job-1', 'fraud-mlops'));
+    await deployHandler(deployEvent({ [HANDLER_ROLE_PARAMETER]: churnRole, [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }));
+
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => [c.args[0].input.RoleArn, c.args[0].input.Tags])).toEqual([
+      [churnRole, [{ Key: 'mlops:pipeline', Value: 'fraud-mlops' }]],
+    ]);
+    expect(failureMessage()).toMatch(new RegExp(`^The deploy handler could not assume the pipeline's role ${churnRole} \\(UserParameters.handlerRoleArn\\) with session tag mlops:pipeline=fraud-mlops: AccessDenied`));
+    // Nothing was read or changed as churn's role.
+    expect(ssm.calls()).toHaveLength(0);
+    expect(sagemaker.calls()).toHaveLength(0);
+    expect(s3.calls()).toHaveLength(0);
+
+    // The same function still serves fraud-mlops with fraud's role, and churn-mlops with churn's.
+    codepipeline.resetHistory();
+    await deployHandler(deployEvent({ [HANDLER_ROLE_PARAMETER]: fraudRole, [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }));
+    codepipeline.on(GetJobDetailsCommand).resolves(jobDetails('job-1', 'churn-mlops'));
+    await deployHandler(deployEvent({ [HANDLER_ROLE_PARAMETER]: churnRole, [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }));
+    expect(codepipeline).not.toHaveReceivedCommand(PutJobFailureResultCommand);
+    expect(codepipeline).toHaveReceivedCommandTimes(PutJobSuccessResultCommand, 2);
+  });
+
+  test('a role assumed for one pipeline is not reused for a job of another: credentials are kept per role and tag', async () => {
+    const role = newRole();
+    const run = async (pipeline: string) => {
+      codepipeline.on(GetJobDetailsCommand).resolves(jobDetails('job-1', pipeline));
+      await deployHandler(deployEvent({ [HANDLER_ROLE_PARAMETER]: role, [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }));
+    };
+    await run('churn-mlops');
+    await run('churn-mlops');
+    await run('fraud-mlops');
+    await run('churn-mlops');
+    // Assumed once per (role, tag); GetJobDetails asked on every call, so a cached session never answers for another pipeline's job.
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.Tags![0].Value)).toEqual(['churn-mlops', 'fraud-mlops']);
+    expect(codepipeline).toHaveReceivedCommandTimes(GetJobDetailsCommand, 4);
+  });
+
+  test.each([
+    ['throttled', awsError('ThrottlingException', 'Rate exceeded')],
+    ['a 503', awsError('ServiceUnavailableException', 'try later', 503)],
+  ])('a GetJobDetails that is %s is "call me again", before any STS call', async (_, error) => {
+    codepipeline.on(GetJobDetailsCommand).rejects(error);
+    await deployHandler(deployEvent({ [HANDLER_ROLE_PARAMETER]: newRole(), [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }));
+    expect(codepipeline).not.toHaveReceivedCommand(PutJobFailureResultCommand);
+    expect(codepipeline).toHaveReceivedCommandWith(PutJobSuccessResultCommand, { jobId: 'job-1', continuationToken: '{"phase":"starting"}' });
+    expect(sts.calls()).toHaveLength(0);
+  });
+
+  test('a throttled GetJobDetails mid-release keeps the continuation token it was given', async () => {
+    const token = JSON.stringify({ phase: 'awaiting-endpoint', release: 'churn-dev-r1' });
+    codepipeline.on(GetJobDetailsCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    await deployHandler(codePipelineEvent({ environment: 'dev', executionId: 'exec-1', [HANDLER_ROLE_PARAMETER]: newRole(), [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }, token));
+    expect(codepipeline).toHaveReceivedCommandWith(PutJobSuccessResultCommand, { continuationToken: token });
+    expect(sagemaker.calls()).toHaveLength(0);
+  });
+
+  test.each([
+    [
+      'JobNotFoundException',
+      awsError('JobNotFoundException', 'The job was not found.'),
+      'The deploy handler found no CodePipeline job job-1 to learn its pipeline from (JobNotFoundException: The job was not found.). '
+        + 'A shared handler acts only for jobs CodePipeline ran in its own account and region',
+    ],
+    [
+      'AccessDeniedException',
+      awsError('AccessDeniedException', 'not authorized to perform: codepipeline:GetJobDetails'),
+      'The deploy handler may not read CodePipeline job job-1 to learn its pipeline (AccessDeniedException: not authorized to perform: codepipeline:GetJobDetails). '
+        + 'Check that the function\'s execution role may call codepipeline:GetJobDetails',
+    ],
+    [
+      'ValidationException',
+      awsError('ValidationException', 'jobId failed to satisfy constraint'),
+      'The deploy handler could not read CodePipeline job job-1 to learn its pipeline: ValidationException: jobId failed to satisfy constraint',
+    ],
+  ])('GetJobDetails failing with %s fails the job, saying why, and assumes nothing', async (_, error, message) => {
+    codepipeline.on(GetJobDetailsCommand).rejects(error);
+    await deployHandler(deployEvent({ [HANDLER_ROLE_PARAMETER]: newRole(), [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }));
+    expect(failureMessage()).toBe(message);
+    expect(sts.calls()).toHaveLength(0);
+    expect(ssm.calls()).toHaveLength(0);
+  });
+
+  test('job details that name no pipeline fail the job: there is nothing to bind the session to', async () => {
+    codepipeline.on(GetJobDetailsCommand).resolves({ jobDetails: { id: 'job-1', data: {} } });
+    await deployHandler(deployEvent({ [HANDLER_ROLE_PARAMETER]: newRole(), [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }));
+    expect(failureMessage()).toBe('CodePipeline\'s details of job job-1 name no pipeline (jobDetails.data.pipelineContext.pipelineName)');
+    expect(sts.calls()).toHaveLength(0);
+  });
+
   test('AssumeRole refused: the job fails naming the role, the parameter and what to check, and nothing else is called', async () => {
     const role = newRole();
     sts.on(AssumeRoleCommand).rejects(awsError('AccessDenied', `User: arn:aws:sts::123456789012:assumed-role/mlops-deploy-fn/x is not authorized to perform: sts:AssumeRole on resource: ${role}`, 403));
     await deployHandler(deployEvent({ [HANDLER_ROLE_PARAMETER]: role, [SETTINGS_PARAMETER]: SETTINGS_PARAMETER_NAME }));
 
     const message = failureMessage();
-    expect(message).toContain(`The deploy handler could not assume the pipeline's role ${role} (UserParameters.handlerRoleArn): AccessDenied: User:`);
-    expect(message).toMatch(/trust policy lets this function's execution role assume it.*sts:AssumeRole/);
+    expect(message).toContain(`The deploy handler could not assume the pipeline's role ${role} (UserParameters.handlerRoleArn) with session tag mlops:pipeline=${PIPELINE}: AccessDenied: User:`);
+    expect(message).toMatch(/belongs to that pipeline \(its trust policy lets this function's execution role call sts:AssumeRole and sts:TagSession only when aws:RequestTag\/mlops:pipeline is the pipeline's\)/);
     expect(ssm).not.toHaveReceivedCommand(GetParameterCommand);
     expect(sagemaker.calls()).toHaveLength(0);
   });
@@ -286,7 +433,7 @@ describe('share handler, shared', () => {
     const role = newRole();
     await shareHandler(shareEvent({ [HANDLER_ROLE_PARAMETER]: role, [SETTINGS_PARAMETER]: SHARE_PARAMETER }));
 
-    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: role, RoleSessionName: 'mlops-share' });
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: role, RoleSessionName: 'mlops-share', Tags: PIPELINE_TAG });
     expect(await keyUsedBy(ssm.commandCalls(GetParameterCommand, { Name: SHARE_PARAMETER })[0])).toBe(keyOf(role));
     expect(await keyUsedBy(ssm.commandCalls(PutParameterCommand, { Name: '/cfn/DevRelease' })[0])).toBe(keyOf(role));
     expect(await keyUsedBy(apigateway.commandCalls(UpdateStageCommand)[0])).toBe(keyOf(role));
@@ -326,7 +473,7 @@ describe('test handler, shared', () => {
   test('reads the suite and invokes the endpoint as the job\'s role', async () => {
     const role = newRole();
     await testHandler(testEvent({ [HANDLER_ROLE_PARAMETER]: role }));
-    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: role, RoleSessionName: 'mlops-test' });
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: role, RoleSessionName: 'mlops-test', Tags: PIPELINE_TAG });
     expect(await keyUsedBy(ssm.commandCalls(GetParameterCommand, { Name: '/tests/dev' })[0])).toBe(keyOf(role));
     expect(await keyUsedBy(runtime.commandCalls(InvokeEndpointCommand)[0])).toBe(keyOf(role));
     expect(await keyUsedBy(codepipeline.commandCalls(PutJobSuccessResultCommand)[0])).toBe(OWN_KEY);
@@ -336,7 +483,7 @@ describe('test handler, shared', () => {
     const role = newRole();
     sts.on(AssumeRoleCommand).rejects(awsError('AccessDenied', 'not authorized', 403));
     await testHandler(testEvent({ [HANDLER_ROLE_PARAMETER]: role }));
-    expect(failureMessage()).toMatch(new RegExp(`^The test handler could not assume the pipeline's role ${role} \\(UserParameters.handlerRoleArn\\): AccessDenied: not authorized`));
+    expect(failureMessage()).toMatch(new RegExp(`^The test handler could not assume the pipeline's role ${role} \\(UserParameters.handlerRoleArn\\) with session tag mlops:pipeline=${PIPELINE}: AccessDenied: not authorized`));
     expect(runtime.calls()).toHaveLength(0);
   });
 });
@@ -360,7 +507,9 @@ describe('release clean-up, shared', () => {
       .rejects(awsError('ValidationException', 'Could not find endpoint "churn-dev".'));
     sagemaker.on(DeleteEndpointCommand).resolves({});
     expect(await poll(deleteRequest(role))).toEqual({ IsComplete: false });
-    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: role, RoleSessionName: 'mlops-cleanup' });
+    // The stack is the one in CloudFormation's StackId (arn:...:stack/churn/<id>); no CodePipeline call.
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: role, RoleSessionName: 'mlops-cleanup', Tags: [{ Key: 'mlops:stack', Value: 'churn' }] });
+    expect(codepipeline.calls()).toHaveLength(0);
     expect(await keyUsedBy(sagemaker.commandCalls(DeleteEndpointCommand)[0])).toBe(keyOf(role));
     expect(await poll(deleteRequest(role))).toEqual({ IsComplete: true });
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
@@ -376,8 +525,31 @@ describe('release clean-up, shared', () => {
   test('a refused AssumeRole fails the deletion naming the role and HandlerRoleArn', async () => {
     const role = newRole();
     sts.on(AssumeRoleCommand).rejects(awsError('AccessDenied', 'not authorized', 403));
-    await expect(poll(deleteRequest(role))).rejects.toThrow(`The cleanup handler could not assume the pipeline's role ${role} (HandlerRoleArn): AccessDenied: not authorized`);
+    await expect(poll(deleteRequest(role))).rejects.toThrow(`The cleanup handler could not assume the pipeline's role ${role} (HandlerRoleArn) with session tag mlops:stack=churn: AccessDenied: not authorized`);
     expect(sagemaker.calls()).toHaveLength(0);
+  });
+
+  test('a deletion of another stack naming this stack\'s role is tagged with its own stack, so the role refuses it', async () => {
+    const churnRole = newRole();
+    enforceTrust({ [churnRole]: { key: 'mlops:stack', value: 'churn' } });
+    const request = deleteRequest(churnRole);
+    const fraud = { ...request, StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/fraud/99999999-2222-3333-4444-555555555555' } as typeof request;
+    await expect(poll(fraud)).rejects.toThrow(`could not assume the pipeline's role ${churnRole} (HandlerRoleArn) with session tag mlops:stack=fraud: AccessDenied`);
+    expect(sagemaker.calls()).toHaveLength(0);
+
+    // Its own stack's deletion goes ahead.
+    sagemaker.on(DescribeEndpointCommand).rejects(awsError('ValidationException', 'Could not find endpoint "churn-dev".'));
+    expect(await poll(request)).toEqual({ IsComplete: true });
+  });
+
+  test.each([
+    ['not a stack ARN', 'churn'],
+    ['missing', undefined],
+    ['a stack name CloudFormation would refuse', 'arn:aws:cloudformation:us-east-1:123456789012:stack/1churn/11111111-2222-3333-4444-555555555555'],
+  ])('a StackId that is %s fails the deletion without calling STS', async (_, stackId) => {
+    const request = { ...deleteRequest(newRole()), StackId: stackId } as ReturnType<typeof deleteRequest>;
+    await expect(poll(request)).rejects.toThrow(`StackId is not a CloudFormation stack ARN (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>): ${JSON.stringify(stackId)}`);
+    expect(sts.calls()).toHaveLength(0);
   });
 
   test('a throttled AssumeRole is another poll, not a failure', async () => {
@@ -405,13 +577,14 @@ describe('release clean-up, shared', () => {
 
 describe('HandlerIdentities', () => {
   const job = (userParameters: Record<string, unknown>): CodePipelineJob => ({ id: 'job-1', userParameters });
+  const TAG: SessionTag = { key: 'mlops:pipeline', value: PIPELINE };
 
   test('renews a role\'s credentials shortly before they expire', async () => {
     const role = newRole();
     sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'short', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 4 * 60_000) } });
     const identities = new HandlerIdentities({ region: 'us-east-1' }, 'deploy');
-    await identities.forRole(role, 'x');
-    await identities.forRole(role, 'x');
+    await identities.forRole(role, TAG, 'x');
+    await identities.forRole(role, TAG, 'x');
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
   });
 
@@ -419,10 +592,44 @@ describe('HandlerIdentities', () => {
     const [a, b, c] = [newRole(), newRole(), newRole()];
     const identities = new HandlerIdentities({ region: 'us-east-1' }, 'deploy', 2);
     for (const role of [a, b, a, c, a, b]) {
-      await identities.forRole(role, 'x');
+      await identities.forRole(role, TAG, 'x');
     }
     // a, b, then c evicts b (a was used since), and b comes back.
     expect(sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleArn)).toEqual([a, b, c, b]);
+  });
+
+  test('the same role with another tag is another session, with clients of its own', async () => {
+    const role = newRole();
+    const identities = new HandlerIdentities({ region: 'us-east-1' }, 'deploy');
+    const churn = await identities.forRole(role, TAG, 'x');
+    const fraud = await identities.forRole(role, { key: 'mlops:pipeline', value: 'fraud-mlops' }, 'x');
+    const asStack = await identities.forRole(role, { key: 'mlops:stack', value: PIPELINE }, 'x');
+    expect(await identities.forRole(role, TAG, 'x')).toBe(churn);
+    expect(new Set([churn, fraud, asStack]).size).toBe(3);
+    expect(sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.Tags)).toEqual([
+      [{ Key: 'mlops:pipeline', Value: PIPELINE }],
+      [{ Key: 'mlops:pipeline', Value: 'fraud-mlops' }],
+      // Same value, other key: a stack's session never passes for a pipeline's.
+      [{ Key: 'mlops:stack', Value: PIPELINE }],
+    ]);
+  });
+
+  test.each([
+    ['a value longer than 256 characters', { key: 'mlops:pipeline', value: 'p'.repeat(257) }, /has a value STS refuses \(at most 256/],
+    ['a value with a character STS refuses', { key: 'mlops:pipeline', value: 'churn#1' }, /has a value STS refuses/],
+    ['an empty key', { key: '', value: 'churn' }, /Session tag key "" is not one STS accepts \(1-128/],
+    ['a key longer than 128 characters', { key: 'k'.repeat(129), value: 'churn' }, /is not one STS accepts/],
+  ])('a tag with %s is refused before any STS call', async (_, tag, message) => {
+    const identities = new HandlerIdentities({ region: 'us-east-1' }, 'deploy');
+    await expect(identities.forRole(newRole(), tag, 'x')).rejects.toThrow(message);
+    expect(sts.calls()).toHaveLength(0);
+  });
+
+  test('the longest tag STS accepts is sent as it is', async () => {
+    const identities = new HandlerIdentities({ region: 'us-east-1' }, 'deploy');
+    const tag = { key: `mlops:${'k'.repeat(122)}`, value: `${'v'.repeat(250)} @=+:/` };
+    await identities.forRole(newRole(), tag, 'x');
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { Tags: [{ Key: tag.key, Value: tag.value }] });
   });
 
   test('the same clients are handed out for a role on every call', async () => {
@@ -432,6 +639,36 @@ describe('HandlerIdentities', () => {
     expect(await identities.forJob(job({ [HANDLER_ROLE_PARAMETER]: role }))).toBe(first);
     expect(first).not.toBe(identities.own);
     expect(await identities.forJob(job({}))).toBe(identities.own);
+  });
+
+  test('a job\'s pipeline is what CodePipeline says, whatever the job\'s user parameters claim', async () => {
+    codepipeline.on(GetJobDetailsCommand, { jobId: 'job-7' }).resolves(jobDetails('job-7', 'fraud-mlops'));
+    const identities = new HandlerIdentities({ region: 'us-east-1' }, 'deploy');
+    expect(await identities.pipelineOf({ id: 'job-7', userParameters: { pipelineName: 'churn-mlops' } })).toBe('fraud-mlops');
+  });
+
+  test('taggedRoleCredentials renews shortly before expiry, with the same tag each time', async () => {
+    const role = newRole();
+    let now = 0;
+    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'k', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(15 * 60_000) } });
+    const credentials = taggedRoleCredentials(new STSClient({ region: 'us-east-1' }), role, 'mlops-deploy', TAG, () => now);
+    await credentials();
+    now = 9 * 60_000; // 6 minutes left: still used
+    await credentials();
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    now = 11 * 60_000; // 4 minutes left: renewed
+    await credentials();
+    expect(sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)).toEqual([1, 2].map(() => ({
+      RoleArn: role, RoleSessionName: 'mlops-deploy', DurationSeconds: 900, Tags: [{ Key: 'mlops:pipeline', Value: PIPELINE }],
+    })));
+  });
+
+  test('stackSessionTag: the stack name out of a StackId in any partition', () => {
+    const fail = (message: string) => new Error(message);
+    expect(stackSessionTag('arn:aws-cn:cloudformation:cn-north-1:111122223333:stack/mlops-churn/abc-123', fail)).toEqual({ key: 'mlops:stack', value: 'mlops-churn' });
+    expect(stackSessionTag(`arn:aws:cloudformation:us-east-1:111122223333:stack/${'a'.repeat(128)}/id`, fail).value).toHaveLength(128);
+    expect(() => stackSessionTag(`arn:aws:cloudformation:us-east-1:111122223333:stack/${'a'.repeat(129)}/id`, fail)).toThrow(/StackId is not a CloudFormation stack ARN/);
+    expect(() => stackSessionTag('arn:aws:cloudformation:us-east-1:111122223333:changeSet/x/id', fail)).toThrow(/StackId is not a CloudFormation stack ARN/);
   });
 
   test('role ARNs in other partitions and with a path are accepted', () => {

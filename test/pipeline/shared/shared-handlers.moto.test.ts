@@ -30,9 +30,13 @@ import { codePipelineEvent, envSpec, MODEL_BUCKET, RELEASE_BUCKET } from '../dep
  * entry points, with no settings in their environment, against moto. Moto
  * keeps what a call creates under the account of the credentials that made
  * it, so a pipeline role in its own account shows whether each call was made
- * as the role. CodePipeline's job results go to a recorder on loopback (moto
- * has no PutJobSuccessResult), which notes the access key that signed them.
- * The tests run in order: each stage works on what the deploy released.
+ * as the role. CodePipeline's calls go to a recorder on loopback (moto has no
+ * GetJobDetails or PutJobSuccessResult), which answers GetJobDetails for the
+ * job as a job of {@link PIPELINE} and notes the access key that signed each
+ * call. Moto's STS accepts AssumeRole with session tags (and ignores them and
+ * trust policies: the tags' values are checked in the faults tests, the trust
+ * condition in shared-trust.test.ts). The tests run in order: each stage
+ * works on what the deploy released.
  */
 const ROLE_ACCOUNT = '444455556666';
 const ROLE = `arn:aws:iam::${ROLE_ACCOUNT}:role/churn-mlops-shared-handlers`;
@@ -42,6 +46,8 @@ const DEPLOY_SETTINGS_PARAMETER = '/mlops/churn/deploy-settings';
 const SHARE_SETTINGS_PARAMETER = '/mlops/churn/share-settings';
 const RECORD_PARAMETER = '/mlops/churn/dev-release';
 const SUITE_PARAMETER = '/mlops/churn/dev-tests';
+/** The pipeline CodePipeline (the recorder) says every job belongs to. */
+const PIPELINE = 'churn-mlops';
 
 interface RecordedResult {
   readonly action: string;
@@ -49,7 +55,10 @@ interface RecordedResult {
   readonly body: { jobId: string; continuationToken?: string; outputVariables?: Record<string, string>; failureDetails?: { message: string } };
 }
 
-/** Answers CodePipeline's JSON protocol with `{}` and keeps each request. */
+/**
+ * Answers CodePipeline's JSON protocol and keeps each request: GetJobDetails
+ * with the job as an invoke job of {@link PIPELINE}, anything else with `{}`.
+ */
 class CodePipelineRecorder {
   public readonly results: RecordedResult[] = [];
   private readonly server: Server = createServer((req, res) => this.record(req, res));
@@ -71,9 +80,12 @@ class CodePipelineRecorder {
       // SigV4: "AWS4-HMAC-SHA256 Credential=<access key>/<date>/<region>/codepipeline/aws4_request, ..."
       const accessKey = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '';
       const action = String(req.headers['x-amz-target'] ?? '').replace(/^CodePipeline_\d+\./, '');
-      this.results.push({ action, accessKey, body: JSON.parse(body) });
+      const request = JSON.parse(body);
+      this.results.push({ action, accessKey, body: request });
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end('{}');
+      res.end(action === 'GetJobDetails'
+        ? JSON.stringify({ jobDetails: { id: request.jobId, accountId: '123456789012', data: { pipelineContext: { pipelineName: PIPELINE } } } })
+        : '{}');
     });
   }
 }
@@ -113,11 +125,18 @@ async function runEntryPoint(entry: (event: CodePipelineEvent) => Promise<void>,
   const first = recorder.results.length;
   let continuationToken: string | undefined;
   for (let call = 0; call < 25; call++) {
+    const before = recorder.results.length;
     await entry(codePipelineEvent(userParameters, continuationToken));
-    const last = recorder.results[recorder.results.length - 1];
+    const calls = recorder.results.slice(before);
+    // Each call first asks CodePipeline whose job it is, with the function's own key, then reports.
+    expect(calls.map((r) => [r.action, r.accessKey, r.body.jobId])).toEqual([
+      ['GetJobDetails', OWN_KEY, 'job-1'],
+      [expect.stringMatching(/^PutJob(Success|Failure)Result$/), OWN_KEY, 'job-1'],
+    ]);
+    const last = calls[1];
     continuationToken = last.body.continuationToken;
     if (last.action !== 'PutJobSuccessResult' || !continuationToken) {
-      return recorder.results.slice(first);
+      return recorder.results.slice(first).filter((r) => r.action !== 'GetJobDetails');
     }
   }
   throw new Error('Action still in progress after 25 calls');
