@@ -6,7 +6,9 @@
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -40,6 +42,9 @@ export interface EmulatorClients {
   readonly codebuild: CodeBuildClient;
   /** The share handler makes each environment's inference API live. */
   readonly apigateway: APIGatewayClient;
+  /** The provisioning handler creates pipeline stacks and reads their state. */
+  readonly cloudformation: CloudFormationClient;
+  readonly codepipeline: CodePipelineClient;
 }
 
 /** A running emulator. */
@@ -63,7 +68,7 @@ export async function withEmulator<T>(body: (emulator: Emulator) => Promise<T>):
   }
 }
 
-function emulatorClients(endpoint: string): EmulatorClients {
+export function emulatorClients(endpoint: string): EmulatorClients {
   const config = { endpoint, region: REGION, credentials: CREDENTIALS };
   return {
     sagemaker: new SageMakerClient(config),
@@ -73,5 +78,7 @@ function emulatorClients(endpoint: string): EmulatorClients {
     autoscaling: new ApplicationAutoScalingClient(config),
     codebuild: new CodeBuildClient(config),
     apigateway: new APIGatewayClient(config),
+    cloudformation: new CloudFormationClient(config),
+    codepipeline: new CodePipelineClient(config),
   };
 }

@@ -10,6 +10,8 @@ export interface LocalDeployment {
   readonly physicalNames: Record<string, string>;
   /** The template's mappings, for Fn::FindInMap. */
   readonly mappings?: Record<string, any>;
+  /** Logical ID of a resource -> its type, for ARNs shaped as the service shapes them. */
+  readonly types?: Record<string, string>;
 }
 
 export function resolveLocally(value: unknown, deployment: LocalDeployment): any {
@@ -28,11 +30,15 @@ export function resolveLocally(value: unknown, deployment: LocalDeployment): any
       case 'Fn::GetAtt': {
         const [logicalId, attribute] = arg as [string, string];
         const name = ref(logicalId, deployment);
-        return attribute === 'Arn' ? `arn:aws:local:${deployment.region}:${deployment.account}:${name}` : name;
+        return attribute === 'Arn' ? arnOf(deployment.types?.[logicalId], name, deployment) : name;
       }
       case 'Fn::Join': {
         const [separator, parts] = arg as [string, unknown[]];
         return resolveLocally(parts, deployment).join(separator);
+      }
+      case 'Fn::Sub': {
+        // Asset URLs: `${AWS::URLSuffix}` and the like, no variable map.
+        return (arg as string).replace(/\$\{([^}]+)\}/g, (_, name: string) => ref(name, deployment));
       }
       case 'Fn::FindInMap': {
         const [map, top, second] = resolveLocally(arg, deployment) as string[];
@@ -57,5 +63,22 @@ function ref(name: string, deployment: LocalDeployment): string {
       return 'amazonaws.com';
     default:
       return deployment.physicalNames[name] ?? name.toLowerCase();
+  }
+}
+
+/**
+ * An ARN as the service writes it, for the types whose ARNs handlers or
+ * templates take apart (a function's name is its ARN's seventh field);
+ * any other type gets a made-up `local` service.
+ */
+function arnOf(type: string | undefined, name: string, deployment: LocalDeployment): string {
+  const { region, account } = deployment;
+  switch (type) {
+    case 'AWS::Lambda::Function':
+      return `arn:aws:lambda:${region}:${account}:function:${name}`;
+    case 'AWS::IAM::Role':
+      return `arn:aws:iam::${account}:role/${name}`;
+    default:
+      return `arn:aws:local:${region}:${account}:${name}`;
   }
 }

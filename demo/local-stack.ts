@@ -22,6 +22,7 @@ export class LocalStack {
       account: ACCOUNT,
       region: REGION,
       mappings: template.Mappings,
+      types: Object.fromEntries(this.resources().map(([id, resource]) => [id, resource.Type])),
       physicalNames: Object.fromEntries(this.resources().map(([id, resource]) => [id, physicalName(id, resource)])),
     };
   }

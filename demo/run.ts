@@ -1,6 +1,7 @@
 /**
  * The demo (README command one): synthesizes examples/, prints what each
- * stack holds and what cfn-lint and cdk-nag say about it, then releases the
+ * stack holds and what cfn-lint and cdk-nag say about it, sends a model
+ * team's provisioning request to the orchestrator, then releases the
  * example model twice (the first release creates every endpoint, the second
  * updates them in place) through the synthesized pipeline's stages, running
  * the real deploy, test and share handlers against a local AWS emulator, and
@@ -15,6 +16,7 @@ import { handlerStep } from './handler-steps';
 import { LocalStack } from './local-stack';
 import { StandInModel } from './model-stand-in';
 import { PipelineAction, pipelineActions } from './pipeline-stages';
+import { ProvisioningResult, provisionFromRequest } from './provisioning';
 import { ReleaseResult, succeeded } from './release-results';
 import { log } from './report';
 import { printSummary } from './summary';
@@ -34,7 +36,9 @@ async function main(): Promise<number> {
   const actions = pipelineActions(example.stack, example.template, local);
 
   log('Starting the local AWS emulator (moto) on 127.0.0.1 ...');
+  let provisioning: ProvisioningResult | undefined;
   const results = await withEmulator(async (emulator) => {
+    provisioning = await provisionFromRequest(example.platform, emulator);
     const created = await local.create(emulator.clients);
     log(`Created what CloudFormation would and the handlers use: ${created.buckets.length} S3 buckets, `
       + `${created.parameters.length} SSM parameters (deploy specs, test requests, release records)`);
@@ -47,7 +51,11 @@ async function main(): Promise<number> {
   });
 
   printSummary(results);
-  const ok = example.clean && results.every(succeeded);
+  const provisioned = provisioning !== undefined && provisioning.refused && provisioning.accepted && provisioning.stackStatus === 'CREATE_COMPLETE';
+  log(provisioned
+    ? 'Provisioning: the request with mistakes was refused with every problem and nothing created; the team\'s request became a pipeline stack.'
+    : `Provisioning failed: ${JSON.stringify(provisioning)}`);
+  const ok = example.clean && provisioned && results.every(succeeded);
   log(ok ? 'Demo finished: every release passed every stage in every environment.' : 'Demo finished with failures (see above).');
   return ok ? 0 : 1;
 }

@@ -13,6 +13,14 @@ import { formatNagFindings, nagFindings } from '../test/harness/nag';
 
 /** The stack whose pipeline the demo runs. */
 const PIPELINE_STACK = 'ChurnModel';
+/** The orchestrator's stack, which the demo sends a provisioning request to. */
+const PLATFORM_STACK = 'MlopsPlatform';
+
+/** A synthesized stack: its constructs and its template. */
+export interface SynthesizedStack {
+  readonly stack: Stack;
+  readonly template: any;
+}
 
 /** The synthesized pipeline stack, and whether every stack passed both checks. */
 export interface CheckedExample {
@@ -20,6 +28,8 @@ export interface CheckedExample {
   readonly stack: Stack;
   /** Its CloudFormation template. */
   readonly template: any;
+  /** The orchestrator's stack. */
+  readonly platform: SynthesizedStack;
   readonly clean: boolean;
 }
 
@@ -51,6 +61,7 @@ export function synthesizeAndCheck(): CheckedExample {
     return {
       stack: app.node.findChild(PIPELINE_STACK) as Stack,
       template: assembly.getStackByName(PIPELINE_STACK).template,
+      platform: { stack: app.node.findChild(PLATFORM_STACK) as Stack, template: assembly.getStackByName(PLATFORM_STACK).template },
       clean,
     };
   } finally {

@@ -1,7 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ByomPipeline, Framework, IntegrationTests, ModelArtifact, ModelImage, TrafficShift } from '../src';
+import { ByomPipeline, Framework, IntegrationTests, MlopsFramework, ModelArtifact, ModelImage, TrafficShift } from '../src';
 
 /**
  * Two customers whose churn risk the team knows, scored after each release of
@@ -76,11 +76,26 @@ export class ChurnModelStack extends Stack {
   }
 }
 
+/**
+ * The platform team's stack: the orchestrator other teams provision their
+ * pipelines from, by API request (see requests/fraud.json), config file or Git push.
+ */
+export class MlopsPlatformStack extends Stack {
+  public readonly framework: MlopsFramework;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.framework = new MlopsFramework(this, 'Mlops', { notificationEmails: ['platform@example.com'] });
+  }
+}
+
 /** The example app: used by `npm run demo`, the README and the benchmarks. */
 export function buildExampleApp(outdir?: string): App {
   // The flag `cdk init` sets in new apps: access logs delivered through bucket policies, not ACLs.
   const app = new App({ outdir, context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
-  new ChurnModelStack(app, 'ChurnModel', { env: { account: '111111111111', region: 'us-east-1' } });
+  const env = { account: '111111111111', region: 'us-east-1' };
+  new MlopsPlatformStack(app, 'MlopsPlatform', { env });
+  new ChurnModelStack(app, 'ChurnModel', { env });
   return app;
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'fs';
+import { readFileSync, readdirSync } from 'fs';
 import * as path from 'path';
 import { validateConfigFile, validatePipelineRequest } from '../src/config/validate';
 
@@ -17,5 +17,10 @@ test('the README has a validated request and a validated config file', () => {
 test.each(examples)('README example $index ($kind) is valid', ({ kind, json }) => {
   const value = JSON.parse(json);
   const result = kind === 'request' ? validatePipelineRequest(value) : validateConfigFile(value);
+  expect(result.ok ? [] : result.problems).toEqual([]);
+});
+
+test.each(readdirSync(path.join(__dirname, '..', 'examples', 'requests')))('the example config file examples/requests/%s is valid', (file) => {
+  const result = validateConfigFile(JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', 'requests', file), 'utf-8')));
   expect(result.ok ? [] : result.problems).toEqual([]);
 });
