@@ -15,7 +15,7 @@ import { churnRequest, LOGGER } from '../provision/provision-fixtures';
 /**
  * The config trigger against moto: files in a versioned assets bucket and
  * repository zips in an artifact bucket, real CloudFormation stacks from the
- * provisioning tests' stand-in blueprints, the report read from an HTTP
+ * shipped blueprints (as the provisioning tests upload them), the report read from an HTTP
  * subscription of the topic (moto posts to it during Publish), and the
  * CodePipeline job results from a loopback recorder.
  */
