@@ -77,6 +77,46 @@ export class ChurnModelStack extends Stack {
 }
 
 /**
+ * A second team's model with its own inference code: the pipeline builds the
+ * container from the Dockerfile zip the team uploads (CodeBuild, into a
+ * private ECR repository) before releasing it, through the same three kinds
+ * of environment.
+ */
+export class RecommenderModelStack extends Stack {
+  public readonly pipeline: ByomPipeline;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const uploads = new s3.Bucket(this, 'Uploads', {
+      versioned: true,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsPrefix: 'access-logs/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.pipeline = new ByomPipeline(this, 'Recommender', {
+      modelName: 'recommender',
+      artifact: ModelArtifact.fromBucket(uploads, 'recommender/model.tar.gz'),
+      image: ModelImage.fromContainerSource(uploads, 'recommender/container.zip'),
+      notifications: { emails: ['recsys-team@example.com'] },
+      environments: [
+        {
+          name: 'dev',
+          tests: IntegrationTests.requests([{
+            name: 'recommends items for a known user',
+            body: '{"user":"u-42","count":5}',
+            expect: { bodyContains: ['"items"'], jsonPath: [{ path: '$.items[0].score', min: 0, max: 1 }] },
+          }]),
+        },
+        { name: 'staging', serverless: { memorySizeMb: 3072, maxConcurrency: 10 } },
+        { name: 'prod', approval: true, instanceType: 'ml.c5.xlarge', instanceCount: 2 },
+      ],
+    });
+  }
+}
+
+/**
  * The platform team's stack: the orchestrator other teams provision their
  * pipelines from, by API request (see requests/fraud.json), config file or Git push.
  */
@@ -96,6 +136,7 @@ export function buildExampleApp(outdir?: string): App {
   const env = { account: '111111111111', region: 'us-east-1' };
   new MlopsPlatformStack(app, 'MlopsPlatform', { env });
   new ChurnModelStack(app, 'ChurnModel', { env });
+  new RecommenderModelStack(app, 'RecommenderModel', { env });
   return app;
 }
 
