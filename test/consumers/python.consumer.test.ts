@@ -1,0 +1,132 @@
+/**
+ * The Python package works for a Python CDK app: test/consumers/python/app.py,
+ * run in a virtualenv with aws-cdk-lib from PyPI and the wheel built by
+ * `npx projen package:python`, synthesizes the same stack as the TypeScript
+ * reference app.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CONSUMER_STACK, synthReferenceApp } from './reference-app';
+import { comparableTemplate } from './template-comparison';
+
+const ROOT = path.resolve(__dirname, '../..');
+const RUN = path.join(__dirname, 'python', 'run.sh');
+const REQUIREMENTS = path.join(__dirname, 'python', 'requirements.txt');
+
+interface PythonRun {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+function runPythonApp(outdir: string, env: Record<string, string> = {}): PythonRun {
+  const result = spawnSync('bash', [RUN, outdir], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, output: `${result.stderr}\n${result.stdout}` };
+}
+
+function synthPythonApp(outdir: string, env: Record<string, string> = {}): any {
+  const run = runPythonApp(outdir, env);
+  if (run.status !== 0) {
+    throw new Error(`the Python consumer app failed (exit ${run.status}):\n${run.output}`);
+  }
+  return JSON.parse(fs.readFileSync(path.join(outdir, `${CONSUMER_STACK}.template.json`), 'utf8'));
+}
+
+/** The version `requirements.txt` pins `name` to. */
+function pinned(name: string): string | undefined {
+  const line = fs.readFileSync(REQUIREMENTS, 'utf8').split('\n').find((l) => l.startsWith(`${name}==`));
+  return line?.slice(name.length + 2).split(/[\s;\\]/)[0];
+}
+
+/** JSON paths where two values differ, for failure messages that point somewhere. */
+function differences(a: any, b: any, at = '$'): string[] {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    return a === b ? [] : [at];
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].flatMap((key) => differences(a[key], b[key], `${at}.${key}`));
+}
+
+describe('Python consumer app', () => {
+  let workdir: string;
+  let typescript: any;
+  let python: any;
+
+  beforeAll(() => {
+    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'python-consumer-'));
+    typescript = synthReferenceApp(path.join(workdir, 'typescript'));
+    python = synthPythonApp(path.join(workdir, 'python'));
+  });
+
+  afterAll(() => {
+    fs.rmSync(workdir, { recursive: true, force: true });
+  });
+
+  // A template difference caused by another aws-cdk-lib or constructs would
+  // look like a bug in the bindings; name the real cause instead.
+  test('pins the aws-cdk-lib and constructs the TypeScript side synthesizes with', () => {
+    for (const name of ['aws-cdk-lib', 'constructs']) {
+      const version = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
+      expect({ name, pinned: pinned(name) }).toEqual({ name, pinned: version });
+    }
+  });
+
+  test('synthesizes the same template as the TypeScript app, asset hashes and metadata aside', () => {
+    expect(differences(comparableTemplate(python), comparableTemplate(typescript))).toEqual([]);
+    expect(comparableTemplate(python)).toEqual(comparableTemplate(typescript));
+  });
+
+  // Two empty templates would compare equal too: the Python app must really
+  // have built the orchestrator and the two-environment pipeline.
+  test('holds the orchestrator and the two-environment pipeline', () => {
+    const template = Template.fromJSON(python);
+    const types = [
+      'AWS::ApiGateway::RestApi',
+      'AWS::Lambda::Function',
+      'AWS::S3::Bucket',
+      'AWS::SNS::Topic',
+      'AWS::CodePipeline::Pipeline',
+      'AWS::CloudWatch::Alarm',
+    ];
+    const missing = types.filter((type) => Object.keys(template.findResources(type)).length === 0);
+    expect(missing).toEqual([]);
+    // The framework's handlers and the pipeline, by the IDs the app gave them.
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('MlopsProvision'))).toHaveLength(1);
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Name: 'churn-mlops',
+      Stages: Match.arrayWith([
+        Match.objectLike({ Name: 'Test-dev' }),
+        Match.objectLike({ Name: 'Approve-prod' }),
+        Match.objectLike({ Name: 'Deploy-prod' }),
+      ]),
+    });
+  });
+
+  // The comparison is not vacuous: the same Python app with one prop changed
+  // (prod's instance count, through the variable app.py reads) no longer
+  // compares equal, and the difference is where that prop lands.
+  test('a single prop changed in the Python app makes the templates differ', () => {
+    const changed = synthPythonApp(path.join(workdir, 'python-changed'), { CONSUMER_PROD_INSTANCE_COUNT: '3' });
+    expect(comparableTemplate(changed)).not.toEqual(comparableTemplate(typescript));
+    // Only prod's deploy spec (the SSM parameter the deploy handler reads) differs.
+    const found = differences(comparableTemplate(changed), comparableTemplate(typescript));
+    expect(found).toEqual([expect.stringMatching(/^\$\.Resources\.ChurnDeploySpecprod[0-9A-F]{8}\.Properties\.Value\./)]);
+    expect(JSON.stringify(changed)).toContain('"initialInstanceCount\\":3');
+  });
+
+  test('says how to build the wheel when there is none', () => {
+    const empty = path.join(workdir, 'no-dist');
+    fs.mkdirSync(empty);
+    const run = runPythonApp(path.join(workdir, 'unused'), { CONSUMER_PYTHON_DIST: empty });
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/no wheel of cdk-mlops-framework in .*no-dist: run npx projen compile && npx projen package:python/);
+  });
+});
