@@ -46,8 +46,10 @@ mvn_() {
 }
 
 started=$SECONDS
+# One Maven run (each start costs seconds): the jar is installed before compile
+# resolves the dependencies.
 if ! mvn_ org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file -Dfile="$jar" -DpomFile="$pom" \
-  || ! mvn_ compile dependency:build-classpath -Dmdep.outputFile="$target/classpath.txt"; then
+  compile dependency:build-classpath -Dmdep.outputFile="$target/classpath.txt"; then
   if [ ${#offline[@]} -gt 0 ]; then
     echo "java consumer: the offline Maven build failed; if the repository is incomplete, delete $m2 to download again" >&2
   fi
