@@ -137,12 +137,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
       testTimeout: 60_000,
-      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/integ/'],
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/integ/', '/test/consumers/'],
     },
   },
 
   gitignore: [
     '/.venv/',
+    // The consumer tests' virtualenv and Maven repository, reused between runs.
+    '/.cache/',
     'cdk.out/',
     '/examples/cdk.out/',
     // integ snapshots keep their templates; the bundled assets are rebuilt and
@@ -155,7 +157,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
 });
 
-for (const dir of ['/.venv/', '/integ/', '/examples/', '/bench/', '/.ci/', '/demo/', '/test/', '/build-tools/']) {
+// /.cache/ holds the consumer tests' virtualenv and Maven repository (gigabytes):
+// npm pack, which jsii-pacmak runs for every target, must not ship them.
+for (const dir of ['/.venv/', '/.cache/', '/integ/', '/examples/', '/bench/', '/.ci/', '/demo/', '/test/', '/build-tools/']) {
   project.addPackageIgnore(dir);
 }
 
@@ -236,6 +240,17 @@ project.addTask('integ:update', {
   receiveArgs: true,
 });
 project.testTask.spawn(integ);
+
+// Python, Java (and Go) apps that use the packed library synthesize the same
+// stack as a TypeScript app; slow (packaging, pip, Maven), so a jest run of its own.
+const consumers = project.addTask('test:consumers', {
+  description: 'Pack the library for Python and Java, synthesize the consumer apps in test/consumers/ and compare their templates with TypeScript\'s',
+});
+// One jsii-pacmak run packs both (as package:python and package:java would,
+// into dist/), with Maven's repository kept in .cache/ between runs.
+consumers.exec('jsii-pacmak -v --target python --target java --maven-local-repository .cache/consumers/pacmak-m2');
+consumers.exec('jest --config test/consumers/jest.config.json --ci');
+project.testTask.spawn(consumers);
 
 // Every TypeScript example in README.md must compile: jsii-rosetta compiles
 // them in strict mode against the fixtures in rosetta/ and fails on any error.
