@@ -241,14 +241,18 @@ project.addTask('integ:update', {
 });
 project.testTask.spawn(integ);
 
-// Python, Java (and Go) apps that use the packed library synthesize the same
-// stack as a TypeScript app; slow (packaging, pip, Maven), so a jest run of its own.
+// Python, Java and Go apps that use the packed library synthesize the same
+// stack as a TypeScript app; slow (packaging, pip, Maven, Go), so a jest run of its own.
 const consumers = project.addTask('test:consumers', {
-  description: 'Pack the library for Python and Java, synthesize the consumer apps in test/consumers/ and compare their templates with TypeScript\'s',
+  description: 'Pack the library for Python, Java and Go, synthesize the consumer apps in test/consumers/ and compare their templates with TypeScript\'s',
 });
-// One jsii-pacmak run packs both (as package:python and package:java would,
-// into dist/), with Maven's repository kept in .cache/ between runs.
-consumers.exec('jsii-pacmak -v --target python --target java --maven-local-repository .cache/consumers/pacmak-m2');
+// One jsii-pacmak run packs all three (as package:python, package:java and
+// package:go would, into dist/), with Maven's repository and Go's module and
+// build caches (absolute paths, as Go requires) kept in .cache/ between runs;
+// the Go consumer's run script uses the same Go caches, so aws-cdk-go is
+// downloaded and compiled once.
+consumers.exec('GOMODCACHE="$PWD/.cache/consumers/go/mod" GOCACHE="$PWD/.cache/consumers/go/build" '
+  + 'jsii-pacmak -v --target python --target java --target go --maven-local-repository .cache/consumers/pacmak-m2');
 consumers.exec('jest --config test/consumers/jest.config.json --ci');
 project.testTask.spawn(consumers);
 
