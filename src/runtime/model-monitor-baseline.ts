@@ -1,0 +1,188 @@
+import {
+  CreateProcessingJobCommand,
+  CreateProcessingJobCommandInput,
+  DescribeProcessingJobCommand,
+  DescribeProcessingJobCommandOutput,
+  ProcessingInstanceType,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { errorMessage, errorName, isAlreadyExists, isNotFound, isTransient } from './aws-errors';
+import { baselineJobName } from '../pipeline/monitoring/monitoring-naming';
+import type { BaselineDatasetFormat, MonitoringSpec } from '../pipeline/monitoring/monitoring-spec';
+
+/*
+ * The analyzer container's contract for a suggest-baseline job, as the
+ * SageMaker Python SDK's DefaultModelMonitor.suggest_baseline drives it: the
+ * dataset is mounted under /opt/ml/processing/input/<input name>, the
+ * environment says where it is and how it is laid out, and the container
+ * writes statistics.json and constraints.json to output_path, uploaded at
+ * the end of the job.
+ */
+const INPUT_NAME = 'baseline_dataset_input';
+const INPUT_PATH = `/opt/ml/processing/input/${INPUT_NAME}`;
+const OUTPUT_NAME = 'monitoring_output';
+const OUTPUT_PATH = '/opt/ml/processing/output';
+
+/** Where a baseline stands between two calls, carried in the CodePipeline continuation token. */
+export interface BaselineState {
+  readonly jobName: string;
+  /** `s3://...` the job writes its two files to. */
+  readonly outputUri: string;
+}
+
+/** The files a completed baseline left, which a data-quality job definition points at. */
+export interface Baseline {
+  readonly jobName: string;
+  readonly statisticsUri: string;
+  readonly constraintsUri: string;
+}
+
+export type BaselineOutcome =
+  | { readonly kind: 'succeeded'; readonly message: string; readonly baseline: Baseline }
+  | { readonly kind: 'in-progress'; readonly message: string; readonly state: BaselineState }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** The analyzer's `dataset_format` value: a JSON object naming the layout. */
+export function datasetFormatValue(format: BaselineDatasetFormat): string {
+  return format.kind === 'csv'
+    ? JSON.stringify({ csv: { header: format.header } })
+    : JSON.stringify({ json: { lines: true } });
+}
+
+function trimSlash(uri: string): string {
+  return uri.replace(/\/+$/, '');
+}
+
+/** The baseline's output location: one folder per job, so baselines never overwrite each other. */
+export function baselineOutputUri(spec: MonitoringSpec, jobName: string): string {
+  return `${trimSlash(spec.outputPrefix)}/baselines/${jobName}`;
+}
+
+/** The CreateProcessingJob request of a suggest-baseline job. */
+export function baselineJobRequest(spec: MonitoringSpec, jobName: string): CreateProcessingJobCommandInput {
+  return {
+    ProcessingJobName: jobName,
+    RoleArn: spec.roleArn,
+    AppSpecification: { ImageUri: spec.imageUri },
+    Environment: {
+      dataset_format: datasetFormatValue(spec.baselineDatasetFormat),
+      dataset_source: INPUT_PATH,
+      output_path: OUTPUT_PATH,
+      // A baseline is computed once from a fixed dataset: nothing to chart.
+      publish_cloudwatch_metrics: 'Disabled',
+    },
+    ProcessingInputs: [{
+      InputName: INPUT_NAME,
+      S3Input: {
+        S3Uri: spec.baselineDatasetUri,
+        LocalPath: INPUT_PATH,
+        S3DataType: 'S3Prefix',
+        S3InputMode: 'File',
+        S3DataDistributionType: 'FullyReplicated',
+      },
+    }],
+    ProcessingOutputConfig: {
+      Outputs: [{
+        OutputName: OUTPUT_NAME,
+        S3Output: { S3Uri: baselineOutputUri(spec, jobName), LocalPath: OUTPUT_PATH, S3UploadMode: 'EndOfJob' },
+      }],
+      KmsKeyId: spec.kmsKeyArn,
+    },
+    ProcessingResources: {
+      ClusterConfig: {
+        // The construct validated the shape; SageMaker names the exact types it accepts.
+        InstanceType: spec.resources.instanceType as ProcessingInstanceType,
+        InstanceCount: spec.resources.instanceCount,
+        VolumeSizeInGB: spec.resources.volumeSizeGb,
+        VolumeKmsKeyId: spec.kmsKeyArn,
+      },
+    },
+    StoppingCondition: { MaxRuntimeInSeconds: spec.resources.maxRuntimeSeconds },
+    Tags: spec.tags.map((t) => ({ Key: t.key, Value: t.value })),
+  };
+}
+
+/** A create of a job name that is taken: the job of an earlier attempt of this execution. */
+function isJobNameTaken(err: unknown): boolean {
+  return errorName(err) === 'ResourceInUse' || isAlreadyExists(err);
+}
+
+async function describeJob(sagemaker: SageMakerClient, jobName: string): Promise<DescribeProcessingJobCommandOutput | undefined> {
+  try {
+    return await sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: jobName }));
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Starts the suggest-baseline job of one pipeline execution, or, for a
+ * retried job whose earlier attempt already started it, picks that job up.
+ * Never waits: the outcome says what to check next.
+ */
+export async function startBaseline(spec: MonitoringSpec, executionId: string, sagemaker: SageMakerClient): Promise<BaselineOutcome> {
+  const jobName = baselineJobName(spec.namePrefix, executionId);
+  const state: BaselineState = { jobName, outputUri: baselineOutputUri(spec, jobName) };
+  // Look first: a retried action must not start a second job (nor fail on the name).
+  const existing = await describeJob(sagemaker, jobName);
+  if (existing) {
+    return outcomeOf(existing, state);
+  }
+  try {
+    await sagemaker.send(new CreateProcessingJobCommand(baselineJobRequest(spec, jobName)));
+  } catch (err) {
+    if (!isJobNameTaken(err)) {
+      throw err;
+    }
+    // Another attempt created it between our look and our create: follow that job.
+    return continueBaseline(state, sagemaker);
+  }
+  return { kind: 'in-progress', state, message: `Started baseline job ${jobName} on ${spec.baselineDatasetUri}` };
+}
+
+/** Checks on a baseline job started earlier. */
+export async function continueBaseline(state: BaselineState, sagemaker: SageMakerClient): Promise<BaselineOutcome> {
+  let job: DescribeProcessingJobCommandOutput | undefined;
+  try {
+    job = await describeJob(sagemaker, state.jobName);
+  } catch (err) {
+    if (isTransient(err)) {
+      // Throttled while polling: the job runs on regardless, so look again next time.
+      return { kind: 'in-progress', state, message: `Could not check baseline job ${state.jobName} (${errorMessage(err)}); checking again` };
+    }
+    throw err;
+  }
+  if (!job) {
+    return { kind: 'failed', message: `Baseline job ${state.jobName} no longer exists` };
+  }
+  return outcomeOf(job, state);
+}
+
+function outcomeOf(job: DescribeProcessingJobCommandOutput, state: BaselineState): BaselineOutcome {
+  const status = job.ProcessingJobStatus ?? 'Unknown';
+  switch (status) {
+    case 'InProgress':
+    case 'Stopping':
+      return { kind: 'in-progress', state, message: `Baseline job ${state.jobName} is ${status}` };
+    case 'Completed': {
+      const output = trimSlash(outputUriOf(job) ?? state.outputUri);
+      return {
+        kind: 'succeeded',
+        message: `Baseline job ${state.jobName} completed`,
+        baseline: { jobName: state.jobName, statisticsUri: `${output}/statistics.json`, constraintsUri: `${output}/constraints.json` },
+      };
+    }
+    default: {
+      const reason = job.FailureReason ?? job.ExitMessage;
+      return { kind: 'failed', message: `Baseline job ${state.jobName} is ${status}${reason ? `: ${reason}` : ''}` };
+    }
+  }
+}
+
+/** The S3 location SageMaker says the job uploads to (the request's, unless someone changed the job). */
+function outputUriOf(job: DescribeProcessingJobCommandOutput): string | undefined {
+  return job.ProcessingOutputConfig?.Outputs?.find((o) => o.OutputName === OUTPUT_NAME)?.S3Output?.S3Uri;
+}

@@ -1,0 +1,33 @@
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { modelMonitorImageUri } from '../../../src/pipeline/monitoring/model-monitor-catalog';
+import type { MonitoringSpec } from '../../../src/pipeline/monitoring/monitoring-spec';
+
+export const REGION = 'us-east-1';
+export const ACCOUNT = '123456789012';
+
+/** A monitored prod environment; `overrides` change one field per test. */
+export function monitoringSpec(overrides: Partial<MonitoringSpec> = {}): MonitoringSpec {
+  return {
+    endpointName: 'churn-prod',
+    namePrefix: 'churn-prod-mon',
+    baselineDatasetUri: 's3://churn-data/baseline/train.csv',
+    baselineDatasetFormat: { kind: 'csv', header: true },
+    schedule: 'hourly',
+    resources: { instanceType: 'ml.m5.xlarge', instanceCount: 1, volumeSizeGb: 20, maxRuntimeSeconds: 7200 },
+    outputPrefix: 's3://churn-monitoring/prod/',
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/churn-monitoring`,
+    imageUri: modelMonitorImageUri(REGION),
+    tags: [{ key: 'mlops:pipeline', value: 'churn' }],
+    ...overrides,
+  };
+}
+
+/** An SDK error as the v3 clients throw them: name, message and HTTP status. */
+export function awsError(name: string, message: string, status = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+}
+
+/** A SageMaker client for moto, without retries so a fault shows at once. */
+export function motoSageMaker(endpoint: string): SageMakerClient {
+  return new SageMakerClient({ endpoint, region: REGION, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+}
