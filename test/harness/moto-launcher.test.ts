@@ -7,9 +7,16 @@ import {
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
+  CreateDataQualityJobDefinitionCommand,
+  CreateDataQualityJobDefinitionCommandInput,
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
+  CreateMonitoringScheduleCommand,
+  DeleteMonitoringScheduleCommand,
+  DescribeMonitoringScheduleCommand,
+  ListMonitoringSchedulesCommand,
+  UpdateMonitoringScheduleCommand,
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
@@ -499,3 +506,61 @@ async function releaseCleanups(endpoint: string, stackId: string): Promise<unkno
   expect(response.status).toBe(200);
   return ((await response.json()) as { requests: unknown[] }).requests;
 }
+
+describe('SageMaker monitoring patches (drift detection needs them)', () => {
+  const sm = sageMaker(process.env.MOTO_ENDPOINT!);
+  const definition = (name: string, endpointName: string): CreateDataQualityJobDefinitionCommandInput => ({
+    JobDefinitionName: name,
+    RoleArn: `arn:aws:iam::${ACCOUNT}:role/monitor`,
+    DataQualityAppSpecification: { ImageUri: '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer' },
+    DataQualityJobInput: { EndpointInput: { EndpointName: endpointName, LocalPath: '/opt/ml/processing/input/endpoint' } },
+    DataQualityJobOutputConfig: { MonitoringOutputs: [{ S3Output: { S3Uri: 's3://m/reports', LocalPath: '/opt/ml/processing/output' } }] },
+    JobResources: { ClusterConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 20 } },
+  });
+  const scheduleConfig = (jobDefinition: string, expression = 'cron(0 * ? * * *)') => ({
+    MonitoringJobDefinitionName: jobDefinition,
+    MonitoringType: 'DataQuality' as const,
+    ScheduleConfig: { ScheduleExpression: expression },
+  });
+
+  test('creating a data-quality job definition under an existing name is ResourceInUse', async () => {
+    const name = uniqueName('dq');
+    await sm.send(new CreateDataQualityJobDefinitionCommand(definition(name, 'ep')));
+    await expect(sm.send(new CreateDataQualityJobDefinitionCommand(definition(name, 'ep')))).rejects.toMatchObject({ name: 'ResourceInUse' });
+  });
+
+  test('a monitoring schedule is created, described, updated, listed by endpoint and deleted', async () => {
+    const endpointName = uniqueName('mon-ep');
+    const first = uniqueName('dq');
+    const second = uniqueName('dq');
+    await sm.send(new CreateDataQualityJobDefinitionCommand(definition(first, endpointName)));
+    await sm.send(new CreateDataQualityJobDefinitionCommand(definition(second, endpointName)));
+    const name = uniqueName('schedule');
+
+    const create = () => sm.send(new CreateMonitoringScheduleCommand({
+      MonitoringScheduleName: name,
+      MonitoringScheduleConfig: scheduleConfig(first),
+    }));
+    expect((await create()).MonitoringScheduleArn).toBe(arn('monitoring-schedule', name));
+    await expect(create()).rejects.toMatchObject({ name: 'ResourceInUse' });
+
+    await sm.send(new UpdateMonitoringScheduleCommand({ MonitoringScheduleName: name, MonitoringScheduleConfig: scheduleConfig(second, 'cron(0 0 ? * * *)') }));
+    const described = await sm.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: name }));
+    expect(described).toMatchObject({
+      MonitoringScheduleStatus: 'Scheduled',
+      EndpointName: endpointName,
+      MonitoringScheduleConfig: { MonitoringJobDefinitionName: second, ScheduleConfig: { ScheduleExpression: 'cron(0 0 ? * * *)' } },
+    });
+    const listed = await sm.send(new ListMonitoringSchedulesCommand({ EndpointName: endpointName }));
+    expect(listed.MonitoringScheduleSummaries?.map((s) => s.MonitoringScheduleName)).toEqual([name]);
+
+    await sm.send(new DeleteMonitoringScheduleCommand({ MonitoringScheduleName: name }));
+    for (const call of [
+      () => sm.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: name })),
+      () => sm.send(new DeleteMonitoringScheduleCommand({ MonitoringScheduleName: name })),
+      () => sm.send(new UpdateMonitoringScheduleCommand({ MonitoringScheduleName: name, MonitoringScheduleConfig: scheduleConfig(first) })),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ name: 'ResourceNotFound' });
+    }
+  });
+});

@@ -18,6 +18,14 @@ What moto 5.2.5 gets wrong, and is patched here:
   the ARN in double quotes, and handlers match on those messages.
 - DeleteEndpoint succeeds on an endpoint that is Creating/Updating; SageMaker
   refuses with "Cannot update in-progress endpoint".
+- Monitoring schedules (Create/Describe/Update/Delete/ListMonitoringSchedules)
+  do not exist; they are added for data-quality schedules on endpoints: a
+  taken name is ResourceInUse, a missing schedule ResourceNotFound (the
+  drift-detection handlers tell the two apart by those codes), List filters
+  by EndpointName and NameContains. A schedule is `Scheduled` at once (real
+  ones are `Pending` for a few seconds) and never runs a job.
+- CreateDataQualityJobDefinition under an existing name silently overwrites
+  the definition; SageMaker refuses with ResourceInUse.
 - DeregisterScalableTarget of a target that is not registered answers a
   ValidationException; Application Auto Scaling answers ObjectNotFoundException.
   It also leaves the target's scaling policies behind; Application Auto Scaling
@@ -127,14 +135,14 @@ from moto.codebuild.models import CodeBuildBackend
 from moto.codebuild.responses import CodeBuildResponse
 from moto.core.exceptions import JsonRESTError
 from moto.iam.models import ManagedPolicy, iam_backends
-from moto.core.responses import ActionResult
+from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import iso_8601_datetime_with_milliseconds, utcnow
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
     create_backend_app,
 )
-from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.exceptions import ResourceInUseException, ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 from moto.sagemaker.utils import arn_formatter
@@ -426,6 +434,115 @@ def _update_endpoint_response(self: SageMakerResponse) -> ActionResult:
 
 # moto dispatches X-Amz-Target "SageMaker.UpdateEndpoint" to a method of this name.
 SageMakerResponse.update_endpoint = _update_endpoint_response
+
+
+# --- SageMaker monitoring patches ---------------------------------------------
+
+_original_create_dq_definition = SageMakerModelBackend.create_data_quality_job_definition
+
+
+def create_data_quality_job_definition(self: SageMakerModelBackend, job_definition_name: str, **kwargs: Any) -> Any:
+    if job_definition_name in self.data_quality_job_definitions:
+        arn = _arn(self, "data-quality-job-definition", job_definition_name)
+        raise ResourceInUseException(f'Job definition "{arn}" already exists.')
+    return _original_create_dq_definition(self, job_definition_name=job_definition_name, **kwargs)
+
+
+SageMakerModelBackend.create_data_quality_job_definition = create_data_quality_job_definition
+
+
+def _schedules(backend: SageMakerModelBackend) -> dict[str, dict[str, Any]]:
+    # Kept on the backend, so moto's reset (which rebuilds backends) clears them.
+    return backend.__dict__.setdefault("_mlops_monitoring_schedules", {})
+
+
+def _schedule(backend: SageMakerModelBackend, name: str) -> dict[str, Any]:
+    schedule = _schedules(backend).get(name)
+    if schedule is None:
+        raise ResourceNotFound(f'Monitoring schedule "{_arn(backend, "monitoring-schedule", name)}" does not exist.')
+    return schedule
+
+
+def _schedule_endpoint(backend: SageMakerModelBackend, config: dict[str, Any]) -> str | None:
+    # A schedule on a job definition monitors that definition's endpoint.
+    definition = backend.data_quality_job_definitions.get(config.get("MonitoringJobDefinitionName") or "")
+    job_input = (definition.data_quality_job_input if definition else None) or {}
+    return (job_input.get("EndpointInput") or {}).get("EndpointName")
+
+
+def _create_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
+    backend = self.sagemaker_backend
+    name = self._get_param("MonitoringScheduleName")
+    config = self._get_param("MonitoringScheduleConfig") or {}
+    with _lock:
+        if name in _schedules(backend):
+            raise ResourceInUseException(f'Monitoring schedule "{_arn(backend, "monitoring-schedule", name)}" already exists.')
+        now = utcnow()
+        arn = _arn(backend, "monitoring-schedule", name)
+        _schedules(backend)[name] = {
+            "MonitoringScheduleArn": arn,
+            "MonitoringScheduleName": name,
+            "MonitoringScheduleStatus": "Scheduled",
+            "MonitoringType": config.get("MonitoringType"),
+            "CreationTime": now,
+            "LastModifiedTime": now,
+            "MonitoringScheduleConfig": config,
+            "EndpointName": _schedule_endpoint(backend, config),
+        }
+    return ActionResult({"MonitoringScheduleArn": arn})
+
+
+def _describe_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
+    with _lock:
+        schedule = copy.deepcopy(_schedule(self.sagemaker_backend, self._get_param("MonitoringScheduleName")))
+    return ActionResult({k: v for k, v in schedule.items() if v is not None})
+
+
+def _update_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
+    backend = self.sagemaker_backend
+    with _lock:
+        schedule = _schedule(backend, self._get_param("MonitoringScheduleName"))
+        config = self._get_param("MonitoringScheduleConfig") or {}
+        schedule["MonitoringScheduleConfig"] = config
+        schedule["MonitoringType"] = config.get("MonitoringType")
+        schedule["EndpointName"] = _schedule_endpoint(backend, config)
+        schedule["LastModifiedTime"] = utcnow()
+    return ActionResult({"MonitoringScheduleArn": schedule["MonitoringScheduleArn"]})
+
+
+def _delete_monitoring_schedule(self: SageMakerResponse) -> EmptyResult:
+    backend = self.sagemaker_backend
+    name = self._get_param("MonitoringScheduleName")
+    with _lock:
+        _schedule(backend, name)
+        del _schedules(backend)[name]
+    return EmptyResult()
+
+
+def _list_monitoring_schedules(self: SageMakerResponse) -> ActionResult:
+    endpoint_name = self._get_param("EndpointName")
+    contains = self._get_param("NameContains") or ""
+    with _lock:
+        summaries = [
+            {
+                k: s[k]
+                for k in ("MonitoringScheduleName", "MonitoringScheduleArn", "CreationTime", "LastModifiedTime",
+                          "MonitoringScheduleStatus", "EndpointName", "MonitoringType")
+                if s.get(k) is not None
+            }
+            | {"MonitoringJobDefinitionName": s["MonitoringScheduleConfig"].get("MonitoringJobDefinitionName")}
+            for s in _schedules(self.sagemaker_backend).values()
+            if contains in s["MonitoringScheduleName"] and (endpoint_name is None or s.get("EndpointName") == endpoint_name)
+        ]
+    return ActionResult({"MonitoringScheduleSummaries": summaries})
+
+
+# moto dispatches X-Amz-Target "SageMaker.<Action>" to the method of the snake-case name.
+SageMakerResponse.create_monitoring_schedule = _create_monitoring_schedule
+SageMakerResponse.describe_monitoring_schedule = _describe_monitoring_schedule
+SageMakerResponse.update_monitoring_schedule = _update_monitoring_schedule
+SageMakerResponse.delete_monitoring_schedule = _delete_monitoring_schedule
+SageMakerResponse.list_monitoring_schedules = _list_monitoring_schedules
 
 
 # --- Application Auto Scaling patches ----------------------------------------
