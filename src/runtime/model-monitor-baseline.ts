@@ -42,10 +42,14 @@ export type BaselineOutcome =
   | { readonly kind: 'in-progress'; readonly message: string; readonly state: BaselineState }
   | { readonly kind: 'failed'; readonly message: string };
 
-/** The analyzer's `dataset_format` value: a JSON object naming the layout. */
+/**
+ * The analyzer's `dataset_format` value: a JSON object naming the layout, as
+ * the SDK's DatasetFormat.csv / .json build it. Label and prediction columns
+ * come first in a baseline CSV (`START`), the SDK's default, said explicitly.
+ */
 export function datasetFormatValue(format: BaselineDatasetFormat): string {
   return format.kind === 'csv'
-    ? JSON.stringify({ csv: { header: format.header } })
+    ? JSON.stringify({ csv: { header: format.header, output_columns_position: 'START' } })
     : JSON.stringify({ json: { lines: true } });
 }
 

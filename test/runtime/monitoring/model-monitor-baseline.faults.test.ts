@@ -26,7 +26,7 @@ describe('startBaseline', () => {
       ProcessingJobName: JOB,
       AppSpecification: { ImageUri: '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer' },
       Environment: {
-        dataset_format: '{"csv":{"header":true}}',
+        dataset_format: '{"csv":{"header":true,"output_columns_position":"START"}}',
         dataset_source: '/opt/ml/processing/input/baseline_dataset_input',
         output_path: '/opt/ml/processing/output',
         publish_cloudwatch_metrics: 'Disabled',
@@ -36,6 +36,15 @@ describe('startBaseline', () => {
     expect(input.ProcessingInputs![0].S3Input).toMatchObject({ S3Uri: spec.baselineDatasetUri, LocalPath: '/opt/ml/processing/input/baseline_dataset_input' });
     expect(input.ProcessingOutputConfig!.Outputs![0].S3Output).toMatchObject({ S3Uri: STATE.outputUri, LocalPath: '/opt/ml/processing/output' });
     expect(input.ProcessingResources!.ClusterConfig).toMatchObject({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 20 });
+  });
+
+  test('a CSV without a header row says so', async () => {
+    sagemaker.on(DescribeProcessingJobCommand).rejects(missing());
+    sagemaker.on(CreateProcessingJobCommand).resolves({});
+    await startBaseline(monitoringSpec({ baselineDatasetFormat: { kind: 'csv', header: false } }), 'exec-1', client);
+    expect(JSON.parse(sagemaker.commandCalls(CreateProcessingJobCommand)[0].args[0].input.Environment!.dataset_format)).toEqual({
+      csv: { header: false, output_columns_position: 'START' },
+    });
   });
 
   test('JSON Lines datasets are announced as json lines', async () => {
