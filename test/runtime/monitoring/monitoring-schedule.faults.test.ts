@@ -139,6 +139,32 @@ describe('ensureSchedule', () => {
     await expect(ensureSchedule(spec, BASELINE, client)).rejects.toThrow('Rate exceeded');
   });
 
+  test('a refused job definition (bad role, bad image) is thrown, not taken for an existing one', async () => {
+    sagemaker.on(CreateDataQualityJobDefinitionCommand).rejects(awsError('ValidationException', 'Role cannot be assumed'));
+    await expect(ensureSchedule(spec, BASELINE, client)).rejects.toThrow('Role cannot be assumed');
+    expect(sagemaker).not.toHaveReceivedCommand(DescribeMonitoringScheduleCommand);
+  });
+
+  test('access denied looking up the job definition is thrown', async () => {
+    sagemaker.on(DescribeDataQualityJobDefinitionCommand).rejects(awsError('AccessDeniedException', 'not allowed'));
+    await expect(ensureSchedule(spec, BASELINE, client)).rejects.toThrow('not allowed');
+  });
+
+  test('a refused schedule create is thrown', async () => {
+    sagemaker.on(DescribeMonitoringScheduleCommand).rejects(notFound('Schedule'));
+    sagemaker.on(CreateMonitoringScheduleCommand).rejects(awsError('ResourceLimitExceeded', 'too many schedules'));
+    await expect(ensureSchedule(spec, BASELINE, client)).rejects.toThrow('too many schedules');
+  });
+
+  test('an old definition deleted meanwhile by someone else counts as removed', async () => {
+    existingSchedule(OLD_DEFINITION);
+    sagemaker.on(ListDataQualityJobDefinitionsCommand).resolves({
+      JobDefinitionSummaries: [{ MonitoringJobDefinitionName: OLD_DEFINITION, MonitoringJobDefinitionArn: 'a', CreationTime: new Date(), EndpointName: 'e' }],
+    });
+    sagemaker.on(DeleteDataQualityJobDefinitionCommand).rejects(notFound('Job definition'));
+    expect(await ensureSchedule(spec, BASELINE, client)).toMatchObject({ cleanup: { removed: [OLD_DEFINITION], failed: [] } });
+  });
+
   test('an old definition that cannot be deleted yet is reported, not fatal', async () => {
     existingSchedule(OLD_DEFINITION);
     sagemaker.on(ListDataQualityJobDefinitionsCommand).resolves({
