@@ -13,11 +13,11 @@
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { MlopsFramework } from '../src';
-import { endpointNameFor } from '../src/pipeline/naming';
 import { expectEndpointAnswers } from './support/endpoint-assertions';
 import { callProvisioningApi, waitForStack, waitForStackDeleted } from './support/provisioning-assertions';
 import { inOrder } from './support/sequence';
 import { integBucket, uploadAfter } from './support/uploads';
+import { endpointNameFor } from '../src/pipeline/naming';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 
 const app = new App();
