@@ -27,22 +27,36 @@ const RENEW_BEFORE_MS = 5 * 60 * 1000;
 /** The shortest session STS grants; a handler call lasts minutes at most. */
 const SESSION_SECONDS = 900;
 
+/** A session tag an assumed role's trust policy may require. */
+export interface AssumedSessionTag {
+  readonly key: string;
+  readonly value: string;
+}
+
 /**
- * Credentials of the role an environment's `MlopsEnvironmentAccess` created,
- * assumed on first use and again shortly before they expire.
+ * Credentials of a role (an environment's `MlopsEnvironmentAccess` role, or a
+ * pipeline's role a shared handler acts through, whose session carries the
+ * tags the role's trust policy requires), assumed on first use and again
+ * shortly before they expire.
  */
 export function assumedRoleCredentials(
   sts: STSClient,
   roleArn: string,
   sessionName: string,
   now: () => number = Date.now,
+  tags: readonly AssumedSessionTag[] = [],
 ): AwsCredentialIdentityProvider {
   let current: AwsCredentialIdentity | undefined;
   return async () => {
     if (current?.expiration && current.expiration.getTime() - now() > RENEW_BEFORE_MS) {
       return current;
     }
-    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: SESSION_SECONDS }));
+    const assumed = await sts.send(new AssumeRoleCommand({
+      RoleArn: roleArn,
+      RoleSessionName: sessionName,
+      DurationSeconds: SESSION_SECONDS,
+      ...(tags.length > 0 ? { Tags: tags.map((tag) => ({ Key: tag.key, Value: tag.value })) } : {}),
+    }));
     const credentials = assumed.Credentials;
     if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
       throw new Error(`STS returned no credentials for role ${roleArn}`);

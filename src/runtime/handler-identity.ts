@@ -1,9 +1,9 @@
 import { CodePipelineClient, GetJobDetailsCommand, GetJobDetailsCommandOutput } from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand, GetParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { errorMessage, errorName, isTransient } from './aws-errors';
 import { CodePipelineJob, JobConfigurationError, readJsonVariable } from './codepipeline-job';
-import { AwsCredentialIdentity, AwsCredentialIdentityProvider, ClientConfig, EnvironmentClients } from './environment-access';
+import { AwsCredentialIdentityProvider, ClientConfig, EnvironmentClients, assumedRoleCredentials } from './environment-access';
 import { HANDLER_ROLE_PARAMETER, PIPELINE_SESSION_TAG, SETTINGS_PARAMETER, STACK_SESSION_TAG } from '../pipeline/shared/shared-handler-spec';
 
 /**
@@ -33,10 +33,6 @@ const MAX_PARAMETER_LEVELS = 15;
  * few SDK clients, so the cache is bounded and drops the one used least recently.
  */
 const MAX_CACHED_ROLES = 50;
-/** Credentials are renewed this long before they expire, so no call runs on expiring ones. */
-const RENEW_BEFORE_MS = 5 * 60 * 1000;
-/** The shortest session STS grants; a handler call lasts minutes at most. */
-const SESSION_SECONDS = 900;
 /** STS's rules for a session tag: key and value lengths, and the characters either may hold. */
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
@@ -252,9 +248,7 @@ function checkSessionTag(tag: SessionTag): void {
 
 /**
  * Credentials of a pipeline role, assumed with one session tag on first use
- * and again shortly before they expire. (`assumedRoleCredentials` in
- * `environment-access.ts` does the same for an environment's access role,
- * whose sessions carry no tag.)
+ * and again shortly before they expire.
  */
 export function taggedRoleCredentials(
   sts: STSClient,
@@ -263,29 +257,7 @@ export function taggedRoleCredentials(
   tag: SessionTag,
   now: () => number = Date.now,
 ): AwsCredentialIdentityProvider {
-  let current: AwsCredentialIdentity | undefined;
-  return async () => {
-    if (current?.expiration && current.expiration.getTime() - now() > RENEW_BEFORE_MS) {
-      return current;
-    }
-    const assumed = await sts.send(new AssumeRoleCommand({
-      RoleArn: roleArn,
-      RoleSessionName: sessionName,
-      DurationSeconds: SESSION_SECONDS,
-      Tags: [{ Key: tag.key, Value: tag.value }],
-    }));
-    const credentials = assumed.Credentials;
-    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
-      throw new Error(`STS returned no credentials for role ${roleArn}`);
-    }
-    current = {
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      sessionToken: credentials.SessionToken,
-      expiration: credentials.Expiration,
-    };
-    return current;
-  };
+  return assumedRoleCredentials(sts, roleArn, sessionName, now, [tag]);
 }
 
 /**
