@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CONSUMER_STACK, synthReferenceApp } from './reference-app';
-import { comparableTemplate } from './template-comparison';
+import { comparableTemplate, differences } from './template-comparison';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUN = path.join(__dirname, 'go', 'run.sh');
@@ -50,15 +50,6 @@ function required(goMod: string, module: string): string | undefined {
   const text = fs.readFileSync(goMod, 'utf8');
   const escaped = module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+v(\\S+)`, 'm').exec(text)?.[1];
-}
-
-/** JSON paths where two values differ, for failure messages that point somewhere. */
-function differences(a: any, b: any, at = '$'): string[] {
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
-    return a === b ? [] : [at];
-  }
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].flatMap((key) => differences(a[key], b[key], `${at}.${key}`));
 }
 
 describe('Go consumer app', () => {

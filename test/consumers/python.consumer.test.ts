@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CONSUMER_STACK, synthReferenceApp } from './reference-app';
-import { comparableTemplate } from './template-comparison';
+import { comparableTemplate, differences } from './template-comparison';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUN = path.join(__dirname, 'python', 'run.sh');
@@ -44,15 +44,6 @@ function synthPythonApp(outdir: string, env: Record<string, string> = {}): any {
 function pinned(name: string): string | undefined {
   const line = fs.readFileSync(REQUIREMENTS, 'utf8').split('\n').find((l) => l.startsWith(`${name}==`));
   return line?.slice(name.length + 2).split(/[\s;\\]/)[0];
-}
-
-/** JSON paths where two values differ, for failure messages that point somewhere. */
-function differences(a: any, b: any, at = '$'): string[] {
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
-    return a === b ? [] : [at];
-  }
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].flatMap((key) => differences(a[key], b[key], `${at}.${key}`));
 }
 
 describe('Python consumer app', () => {

@@ -18,3 +18,12 @@ export function comparableTemplate(template: any): any {
   }
   return JSON.parse(JSON.stringify(copy).replace(/[0-9a-f]{64}/g, '<asset hash>'));
 }
+
+/** JSON paths where two values differ, for failure messages that point somewhere. */
+export function differences(a: any, b: any, at = '$'): string[] {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    return a === b ? [] : [at];
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].flatMap((key) => differences(a[key], b[key], `${at}.${key}`));
+}
