@@ -32,6 +32,21 @@ const KNOWN_CUSTOMERS = IntegrationTests.requests([
 ]);
 
 /**
+ * The versioned bucket a team's training job (or the team) uploads model
+ * artifacts and container sources to: private, TLS-only, encrypted, logged, kept.
+ */
+function teamBucket(scope: Construct, id: string): s3.Bucket {
+  return new s3.Bucket(scope, id, {
+    versioned: true,
+    enforceSSL: true,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    serverAccessLogsPrefix: 'access-logs/',
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}
+
+/**
  * A team's model stack: the versioned bucket their training job writes
  * `churn/model.tar.gz` to, and the pipeline that takes each new version to a
  * tested dev endpoint, a serverless staging endpoint and, once someone
@@ -43,14 +58,7 @@ export class ChurnModelStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    const models = new s3.Bucket(this, 'Models', {
-      versioned: true,
-      enforceSSL: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      serverAccessLogsPrefix: 'access-logs/',
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const models = teamBucket(this, 'Models');
 
     this.pipeline = new ByomPipeline(this, 'Churn', {
       modelName: 'churn',
@@ -87,14 +95,7 @@ export class RecommenderModelStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    const uploads = new s3.Bucket(this, 'Uploads', {
-      versioned: true,
-      enforceSSL: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      serverAccessLogsPrefix: 'access-logs/',
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const uploads = teamBucket(this, 'Uploads');
     this.pipeline = new ByomPipeline(this, 'Recommender', {
       modelName: 'recommender',
       artifact: ModelArtifact.fromBucket(uploads, 'recommender/model.tar.gz'),
