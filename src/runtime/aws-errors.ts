@@ -60,6 +60,15 @@ export function isAlreadyExists(err: unknown): boolean {
   return errorName(err) === 'ValidationException' && /already exist/i.test(errorMessage(err));
 }
 
+/**
+ * A create of a name that is taken, which SageMaker answers with
+ * ResourceInUse or an "already exists" ValidationException depending on the
+ * resource: for a deterministic name, the resource of an earlier attempt.
+ */
+export function isNameTaken(err: unknown): boolean {
+  return errorName(err) === 'ResourceInUse' || isAlreadyExists(err);
+}
+
 /** SageMaker reports a missing resource as a ValidationException "Could not find ...". */
 export function isNotFound(err: unknown): boolean {
   const name = errorName(err);
@@ -73,4 +82,16 @@ export function isNotFound(err: unknown): boolean {
 export function isEndpointBusy(err: unknown): boolean {
   const name = errorName(err);
   return name === 'ResourceInUse' || (name === 'ValidationException' && /in-progress|in progress|ResourceInUse/i.test(errorMessage(err)));
+}
+
+/** What a lookup finds, or undefined when the thing does not exist ({@link isNotFound}); other errors are thrown. */
+export async function unlessNotFound<T>(lookup: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup();
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined;
+    }
+    throw err;
+  }
 }

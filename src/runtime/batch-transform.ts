@@ -6,7 +6,7 @@ import {
   SageMakerClient,
   TransformInstanceType,
 } from '@aws-sdk/client-sagemaker';
-import { errorMessage, errorName, isAlreadyExists, isNotFound, isTransient } from './aws-errors';
+import { errorMessage, errorName, isNameTaken, isTransient, unlessNotFound } from './aws-errors';
 import { folderUnder } from './s3-uri';
 import type { BatchTransformSpec } from '../pipeline/batch/batch-spec';
 import { releaseId, releaseName } from '../pipeline/naming';
@@ -87,20 +87,8 @@ export function transformJobInput(spec: BatchTransformSpec, job: string, output:
   };
 }
 
-/** SageMaker answers a create of an existing job name with ResourceInUse. */
-function isDuplicateJob(err: unknown): boolean {
-  return errorName(err) === 'ResourceInUse' || isAlreadyExists(err);
-}
-
 async function describeJob(sagemaker: SageMakerClient, job: string): Promise<DescribeTransformJobCommandOutput | undefined> {
-  try {
-    return await sagemaker.send(new DescribeTransformJobCommand({ TransformJobName: job }));
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined;
-    }
-    throw err;
-  }
+  return unlessNotFound(() => sagemaker.send(new DescribeTransformJobCommand({ TransformJobName: job })));
 }
 
 function inProgress(state: TransformState, message: string): TransformOutcome {
@@ -129,7 +117,7 @@ export async function startTransform(request: TransformRequest, sagemaker: SageM
     if (isTransient(err)) {
       return retryLater({ ...awaiting, phase: 'starting' }, err, 'Starting transform job');
     }
-    if (isDuplicateJob(err)) {
+    if (isNameTaken(err)) {
       // An earlier attempt's create landed after our look: follow that job.
       return inProgress(awaiting, `Transform job ${job} was already started; waiting for it`);
     }

@@ -6,7 +6,7 @@ import {
   ProcessingInstanceType,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { errorMessage, errorName, isAlreadyExists, isNotFound, isTransient } from './aws-errors';
+import { errorMessage, isNameTaken, isTransient, unlessNotFound } from './aws-errors';
 import { baselineJobName } from '../pipeline/monitoring/monitoring-naming';
 import type { BaselineDatasetFormat, MonitoringSpec } from '../pipeline/monitoring/monitoring-spec';
 
@@ -106,20 +106,8 @@ export function baselineJobRequest(spec: MonitoringSpec, jobName: string): Creat
   };
 }
 
-/** A create of a job name that is taken: the job of an earlier attempt of this execution. */
-function isJobNameTaken(err: unknown): boolean {
-  return errorName(err) === 'ResourceInUse' || isAlreadyExists(err);
-}
-
 async function describeJob(sagemaker: SageMakerClient, jobName: string): Promise<DescribeProcessingJobCommandOutput | undefined> {
-  try {
-    return await sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: jobName }));
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined;
-    }
-    throw err;
-  }
+  return unlessNotFound(() => sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: jobName })));
 }
 
 /**
@@ -138,7 +126,7 @@ export async function startBaseline(spec: MonitoringSpec, executionId: string, s
   try {
     await sagemaker.send(new CreateProcessingJobCommand(baselineJobRequest(spec, jobName)));
   } catch (err) {
-    if (!isJobNameTaken(err)) {
+    if (!isNameTaken(err)) {
       throw err;
     }
     // Another attempt created it between our look and our create: follow that job.

@@ -13,7 +13,7 @@ import {
   SageMakerClient,
   UpdateMonitoringScheduleCommand,
 } from '@aws-sdk/client-sagemaker';
-import { errorMessage, errorName, isAlreadyExists, isNotFound } from './aws-errors';
+import { errorMessage, isNameTaken, isNotFound, unlessNotFound } from './aws-errors';
 import type { Baseline } from './model-monitor-baseline';
 import {
   dataQualityDefinitionName,
@@ -93,11 +93,6 @@ export function dataQualityDefinition(spec: MonitoringSpec, baseline: Baseline):
   };
 }
 
-/** SageMaker answers a create of a taken name with ResourceInUse (or, for some calls, "already exists"). */
-function isNameTaken(err: unknown): boolean {
-  return errorName(err) === 'ResourceInUse' || isAlreadyExists(err);
-}
-
 async function ensureDefinition(sagemaker: SageMakerClient, definition: CreateDataQualityJobDefinitionCommandInput): Promise<void> {
   try {
     await sagemaker.send(new DescribeDataQualityJobDefinitionCommand({ JobDefinitionName: definition.JobDefinitionName }));
@@ -117,14 +112,7 @@ async function ensureDefinition(sagemaker: SageMakerClient, definition: CreateDa
 }
 
 async function describeSchedule(sagemaker: SageMakerClient, name: string): Promise<DescribeMonitoringScheduleCommandOutput | undefined> {
-  try {
-    return await sagemaker.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: name }));
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined;
-    }
-    throw err;
-  }
+  return unlessNotFound(() => sagemaker.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: name })));
 }
 
 /** Old job definitions a clean-up removed, and those it could not (left for the next one). */
