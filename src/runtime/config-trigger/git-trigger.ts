@@ -11,9 +11,8 @@ import { CodePipelineJob, JobConfigurationError, parseJob, requireParameter } fr
 import { isSafeEntryName, readZipEntry, ZipError } from '../zip-reader';
 import { applyConfig, ConfigResult, rejectedFile } from './apply-config';
 import { ConfigLocation, describeLocation } from './config-location';
-import { configReport } from './config-report';
 import { readObjectCapped, utf8Text } from './object-body';
-import { publishReport } from './publish-report';
+import { loggedReport, publishReport } from './publish-report';
 import type { ArtifactCredentials, ConfigTriggerDeps } from './trigger-deps';
 
 /**
@@ -77,15 +76,7 @@ export async function handleGitJob(event: CodePipelineEvent, deps: ConfigTrigger
       `The source artifact of ${where} could not be read (${errorName(err)}; see the config trigger's log, request ID ${requestId}). Nothing was provisioned.`);
     return;
   }
-  const report = configReport(git.location, result);
-  logger.info('Config file', {
-    source: where,
-    jobId,
-    requestId,
-    result: result.kind,
-    summary: report.summary,
-    problems: result.kind === 'rejected' ? result.problems : undefined,
-  });
+  const report = loggedReport(deps, git.location, result, { jobId, requestId });
   try {
     await publishReport(deps, report);
   } catch (err) {

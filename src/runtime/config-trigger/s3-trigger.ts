@@ -2,9 +2,8 @@ import { DEFAULT_DOCUMENT_MAX_BYTES } from '../../config/limits';
 import { errorName, isNotFound, isTransient } from '../aws-errors';
 import { applyConfig, ConfigResult, rejectedFile } from './apply-config';
 import { ConfigLocation, describeLocation } from './config-location';
-import { configReport } from './config-report';
 import { readObjectCapped, utf8Text } from './object-body';
-import { publishReport } from './publish-report';
+import { loggedReport, publishReport } from './publish-report';
 import type { ConfigTriggerDeps } from './trigger-deps';
 import { TriggerEventError } from './trigger-event-error';
 
@@ -65,14 +64,7 @@ export async function handleConfigUpload(object: ConfigObject, deps: ConfigTrigg
   const location: ConfigLocation = { kind: 's3', ...object };
   const where = describeLocation(location);
   const result = await readAndApply(object, deps, requestId);
-  const report = configReport(location, result);
-  logger.info('Config file', {
-    source: where,
-    requestId,
-    result: result.kind,
-    summary: report.summary,
-    problems: result.kind === 'rejected' ? result.problems : undefined,
-  });
+  const report = loggedReport(deps, location, result, { requestId });
   try {
     await publishReport(deps, report);
   } catch (err) {
