@@ -12,10 +12,11 @@ import { CodePipelineClient, GetPipelineStateCommand, ListPipelineExecutionsComm
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { apiEvent, bodyOf, churnRequest, LOGGER, provisionSettings, REQUEST_SCHEMA, v1Body } from './provision-fixtures';
+import { apiEvent, bodyOf, churnRequest, LOGGER, mockedApiDeps, provisionSettings, v1Body } from './provision-fixtures';
 import { ApiDeps, handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 import { REQUEST_HASH_TAG } from '../../../src/runtime/provisioning/provision-pipeline';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
+import { awsError } from '../../fixtures/aws-error';
 
 /** The handler's answers to AWS faults and stack states moto cannot produce. */
 const cloudformation = mockClient(CloudFormationClient);
@@ -28,21 +29,7 @@ const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/mlops-chur
 const REQUEST = churnRequest();
 const HASH = requestSha256(REQUEST);
 
-const deps: ApiDeps = {
-  settings: SETTINGS,
-  region: 'us-east-1',
-  cloudformation: new CloudFormationClient({ region: 'us-east-1' }),
-  s3: new S3Client({ region: 'us-east-1' }),
-  codepipeline: new CodePipelineClient({ region: 'us-east-1' }),
-  sagemaker: new SageMakerClient({ region: 'us-east-1' }),
-  schema: REQUEST_SCHEMA,
-  referencedObjects: REQUEST_SCHEMA.referencedObjects,
-  logger: LOGGER,
-};
-
-function awsError(name: string, message: string, status = 400): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
-}
+const deps: ApiDeps = mockedApiDeps(SETTINGS);
 
 const THROTTLED = () => awsError('Throttling', 'Rate exceeded', 400);
 const MISSING_STACK = () => awsError('ValidationError', 'Stack with id mlops-churn does not exist');

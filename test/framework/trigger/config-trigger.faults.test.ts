@@ -19,6 +19,7 @@ import type { ConfigTriggerDeps } from '../../../src/runtime/config-trigger/trig
 import { handleTriggerEvent } from '../../../src/runtime/config-trigger/trigger-handler';
 import { REQUEST_HASH_TAG } from '../../../src/runtime/provisioning/provision-pipeline';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
+import { awsError } from '../../fixtures/aws-error';
 import { zipFiles } from '../../fixtures/zip';
 import { churnRequest, LOGGER, provisionSettings } from '../provision/provision-fixtures';
 
@@ -42,9 +43,6 @@ const deps: ConfigTriggerDeps = {
   logger: LOGGER,
 };
 
-function awsError(name: string, message: string, status = 400): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
-}
 const THROTTLED = () => awsError('ThrottlingException', 'Rate exceeded');
 const MISSING_STACK = () => awsError('ValidationError', 'Stack with id x does not exist');
 

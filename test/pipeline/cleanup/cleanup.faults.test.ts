@@ -18,6 +18,7 @@ import { cfnEvent, DEV, isCompleteEvent, PROD } from './cleanup-fixtures';
 import { handler, isComplete, onEvent, OnEventResponse, readEnvironments } from '../../../src/pipeline/cleanup/cleanup.lambda';
 import { releaseId, releaseName } from '../../../src/pipeline/naming';
 import { TeardownError, tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
+import { awsError } from '../../fixtures/aws-error';
 
 const sagemaker = mockClient(SageMakerClient);
 const autoscaling = mockClient(ApplicationAutoScalingClient);
@@ -29,9 +30,6 @@ const DEV_2 = releaseName('churn-dev', releaseId('exec-2'));
 const DEV_EU = releaseName('churn-dev-eu', releaseId('exec-1'));
 const VARIANT = 'endpoint/churn-dev/variant/AllTraffic';
 
-function awsError(name: string, message: string, status = 400) {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
-}
 const validation = (message: string) => awsError('ValidationException', message);
 const noEndpoint = (name: string) => validation(`Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}".`);
 

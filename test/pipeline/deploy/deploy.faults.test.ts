@@ -31,6 +31,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { codePipelineEvent, deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
 import { handler, loadDeploySpec, readDeploySettings, runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
 import { releaseId, releaseName } from '../../../src/pipeline/naming';
+import { awsError } from '../../fixtures/aws-error';
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
@@ -47,9 +48,6 @@ const EXEC = 'exec-1111';
 const SETTINGS = { pipelineName: 'churn-mlops', artifact: deploySpec().artifact, environmentParameters: { dev: '/spec/dev' } };
 const RELEASE = releaseName('churn-dev', releaseId(EXEC));
 
-function awsError(name: string, message: string, status = 400) {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
-}
 const notFound = () => awsError('NotFound', 'Not Found', 404);
 const validation = (message: string) => awsError('ValidationException', message);
 

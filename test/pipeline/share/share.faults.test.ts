@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SHARE_SETTINGS_VARIABLE, ShareSettings } from '../../../src/pipeline/share/share-spec';
 import { handler, readShareSettings, runShareJob } from '../../../src/pipeline/share/share.lambda';
 import { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
+import { awsError } from '../../fixtures/aws-error';
 import { codePipelineEvent } from '../deploy/deploy-fixtures';
 
 const sagemaker = mockClient(SageMakerClient);
@@ -40,10 +41,6 @@ function userParameters(overrides: Record<string, unknown> = {}) {
 
 function job(overrides: Record<string, unknown> = {}, continuationToken?: string): CodePipelineJob {
   return { id: 'job-1', userParameters: userParameters(overrides), continuationToken };
-}
-
-function awsError(name: string, message: string, status = 400) {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
 
 function writtenRecord(): any {

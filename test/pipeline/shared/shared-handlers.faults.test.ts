@@ -33,6 +33,7 @@ import {
   stackSessionTag,
   taggedRoleCredentials,
 } from '../../../src/runtime/handler-identity';
+import { awsError } from '../../fixtures/aws-error';
 import { cfnEvent, DEV, isCompleteEvent } from '../cleanup/cleanup-fixtures';
 import { codePipelineEvent, deploySpec, envSpec, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
 
@@ -72,10 +73,6 @@ function newRole(account = '111122223333'): string {
 }
 /** The access key STS hands out for a role, so a call's credentials tell which role made it. */
 const keyOf = (roleArn: string) => `ASIA-${roleArn.split('/').pop()}`;
-
-function awsError(name: string, message: string, status = 400) {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
-}
 
 /** The access key the client that made a mocked call signs with. */
 async function keyUsedBy(call: { thisValue: unknown }): Promise<string> {

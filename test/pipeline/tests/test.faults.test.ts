@@ -17,6 +17,7 @@ import { TestRequestSpec, TestSuiteSpec } from '../../../src/pipeline/tests/test
 import { handler } from '../../../src/pipeline/tests/test.lambda';
 import { IntegrationTestClients, runTestJob } from '../../../src/runtime/integration-tests';
 import { evaluateResponse } from '../../../src/runtime/test-requests';
+import { awsError } from '../../fixtures/aws-error';
 
 const runtime = mockClient(SageMakerRuntimeClient);
 const sagemaker = mockClient(SageMakerClient);
@@ -60,9 +61,6 @@ function clients(latencies = [10]): IntegrationTestClients {
 
 function body(value: unknown) {
   return { Body: new TextEncoder().encode(JSON.stringify(value)) as any, ContentType: 'application/json' };
-}
-function awsError(name: string, message: string, status = 400) {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
 function suite(requests: TestRequestSpec[]): void {
   ssm.on(GetParameterCommand, { Name: '/tests/dev' }).resolves({ Parameter: { Value: JSON.stringify({ requests } satisfies TestSuiteSpec) } });

@@ -1,5 +1,6 @@
 import type { BatchTransformSpec } from '../../../src/pipeline/batch/batch-spec';
 import type { TransformRequest } from '../../../src/runtime/batch-transform';
+export { awsError } from '../../fixtures/aws-error';
 
 export const INPUT_BUCKET = 'batch-input';
 export const OUTPUT_BUCKET = 'batch-output';
@@ -25,7 +26,3 @@ export function transformRequest(executionId: string, overrides: Partial<BatchTr
   return { environment: 'nightly', spec: batchSpec(overrides), executionId };
 }
 
-/** An SDK v3 error as the clients throw it. */
-export function awsError(name: string, message: string, status = 400): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
-}

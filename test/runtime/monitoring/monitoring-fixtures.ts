@@ -1,6 +1,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { modelMonitorImageUri } from '../../../src/pipeline/monitoring/model-monitor-catalog';
 import type { MonitoringSpec } from '../../../src/pipeline/monitoring/monitoring-spec';
+export { awsError } from '../../fixtures/aws-error';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -20,11 +21,6 @@ export function monitoringSpec(overrides: Partial<MonitoringSpec> = {}): Monitor
     tags: [{ key: 'mlops:pipeline', value: 'churn' }],
     ...overrides,
   };
-}
-
-/** An SDK error as the v3 clients throw them: name, message and HTTP status. */
-export function awsError(name: string, message: string, status = 400): Error {
-  return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
 }
 
 /** A SageMaker client for moto, without retries so a fault shows at once. */
