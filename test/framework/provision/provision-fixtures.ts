@@ -1,9 +1,14 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
 import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
 import type { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
 import { REQUEST_SCHEMA } from '../../../src/framework/provision/provision.lambda';
 import { createLogger } from '../../../src/runtime/logger';
+import type { ApiDeps } from '../../../src/runtime/provisioning/api-handler';
 
 export { REQUEST_SCHEMA };
 
@@ -90,4 +95,22 @@ export function apiEvent(method: string, path: string, body?: unknown, headers: 
 /** The parsed body of a handler answer. */
 export function bodyOf(result: { body: string }): any {
   return JSON.parse(result.body);
+}
+
+/**
+ * The API handler's dependencies with plain clients in us-east-1, for tests
+ * that mock every client with aws-sdk-client-mock.
+ */
+export function mockedApiDeps(settings: ProvisionSettings): ApiDeps {
+  return {
+    settings,
+    region: 'us-east-1',
+    cloudformation: new CloudFormationClient({ region: 'us-east-1' }),
+    s3: new S3Client({ region: 'us-east-1' }),
+    codepipeline: new CodePipelineClient({ region: 'us-east-1' }),
+    sagemaker: new SageMakerClient({ region: 'us-east-1' }),
+    schema: REQUEST_SCHEMA,
+    referencedObjects: REQUEST_SCHEMA.referencedObjects,
+    logger: LOGGER,
+  };
 }

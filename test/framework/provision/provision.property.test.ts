@@ -11,7 +11,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
-import { apiEvent, bodyOf, LOGGER, provisionSettings, REQUEST_SCHEMA } from './provision-fixtures';
+import { apiEvent, bodyOf, mockedApiDeps, provisionSettings, REQUEST_SCHEMA } from './provision-fixtures';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
 import { blueprintStackInput } from '../../../src/framework/blueprint/blueprint-input';
 import { ApiDeps, handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
@@ -29,17 +29,7 @@ const s3 = mockClient(S3Client);
 const codepipeline = mockClient(CodePipelineClient);
 const sagemaker = mockClient(SageMakerClient);
 
-const deps: ApiDeps = {
-  settings: provisionSettings({ stackPrefix: 'mlops-', assetsBucket: 'assets', blueprintBucket: 'blueprints' }),
-  region: 'us-east-1',
-  cloudformation: new CloudFormationClient({ region: 'us-east-1' }),
-  s3: new S3Client({ region: 'us-east-1' }),
-  codepipeline: new CodePipelineClient({ region: 'us-east-1' }),
-  sagemaker: new SageMakerClient({ region: 'us-east-1' }),
-  schema: REQUEST_SCHEMA,
-  referencedObjects: REQUEST_SCHEMA.referencedObjects,
-  logger: LOGGER,
-};
+const deps: ApiDeps = mockedApiDeps(provisionSettings({ stackPrefix: 'mlops-', assetsBucket: 'assets', blueprintBucket: 'blueprints' }));
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/mlops-x/1';
 
