@@ -12,7 +12,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { expectOnlyProdInstanceCountChanged, expectOrchestratorAndPipeline } from './consumer-assertions';
 import { CONSUMER_STACK, synthReferenceApp } from './reference-app';
 import { comparableTemplate, differences } from './template-comparison';
 
@@ -89,36 +89,12 @@ describe('Go consumer app', () => {
     expect(comparableTemplate(go)).toEqual(comparableTemplate(typescript));
   });
 
-  // Two empty templates would compare equal too: the Go app must really have
-  // built the orchestrator and the two-environment pipeline.
   test('holds the orchestrator and the two-environment pipeline', () => {
-    const template = Template.fromJSON(go);
-    // The orchestrator's provisioning API and one inference API per environment.
-    template.resourceCountIs('AWS::ApiGateway::RestApi', 3);
-    const types = ['AWS::Lambda::Function', 'AWS::S3::Bucket', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::CloudWatch::Alarm'];
-    expect(types.filter((type) => Object.keys(template.findResources(type)).length === 0)).toEqual([]);
-    // The framework's provisioning handler, by the ID the app gave the orchestrator.
-    expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('MlopsProvision'))).toHaveLength(1);
-    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
-      Name: 'churn-mlops',
-      Stages: Match.arrayWith([
-        Match.objectLike({ Name: 'Test-dev' }),
-        Match.objectLike({ Name: 'Approve-prod' }),
-        Match.objectLike({ Name: 'Deploy-prod' }),
-      ]),
-    });
+    expectOrchestratorAndPipeline(go);
   });
 
-  // The comparison is not vacuous: the same Go app with one prop changed
-  // (prod's instance count, through the variable main.go reads) no longer
-  // compares equal, and the difference is where that prop lands.
   test('a single prop changed in the Go app makes the templates differ', () => {
-    const changed = synthGoApp(path.join(workdir, 'go-changed'), { CONSUMER_PROD_INSTANCE_COUNT: '3' });
-    expect(comparableTemplate(changed)).not.toEqual(comparableTemplate(typescript));
-    // Only prod's deploy spec (the SSM parameter the deploy handler reads) differs.
-    const found = differences(comparableTemplate(changed), comparableTemplate(typescript));
-    expect(found).toEqual([expect.stringMatching(/^\$\.Resources\.ChurnDeploySpecprod[0-9A-F]{8}\.Properties\.Value\./)]);
-    expect(JSON.stringify(changed)).toContain('"initialInstanceCount\\":3');
+    expectOnlyProdInstanceCountChanged(synthGoApp(path.join(workdir, 'go-changed'), { CONSUMER_PROD_INSTANCE_COUNT: '3' }), typescript);
   });
 
   test('says how to build the Go module when there is none', () => {

@@ -11,7 +11,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { expectOnlyProdInstanceCountChanged, expectOrchestratorAndPipeline } from './consumer-assertions';
 import { CONSUMER_STACK, synthReferenceApp } from './reference-app';
 import { comparableTemplate } from './template-comparison';
 
@@ -31,15 +31,6 @@ function synthJavaApp(name: string, env: Record<string, string> = {}): any {
   return JSON.parse(fs.readFileSync(path.join(outdir, `${CONSUMER_STACK}.template.json`), 'utf8'));
 }
 
-/** The `initialInstanceCount` each environment's deploy action is configured with. */
-function initialInstanceCounts(template: any): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const match of JSON.stringify(template).matchAll(/\\"initialInstanceCount\\":(\d+),.*?\\"rollbackAlarms\\":\[\\"churn-(\w+)-model/g)) {
-    counts[match[2]] = Number(match[1]);
-  }
-  return counts;
-}
-
 beforeAll(() => {
   workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'java-consumer-'));
   typescript = synthReferenceApp(path.join(workdir, 'typescript'));
@@ -51,20 +42,7 @@ afterAll(() => {
 });
 
 test('the Java app synthesizes the orchestrator and a two-environment pipeline', () => {
-  // Equality alone would also hold if both apps lost the same constructs:
-  // the Java template must itself hold what the app asked for.
-  const template = Template.fromJSON(java);
-  template.resourceCountIs('AWS::CodePipeline::Pipeline', 1);
-  // The orchestrator's provisioning API and one inference API per environment.
-  template.resourceCountIs('AWS::ApiGateway::RestApi', 3);
-  for (const type of ['AWS::Lambda::Function', 'AWS::S3::Bucket', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::IAM::Role', 'AWS::CloudWatch::Alarm']) {
-    expect(Object.keys(template.findResources(type)).length).toBeGreaterThan(0);
-  }
-  const [pipeline] = Object.values<any>(template.findResources('AWS::CodePipeline::Pipeline'));
-  expect(pipeline.Properties.Stages.map((stage: any) => stage.Name)).toEqual([
-    'Source', 'Deploy-dev', 'Test-dev', 'Share-dev', 'Approve-prod', 'Deploy-prod', 'Share-prod',
-  ]);
-  expect(initialInstanceCounts(java)).toEqual({ dev: 1, prod: 2 });
+  expectOrchestratorAndPipeline(java);
 });
 
 test('the Java app synthesizes the same template as the TypeScript app, apart from asset hashes and metadata', () => {
@@ -72,11 +50,5 @@ test('the Java app synthesizes the same template as the TypeScript app, apart fr
 });
 
 test('a Java app with a different prop gives a different template, so the comparison can fail', () => {
-  // The same app with prod's instanceCount 3 instead of 2: the comparison must
-  // see that one change, and nothing else may tell the templates apart.
-  const changed = synthJavaApp('java-prod-3', { CONSUMER_PROD_INSTANCE_COUNT: '3' });
-  expect(initialInstanceCounts(changed)).toEqual({ dev: 1, prod: 3 });
-  expect(comparableTemplate(changed)).not.toEqual(comparableTemplate(typescript));
-  const restored = JSON.parse(JSON.stringify(changed).replace('\\"initialInstanceCount\\":3', '\\"initialInstanceCount\\":2'));
-  expect(comparableTemplate(restored)).toEqual(comparableTemplate(typescript));
+  expectOnlyProdInstanceCountChanged(synthJavaApp('java-prod-3', { CONSUMER_PROD_INSTANCE_COUNT: '3' }), typescript);
 });

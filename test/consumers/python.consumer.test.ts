@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { expectOnlyProdInstanceCountChanged, expectOrchestratorAndPipeline } from './consumer-assertions';
 import { CONSUMER_STACK, synthReferenceApp } from './reference-app';
 import { comparableTemplate, differences } from './template-comparison';
 
@@ -75,42 +75,12 @@ describe('Python consumer app', () => {
     expect(comparableTemplate(python)).toEqual(comparableTemplate(typescript));
   });
 
-  // Two empty templates would compare equal too: the Python app must really
-  // have built the orchestrator and the two-environment pipeline.
   test('holds the orchestrator and the two-environment pipeline', () => {
-    const template = Template.fromJSON(python);
-    const types = [
-      'AWS::ApiGateway::RestApi',
-      'AWS::Lambda::Function',
-      'AWS::S3::Bucket',
-      'AWS::SNS::Topic',
-      'AWS::CodePipeline::Pipeline',
-      'AWS::CloudWatch::Alarm',
-    ];
-    const missing = types.filter((type) => Object.keys(template.findResources(type)).length === 0);
-    expect(missing).toEqual([]);
-    // The framework's handlers and the pipeline, by the IDs the app gave them.
-    expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('MlopsProvision'))).toHaveLength(1);
-    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
-      Name: 'churn-mlops',
-      Stages: Match.arrayWith([
-        Match.objectLike({ Name: 'Test-dev' }),
-        Match.objectLike({ Name: 'Approve-prod' }),
-        Match.objectLike({ Name: 'Deploy-prod' }),
-      ]),
-    });
+    expectOrchestratorAndPipeline(python);
   });
 
-  // The comparison is not vacuous: the same Python app with one prop changed
-  // (prod's instance count, through the variable app.py reads) no longer
-  // compares equal, and the difference is where that prop lands.
   test('a single prop changed in the Python app makes the templates differ', () => {
-    const changed = synthPythonApp(path.join(workdir, 'python-changed'), { CONSUMER_PROD_INSTANCE_COUNT: '3' });
-    expect(comparableTemplate(changed)).not.toEqual(comparableTemplate(typescript));
-    // Only prod's deploy spec (the SSM parameter the deploy handler reads) differs.
-    const found = differences(comparableTemplate(changed), comparableTemplate(typescript));
-    expect(found).toEqual([expect.stringMatching(/^\$\.Resources\.ChurnDeploySpecprod[0-9A-F]{8}\.Properties\.Value\./)]);
-    expect(JSON.stringify(changed)).toContain('"initialInstanceCount\\":3');
+    expectOnlyProdInstanceCountChanged(synthPythonApp(path.join(workdir, 'python-changed'), { CONSUMER_PROD_INSTANCE_COUNT: '3' }), typescript);
   });
 
   test('says how to build the wheel when there is none', () => {
