@@ -16,13 +16,8 @@ fail() {
   exit 1
 }
 
-sha256() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d' ' -f1
-  else
-    shasum -a 256 "$1" | cut -d' ' -f1
-  fi
-}
+# shellcheck source=test/harness/python-venv.sh
+. "$root/test/harness/python-venv.sh"
 
 [ -f "$requirements" ] || fail "missing $requirements"
 wanted="$(sha256 "$requirements")"
@@ -31,25 +26,14 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$venv/bin/pytho
   exit 0
 fi
 
-command -v "$python" >/dev/null 2>&1 || fail "$python not found; install Python 3.10+ (or set PYTHON=/path/to/python3)"
-"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
-  || fail "$("$python" --version 2>&1) is too old; moto 5.2 and cfn-lint 1.x need Python 3.10+"
+require_python "$python" "moto 5.2 and cfn-lint 1.x need Python 3.10+"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 echo "python-tools: installing $(grep -E '^[a-zA-Z]' "$requirements" | tr '\n' ' ')into .venv"
-# A half-built or outdated venv is rebuilt from scratch rather than patched, so
-# a removed requirement does not linger.
-rm -rf "$venv"
-if ! "$python" -m venv "$venv" >"$log" 2>&1; then
-  cat "$log" >&2
-  fail "could not create $venv (on Debian/Ubuntu: apt-get install python3-venv)"
-fi
-if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >"$log" 2>&1; then
-  tail -n 40 "$log" | cut -c1-400 >&2
-  fail "pip install -r test/harness/requirements.txt failed (see above)"
-fi
+# A half-built or outdated venv is rebuilt from scratch.
+build_venv "$python" "$venv" "$requirements" test/harness/requirements.txt "$log"
 "$venv/bin/python" -c 'import moto.server, flask' >"$log" 2>&1 || { cat "$log" >&2; fail "moto server is not importable from $venv"; }
 [ -x "$venv/bin/cfn-lint" ] || fail "cfn-lint is missing from $venv/bin"
 

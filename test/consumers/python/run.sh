@@ -28,13 +28,8 @@ fail() {
   exit 1
 }
 
-sha256() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d' ' -f1
-  else
-    shasum -a 256 "$1" | cut -d' ' -f1
-  fi
-}
+# shellcheck source=test/harness/python-venv.sh
+. "$root/test/harness/python-venv.sh"
 
 [ $# -eq 1 ] || fail "usage: run.sh OUTDIR"
 outdir="$1"
@@ -51,9 +46,7 @@ if [ ${#wheels[@]} -gt 1 ]; then
 fi
 wheel="${wheels[0]}"
 
-command -v "$python" >/dev/null 2>&1 || fail "$python not found; install Python 3.10+ (or set PYTHON=/path/to/python3)"
-"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
-  || fail "$("$python" --version 2>&1) is too old; the wheel requires Python 3.10+"
+require_python "$python" "the wheel requires Python 3.10+"
 
 # The venv's key: the requirements and the interpreter it was made with.
 venv_key="$(sha256 "$requirements") $("$python" -c 'import sys; print(sys.version)' | head -n 1)"
@@ -64,18 +57,7 @@ trap 'rm -f "$log"' EXIT
 
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.venv-key" 2>/dev/null)" != "$venv_key" ]; then
   echo "python consumer: creating $venv (aws-cdk-lib and its dependencies, hash-checked)" >&2
-  # Rebuilt rather than patched, so a removed requirement does not linger.
-  rm -rf "$venv"
-  mkdir -p "$cache"
-  if ! "$python" -m venv "$venv" >"$log" 2>&1; then
-    cat "$log" >&2
-    fail "could not create $venv (on Debian/Ubuntu: apt-get install python3-venv)"
-  fi
-  if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes \
-    -r "$requirements" >"$log" 2>&1; then
-    tail -n 40 "$log" | cut -c1-400 >&2
-    fail "pip install -r test/consumers/python/requirements.txt failed (see above)"
-  fi
+  build_venv "$python" "$venv" "$requirements" test/consumers/python/requirements.txt "$log" --require-hashes
   echo "$venv_key" >"$venv/.venv-key"
 fi
 
