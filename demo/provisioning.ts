@@ -21,6 +21,7 @@ import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../src/framework
 import { REQUEST_SCHEMA } from '../src/framework/provision/provision.lambda';
 import { ApiDeps, handleApiRequest } from '../src/runtime/provisioning/api-handler';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
+import { apiEvent } from '../test/framework/provision/provision-fixtures';
 
 const ROOT = path.join(__dirname, '..');
 /** The model team's request: the one pipeline of examples/requests/fraud.json. */
@@ -102,20 +103,7 @@ function apiDeps(settings: ProvisionSettings, emulator: Emulator): ApiDeps {
 }
 
 async function call(deps: ApiDeps, method: string, route: string, body?: unknown): Promise<{ statusCode: number; body: any }> {
-  const event = {
-    httpMethod: method,
-    path: route,
-    resource: route,
-    headers: { 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: body === undefined ? null : JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: `demo-${method}-${route}` },
-  } as unknown as APIGatewayProxyEvent;
+  const event = { ...apiEvent(method, route, body), requestContext: { requestId: `demo-${method}-${route}` } } as APIGatewayProxyEvent;
   const answer = await handleApiRequest(event, deps);
   return { statusCode: answer.statusCode, body: JSON.parse(answer.body) };
 }
