@@ -1,9 +1,9 @@
 /**
  * The numbers and patterns of the request schema, in one place: the
- * validator, the published JSON Schema and the test arbitraries all read
- * them, so the three cannot disagree. Each one matches (or is stricter than)
- * what the ByomPipeline construct accepts, so a request the schema accepts
- * never fails when the blueprint synthesizes it.
+ * validator, the published JSON Schema, the test arbitraries and the
+ * ByomPipeline construct's own validation all read them, so they cannot
+ * disagree. The name pattern is stricter than the construct's, so a request
+ * the schema accepts never fails when the blueprint synthesizes it.
  */
 
 /**
@@ -15,9 +15,9 @@
 export const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** The same pattern as JSON Schema text. */
 export const NAME_PATTERN_SOURCE = '^[a-z0-9]+(-[a-z0-9]+)*$';
-/** The construct's limit on `modelName`. */
+/** The longest name: a request's `name`, the construct's `modelName`. */
 export const PIPELINE_NAME_MAX = 40;
-/** The construct's limit on an environment's name. */
+/** The longest environment name. */
 export const ENVIRONMENT_NAME_MAX = 20;
 
 /** SageMaker's per-variant ceiling on instances (initial count and auto scaling). */

@@ -27,6 +27,7 @@ import { acknowledgeRule, justifyWildcards } from '../nag/acknowledgements';
 import { INFERENCE_API_STAGE, inferenceApiName } from './share/inference-api';
 import { ShareHandler } from './share/share-handler';
 import { deployVariables } from './tests/test-binding';
+import { KEEP_RELEASES_MAX, PIPELINE_NAME_MAX } from '../config/limits';
 
 /** Props of a {@link ByomPipeline}. */
 export interface ByomPipelineProps {
@@ -81,7 +82,6 @@ export interface ByomPipelineProps {
 }
 
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-const MODEL_NAME_MAX = 40;
 const PIPELINE_NAME_PATTERN = /^[A-Za-z0-9.@_-]{1,100}$/;
 
 /**
@@ -127,10 +127,10 @@ export class ByomPipeline extends Construct {
       problems.add('modelName', 'must be a literal string: it names the endpoints at synth time');
     } else {
       problems.matches(props.modelName, NAME_PATTERN, 'modelName', 'may hold letters, digits and single hyphens only, starting and ending with a letter or digit');
-      problems.check(props.modelName.length <= MODEL_NAME_MAX, 'modelName', `must be at most ${MODEL_NAME_MAX} characters, got ${props.modelName.length}`);
+      problems.check(props.modelName.length <= PIPELINE_NAME_MAX, 'modelName', `must be at most ${PIPELINE_NAME_MAX} characters, got ${props.modelName.length}`);
     }
     problems.matches(props.pipelineName, PIPELINE_NAME_PATTERN, 'pipelineName', 'must be 1-100 characters of letters, digits, ".", "@", "_" and "-"');
-    problems.integerInRange(props.keepReleases, 1, 20, 'keepReleases');
+    problems.integerInRange(props.keepReleases, 1, KEEP_RELEASES_MAX, 'keepReleases');
     if (!Token.isUnresolved(props.artifact.key)) {
       problems.check(props.artifact.key.length > 0 && !props.artifact.key.startsWith('/'), 'artifact', `key ${JSON.stringify(props.artifact.key)} must be a non-empty S3 key without a leading "/"`);
     }

@@ -1,19 +1,13 @@
 import { Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
+import { ENVIRONMENT_NAME_MAX, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES } from '../../config/limits';
 import { ProblemCollector } from '../../problem-collector';
 import { AWS_REGION_PATTERN } from '../access/access-spec';
 
 const ENV_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-const ENV_NAME_MAX = 20;
 const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
-/** SageMaker's per-variant ceiling on initial instances. */
-const MAX_INSTANCE_COUNT = 100;
 const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 
-/** Serverless memory sizes SageMaker accepts, in MB. */
-const SERVERLESS_MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144];
-/** SageMaker's ceiling on a serverless variant's concurrency. */
-const SERVERLESS_MAX_CONCURRENCY = 200;
 const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,512}$/;
 
 const ACCOUNT_PATTERN = /^\d{12}$/;
@@ -97,7 +91,7 @@ export function validateEnvironment(props: EnvironmentProps, path: string, probl
   }
   if (!Token.isUnresolved(props.name)) {
     problems.matches(props.name, ENV_NAME_PATTERN, `${path}.name`, 'may hold letters, digits and single hyphens only, starting and ending with a letter or digit');
-    problems.check(props.name.length <= ENV_NAME_MAX, `${path}.name`, `must be at most ${ENV_NAME_MAX} characters, got ${props.name.length}`);
+    problems.check(props.name.length <= ENVIRONMENT_NAME_MAX, `${path}.name`, `must be at most ${ENVIRONMENT_NAME_MAX} characters, got ${props.name.length}`);
   } else {
     problems.add(`${path}.name`, 'must be a literal string: it names the endpoint at synth time');
   }

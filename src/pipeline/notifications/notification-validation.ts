@@ -1,13 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { NotificationProps } from './notification-props';
+import { EMAIL_PATTERN } from '../../config/limits';
 import { ProblemCollector } from '../../problem-collector';
 
-/**
- * Deliberately loose: one "@", something on each side, a dot in the domain, no
- * spaces. SNS is the real judge (it sends a confirmation); this catches typos
- * such as a missing "@" or a pasted list before anything is deployed.
- */
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Checks notification props, adding every problem to `problems` under `path`

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { JsonPathSyntaxError, parseJsonPath } from './json-path';
 import { rollbackParameters, TestBindContext } from './test-binding';
 import { DEFAULT_TEST_CONTENT_TYPE, DEFAULT_TEST_STATUS, JsonPathSpec, TestJobParameters, TestRequestSpec, TestSuiteSpec, defaultTestName } from './test-spec';
+import { MIME_TYPE_PATTERN, TEST_NAME_MAX } from '../../config/limits';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
@@ -174,7 +175,6 @@ export abstract class IntegrationTests {
 
 /** SSM's limit on a standard-tier parameter's value. */
 const PARAMETER_VALUE_LIMIT = 4096;
-const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/;
 
 class RequestTests extends IntegrationTests {
   private readonly spec: TestSuiteSpec;
@@ -214,11 +214,11 @@ class RequestTests extends IntegrationTests {
 function toRequestSpec(request: TestRequest, index: number, at: string, problems: ProblemCollector): TestRequestSpec {
   const expect = request.expect ?? {};
   const name = request.name ?? defaultTestName(index);
-  problems.check(name.length > 0 && name.length <= 100, `${at}.name`, `must be 1-100 characters, got ${name.length}`);
+  problems.check(name.length > 0 && name.length <= TEST_NAME_MAX, `${at}.name`, `must be 1-${TEST_NAME_MAX} characters, got ${name.length}`);
   problems.check(request.body.length > 0, `${at}.body`, 'must not be empty (SageMaker requires a payload)');
   const contentType = request.contentType ?? DEFAULT_TEST_CONTENT_TYPE;
-  problems.matches(contentType, MIME_TYPE, `${at}.contentType`, 'is not a MIME type such as "text/csv"');
-  problems.matches(request.accept, MIME_TYPE, `${at}.accept`, 'is not a MIME type such as "application/json"');
+  problems.matches(contentType, MIME_TYPE_PATTERN, `${at}.contentType`, 'is not a MIME type such as "text/csv"');
+  problems.matches(request.accept, MIME_TYPE_PATTERN, `${at}.accept`, 'is not a MIME type such as "application/json"');
   const status = expect.status ?? DEFAULT_TEST_STATUS;
   problems.integerInRange(expect.status, 100, 599, `${at}.expect.status`);
   (expect.bodyContains ?? []).forEach((text, i) => problems.check(text.length > 0, `${at}.expect.bodyContains[${i}]`, 'must not be empty'));
