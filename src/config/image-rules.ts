@@ -27,6 +27,21 @@ export const ECR_IMAGE_URI = new RegExp([
   '(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})?$',
 ].join(''));
 
+/**
+ * The registry account, region and repository of an ECR image URI, or
+ * undefined when it is not one. (The pattern above has no named groups: it
+ * is published in the JSON Schema, whose other readers, such as Python's
+ * `re`, write them differently.)
+ */
+export function parseEcrImageUri(uri: string): { account: string; region: string; repository: string } | undefined {
+  if (!ECR_IMAGE_URI.test(uri)) {
+    return undefined;
+  }
+  const [host, ...path] = uri.split('/');
+  const [account, , , region] = host.split('.');
+  return { account, region, repository: path.join('/').split(/[:@]/)[0] };
+}
+
 /** How many known versions a message lists before "…". */
 const VERSIONS_SHOWN = 6;
 

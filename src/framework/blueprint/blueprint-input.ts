@@ -6,6 +6,7 @@
  * TypeScript: the provisioning handler runs it.
  */
 import { EMAIL_SLOTS, PARAMETERS, blueprintShapeOf, emailParameter, environmentParameters } from './blueprint-parameters';
+import { parseEcrImageUri } from '../../config/image-rules';
 import type { EnvironmentRequest, PipelineRequest, Problem, TestRequestEntry } from '../../config/pipeline-request';
 import { variantSpec } from '../../pipeline/environment/variant-spec';
 import { frameworkImageUri, lookupFrameworkImage, processorFor } from '../../pipeline/image/framework-catalog';
@@ -124,7 +125,8 @@ function environmentValues(
     }
   } else if ('uri' in image) {
     values[p.imageUri] = image.uri;
-    const [, account, imageRegion, repository] = /^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.[^/]+\/([^:@]+)/.exec(image.uri) ?? [];
+    // The schema accepted the URI, so it parses.
+    const { account, region: imageRegion, repository } = parseEcrImageUri(image.uri)!;
     values[p.imageRepositoryArn] = ecrRepositoryArn(imageRegion, account, repository);
   }
   return values;
