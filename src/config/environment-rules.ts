@@ -3,9 +3,11 @@
  * `validateEnvironment`, restricted to what a request can set, with
  * instance types checked against the known hosting types.
  */
+import { checkBatch, ENDPOINT_ONLY_KEYS } from './batch-rules';
 import { closestHostingInstanceType, isHostingInstanceType } from './instance-types';
 import { readBoolean, readInteger, readNumber, readObject } from './json-reader';
 import { ENVIRONMENT_NAME_MAX, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES } from './limits';
+import { checkMonitoring } from './monitoring-rules';
 import { checkName } from './names';
 import { AutoScalingRequest, EnvironmentRequest, ServerlessRequest } from './pipeline-request';
 import { describe, keyPath, ProblemList, quote } from './problem-list';
@@ -15,7 +17,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The keys of an environment. */
 export const ENVIRONMENT_KEYS: readonly string[] = [
-  'name', 'instanceType', 'instanceCount', 'serverless', 'autoScaling', 'dataCapture', 'approval', 'tests',
+  'name', 'instanceType', 'instanceCount', 'serverless', 'autoScaling', 'dataCapture', 'approval', 'tests', 'monitoring', 'batch',
 ];
 /** What a serverless variant cannot have: the construct refuses each of them together with `serverless`. */
 const INSTANCE_ONLY_KEYS = ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture'] as const;
@@ -99,47 +101,83 @@ function checkAutoScaling(value: unknown, instanceCount: number | undefined, pat
   return result;
 }
 
-/** Checks one environment at `path` (e.g. `environments[1]`). */
+type Fields = Record<string, unknown>;
+type At = (key: string) => string;
+
+/** The instance settings an endpoint or a batch environment shares. */
+function checkInstances(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList): void {
+  if ('instanceType' in fields) {
+    result.instanceType = checkInstanceType(fields.instanceType, at('instanceType'), problems);
+  }
+  if ('instanceCount' in fields) {
+    result.instanceCount = readInteger(fields.instanceCount, at('instanceCount'), problems, 1, MAX_INSTANCE_COUNT);
+  }
+}
+
+/** A batch environment: its instances and its transform, none of an endpoint's settings. */
+function checkBatchEnvironment(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList): void {
+  for (const key of ENDPOINT_ONLY_KEYS) {
+    if (key in fields) {
+      problems.add(at(key), 'cannot be set together with batch (a batch environment runs a transform job and has no endpoint)');
+    }
+  }
+  checkInstances(fields, at, result, problems);
+  result.batch = checkBatch(fields.batch, at('batch'), problems);
+}
+
+function checkServerlessEnvironment(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList): void {
+  for (const key of INSTANCE_ONLY_KEYS) {
+    if (key in fields) {
+      problems.add(at(key), 'cannot be set together with serverless (it applies to instance-backed environments only)');
+    }
+  }
+  if ('monitoring' in fields) {
+    problems.add(at('monitoring'), 'cannot be set together with serverless (SageMaker cannot capture a serverless endpoint\'s traffic)');
+  }
+  result.serverless = checkServerless(fields.serverless, at('serverless'), problems);
+}
+
+function checkInstanceEnvironment(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList): void {
+  checkInstances(fields, at, result, problems);
+  if ('autoScaling' in fields) {
+    // An invalid instanceCount is already reported; scaling is then checked against the default.
+    result.autoScaling = checkAutoScaling(fields.autoScaling, result.instanceCount, at('autoScaling'), problems);
+  }
+  if ('dataCapture' in fields) {
+    const capture = readObject(fields.dataCapture, at('dataCapture'), problems, { required: [], optional: ['samplingPercentage'] });
+    if (capture) {
+      result.dataCapture = 'samplingPercentage' in capture
+        ? { samplingPercentage: readInteger(capture.samplingPercentage, keyPath(at('dataCapture'), 'samplingPercentage'), problems, 1, 100) }
+        : {};
+    }
+  }
+  if ('monitoring' in fields) {
+    result.monitoring = checkMonitoring(fields.monitoring, at('monitoring'), problems);
+  }
+}
+
+/** Checks one environment at `path` (e.g. `environments[1]`): a batch environment, a serverless endpoint or an instance-backed one. */
 export function checkEnvironment(value: unknown, path: string, problems: ProblemList): EnvironmentRequest | undefined {
   const fields = readObject(value, path, problems, { required: ['name'], optional: ENVIRONMENT_KEYS.filter((k) => k !== 'name') });
   if (!fields) {
     return undefined;
   }
   const before = problems.count;
-  const at = (key: string): string => keyPath(path, key);
+  const at: At = (key) => keyPath(path, key);
   const result: Mutable<EnvironmentRequest> = { name: '' };
   result.name = checkName(fields.name, at('name'), problems, ENVIRONMENT_NAME_MAX) ?? '';
-  if ('serverless' in fields) {
-    for (const key of INSTANCE_ONLY_KEYS) {
-      if (key in fields) {
-        problems.add(at(key), 'cannot be set together with serverless (it applies to instance-backed environments only)');
-      }
-    }
-    result.serverless = checkServerless(fields.serverless, at('serverless'), problems);
+  if ('batch' in fields) {
+    checkBatchEnvironment(fields, at, result, problems);
+  } else if ('serverless' in fields) {
+    checkServerlessEnvironment(fields, at, result, problems);
   } else {
-    if ('instanceType' in fields) {
-      result.instanceType = checkInstanceType(fields.instanceType, at('instanceType'), problems);
-    }
-    if ('instanceCount' in fields) {
-      result.instanceCount = readInteger(fields.instanceCount, at('instanceCount'), problems, 1, MAX_INSTANCE_COUNT);
-    }
-    if ('autoScaling' in fields) {
-      // An invalid instanceCount is already reported; scaling is then checked against the default.
-      result.autoScaling = checkAutoScaling(fields.autoScaling, result.instanceCount, at('autoScaling'), problems);
-    }
-    if ('dataCapture' in fields) {
-      const capture = readObject(fields.dataCapture, at('dataCapture'), problems, { required: [], optional: ['samplingPercentage'] });
-      if (capture) {
-        result.dataCapture = 'samplingPercentage' in capture
-          ? { samplingPercentage: readInteger(capture.samplingPercentage, keyPath(at('dataCapture'), 'samplingPercentage'), problems, 1, 100) }
-          : {};
-      }
-    }
+    checkInstanceEnvironment(fields, at, result, problems);
   }
   if ('approval' in fields) {
     result.approval = readBoolean(fields.approval, at('approval'), problems);
   }
-  if ('tests' in fields) {
+  // A batch environment's tests are already refused as such.
+  if ('tests' in fields && !('batch' in fields)) {
     result.tests = checkTests(fields.tests, at('tests'), problems);
   }
   return problems.count === before ? result : undefined;

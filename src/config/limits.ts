@@ -66,6 +66,40 @@ export const ARTIFACT_SUFFIX = '.tar.gz';
 /** What a container source's key ends with: CodeBuild reads a zip. */
 export const CONTAINER_SOURCE_SUFFIX = '.zip';
 
+/** How SageMaker cuts a batch environment's input objects into records (its SplitType). */
+export const BATCH_SPLIT_TYPES: readonly string[] = ['None', 'Line', 'RecordIO', 'TFRecord'];
+/**
+ * SageMaker's ceiling on a transform request's payload (MaxPayloadInMB), and
+ * on the payload times the parallel requests (MaxConcurrentTransforms) of one instance.
+ */
+export const BATCH_MAX_PAYLOAD_MB = 100;
+/** SageMaker's payload when MaxPayloadInMB is left out. */
+export const BATCH_DEFAULT_PAYLOAD_MB = 6;
+/**
+ * Parallel requests per transform instance. MaxConcurrentTransforms itself
+ * only has a minimum; its ceiling follows from the payload rule above, with
+ * a payload of at least 1 MB.
+ */
+export const BATCH_MAX_CONCURRENT_TRANSFORMS = BATCH_MAX_PAYLOAD_MB;
+/** Output objects a batch environment's check may ask for: the test step lists them all. */
+export const BATCH_CHECK_MAX_MIN_OBJECTS = 10_000;
+
+/** Baseline dataset layouts of drift detection: CSV with or without a header row, or JSON Lines. */
+export const MONITORING_DATASET_FORMATS: readonly string[] = ['csv', 'csvNoHeader', 'jsonLines'];
+/** How often drift detection checks the captured traffic. */
+export const MONITORING_FREQUENCIES: readonly string[] = ['hourly', 'daily'];
+/**
+ * A processing instance type of the baseline and monitoring jobs: only its
+ * shape is checked (`ml.<family>.<size>`); SageMaker knows which it runs.
+ */
+export const PROCESSING_INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
+/** Longer than any SageMaker instance type; keeps the pattern's work bounded. */
+export const PROCESSING_INSTANCE_TYPE_MAX = 64;
+/** SageMaker's ceiling on a processing job's instances (ProcessingClusterConfig.InstanceCount). */
+export const PROCESSING_MAX_INSTANCE_COUNT = 100;
+/** The most constraint violations one drift check may need before the alarm goes off. */
+export const MONITORING_MAX_VIOLATIONS_THRESHOLD = 1_000_000;
+
 /** Longest ECR image URI accepted (host, a 256-character repository name and a digest fit well within it). */
 export const IMAGE_URI_MAX = 512;
 

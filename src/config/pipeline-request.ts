@@ -56,6 +56,52 @@ export interface TestRequestEntry {
   };
 }
 
+/** What the Test stage of a batch environment checks in a release's output. */
+export interface BatchCheckRequest {
+  /** The fewest output objects the transform must write, 0 to 10000. Default 1. */
+  readonly minObjects?: number;
+  /** Texts every sampled output line must contain (the rules of a test's `expect.bodyContains`). Default none. */
+  readonly bodyContains?: string[];
+  /** Expectations on every sampled output line, which must then be JSON (the rules of a test's `expect.jsonPath`). Default none. */
+  readonly jsonPath?: JsonPathRequest[];
+}
+
+/** A batch transform over data in the assets bucket instead of an endpoint. */
+export interface BatchRequest {
+  /** Key prefix in the assets bucket: every object under it is transformed. */
+  readonly input: string;
+  /** Key prefix in the assets bucket, ending in "/", overlapping neither way with `input`: each release writes under `<output><release id>/`. */
+  readonly output: string;
+  /** MIME type of the input records. Default `text/csv`. */
+  readonly contentType?: string;
+  /** `None`, `Line`, `RecordIO` or `TFRecord`. Default `Line`. */
+  readonly splitType?: 'None' | 'Line' | 'RecordIO' | 'TFRecord';
+  /** MIME type asked of the model. Default: the container's. */
+  readonly accept?: string;
+  /** 1 to 100. Default: SageMaker's (6). */
+  readonly maxPayloadMb?: number;
+  /** 1 to 100. Default: SageMaker's. */
+  readonly maxConcurrentTransforms?: number;
+  /** Default: at least one output object. */
+  readonly check?: BatchCheckRequest;
+}
+
+/** Drift detection on an environment's endpoint. */
+export interface MonitoringRequest {
+  /** Key of the baseline dataset (a CSV or JSON Lines file) in the assets bucket. */
+  readonly baselineDataset: string;
+  /** `csv` (the first row names the columns), `csvNoHeader` or `jsonLines`. Default `csv`. */
+  readonly datasetFormat?: 'csv' | 'csvNoHeader' | 'jsonLines';
+  /** `hourly` or `daily`. Default `hourly`. */
+  readonly frequency?: 'hourly' | 'daily';
+  /** Processing instance type of the baseline and monitoring jobs. Default `ml.m5.xlarge`. */
+  readonly instanceType?: string;
+  /** 1 to 100. Default 1. */
+  readonly instanceCount?: number;
+  /** Violations in one check that raise the drift alarm, 1 to 1000000. Default 1. */
+  readonly violationsThreshold?: number;
+}
+
 /** One environment, in release order. */
 export interface EnvironmentRequest {
   readonly name: string;
@@ -70,6 +116,14 @@ export interface EnvironmentRequest {
   readonly approval?: boolean;
   /** Sample requests run against the endpoint before it is shared. Default none. */
   readonly tests?: TestRequestEntry[];
+  /** Drift detection on the endpoint. Not with `serverless` or `batch`. Default none. */
+  readonly monitoring?: MonitoringRequest;
+  /**
+   * A batch environment instead of an endpoint, on `instanceType` x `instanceCount`: not with
+   * `serverless`, `autoScaling`, `dataCapture`, `tests` or `monitoring`; at most one per
+   * provisioned pipeline, as its last environment. Default none (an endpoint).
+   */
+  readonly batch?: BatchRequest;
 }
 
 /** `POST /pipelines`: create or update one pipeline. */

@@ -1,4 +1,5 @@
 /** A whole pipeline request (`POST /pipelines`, one entry of `mlops-config.json`). */
+import { checkBatchPlacement } from './batch-rules';
 import { checkEnvironment, checkUniqueEnvironmentNames } from './environment-rules';
 import { checkImage } from './image-rules';
 import { readArray, readInteger, readObject, readString } from './json-reader';
@@ -68,6 +69,7 @@ export function checkPipelineRequest(value: unknown, prefix: string, problems: P
       const checked = entries.map((env, i) => checkEnvironment(env, indexPath(at('environments'), i), problems));
       environments = checked.filter((env): env is EnvironmentRequest => env !== undefined);
       checkUniqueEnvironmentNames(entries, at('environments'), problems);
+      checkBatchPlacement(entries, at('environments'), problems);
     }
   }
   const result: Mutable<PipelineRequest> = { name: name!, artifact: artifact!, image: image!, environments: environments! };

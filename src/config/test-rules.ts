@@ -40,7 +40,8 @@ function storedSpecLength(tests: readonly TestRequestEntry[]): number {
   return JSON.stringify({ requests }).length;
 }
 
-function checkMimeType(value: unknown, path: string, problems: ProblemList, example: string): string | undefined {
+/** Checks a MIME type (`contentType`, `accept`), naming `example` as one. */
+export function checkMimeType(value: unknown, path: string, problems: ProblemList, example: string): string | undefined {
   const text = readString(value, path, problems);
   if (text !== undefined && (text.length > MIME_TYPE_MAX || !MIME_TYPE_PATTERN.test(text))) {
     problems.add(path, `${quote(text)} is not a MIME type such as "${example}"`);
@@ -95,6 +96,29 @@ function checkJsonPath(value: unknown, path: string, problems: ProblemList): Jso
   return problems.count === before ? result : undefined;
 }
 
+/**
+ * Checks `bodyContains` at `path`: texts a response body (or, in a batch
+ * environment's check, every sampled output line) must contain.
+ */
+export function checkBodyContains(value: unknown, path: string, problems: ProblemList): string[] | undefined {
+  const texts = readArray(value, path, problems, 0, MAX_EXPECTATIONS, 'texts');
+  return texts?.map((text, i) => {
+    const where = indexPath(path, i);
+    const checked = readString(text, where, problems);
+    if (checked === '') problems.add(where, 'must not be empty');
+    return checked ?? '';
+  });
+}
+
+/**
+ * Checks `jsonPath` at `path`: expectations on values of a JSON response body
+ * (or, in a batch environment's check, of every sampled output line).
+ */
+export function checkJsonPaths(value: unknown, path: string, problems: ProblemList): JsonPathRequest[] | undefined {
+  const entries = readArray(value, path, problems, 0, MAX_EXPECTATIONS, 'expectations');
+  return entries?.map((entry, i) => checkJsonPath(entry, indexPath(path, i), problems)!);
+}
+
 function checkExpect(value: unknown, path: string, problems: ProblemList): Expect | undefined {
   const fields = readObject(value, path, problems, { required: [], optional: ['status', 'bodyContains', 'jsonPath', 'maxLatencyMs'] });
   if (!fields) {
@@ -106,17 +130,10 @@ function checkExpect(value: unknown, path: string, problems: ProblemList): Expec
     result.status = readInteger(fields.status, keyPath(path, 'status'), problems, 100, 599);
   }
   if ('bodyContains' in fields) {
-    const texts = readArray(fields.bodyContains, keyPath(path, 'bodyContains'), problems, 0, MAX_EXPECTATIONS, 'texts');
-    result.bodyContains = texts?.map((text, i) => {
-      const where = indexPath(keyPath(path, 'bodyContains'), i);
-      const checked = readString(text, where, problems);
-      if (checked === '') problems.add(where, 'must not be empty');
-      return checked ?? '';
-    });
+    result.bodyContains = checkBodyContains(fields.bodyContains, keyPath(path, 'bodyContains'), problems);
   }
   if ('jsonPath' in fields) {
-    const entries = readArray(fields.jsonPath, keyPath(path, 'jsonPath'), problems, 0, MAX_EXPECTATIONS, 'expectations');
-    result.jsonPath = entries?.map((entry, i) => checkJsonPath(entry, indexPath(keyPath(path, 'jsonPath'), i), problems)!);
+    result.jsonPath = checkJsonPaths(fields.jsonPath, keyPath(path, 'jsonPath'), problems);
   }
   if ('maxLatencyMs' in fields) {
     result.maxLatencyMs = readInteger(fields.maxLatencyMs, keyPath(path, 'maxLatencyMs'), problems, 1, MAX_LATENCY_MS);

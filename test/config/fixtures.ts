@@ -1,5 +1,6 @@
 /** A small valid request and helpers to check where a changed copy of it goes wrong. */
 import { Problem, Validated } from '../../src/config/pipeline-request';
+import { validatePipelineRequest } from '../../src/config/validate';
 
 /** A valid request using a little of everything. */
 export function validRequest(): Record<string, any> {
@@ -43,4 +44,11 @@ export function problemAt<T>(result: Validated<T>, path: string): Problem {
     throw new Error(`expected one problem at ${JSON.stringify(path)}, got ${JSON.stringify(problems)}`);
   }
   return matching[0];
+}
+
+/** The message of the one problem at `path` after `change` is applied to a valid request. */
+export function messageAt(change: (r: Record<string, any>) => void, path: string): string {
+  const request = validRequest();
+  change(request);
+  return problemAt(validatePipelineRequest(request), path).message;
 }

@@ -1,13 +1,6 @@
-import { problemAt, problemsOf, validRequest } from './fixtures';
+import { messageAt, problemAt, problemsOf, validRequest } from './fixtures';
 import { MAX_ENVIRONMENTS } from '../../src/config/pipeline-request';
 import { validatePipelineRequest } from '../../src/config/validate';
-
-/** The message of the one problem at `path` after `change` is applied to a valid request. */
-function messageAt(change: (r: Record<string, any>) => void, path: string): string {
-  const request = validRequest();
-  change(request);
-  return problemAt(validatePipelineRequest(request), path).message;
-}
 
 describe('a valid request', () => {
   test('is accepted as a fresh, equal plain object', () => {
