@@ -38,7 +38,7 @@ const invoke = expectEndpointAnswers(integ, pipeline.endpointName('dev'), '0.7,1
 
 // The Share stage ran: the release is recorded for the environment's inference API.
 const shared = integ.assertions
-  .awsApiCall('SSM', 'getParameter', { Name: pipeline.environments[0].releaseParameter.parameterName })
+  .awsApiCall('SSM', 'getParameter', { Name: pipeline.environments[0].releaseParameter!.parameterName })
   // The whole response, not a path: a path would parse the record's JSON into fields.
   .expect(ExpectedResult.objectLike({ Parameter: { Value: Match.serializedJson(Match.objectLike({ shared: true })) } }))
   .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.minutes(1) });

@@ -14,6 +14,7 @@ import { createLoggedBucket } from './logged-bucket';
 import { ProblemCollector } from '../problem-collector';
 import { ReleaseCleanup } from './cleanup/release-cleanup';
 import { DeployHandler } from './deploy/deploy-handler';
+import { DeployStep } from './deploy/deploy-spec';
 import { EnvironmentProps } from './environment/environment-props';
 import { PipelinePlacement, validateEnvironment } from './environment/environment-validation';
 import { PipelineEnvironment } from './environment/pipeline-environment';
@@ -265,42 +266,68 @@ export class ByomPipeline extends Construct {
       restApiName: inferenceApiName(env.endpointName),
       stageName: INFERENCE_API_STAGE,
     };
-    this.shareHandler.addEnvironment(env.name, { endpointName: env.endpointName, releaseParameter: env.releaseParameter, access, api });
-    this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, env.kmsKey);
+    if (!env.isBatch) {
+      this.shareHandler.addEnvironment(env.name, { endpointName: env.endpointName, releaseParameter: env.releaseParameter!, access, api });
+    }
+    this.deployHandler.addEnvironment(env.name, env._deploySpec, this.artifactBucket, { kmsKey: env.kmsKey, batchOutput: props.batch?.output });
     this.cleanup.addEnvironment({
       endpointName: env.endpointName,
       releasePrefix: env._deploySpec.releasePrefix,
       variantName: env.variantName,
+      monitoringPrefix: env._deploySpec.monitoring?.namePrefix,
       access,
     });
     if (props.approval) {
       // The topic hears of the waiting approval through its EventBridge rule, so the
       // action itself does not notify (approvers would get every message twice).
+      const question = env.isBatch
+        ? `Release ${this.modelName} to batch environment ${env.name} (a transform of its input)?`
+        : `Release ${this.modelName} to ${env.name} (endpoint ${env.endpointName})?`;
       this.pipeline.addStage({
         stageName: `Approve-${env.name}`,
         actions: [new actions.ManualApprovalAction({
           actionName: 'Approve',
-          additionalInformation: `Release ${this.modelName} to ${env.name} (endpoint ${env.endpointName})?`,
+          additionalInformation: question,
         })],
       });
     }
+    const release = {
+      environment: env.name,
+      executionId: '#{codepipeline.PipelineExecutionId}',
+      artifactVersion: this.sourceVersion,
+    };
+    const stepParameters = (step: DeployStep, extra: { [name: string]: string } = {}) => ({
+      ...release, step, ...extra, ...this.deployHandler.actionParameters,
+    });
     this.pipeline.addStage({
       stageName: `Deploy-${env.name}`,
       actions: [new actions.LambdaInvokeAction({
         actionName: 'Deploy',
-        // Later stages read EndpointName, EndpointConfigName and PreviousEndpointConfigName from here.
+        // Later stages read EndpointName, EndpointConfigName and PreviousEndpointConfigName
+        // (a batch environment: ModelName, TransformJobName, OutputUri) from here.
         variablesNamespace: `Deploy-${env.name}`,
         lambda: this.deployHandler.function,
         userParameters: {
-          environment: env.name,
-          executionId: '#{codepipeline.PipelineExecutionId}',
-          artifactVersion: this.sourceVersion,
+          ...release,
           // A built container is deployed by digest, known only once the Build stage ran.
           ...(this.imageUriVariable ? { imageUri: this.imageUriVariable } : {}),
           ...this.deployHandler.actionParameters,
         },
       })],
     });
+    if (env.isBatch) {
+      // The output check runs in the deploy function, which already reads the environment's spec.
+      this.pipeline.addStage({
+        stageName: `Test-${env.name}`,
+        actions: [new actions.LambdaInvokeAction({
+          actionName: 'CheckOutput',
+          lambda: this.deployHandler.function,
+          userParameters: stepParameters('check-output', { outputUri: `#{Deploy-${env.name}.OutputUri}` }),
+        })],
+      });
+      this.environmentList.push(env);
+      return env;
+    }
     if (props.tests) {
       this.pipeline.addStage({
         stageName: `Test-${env.name}`,
@@ -321,6 +348,18 @@ export class ByomPipeline extends Construct {
       stageName: `Share-${env.name}`,
       actions: [this.shareHandler.shareAction(env.name, { imageUri: this.imageUriVariable ?? env._deploySpec.imageUri })],
     });
+    if (env._deploySpec.monitoring) {
+      // After Share: the schedule watches the release that serves.
+      this.pipeline.addStage({
+        stageName: `Monitor-${env.name}`,
+        actions: [new actions.LambdaInvokeAction({
+          actionName: 'Monitor',
+          variablesNamespace: `Monitor-${env.name}`,
+          lambda: this.deployHandler.function,
+          userParameters: stepParameters('monitor'),
+        })],
+      });
+    }
     this.environmentList.push(env);
     return env;
   }

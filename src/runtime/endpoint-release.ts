@@ -1,10 +1,7 @@
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { S3Client } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateEndpointConfigCommandInput,
-  CreateModelCommand,
   DeploymentConfig,
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
@@ -13,37 +10,17 @@ import {
   ListEndpointConfigsCommand,
   ProductionVariant,
   ProductionVariantInstanceType,
-  SageMakerClient,
   TrafficRoutingConfigType,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { errorMessage, isAlreadyExists, isEndpointBusy, isNotFound } from './aws-errors';
+import { errorMessage, isEndpointBusy, isNotFound } from './aws-errors';
 import { enableScaling, suspendScaling } from './endpoint-scaling';
-import { StageResult, stageReleaseArtifact } from './release-artifact';
+import { ReleaseClients, ReleaseRequest, createOnce, createReleaseModel, sageMakerTags } from './release-model';
 import { describeEndpointIfExists } from './sagemaker-lookups';
-import type { ArtifactLocation, EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
-import { isReleaseName, releaseId, releaseName } from '../pipeline/naming';
+import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
+import { isReleaseName } from '../pipeline/naming';
 
-/** The AWS clients a release uses; injected so tests and the demo choose where they point. */
-export interface ReleaseClients {
-  /** SageMaker where the endpoint runs. */
-  readonly sagemaker: SageMakerClient;
-  /** S3 in the pipeline's account: the first copy of each release. */
-  readonly s3: S3Client;
-  /** Application Auto Scaling where the endpoint runs. */
-  readonly autoscaling: ApplicationAutoScalingClient;
-  /** S3 in the environment's account and region, for an environment elsewhere: the copy SageMaker reads. */
-  readonly environmentS3?: S3Client;
-}
-
-/** Identifies one release of one environment. */
-export interface ReleaseRequest {
-  readonly environment: string;
-  readonly spec: EnvironmentDeploySpec;
-  readonly executionId: string;
-  readonly artifact: ArtifactLocation;
-  readonly artifactVersion: string;
-}
+export type { ReleaseClients, ReleaseRequest } from './release-model';
 
 /**
  * Where a release stands between two calls, carried in the CodePipeline
@@ -73,25 +50,6 @@ export type ReleaseOutcome =
 
 const SETTLING_STATUSES = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
 
-function artifactKey(spec: EnvironmentDeploySpec, release: string): string {
-  return `${spec.releaseKeyPrefix}${release}/model.tar.gz`;
-}
-
-function sageMakerTags(spec: EnvironmentDeploySpec) {
-  return spec.tags.map((t) => ({ Key: t.key, Value: t.value }));
-}
-
-/** Runs a create call; an existing resource of that name (a retried job) counts as created. */
-async function createOnce(call: () => Promise<unknown>): Promise<void> {
-  try {
-    await call();
-  } catch (err) {
-    if (!isAlreadyExists(err)) {
-      throw err;
-    }
-  }
-}
-
 /** Runs a delete call; a resource that is already gone counts as deleted. */
 async function deleteIfPresent(call: () => Promise<unknown>): Promise<void> {
   try {
@@ -112,50 +70,17 @@ function inProgress(state: ReleaseState, message: string): ReleaseOutcome {
 }
 
 /**
- * Copies the artifact version to the release's own key in the pipeline's
- * bucket and, for an environment in another account or region, on to the
- * same key in that environment's bucket (SageMaker reads only from its own
- * region). Says which bucket SageMaker reads from.
- */
-async function stageRelease(request: ReleaseRequest, release: string, clients: ReleaseClients): Promise<StageResult & { readonly bucket: string }> {
-  const { spec } = request;
-  const copy = { bucket: spec.releaseBucket, key: artifactKey(spec, release) };
-  const staged = await stageReleaseArtifact(
-    clients.s3,
-    { bucket: request.artifact.bucket, key: request.artifact.key, versionId: request.artifactVersion || undefined },
-    copy,
-  );
-  if (!staged.staged || !spec.access) {
-    return { ...staged, bucket: copy.bucket };
-  }
-  if (!clients.environmentS3) {
-    throw new Error(`Environment ${request.environment} is in another account or region, but the handler has no S3 client there`);
-  }
-  const onward = await stageReleaseArtifact(clients.environmentS3, copy, { bucket: spec.access.releaseBucket, key: copy.key });
-  return { ...onward, bucket: spec.access.releaseBucket };
-}
-
-/**
- * Starts (or, for a retried job, resumes) a release: stages the artifact,
- * creates the release's model and endpoint config, then creates or updates
- * the endpoint. Never waits: the outcome says what to check next.
+ * Starts (or, for a retried job, resumes) a release: stages the artifact and
+ * creates the release's model (see `createReleaseModel`), creates its
+ * endpoint config, then creates or updates the endpoint. Never waits: the outcome says what to check next.
  */
 export async function startRelease(request: ReleaseRequest, clients: ReleaseClients): Promise<ReleaseOutcome> {
   const { spec } = request;
-  const release = releaseName(spec.releasePrefix, releaseId(request.executionId));
-  const staged = await stageRelease(request, release, clients);
-  if (!staged.staged) {
-    return { kind: 'failed', message: staged.reason };
+  const model = await createReleaseModel(request, clients);
+  if (model.kind === 'failed') {
+    return model;
   }
-  const modelDataUrl = `s3://${staged.bucket}/${artifactKey(spec, release)}`;
-
-  await createOnce(() => clients.sagemaker.send(new CreateModelCommand({
-    ModelName: release,
-    ExecutionRoleArn: spec.executionRoleArn,
-    PrimaryContainer: { Image: spec.imageUri, ModelDataUrl: modelDataUrl },
-    VpcConfig: spec.vpcConfig && { Subnets: spec.vpcConfig.subnets, SecurityGroupIds: spec.vpcConfig.securityGroupIds },
-    Tags: sageMakerTags(spec),
-  })));
+  const release = model.release;
   // One look at the endpoint serves both the new config (an autoscaled variant
   // keeps its current instance count) and the choice to create or update.
   const endpoint = await describeEndpoint(clients, spec.endpointName);

@@ -8,14 +8,18 @@ import {
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
+  DeleteMonitoringScheduleCommand,
   DescribeEndpointCommandOutput,
+  DescribeMonitoringScheduleCommand,
   ListEndpointConfigsCommand,
   ListModelsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { errorMessage, errorName, isEndpointBusy, isNotFound, isTransient } from './aws-errors';
+import { errorMessage, errorName, isEndpointBusy, isNotFound, isTransient, unlessNotFound } from './aws-errors';
+import { deleteSchedule } from './monitoring-schedule';
 import { describeEndpointIfExists } from './sagemaker-lookups';
 import type { CleanupEnvironment } from '../pipeline/cleanup/cleanup-spec';
+import { monitoringScheduleName } from '../pipeline/monitoring/monitoring-naming';
 import { isReleaseName } from '../pipeline/naming';
 
 /** The AWS clients a teardown uses; injected so tests choose where they point. */
@@ -156,6 +160,27 @@ async function removeEndpoint(env: CleanupEnvironment, clients: TeardownClients,
   return false;
 }
 
+/**
+ * Deletes a monitored environment's schedule, then (once it is gone) its
+ * job definitions. True once the schedule is gone: SageMaker does not delete
+ * an endpoint that a schedule still watches. A definition that cannot go
+ * (still in use while the schedule's deletion settles) is reported, never blocking.
+ */
+async function removeMonitoring(prefix: string, clients: TeardownClients, steps: string[]): Promise<boolean> {
+  const name = monitoringScheduleName(prefix);
+  const schedule = await attempt(`describe monitoring schedule ${name}`,
+    () => unlessNotFound(() => clients.sagemaker.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: name }))));
+  if (schedule) {
+    await deleteIfPresent(`delete monitoring schedule ${name}`, () => clients.sagemaker.send(new DeleteMonitoringScheduleCommand({ MonitoringScheduleName: name })));
+    steps.push(`deleting monitoring schedule ${name}`);
+    return false;
+  }
+  const { cleanup } = await attempt(`delete the data-quality job definitions of ${prefix}`, () => deleteSchedule({ namePrefix: prefix }, clients.sagemaker));
+  steps.push(...cleanup.removed.map((definition) => `deleted data-quality job definition ${definition}`));
+  steps.push(...cleanup.failed.map((f) => `could not delete data-quality job definition ${f.name} (${f.reason}); left in place`));
+  return true;
+}
+
 /** The release models or endpoint configs under the environment's prefix, across every page. */
 async function listReleases(kind: 'model' | 'endpoint config', env: CleanupEnvironment, clients: TeardownClients): Promise<string[]> {
   const names: string[] = [];
@@ -209,6 +234,9 @@ async function removeReleases(env: CleanupEnvironment, clients: TeardownClients,
  */
 export async function tearDownEnvironment(env: CleanupEnvironment, clients: TeardownClients): Promise<TeardownProgress> {
   const steps: string[] = [];
+  if (env.monitoringPrefix && !await removeMonitoring(env.monitoringPrefix, clients, steps)) {
+    return { endpointName: env.endpointName, done: false, steps, remaining: [monitoringScheduleName(env.monitoringPrefix), env.endpointName] };
+  }
   await deregisterScaling(env, clients, steps);
   const endpointGone = await removeEndpoint(env, clients, steps);
   if (!endpointGone) {

@@ -179,7 +179,7 @@ export async function ensureSchedule(spec: MonitoringSpec, baseline: Baseline, s
 }
 
 /** The environment's data-quality job definitions, except `keep`. */
-async function listDefinitions(spec: MonitoringSpec, sagemaker: SageMakerClient, keep?: string): Promise<string[]> {
+async function listDefinitions(spec: Pick<MonitoringSpec, 'namePrefix'>, sagemaker: SageMakerClient, keep?: string): Promise<string[]> {
   const names: string[] = [];
   let nextToken: string | undefined;
   do {
@@ -201,7 +201,7 @@ async function listDefinitions(spec: MonitoringSpec, sagemaker: SageMakerClient,
 }
 
 /** Deletes old definitions; one that cannot go now (still in use) never fails the caller. */
-async function deleteDefinitions(spec: MonitoringSpec, sagemaker: SageMakerClient, keep?: string): Promise<DefinitionCleanup> {
+async function deleteDefinitions(spec: Pick<MonitoringSpec, 'namePrefix'>, sagemaker: SageMakerClient, keep?: string): Promise<DefinitionCleanup> {
   const result: DefinitionCleanup = { removed: [], failed: [] };
   for (const name of await listDefinitions(spec, sagemaker, keep)) {
     try {
@@ -228,7 +228,7 @@ export interface ScheduleDeletion {
  * Removes the environment's schedule and every job definition it made, for
  * the pipeline's clean-up. A schedule or definition already gone counts as deleted.
  */
-export async function deleteSchedule(spec: MonitoringSpec, sagemaker: SageMakerClient): Promise<ScheduleDeletion> {
+export async function deleteSchedule(spec: Pick<MonitoringSpec, 'namePrefix'>, sagemaker: SageMakerClient): Promise<ScheduleDeletion> {
   let scheduleDeleted = true;
   try {
     await sagemaker.send(new DeleteMonitoringScheduleCommand({ MonitoringScheduleName: monitoringScheduleName(spec.namePrefix) }));

@@ -3,15 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { basicProps, modelBucket, newAgnosticStack, newStack } from './fixtures';
+import { basicProps, modelBucket, newAgnosticStack, newStack, specOf } from './fixtures';
 import { ByomPipeline, Framework, IntegrationTests, ModelArtifact, ModelImage } from '../../src';
 import { MlopsValidationError } from '../../src/errors';
-
-/** An environment's deploy spec with its tokens resolved to CloudFormation intrinsics. */
-function specOf(pipeline: ByomPipeline, environment: string): any {
-  const env = pipeline.environments.find((e) => e.name === environment)!;
-  return Stack.of(pipeline).resolve(env._deploySpec);
-}
 
 describe('ByomPipeline pipeline shape', () => {
   test('creates a V2 CodePipeline named after the model with a Source stage and Deploy and Share stages per environment, in order', () => {

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ByomPipelineProps, Framework, ModelArtifact, ModelImage } from '../../src';
+import { ByomPipeline, ByomPipelineProps, Framework, ModelArtifact, ModelImage } from '../../src';
 
 /** The region and account the tests synthesize for, unless a test wants an agnostic stack. */
 export const TEST_ENV = { account: '111111111111', region: 'us-east-1' };
@@ -37,4 +37,9 @@ export function basicProps(stack: Stack, overrides: Partial<ByomPipelineProps> =
     environments: [{ name: 'dev' }],
     ...overrides,
   };
+}
+
+/** An environment's deploy spec as the deploy handler will read it, tokens resolved to CloudFormation intrinsics. */
+export function specOf(pipeline: ByomPipeline, environment: string): any {
+  return Stack.of(pipeline).resolve(pipeline.environments.find((e) => e.name === environment)!._deploySpec);
 }

@@ -60,3 +60,13 @@ export interface BatchOutputCheckSpec {
   readonly sample?: BatchSampleLimits;
 }
 
+
+/**
+ * A batch environment as the construct writes it into the environment's
+ * deploy spec: what the transform and its check need beyond the fields every
+ * environment has (release prefix, instance type and count, key, tags), which
+ * the handler adds (see `batchTransformSpec`).
+ */
+export interface BatchEnvironmentSpec extends Omit<BatchTransformSpec, 'releasePrefix' | 'instanceType' | 'instanceCount' | 'kmsKeyArn' | 'tags'> {
+  readonly check: BatchOutputCheckSpec;
+}

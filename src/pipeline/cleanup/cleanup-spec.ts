@@ -15,6 +15,11 @@ export interface CleanupEnvironment {
   readonly releasePrefix: string;
   /** The endpoint's production variant, whose scalable target is deregistered. */
   readonly variantName: string;
+  /**
+   * Set when the environment detects drift: its monitoring schedule and job
+   * definitions (named from this prefix) are deleted before the endpoint.
+   */
+  readonly monitoringPrefix?: string;
   /** Set when the environment is in another account or region. */
   readonly access?: EnvironmentAccessSpec;
 }

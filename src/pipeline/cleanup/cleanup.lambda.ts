@@ -55,10 +55,15 @@ export function readEnvironments(properties: Record<string, unknown> | undefined
         throw new CleanupConfigurationError(`${ENVIRONMENTS_PROPERTY}[${i}].${field} is not a SageMaker name: ${JSON.stringify(value)}`);
       }
     }
+    const monitoringPrefix = env.monitoringPrefix;
+    if (monitoringPrefix !== undefined && (typeof monitoringPrefix !== 'string' || !SAGEMAKER_NAME.test(monitoringPrefix))) {
+      throw new CleanupConfigurationError(`${ENVIRONMENTS_PROPERTY}[${i}].monitoringPrefix is not a SageMaker name: ${JSON.stringify(monitoringPrefix)}`);
+    }
     return {
       endpointName: env.endpointName,
       releasePrefix: env.releasePrefix,
       variantName: env.variantName,
+      monitoringPrefix,
       access: env.access === undefined
         ? undefined
         : parseAccessSpec(env.access, `${ENVIRONMENTS_PROPERTY}[${i}].access`, (message) => new CleanupConfigurationError(message)),

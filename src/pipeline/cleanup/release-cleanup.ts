@@ -8,6 +8,7 @@ import { CleanupFunction } from './cleanup-function';
 import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from './cleanup-spec';
 import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
+import { dataQualityDefinitionPrefix, monitoringScheduleName } from '../monitoring/monitoring-naming';
 import { releaseId } from '../naming';
 import { sharedFunctionPrincipal, sharedHandlersOf } from '../shared/handler-function';
 import { CLEANUP_ROLE_PROPERTY, STACK_SESSION_TAG } from '../shared/shared-handler-spec';
@@ -111,7 +112,14 @@ export class ReleaseCleanup extends Construct {
    * exactly that environment's endpoint and release configs and models.
    */
   public addEnvironment(env: CleanupEnvironment): void {
-    this.environments.push({ endpointName: env.endpointName, releasePrefix: env.releasePrefix, variantName: env.variantName, access: env.access });
+    this.environments.push({
+      endpointName: env.endpointName,
+      releasePrefix: env.releasePrefix,
+      variantName: env.variantName,
+      // Only when set: an unmonitored environment's properties stay as they were.
+      ...(env.monitoringPrefix ? { monitoringPrefix: env.monitoringPrefix } : {}),
+      access: env.access,
+    });
     if (env.access) {
       // The environment's access role in the other account does the deleting.
       grantAssumeAccessRole(this.role, env.access);
@@ -135,6 +143,19 @@ export class ReleaseCleanup extends Construct {
       actions: ['sagemaker:DeleteModel'],
       resources: [arn('model', releases)],
     }));
+    if (env.monitoringPrefix) {
+      // The schedule goes before the endpoint (SageMaker keeps an endpoint that has one), then its job definitions.
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['sagemaker:DeleteMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule'],
+        resources: [arn('monitoring-schedule', monitoringScheduleName(env.monitoringPrefix))],
+      }));
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['sagemaker:DeleteDataQualityJobDefinition'],
+        resources: [arn('data-quality-job-definition', `${dataQualityDefinitionPrefix(env.monitoringPrefix)}-*`)],
+      }));
+      // A list action has no resource-level permissions; the handler keeps only the environment's definitions.
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListDataQualityJobDefinitions'], resources: ['*'] }));
+    }
     // Deregistering the variant deletes its target-tracking policy and the alarms
     // Application Auto Scaling made for it, which it names after the variant;
     // whoever deletes such a policy must be allowed to delete those alarms.
@@ -180,7 +201,11 @@ export class ReleaseCleanup extends Construct {
         finding: /^Resource::<[A-Za-z0-9]*(Function|framework)[A-Za-z0-9]*\.Arn>:\*$/,
         reason: 'lambda:InvokeFunction on the versions and aliases of the clean-up and framework functions, as CDK\'s grantInvoke writes it',
       },
-      { finding: /^Resource::\*$/, reason: 'sagemaker:ListEndpointConfigs/ListModels and application-autoscaling:DescribeScalableTargets support no resource-level permissions' },
+      { finding: /^Resource::\*$/, reason: 'sagemaker:ListEndpointConfigs/ListModels/ListDataQualityJobDefinitions and application-autoscaling:DescribeScalableTargets support no resource-level permissions' },
+      {
+        finding: /^Resource::arn:<AWS::Partition>:sagemaker:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):data-quality-job-definition\/[a-z0-9-]+-\*$/,
+        reason: 'The data-quality job definitions of one monitored environment, one per baseline, named <prefix>-b<hash>',
+      },
       {
         finding: /^Resource::arn:<AWS::Partition>:cloudwatch:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/,
         reason: 'The target-tracking alarms of one environment\'s endpoint, named by Application Auto Scaling after the endpoint and variant',

@@ -8,9 +8,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DeployFunction } from './deploy-function';
 import { DEPLOY_SPEC_VARIABLE, DeploySettings, EnvironmentDeploySpec } from './deploy-spec';
+import { monitoringPermissions } from './monitoring-permissions';
 import { releasePermissions } from './release-permissions';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
+import { DataLocation } from '../data/data-location';
 import { createHandlerFunction, sharedHandlersOf } from '../shared/handler-function';
 
 /** Props of the deploy handler. */
@@ -25,6 +27,14 @@ export interface DeployHandlerProps {
   readonly releaseBucket: s3.IBucket;
   /** How long the handler's logs are kept. */
   readonly logRetention: logs.RetentionDays;
+}
+
+/** What else an environment brings to the deploy handler. */
+export interface DeployEnvironmentOptions {
+  /** The environment's KMS key, for SageMaker's grants on it. */
+  readonly kmsKey?: kms.IKey;
+  /** A batch environment's output, which its Test stage checks. */
+  readonly batchOutput?: DataLocation;
 }
 
 /**
@@ -75,11 +85,14 @@ export class DeployHandler extends Construct {
     }));
     props.artifactBucket.encryptionKey?.grantDecrypt(this.role);
     justifyWildcards(this, [
-      { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult, sagemaker:ListEndpointConfigs and Application Auto Scaling (generated target IDs) support no usable resource-level permissions' },
+      { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult, sagemaker:ListEndpointConfigs/ListModels/ListDataQualityJobDefinitions and Application Auto Scaling (generated target IDs) support no usable resource-level permissions' },
       { finding: /^Resource::arn:.*:cloudwatch:.*:alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/, reason: 'Target tracking names its alarms after the scaled variant with a generated suffix' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'Each release copies the artifact to its own key under the environment\'s prefix' },
-      { finding: /^Resource::arn:.*:sagemaker:.*:(model|endpoint-config)\/[a-z0-9-]+-\*$/, reason: 'Each release creates a model and endpoint config named <environment prefix>-<release id>; only that prefix is reachable' },
+      { finding: /^Resource::arn:.*:sagemaker:.*:(model|endpoint-config|transform-job)\/[a-z0-9-]+-\*$/, reason: 'Each release creates a model and an endpoint config or transform job named <environment prefix>-<release id>; only that prefix is reachable' },
+      { finding: /^Resource::arn:.*:sagemaker:.*:(processing-job|data-quality-job-definition)\/[a-z0-9-]+-\*$/, reason: 'Each release of a monitored environment starts a baseline job named <environment>-baseline-<release id> and a job definition named <environment>-dq-b<baseline hash>; only those prefixes are reachable' },
+      { finding: /^Action::s3:(GetObject|GetBucket|List)\*$/, reason: 'CDK\'s read grant on a batch environment\'s output prefix, which the output check lists and samples' },
+      { finding: /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[^/]+)\/(?!releases\/)[\x21-\x7e]*\*$/, reason: 'The objects under a batch environment\'s output prefix, one per transformed input' },
     ]);
     if (!handler.shared) {
       // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.
@@ -101,7 +114,8 @@ export class DeployHandler extends Construct {
    * manage exactly that environment's endpoint, its release models and configs,
    * and to pass exactly that environment's SageMaker role.
    */
-  public addEnvironment(name: string, spec: EnvironmentDeploySpec, releaseBucket: s3.IBucket, kmsKey?: kms.IKey): void {
+  public addEnvironment(name: string, spec: EnvironmentDeploySpec, releaseBucket: s3.IBucket, options: DeployEnvironmentOptions = {}): void {
+    const { kmsKey, batchOutput } = options;
     const value = Stack.of(this).toJsonString(spec);
     const parameter = new ssm.StringParameter(this, `Spec-${name}`, {
       description: `How ${this.node.path} releases to environment ${name}`,
@@ -120,8 +134,18 @@ export class DeployHandler extends Construct {
       for (const statement of releasePermissions(this, spec, { serviceLinkedRole })) {
         this.role.addToPrincipalPolicy(statement);
       }
-      // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig creates.
+      // SageMaker encrypts the volumes through a grant that the caller of CreateEndpointConfig
+      // (or CreateTransformJob, CreateProcessingJob) creates.
       kmsKey?.grant(this.role, 'kms:CreateGrant', 'kms:DescribeKey');
+    }
+    if (spec.monitoring) {
+      for (const statement of monitoringPermissions(this, spec.monitoring)) {
+        this.role.addToPrincipalPolicy(statement);
+      }
+    }
+    if (batchOutput) {
+      // The batch output check lists the environment's output prefix and samples objects there.
+      batchOutput.bucket.grantRead(this.role, `${batchOutput.prefix ?? ''}*`);
     }
     // Every release is first copied to the pipeline's own bucket, under the environment's prefix.
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({

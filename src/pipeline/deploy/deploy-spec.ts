@@ -6,6 +6,8 @@
  * variables in all). Types only, so the handler bundle carries no construct code.
  */
 import type { EnvironmentAccessSpec } from '../access/access-spec';
+import type { BatchEnvironmentSpec } from '../batch/batch-spec';
+import type { MonitoringSpec } from '../monitoring/monitoring-spec';
 
 /** Name of the handler environment variable holding the {@link DeploySettings}. */
 export const DEPLOY_SPEC_VARIABLE = 'MLOPS_DEPLOY_SPEC';
@@ -73,6 +75,17 @@ export interface EnvironmentDeploySpec {
   /** Tags put on every model, endpoint config and endpoint of the environment. */
   readonly tags: Array<{ readonly key: string; readonly value: string }>;
   /**
+   * Set for a batch environment: each release runs a transform job with the
+   * release's model instead of updating an endpoint (the instance fields size it).
+   */
+  readonly batch?: BatchEnvironmentSpec;
+  /**
+   * Set when the environment detects drift: the Monitor step computes a
+   * baseline and points the endpoint's monitoring schedule at it. The
+   * endpoint name, key and tags are this spec's own.
+   */
+  readonly monitoring?: EnvironmentMonitoringSpec;
+  /**
    * Set when the environment is in another account or region: the handler
    * assumes the role there, and copies each release on from `releaseBucket`
    * to the environment's own bucket, because SageMaker reads model artifacts
@@ -80,6 +93,9 @@ export interface EnvironmentDeploySpec {
    */
   readonly access?: RemoteEnvironmentSpec;
 }
+
+/** Drift detection as the construct writes it: a {@link MonitoringSpec} less what the environment's spec already says. */
+export type EnvironmentMonitoringSpec = Omit<MonitoringSpec, 'endpointName' | 'kmsKeyArn' | 'tags'>;
 
 /** An environment in another account or region, as the deploy handler sees it. */
 export interface RemoteEnvironmentSpec extends EnvironmentAccessSpec {
@@ -102,9 +118,20 @@ export interface DeploySpec {
   readonly environments: { readonly [name: string]: EnvironmentDeploySpec };
 }
 
+/**
+ * What a deploy-function action does: `release` (the Deploy stage: update the
+ * endpoint, or run a batch environment's transform), `check-output` (a batch
+ * environment's Test stage) or `monitor` (the Monitor stage: baseline and schedule).
+ */
+export type DeployStep = 'release' | 'check-output' | 'monitor';
+
 /** The action's UserParameters: which environment, and which execution and artifact version it releases. */
 export interface DeployUserParameters {
   readonly environment: string;
   readonly executionId: string;
   readonly artifactVersion: string;
+  /** Default `release`. */
+  readonly step?: DeployStep;
+  /** `check-output` only: `#{Deploy-<env>.OutputUri}`, the release's output folder. */
+  readonly outputUri?: string;
 }

@@ -4,8 +4,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { CodePipelineEvent } from 'aws-lambda';
-import { DEPLOY_SPEC_VARIABLE, DeploySettings, DeploySpec, EnvironmentDeploySpec } from './deploy-spec';
+import { DEPLOY_SPEC_VARIABLE, DeploySettings, DeploySpec, DeployStep, EnvironmentDeploySpec } from './deploy-spec';
+import { runBatchRelease, runMonitor, runOutputCheck } from './deploy-steps';
 import { isTransient } from '../../runtime/aws-errors';
+import type { TransformState } from '../../runtime/batch-transform';
 import {
   ActionOutcome,
   CodePipelineJob,
@@ -21,15 +23,19 @@ import { ReleaseClients, ReleaseOutcome, ReleaseState, continueRelease, startRel
 import { EnvironmentClients } from '../../runtime/environment-access';
 import { HandlerIdentities, readActionSettings } from '../../runtime/handler-identity';
 import { createLogger } from '../../runtime/logger';
+import type { MonitorState } from '../../runtime/monitoring-release';
 import type { EnvironmentAccessSpec } from '../access/access-spec';
 
 const logger = createLogger('mlops-deploy');
 
 /**
- * The continuation token: a release in flight, or `starting` when the first
- * call hit a transient error before anything was created.
+ * The continuation token: an endpoint release, a batch transform or a Monitor
+ * step in flight, or `starting` when the first call hit a transient error
+ * before anything was created.
  */
-type DeployContinuation = ReleaseState | { readonly phase: 'starting' };
+type DeployContinuation = ReleaseState | TransformState | MonitorState | { readonly phase: 'starting' };
+
+const STEPS: readonly DeployStep[] = ['release', 'check-output', 'monitor'];
 
 /** Reads the pipeline's deploy settings from the handler's environment. */
 export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): DeploySettings {
@@ -63,26 +69,40 @@ export async function loadDeploySpec(settings: DeploySettings, environment: unkn
  */
 export async function runDeployJob(job: CodePipelineJob, spec: DeploySpec, clients: ReleaseClients): Promise<ActionOutcome> {
   const continuation = job.continuationToken ? decodeContinuation<DeployContinuation>(job.continuationToken) : undefined;
+  // `starting` means nothing was accepted yet: begin the step again.
+  const resumed = continuation && continuation.phase !== 'starting' ? continuation : undefined;
   try {
     const environment = requireParameter(job, 'environment');
     const envSpec = spec.environments[environment];
     if (!envSpec) {
       throw new JobConfigurationError(`Environment "${environment}" is not one of this pipeline's (${Object.keys(spec.environments).join(', ')})`);
     }
-    let outcome: ReleaseOutcome;
-    if (continuation && continuation.phase !== 'starting') {
-      outcome = await continueRelease(envSpec, continuation, clients);
-    } else {
-      // A built container arrives as a pipeline variable: the image by digest.
-      const imageUri = job.userParameters.imageUri;
-      outcome = await startRelease({
-        environment,
-        spec: typeof imageUri === 'string' && imageUri.length > 0 ? { ...envSpec, imageUri } : envSpec,
-        executionId: requireParameter(job, 'executionId'),
-        artifact: spec.artifact,
-        artifactVersion: typeof job.userParameters.artifactVersion === 'string' ? job.userParameters.artifactVersion : '',
-      }, clients);
+    const step = job.userParameters.step ?? 'release';
+    switch (step) {
+      case 'check-output':
+        return await runOutputCheck(job, environment, envSpec, clients.s3);
+      case 'monitor':
+        return await runMonitor(environment, envSpec, requireParameter(job, 'executionId'), resumed as MonitorState | undefined, clients.sagemaker);
+      case 'release':
+        break;
+      default:
+        throw new JobConfigurationError(`UserParameters.step ${JSON.stringify(step)} is not one of ${STEPS.join(', ')}`);
     }
+    // A built container arrives as a pipeline variable: the image by digest.
+    const imageUri = job.userParameters.imageUri;
+    const request = {
+      environment,
+      spec: typeof imageUri === 'string' && imageUri.length > 0 ? { ...envSpec, imageUri } : envSpec,
+      executionId: requireParameter(job, 'executionId'),
+      artifact: spec.artifact,
+      artifactVersion: typeof job.userParameters.artifactVersion === 'string' ? job.userParameters.artifactVersion : '',
+    };
+    if (envSpec.batch) {
+      return await runBatchRelease(request, resumed as TransformState | undefined, clients);
+    }
+    const outcome = resumed
+      ? await continueRelease(envSpec, resumed as ReleaseState, clients)
+      : await startRelease(request, clients);
     return toActionOutcome(environment, envSpec.endpointName, outcome);
   } catch (err) {
     // Before anything was started, "starting" restarts the step.

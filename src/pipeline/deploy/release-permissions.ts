@@ -31,6 +31,19 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
       actions: ['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'],
       resources: [arn('model', releases)],
     }),
+  ];
+  if (spec.batch) {
+    // A batch release: its transform job has the release's name. No endpoint to touch.
+    statements.push(new iam.PolicyStatement({
+      actions: ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:AddTags'],
+      resources: [arn('transform-job', releases)],
+    }));
+    // Listing cannot be scoped to resources; old release models are picked by prefix in the handler.
+    statements.push(new iam.PolicyStatement({ actions: ['sagemaker:ListModels'], resources: ['*'] }));
+    statements.push(passRole(spec.executionRoleArn));
+    return statements;
+  }
+  statements.push(
     new iam.PolicyStatement({
       actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags'],
       resources: [arn('endpoint-config', releases)],
@@ -39,7 +52,7 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
       actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags'],
       resources: [arn('endpoint', spec.endpointName), arn('endpoint-config', releases)],
     }),
-  ];
+  );
   if (spec.autoScaling) {
     statements.push(...scalingPermissions(scope, spec.endpointName, location));
   }
@@ -52,12 +65,17 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
       })),
     }));
   }
-  statements.push(new iam.PolicyStatement({
-    actions: ['iam:PassRole'],
-    resources: [spec.executionRoleArn],
-    conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-  }));
+  statements.push(passRole(spec.executionRoleArn));
   return statements;
+}
+
+/** Passing one SageMaker role, to SageMaker only. */
+export function passRole(roleArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['iam:PassRole'],
+    resources: [roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+  });
 }
 
 /**

@@ -93,7 +93,7 @@ export function createEndpointRuntime(scope: Construct, props: EndpointRuntimePr
     // Never serves a release before its tests passed and the Share stage made it live.
     liveOnShare: true,
   });
-  const placement = props.vpc ? placeInVpc(scope, executionRole, props.endpointName, props.vpc, props.subnets, props.securityGroups) : undefined;
+  const placement = props.vpc ? placeInVpc(scope, executionRole, `endpoint ${props.endpointName}`, props.vpc, props.subnets, props.securityGroups) : undefined;
   if (props.kmsKey && props.pullsAcrossAccounts) {
     // The key is imported by ARN into the pipeline's stack; a grant across stacks
     // would fall back to '*', so the statement names the key itself.
@@ -111,17 +111,17 @@ export function createEndpointRuntime(scope: Construct, props: EndpointRuntimePr
  * The containers' network placement. SageMaker manages their network
  * interfaces with the execution role.
  */
-function placeInVpc(
+export function placeInVpc(
   scope: Construct,
   role: iam.Role,
-  endpointName: string,
+  containersOf: string,
   vpc: ec2.IVpc,
   subnets: ec2.SubnetSelection | undefined,
   securityGroups: ec2.ISecurityGroup[] | undefined,
 ) {
   const groups = securityGroups ?? [new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc,
-    description: `Containers of endpoint ${endpointName}`,
+    description: `Containers of ${containersOf}`,
     allowAllOutbound: true,
   })];
   // EC2's network interface actions take no resource-level permissions for these calls; AWS requires '*'.

@@ -3,6 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TrafficShift } from './traffic-shift';
+import { BatchProps } from '../batch/batch-props';
+import { MonitoringProps } from '../monitoring/monitoring-props';
 import { IntegrationTests } from '../tests/integration-tests';
 
 /** A serverless endpoint variant: SageMaker provisions compute per request. */
@@ -181,6 +183,25 @@ export interface EnvironmentProps {
    * @default - no capture
    */
   readonly dataCapture?: DataCaptureProps;
+
+  /**
+   * Detect drift: capture the endpoint's traffic and check it against a
+   * baseline on a schedule; violations raise an alarm that emails the
+   * pipeline's topic. Adds a Monitor stage after Share. Not with `serverless`
+   * or `batch`, nor in another account or region.
+   * @default - no drift detection
+   */
+  readonly monitoring?: MonitoringProps;
+
+  /**
+   * Make this a batch environment: each release runs a batch transform job
+   * over the input instead of updating an endpoint, on `instanceType` x
+   * `instanceCount`. Only `instanceType`, `instanceCount`, `vpc`, `subnets`,
+   * `securityGroups`, `kmsKey`, `approval` and `tags` apply besides it; not in
+   * another account or region.
+   * @default - a real-time endpoint
+   */
+  readonly batch?: BatchProps;
 
   /**
    * The KMS key that encrypts the instances' storage volumes and the captured

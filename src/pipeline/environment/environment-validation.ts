@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
+import { validateBatch, validateMonitoring } from './kind-validation';
 import { ENVIRONMENT_NAME_MAX, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES } from '../../config/limits';
 import { ProblemCollector } from '../../problem-collector';
 import { AWS_REGION_PATTERN } from '../access/access-spec';
@@ -76,6 +77,10 @@ function validateRemotePlacement(props: EnvironmentProps, path: string, problems
     }
     return;
   }
+  for (const local of ['batch', 'monitoring'] as const) {
+    problems.check(props[local] === undefined, `${path}.${local}`,
+      `is not supported for an environment in another account or region yet (${account}/${region}); place it in the pipeline's account and region`);
+  }
   problems.check(!(props.vpc && !props.securityGroups), `${path}.securityGroups`,
     'must be given for a VPC environment in another account or region: the pipeline cannot create a security group there');
   problems.check(!(pipeline.buildsImage && region !== pipeline.region), `${path}.region`,
@@ -97,6 +102,12 @@ export function validateEnvironment(props: EnvironmentProps, path: string, probl
   }
   problems.matches(props.instanceType, INSTANCE_TYPE_PATTERN, `${path}.instanceType`, 'is not a SageMaker instance type (like "ml.m5.large")');
   problems.integerInRange(props.instanceCount, 1, MAX_INSTANCE_COUNT, `${path}.instanceCount`);
+  if (props.batch) {
+    validateBatch(props, path, problems);
+  }
+  if (props.monitoring && !props.batch) {
+    validateMonitoring(props, path, problems);
+  }
   if (props.serverless) {
     validateServerless(props, path, problems);
   }

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { BatchRuntime, createBatchRuntime } from './batch-runtime';
 import { endpointMetric } from './endpoint-metrics';
 import { EndpointRuntime, createEndpointRuntime, dataCapturePrefix } from './endpoint-runtime';
 import { EnvironmentProps } from './environment-props';
@@ -14,6 +15,9 @@ import { TrafficShift } from './traffic-shift';
 import { DEFAULT_INSTANCE_TYPE, variantSpec } from './variant-spec';
 import { EnvironmentDeploySpec, RemoteEnvironmentSpec } from '../deploy/deploy-spec';
 import { ModelImage } from '../image/model-image';
+import { createDriftDetection } from '../monitoring/drift-detection';
+import { monitoringScheduleName } from '../monitoring/monitoring-naming';
+import { DriftCheckFrequency } from '../monitoring/monitoring-props';
 import { endpointNameFor, environmentAccessRoleName, rollbackAlarmNames, releasePrefixFor, remoteExecutionRoleName, remoteReleaseBucketName } from '../naming';
 import { InferenceApi } from '../share/inference-api';
 import { NOT_SHARED } from '../share/share-spec';
@@ -109,8 +113,23 @@ export class PipelineEnvironment extends Construct {
    * @default - in the environment's `MlopsEnvironmentAccess` for an environment in another account or region
    */
   public readonly api?: InferenceApi;
-  /** The SSM parameter (in the pipeline's account) holding the record of the release shared last, as JSON. */
-  public readonly releaseParameter: ssm.IStringParameter;
+  /**
+   * The SSM parameter (in the pipeline's account) holding the record of the release shared last, as JSON.
+   * @default - none for a batch environment, which shares nothing
+   */
+  public readonly releaseParameter?: ssm.IStringParameter;
+  /** Whether the environment runs batch transforms instead of an endpoint (`batch`). */
+  public readonly isBatch: boolean;
+  /**
+   * The name of the endpoint's data-quality monitoring schedule, which the Monitor stage creates and keeps current.
+   * @default - none: the environment does not detect drift
+   */
+  public readonly monitoringScheduleName?: string;
+  /**
+   * The role SageMaker assumes for the baseline and monitoring jobs.
+   * @default - none: the environment does not detect drift
+   */
+  public readonly monitoringRole?: iam.IRole;
   /** The endpoint's production variant, the same for every release. */
   public readonly variantName = 'AllTraffic';
   /**
@@ -142,8 +161,24 @@ export class PipelineEnvironment extends Construct {
     const releaseKeyPrefix = `releases/${this.endpointName}/`;
     const shift = props.trafficShift ?? TrafficShift.allAtOnce();
 
+    this.isBatch = props.batch !== undefined;
+    if (props.batch) {
+      const batch = createBatchRuntime(this, {
+        ...props,
+        batch: props.batch,
+        instanceType: this.instanceType!,
+        releaseKeyPrefix,
+      });
+      this.executionRole = batch.executionRole;
+      this.connections = batch.connections;
+      this._deploySpec = this.batchDeploySpec(props, batch, releasePrefix, releaseKeyPrefix);
+      return;
+    }
+
     let runtime: Omit<EndpointRuntime, 'api' | 'alarms' | 'executionRole'> & { readonly alarmNames: string[] };
     let access: RemoteEnvironmentSpec | undefined;
+    // Drift detection reads what the endpoint captures: capture is on with it.
+    const capture = props.dataCapture ?? (props.monitoring ? {} : undefined);
     if (this.isRemote) {
       this._remote = { account: this.account, region: this.region, pipelineAccount: stack.account, pipelineRegion: stack.region, props };
       const remote = this.bindRemote(props, releaseKeyPrefix);
@@ -159,6 +194,7 @@ export class PipelineEnvironment extends Construct {
     } else {
       const local = createEndpointRuntime(this, {
         ...props,
+        dataCapture: capture,
         endpointName: this.endpointName,
         variantName: this.variantName,
         instanceType: this.instanceType,
@@ -172,6 +208,17 @@ export class PipelineEnvironment extends Construct {
       this.latencyAlarm = local.alarms.latency;
       this.connections = local.connections;
       runtime = { ...local, alarmNames: local.alarms.names };
+    }
+    const drift = props.monitoring && capture && createDriftDetection(this, {
+      endpointName: this.endpointName,
+      monitoring: props.monitoring,
+      capture: { bucket: capture.bucket ?? props.releaseBucket, prefix: dataCapturePrefix(this.endpointName, capture) },
+      outputBucket: props.releaseBucket,
+      kmsKey: props.kmsKey,
+    });
+    if (drift) {
+      this.monitoringRole = drift.role;
+      this.monitoringScheduleName = monitoringScheduleName(drift.spec.namePrefix);
     }
 
     const variant = variantSpec({
@@ -211,12 +258,35 @@ export class PipelineEnvironment extends Construct {
       releaseBucket: props.releaseBucket.bucketName,
       releaseKeyPrefix,
       keepReleases: props.keepReleases,
-      tags: [
-        { key: 'mlops:pipeline', value: props.pipelineName },
-        { key: 'mlops:environment', value: props.name },
-        ...Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
-      ],
+      tags: environmentTags(props),
+      monitoring: drift?.spec,
       access,
+    };
+  }
+
+  /** The frequency of the drift check, when the environment detects drift. */
+  public get driftCheckFrequency(): DriftCheckFrequency | undefined {
+    return this._deploySpec.monitoring?.schedule as DriftCheckFrequency | undefined;
+  }
+
+  private batchDeploySpec(
+    props: PipelineEnvironmentProps, batch: BatchRuntime, releasePrefix: string, releaseKeyPrefix: string,
+  ): EnvironmentDeploySpec {
+    return {
+      endpointName: this.endpointName,
+      releasePrefix,
+      variantName: this.variantName,
+      imageUri: batch.imageUri,
+      executionRoleArn: this.executionRole.roleArn,
+      instanceType: this.instanceType,
+      initialInstanceCount: this.instanceCount,
+      kmsKeyArn: props.kmsKey?.keyArn,
+      vpcConfig: batch.vpcConfig,
+      releaseBucket: props.releaseBucket.bucketName,
+      releaseKeyPrefix,
+      keepReleases: props.keepReleases,
+      tags: environmentTags(props),
+      batch: batch.spec,
     };
   }
 
@@ -225,6 +295,9 @@ export class PipelineEnvironment extends Construct {
    * @param grantee who may invoke the model
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    if (this.isBatch) {
+      throw new Error(`Environment "${this.name}" is a batch environment: it has no inference API to invoke`);
+    }
     if (!this.api) {
       throw new Error(`Environment "${this.name}" runs in ${this.account}/${this.region}: its inference API is in that account, so grant on its MlopsEnvironmentAccess (access.grantInvoke)`);
     }
@@ -305,4 +378,13 @@ export class PipelineEnvironment extends Construct {
       },
     };
   }
+}
+
+/** The tags every SageMaker resource of the environment carries. */
+function environmentTags(props: PipelineEnvironmentProps): Array<{ key: string; value: string }> {
+  return [
+    { key: 'mlops:pipeline', value: props.pipelineName },
+    { key: 'mlops:environment', value: props.name },
+    ...Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
+  ];
 }

@@ -10,9 +10,14 @@ import { SAGEMAKER_NAME_MAX, releaseId, sageMakerName } from '../naming';
 /** Characters a suffix adds: `-` plus 11 characters. */
 const SUFFIX_LENGTH = 12;
 
+/** Prefix of every suggest-baseline job of the environment. */
+export function baselineJobPrefix(namePrefix: string): string {
+  return sageMakerName([namePrefix, 'baseline'], SAGEMAKER_NAME_MAX - SUFFIX_LENGTH);
+}
+
 /** The suggest-baseline job of one pipeline execution: a retried job finds the same job. */
 export function baselineJobName(namePrefix: string, executionId: string): string {
-  return `${sageMakerName([namePrefix, 'baseline'], SAGEMAKER_NAME_MAX - SUFFIX_LENGTH)}-${releaseId(executionId)}`;
+  return `${baselineJobPrefix(namePrefix)}-${releaseId(executionId)}`;
 }
 
 /** Prefix of every data-quality job definition of the environment. */

@@ -6,9 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { JsonPathSyntaxError, parseJsonPath } from './json-path';
+import { toJsonPathSpec } from './json-path-spec';
 import { rollbackParameters, TestBindContext } from './test-binding';
-import { DEFAULT_TEST_CONTENT_TYPE, DEFAULT_TEST_STATUS, JsonPathSpec, TestJobParameters, TestRequestSpec, TestSuiteSpec, defaultTestName } from './test-spec';
+import { DEFAULT_TEST_CONTENT_TYPE, DEFAULT_TEST_STATUS, TestJobParameters, TestRequestSpec, TestSuiteSpec, defaultTestName } from './test-spec';
 import { MIME_TYPE_PATTERN, TEST_NAME_MAX } from '../../config/limits';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
@@ -238,31 +238,6 @@ function toRequestSpec(request: TestRequest, index: number, at: string, problems
     jsonPath: jsonPath.length ? jsonPath : undefined,
     maxLatencyMs,
   };
-}
-
-function toJsonPathSpec(expectation: JsonPathExpectation, at: string, problems: ProblemCollector): JsonPathSpec {
-  try {
-    parseJsonPath(expectation.path);
-  } catch (e) {
-    if (!(e instanceof JsonPathSyntaxError)) throw e;
-    problems.add(`${at}.path`, e.message);
-  }
-  if (expectation.equalsJson !== undefined) {
-    try {
-      JSON.parse(expectation.equalsJson);
-    } catch {
-      problems.add(`${at}.equalsJson`, `${JSON.stringify(expectation.equalsJson)} is not JSON text (write '"text"' for a string)`);
-    }
-  }
-  const { min, max } = expectation;
-  for (const [field, value] of [['min', min], ['max', max]] as const) {
-    problems.check(value === undefined || Token.isUnresolved(value) || Number.isFinite(value), `${at}.${field}`, `must be a finite number, got ${value}`);
-  }
-  if (min !== undefined && max !== undefined && !Token.isUnresolved(min) && !Token.isUnresolved(max)) {
-    problems.check(min <= max, `${at}.min`, `${min} is more than max ${max}`);
-  }
-  problems.check(expectation.equalsJson === undefined || (min === undefined && max === undefined), at, 'set either equalsJson or min/max, not both');
-  return { path: expectation.path, equals: expectation.equalsJson, min, max };
 }
 
 /** Variables the Test stage sets on every build; users may not set them. */

@@ -6,15 +6,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ByomPipeline, EnvironmentProps, TrafficShift } from '../../../src';
 import { expectCfnLintClean } from '../../harness/cfn-lint';
 import { expectNagClean } from '../../harness/nag';
-import { basicProps, newStack } from '../fixtures';
+import { basicProps, newStack, specOf } from '../fixtures';
 
 function pipelineWith(stack: Stack, environments: EnvironmentProps[]): ByomPipeline {
   return new ByomPipeline(stack, 'Churn', basicProps(stack, { environments }));
 }
 
-function specOf(pipeline: ByomPipeline, environment: string): any {
-  return Stack.of(pipeline).resolve(pipeline.environments.find((e) => e.name === environment)!._deploySpec);
-}
 
 describe('serverless environments', () => {
   test('carry memory and concurrency to the deploy spec and no instance settings', () => {

@@ -1,0 +1,83 @@
+import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { EnvironmentProps } from './environment-props';
+import { MAX_INSTANCE_COUNT, MIME_TYPE_PATTERN } from '../../config/limits';
+import { ProblemCollector } from '../../problem-collector';
+import { BatchProps } from '../batch/batch-props';
+import { DataLocation } from '../data/data-location';
+import { MonitoringProps } from '../monitoring/monitoring-props';
+import { toJsonPathSpec } from '../tests/json-path-spec';
+
+const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,1024}$/;
+const PROCESSING_INSTANCE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
+/** SageMaker's bounds on a transform's payload and parallel requests. */
+const BATCH_MAX_PAYLOAD_MB = 100;
+const BATCH_MAX_CONCURRENT_TRANSFORMS = 1000;
+/** Output objects a check may ask for at most (the test step lists them). */
+const BATCH_MAX_MIN_OBJECTS = 10_000;
+/** SageMaker's bounds on a processing job's volume and run time. */
+const MONITORING_MAX_VOLUME_GB = 16_384;
+const MONITORING_MAX_RUNTIME_SECONDS = 86_400;
+const HOURLY_MAX_RUNTIME_SECONDS = 3_600;
+
+/** What a batch environment ignores: everything about an endpoint. */
+const ENDPOINT_ONLY = ['serverless', 'autoScaling', 'trafficShift', 'rollbackAlarms', 'dataCapture', 'tests', 'monitoring'] as const;
+
+function validateLocation(location: DataLocation, path: string, problems: ProblemCollector): void {
+  if (location.prefix !== undefined && !Token.isUnresolved(location.prefix)) {
+    problems.matches(location.prefix, S3_PREFIX_PATTERN, `${path}.prefix`, 'must be an S3 key prefix without a leading "/" or ".." segments');
+  }
+}
+
+/** A batch environment: its own fields, and none of an endpoint's. */
+export function validateBatch(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
+  const batch: BatchProps = props.batch!;
+  const where = `${path}.batch`;
+  for (const conflicting of ENDPOINT_ONLY) {
+    problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, 'cannot be set together with batch: a batch environment has no endpoint');
+  }
+  validateLocation(batch.input, `${where}.input`, problems);
+  validateLocation(batch.output, `${where}.output`, problems);
+  const output = batch.output.prefix ?? '';
+  if (!Token.isUnresolved(output)) {
+    problems.check(output === '' || output.endsWith('/'), `${where}.output.prefix`, `must end with "/" (each release writes a folder under it), got ${JSON.stringify(output)}`);
+  }
+  const sameBucket = batch.input.bucket === batch.output.bucket;
+  const input = batch.input.prefix ?? '';
+  if (sameBucket && !Token.isUnresolved(input) && !Token.isUnresolved(output)) {
+    problems.check(!(output.startsWith(input) || input.startsWith(output)), `${where}.output`,
+      `must not overlap the input (${JSON.stringify(input)} and ${JSON.stringify(output)} in one bucket): the results would be read back as input`);
+  }
+  problems.matches(batch.contentType, MIME_TYPE_PATTERN, `${where}.contentType`, 'is not a MIME type such as "text/csv"');
+  problems.matches(batch.accept, MIME_TYPE_PATTERN, `${where}.accept`, 'is not a MIME type such as "application/json"');
+  problems.integerInRange(batch.maxPayloadMb, 1, BATCH_MAX_PAYLOAD_MB, `${where}.maxPayloadMb`);
+  problems.integerInRange(batch.maxConcurrentTransforms, 1, BATCH_MAX_CONCURRENT_TRANSFORMS, `${where}.maxConcurrentTransforms`);
+  const check = batch.check;
+  if (check) {
+    problems.integerInRange(check.minObjects, 1, BATCH_MAX_MIN_OBJECTS, `${where}.check.minObjects`);
+    (check.bodyContains ?? []).forEach((text, i) => problems.check(text.length > 0, `${where}.check.bodyContains[${i}]`, 'must not be empty'));
+    (check.jsonPath ?? []).forEach((e, i) => toJsonPathSpec(e, `${where}.check.jsonPath[${i}]`, problems));
+  }
+}
+
+/** Drift detection: its own fields, and an endpoint that can capture traffic. */
+export function validateMonitoring(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
+  const monitoring: MonitoringProps = props.monitoring!;
+  const where = `${path}.monitoring`;
+  problems.check(props.serverless === undefined, `${path}.serverless`, 'cannot be set together with monitoring: SageMaker cannot capture a serverless endpoint\'s traffic');
+  validateLocation(monitoring.baselineDataset, `${where}.baselineDataset`, problems);
+  problems.matches(monitoring.instanceType, PROCESSING_INSTANCE_PATTERN, `${where}.instanceType`, 'is not a SageMaker processing instance type (like "ml.m5.xlarge")');
+  problems.integerInRange(monitoring.instanceCount, 1, MAX_INSTANCE_COUNT, `${where}.instanceCount`);
+  if (monitoring.volumeSize) {
+    const gib = monitoring.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    problems.check(Token.isUnresolved(gib) || (Number.isInteger(gib) && gib >= 1 && gib <= MONITORING_MAX_VOLUME_GB), `${where}.volumeSize`,
+      `must be a whole number of GiB from 1 to ${MONITORING_MAX_VOLUME_GB}, got ${gib}`);
+  }
+  if (monitoring.maxRuntime && !monitoring.maxRuntime.isUnresolved()) {
+    const seconds = monitoring.maxRuntime.toSeconds();
+    const hourly = (monitoring.frequency ?? 'hourly') === 'hourly';
+    const most = hourly ? HOURLY_MAX_RUNTIME_SECONDS : MONITORING_MAX_RUNTIME_SECONDS;
+    problems.check(seconds >= 1 && seconds <= most, `${where}.maxRuntime`,
+      `must be from 1 second to ${most / 3600} hour(s)${hourly ? ' for an hourly check' : ''}, got ${seconds} seconds`);
+  }
+  problems.integerInRange(monitoring.violationsThreshold, 1, 1_000_000, `${where}.violationsThreshold`);
+}

@@ -1,0 +1,168 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ByomPipeline, DatasetFormat, DriftCheckFrequency, EnvironmentProps, MonitoringProps } from '../../../src';
+import { expectCfnLintClean } from '../../harness/cfn-lint';
+import { expectNagClean } from '../../harness/nag';
+import { basicProps, modelBucket, newAgnosticStack, newStack, specOf } from '../fixtures';
+
+function monitoredPipeline(stack = newStack(), monitoring: Partial<MonitoringProps> = {}, env: Partial<EnvironmentProps> = {}) {
+  const data = modelBucket(stack, 'Data');
+  const pipeline = new ByomPipeline(stack, 'Churn', basicProps(stack, {
+    environments: [
+      { name: 'dev' },
+      { name: 'prod', approval: true, monitoring: { baselineDataset: { bucket: data, prefix: 'churn/train.csv' }, ...monitoring }, ...env },
+    ],
+  }));
+  return { stack, pipeline, template: Template.fromStack(stack) };
+}
+
+function stageNames(template: Template): string[] {
+  const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0] as { Properties: { Stages: Array<{ Name: string }> } };
+  return pipeline.Properties.Stages.map((s) => s.Name);
+}
+
+describe('an environment with drift detection', () => {
+  const { stack, pipeline, template } = monitoredPipeline();
+  const prod = pipeline.environments[1];
+
+  test('gets a Monitor stage after its Share stage, run by the deploy function', () => {
+    expect(stageNames(template)).toEqual(['Source', 'Deploy-dev', 'Share-dev', 'Approve-prod', 'Deploy-prod', 'Share-prod', 'Monitor-prod']);
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: Match.arrayWith([Match.objectLike({
+        Name: 'Monitor-prod',
+        Actions: [Match.objectLike({
+          Name: 'Monitor',
+          Namespace: 'Monitor-prod',
+          Configuration: Match.objectLike({ UserParameters: Match.serializedJson(Match.objectLike({ environment: 'prod', step: 'monitor' })) }),
+        })],
+      })]),
+    });
+  });
+
+  test('turns data capture on for the endpoint (all requests by default)', () => {
+    expect(specOf(pipeline, 'prod').dataCapture).toMatchObject({ samplingPercentage: 100 });
+    expect(specOf(pipeline, 'dev').dataCapture).toBeUndefined();
+  });
+
+  test('tells the deploy handler the baseline dataset, format, schedule, job resources, role and region\'s analyzer image', () => {
+    const spec = specOf(pipeline, 'prod').monitoring;
+    expect(spec).toMatchObject({
+      namePrefix: 'churn-prod',
+      baselineDatasetFormat: { kind: 'csv', header: true },
+      schedule: 'hourly',
+      resources: { instanceType: 'ml.m5.xlarge', instanceCount: 1, volumeSizeGb: 20, maxRuntimeSeconds: 3600 },
+      imageUri: '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer',
+    });
+    expect(JSON.stringify(spec.baselineDatasetUri)).toContain('/churn/train.csv');
+    expect(JSON.stringify(spec.outputPrefix)).toContain('/monitoring/churn-prod/');
+    expect(prod.monitoringScheduleName).toBe('churn-prod-data-quality');
+    expect(prod.driftCheckFrequency).toBe(DriftCheckFrequency.HOURLY);
+  });
+
+  test('lets the deploy role manage only the environment\'s baseline jobs, job definitions and schedule, and pass only its monitoring role', () => {
+    const deployPolicy = JSON.stringify(Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('ChurnDeployRole'))![1]);
+    expect(deployPolicy).toContain(':processing-job/churn-prod-baseline-*');
+    expect(deployPolicy).toContain(':data-quality-job-definition/churn-prod-dq-*');
+    expect(deployPolicy).toContain(':monitoring-schedule/churn-prod-data-quality"');
+    expect(deployPolicy).toContain(stack.resolve(prod.monitoringRole!.roleArn)['Fn::GetAtt'][0]);
+    expect(deployPolicy).not.toContain('churn-dev-data-quality');
+  });
+
+  test('gives the monitoring role the dataset, the captured traffic and its own output prefix', () => {
+    const roleId = stack.resolve(prod.monitoringRole!.roleArn)['Fn::GetAtt'][0];
+    const policy = JSON.stringify(Object.values(template.findResources('AWS::IAM::Policy'))
+      .find((p) => JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).includes(roleId)));
+    expect(policy).toContain('/churn/train.csv*');
+    expect(policy).toContain('/data-capture/churn-prod/*');
+    expect(policy).toContain('/monitoring/churn-prod/*');
+    expect(policy).toContain('repository/sagemaker-model-monitor-analyzer');
+  });
+
+  test('has the clean-up delete the schedule and its job definitions', () => {
+    template.hasResourceProperties('Custom::MlopsReleaseCleanup', {
+      Environments: Match.arrayWith([Match.objectLike({ endpointName: 'churn-prod', monitoringPrefix: 'churn-prod' })]),
+    });
+    const cleanupPolicy = JSON.stringify(Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('ChurnCleanupRole'))![1]);
+    expect(cleanupPolicy).toContain(':monitoring-schedule/churn-prod-data-quality');
+    expect(cleanupPolicy).toContain(':data-quality-job-definition/churn-prod-dq-*');
+  });
+
+  test('is cfn-lint clean and has no unacknowledged cdk-nag finding', () => {
+    expectCfnLintClean(template.toJSON());
+    expectNagClean(stack);
+  });
+});
+
+describe('drift detection options', () => {
+  test('daily checks, JSON Lines, bigger jobs and the environment\'s own capture reach the spec', () => {
+    const { pipeline } = monitoredPipeline(newStack(), {
+      frequency: DriftCheckFrequency.DAILY,
+      datasetFormat: DatasetFormat.jsonLines(),
+      instanceType: 'ml.m5.2xlarge',
+      instanceCount: 2,
+      volumeSize: Size.gibibytes(50),
+      maxRuntime: Duration.hours(3),
+    }, { dataCapture: { samplingPercentage: 25 } });
+    const spec = specOf(pipeline, 'prod');
+    expect(spec.dataCapture).toMatchObject({ samplingPercentage: 25 });
+    expect(spec.monitoring).toMatchObject({
+      schedule: 'daily',
+      baselineDatasetFormat: { kind: 'jsonLines' },
+      resources: { instanceType: 'ml.m5.2xlarge', instanceCount: 2, volumeSizeGb: 50, maxRuntimeSeconds: 10800 },
+    });
+  });
+
+  test('a CSV without a header says so', () => {
+    const { pipeline } = monitoredPipeline(newStack(), { datasetFormat: DatasetFormat.csv({ header: false }) });
+    expect(specOf(pipeline, 'prod').monitoring.baselineDatasetFormat).toEqual({ kind: 'csv', header: false });
+  });
+
+  test('an environment-agnostic stack looks the analyzer image up by region at deploy time, and synthesizes clean', () => {
+    const { stack, pipeline, template } = monitoredPipeline(newAgnosticStack());
+    expect(JSON.stringify(specOf(pipeline, 'prod').monitoring.imageUri)).toContain('MlopsModelMonitorRegistry');
+    expect(template.toJSON().Mappings.MlopsModelMonitorRegistry['eu-west-1']).toEqual({ account: '468650794304' });
+    expectCfnLintClean(template.toJSON());
+    expectNagClean(stack);
+  });
+
+  test('a region without a known analyzer image is refused at synth, listing the known ones', () => {
+    expect(() => monitoredPipeline(newStack({ account: '111111111111', region: 'ap-south-2' }))).toThrow(/analyzer image is not known in region "ap-south-2"; known regions: af-south-1/);
+  });
+});
+
+describe('drift detection props are validated', () => {
+  test.each([
+    ['instanceType', { instanceType: 'm5.xlarge' }, /is not a SageMaker processing instance type/],
+    ['instanceCount', { instanceCount: 0 }, /instanceCount/],
+    ['volumeSize', { volumeSize: Size.mebibytes(512) }, /whole number of GiB/],
+    ['maxRuntime', { maxRuntime: Duration.hours(2) }, /1 hour\(s\) for an hourly check/],
+    ['violationsThreshold', { violationsThreshold: 0 }, /violationsThreshold/],
+    ['baselineDataset.prefix', { baselineDataset: undefined }, /without a leading "\/"/],
+  ])('a bad %s is refused, naming the field', (field, change, message) => {
+    const make = () => {
+      const stack = newStack();
+      const data = modelBucket(stack, 'Data');
+      const monitoring = { baselineDataset: { bucket: data, prefix: field === 'baselineDataset.prefix' ? '/train.csv' : 'train.csv' }, ...change };
+      if (monitoring.baselineDataset === undefined) {
+        monitoring.baselineDataset = { bucket: data, prefix: '/train.csv' };
+      }
+      return new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: [{ name: 'prod', monitoring: monitoring as MonitoringProps }] }));
+    };
+    expect(make).toThrow(new RegExp(`environments\\[0\\]\\.monitoring\\.${field.replace(/\./g, '\\.')}`));
+    expect(make).toThrow(message);
+  });
+
+  test('a daily check may run up to a day', () => {
+    expect(() => monitoredPipeline(newStack(), { frequency: DriftCheckFrequency.DAILY, maxRuntime: Duration.hours(20) })).not.toThrow();
+  });
+
+  test('a serverless environment cannot detect drift', () => {
+    expect(() => monitoredPipeline(newStack(), {}, { serverless: { memorySizeMb: 2048, maxConcurrency: 2 } }))
+      .toThrow(/environments\[1\]\.serverless: cannot be set together with monitoring/);
+  });
+
+  test('an environment in another account cannot detect drift yet', () => {
+    expect(() => monitoredPipeline(newStack(), {}, { account: '222222222222' }))
+      .toThrow(/environments\[1\]\.monitoring: is not supported for an environment in another account or region/);
+  });
+});
