@@ -23,6 +23,7 @@ const AWS_SDK_VERSION = '^3.700.0';
 const HANDLER_DEPS = [
   `@aws-sdk/client-api-gateway@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-application-auto-scaling@${AWS_SDK_VERSION}`,
+  `@aws-sdk/client-cloudwatch@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-cloudformation@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-codebuild@${AWS_SDK_VERSION}`,
   `@aws-sdk/client-codepipeline@${AWS_SDK_VERSION}`,
