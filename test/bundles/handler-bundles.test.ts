@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../harness/moto-server';
  * Node process, as Lambda would, so a bundling change (such as building from
  * the SDK's ES module builds) cannot break the handlers unnoticed.
  */
-const BUNDLES = ['cleanup/cleanup', 'deploy/deploy', 'share/share', 'tests/test'].map((name) => ({
+const BUNDLES = ['cleanup/cleanup', 'deploy/deploy', 'monitoring/violations', 'share/share', 'tests/test'].map((name) => ({
   name,
   file: join(PROJECT_ROOT, 'assets', 'pipeline', `${name}.lambda`, 'index.js'),
 }));
