@@ -5,18 +5,23 @@
  * the schema accepts every request the validator accepts and refuses every
  * structural mistake (unknown key, wrong type, missing key). Rules JSON
  * Schema cannot say (unique names, minInstances <= instanceCount, the size
- * of an environment's tests) are the validator's alone.
+ * of an environment's tests, a batch output overlapping its input, a batch
+ * payload times its parallel requests) are the validator's alone.
  */
+import { ENDPOINT_ONLY_KEYS } from './batch-rules';
 import { ECR_IMAGE_URI } from './image-rules';
 import { hostingInstanceTypes } from './instance-types';
 import {
-  ARTIFACT_SUFFIX, CONTAINER_SOURCE_SUFFIX, EMAIL_MAX, EMAIL_PATTERN, ENVIRONMENT_NAME_MAX, IMAGE_URI_MAX, JSON_PATH_MAX,
+  ARTIFACT_SUFFIX, BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB,
+  BATCH_SPLIT_TYPES, CONTAINER_SOURCE_SUFFIX, EMAIL_MAX, EMAIL_PATTERN, ENVIRONMENT_NAME_MAX, IMAGE_URI_MAX, JSON_PATH_MAX,
   KEEP_RELEASES_MAX, MAX_CONFIG_PIPELINES, MAX_EMAILS, MAX_EXPECTATIONS, MAX_INSTANCE_COUNT, MAX_LATENCY_MS, MAX_TESTS,
-  MIME_TYPE_MAX, MIME_TYPE_PATTERN, NAME_PATTERN_SOURCE, PIPELINE_NAME_MAX, S3_KEY_MAX_BYTES, SERVERLESS_MAX_CONCURRENCY,
-  SERVERLESS_MEMORY_SIZES, TEST_NAME_MAX,
+  MIME_TYPE_MAX, MIME_TYPE_PATTERN, MONITORING_DATASET_FORMATS, MONITORING_FREQUENCIES, MONITORING_MAX_VIOLATIONS_THRESHOLD,
+  NAME_PATTERN_SOURCE, PIPELINE_NAME_MAX, PROCESSING_INSTANCE_TYPE_MAX, PROCESSING_INSTANCE_TYPE_PATTERN,
+  PROCESSING_MAX_INSTANCE_COUNT, S3_KEY_MAX_BYTES, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES, TEST_NAME_MAX,
 } from './limits';
 import { MAX_ENVIRONMENTS } from './pipeline-request';
 import { knownFrameworks, knownFrameworkVersions } from '../pipeline/image/framework-catalog';
+import { MONITORING_DEFAULTS } from '../pipeline/monitoring/monitoring-defaults';
 
 /** A JSON Schema, as plain JSON data. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -25,9 +30,9 @@ const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 const BASE_URL = 'https://raw.githubusercontent.com/cdk-mlops/cdk-mlops-framework/main';
 
 /**
- * An S3 key without a leading "/", "."/".." segments, control characters or
- * backslashes, ending in `suffix`. The byte limit is the validator's (JSON
- * Schema counts characters, never more than the bytes).
+ * An S3 key (or key prefix) without a leading "/", "."/".." segments, control
+ * characters or backslashes, ending in `suffix` (`''` for any ending). The
+ * byte limit is the validator's (JSON Schema counts characters, never more than the bytes).
  */
 function s3KeySchema(title: string, description: string, suffix: string): JsonSchema {
   const escapedSuffix = suffix.replace(/\./g, '\\.');
@@ -100,23 +105,33 @@ function imageSchema(): JsonSchema {
   };
 }
 
-function testSchema(): JsonSchema {
-  const jsonPath = object('JSON path expectation', 'An expectation on one value of a JSON response body: equalsJson, or min/max.', {
+/** `bodyContains` of a test's expectations and of a batch environment's check. */
+function bodyContainsSchema(description: string): JsonSchema {
+  return {
+    title: 'Body contains',
+    description,
+    type: 'array',
+    maxItems: MAX_EXPECTATIONS,
+    items: { title: 'Text', description: 'A non-empty text.', type: 'string', minLength: 1 },
+  };
+}
+
+/** `jsonPath` of a test's expectations and of a batch environment's check. */
+function jsonPathsSchema(description: string): JsonSchema {
+  const jsonPath = object('JSON path expectation', 'An expectation on one value of a JSON body: equalsJson, or min/max.', {
     path: { title: 'Path', description: '"$", then ".key", "[\'key\']" or "[index]" steps, e.g. "$.predictions[0].score".', type: 'string', maxLength: JSON_PATH_MAX, pattern: '^\\$' },
     equalsJson: { title: 'Equals (JSON)', description: 'JSON text the value must equal, e.g. "\\"churn\\"", "0.5", "true".', type: 'string' },
     min: { title: 'Minimum', description: 'The smallest number the value may be.', type: 'number' },
     max: { title: 'Maximum', description: 'The largest number the value may be (at least min).', type: 'number' },
   }, ['path']);
+  return { title: 'JSON paths', description, type: 'array', maxItems: MAX_EXPECTATIONS, items: jsonPath };
+}
+
+function testSchema(): JsonSchema {
   const expect = object('Expectations', 'What the response must satisfy. Default: status 200 only.', {
     status: integer('Status', 'The HTTP status the model must answer with. Default 200.', 100, 599),
-    bodyContains: {
-      title: 'Body contains',
-      description: 'Texts the response body must contain.',
-      type: 'array',
-      maxItems: MAX_EXPECTATIONS,
-      items: { title: 'Text', description: 'A non-empty text.', type: 'string', minLength: 1 },
-    },
-    jsonPath: { title: 'JSON paths', description: 'Expectations on values of a JSON body.', type: 'array', maxItems: MAX_EXPECTATIONS, items: jsonPath },
+    bodyContains: bodyContainsSchema('Texts the response body must contain.'),
+    jsonPath: jsonPathsSchema('Expectations on values of a JSON body.'),
     maxLatencyMs: integer('Latency budget (ms)', 'The longest the endpoint may take to answer, in milliseconds.', 1, MAX_LATENCY_MS),
   });
   return object('Test request', 'A sample request sent to the new endpoint before it is shared, with what its answer must be.', {
@@ -126,6 +141,59 @@ function testSchema(): JsonSchema {
     accept: mimeType('Accept', 'The MIME type asked for in the response. Default: the model\'s.'),
     expect,
   }, ['body']);
+}
+
+function batchSchema(): JsonSchema {
+  return object('Batch', 'Makes this a batch environment: each release runs a SageMaker batch transform job on instanceType x instanceCount '
+    + 'over data in the framework\'s assets bucket instead of updating an endpoint, and the Test stage checks its output. '
+    + 'Only on the last environment; not with serverless, autoScaling, dataCapture, tests or monitoring.', {
+    input: s3KeySchema('Input prefix', 'Key prefix in the framework\'s assets bucket: every object under it is transformed. At least one object must exist.', ''),
+    output: s3KeySchema('Output prefix', 'Key prefix in the framework\'s assets bucket, ending in "/": each release writes under "<output><release id>/". '
+      + 'Neither inside input nor holding it.', '/'),
+    contentType: mimeType('Content type', 'MIME type of the input records, as the model\'s container expects it. Default "text/csv".'),
+    splitType: { title: 'Split type', description: 'How each input object is cut into records. Default "Line".', type: 'string', enum: [...BATCH_SPLIT_TYPES] },
+    accept: mimeType('Accept', 'MIME type asked of the model for its output. Default: the container\'s.'),
+    maxPayloadMb: integer('Max payload (MB)', `The largest payload of one request. Default: SageMaker's (${BATCH_DEFAULT_PAYLOAD_MB}).`, 1, BATCH_MAX_PAYLOAD_MB),
+    maxConcurrentTransforms: integer('Max concurrent transforms',
+      `Parallel requests to each instance; times maxPayloadMb (default ${BATCH_DEFAULT_PAYLOAD_MB}) at most ${BATCH_MAX_PAYLOAD_MB}. Default: SageMaker's.`,
+      1, BATCH_MAX_CONCURRENT_TRANSFORMS),
+    check: object('Output check', 'What the Test stage checks in each release\'s output. Default: at least one output object.', {
+      minObjects: integer('Min objects', 'The fewest output objects the transform must write (one per input object). Default 1.', 0, BATCH_CHECK_MAX_MIN_OBJECTS),
+      bodyContains: bodyContainsSchema('Texts every sampled output line must contain.'),
+      jsonPath: jsonPathsSchema('Expectations on values of every sampled output line, which must then be JSON.'),
+    }),
+  }, ['input', 'output']);
+}
+
+function monitoringSchema(): JsonSchema {
+  const d = MONITORING_DEFAULTS;
+  return object('Drift detection', 'Captures the endpoint\'s traffic and checks it against a baseline computed from a dataset on a schedule; '
+    + `violations raise an alarm that emails the pipeline's topic. Each job gets a ${d.volumeSizeGb} GB volume and runs at most ${d.maxRuntimeSeconds} s. `
+    + 'Not with serverless or batch.', {
+    baselineDataset: s3KeySchema('Baseline dataset', 'Key of the dataset the baseline is computed from (a CSV or JSON Lines file) in the framework\'s assets bucket.', ''),
+    datasetFormat: {
+      title: 'Dataset format',
+      description: '"csv" (the first row names the columns), "csvNoHeader" or "jsonLines". Default "csv".',
+      type: 'string',
+      enum: [...MONITORING_DATASET_FORMATS],
+    },
+    frequency: { title: 'Frequency', description: 'How often the captured traffic is checked. Default "hourly".', type: 'string', enum: [...MONITORING_FREQUENCIES] },
+    instanceType: {
+      title: 'Instance type',
+      description: `The processing instance type of the baseline and monitoring jobs (ml.<family>.<size>). Default "${d.instanceType}".`,
+      type: 'string',
+      maxLength: PROCESSING_INSTANCE_TYPE_MAX,
+      pattern: PROCESSING_INSTANCE_TYPE_PATTERN.source,
+    },
+    instanceCount: integer('Instance count', `Instances per baseline or monitoring job. Default ${d.instanceCount}.`, 1, PROCESSING_MAX_INSTANCE_COUNT),
+    violationsThreshold: integer('Violations threshold', `Constraint violations in one check that raise the drift alarm. Default ${d.violationsThreshold}.`,
+      1, MONITORING_MAX_VIOLATIONS_THRESHOLD),
+  }, ['baselineDataset']);
+}
+
+/** Nothing may be set at these keys. */
+function forbidden(keys: readonly string[]): JsonSchema {
+  return { properties: Object.fromEntries(keys.map((key) => [key, false])) };
 }
 
 function environmentSchema(): JsonSchema {
@@ -140,7 +208,7 @@ function environmentSchema(): JsonSchema {
     targetInvocationsPerInstance: { title: 'Target invocations per instance', description: 'Invocations per instance per minute to scale around.', type: 'number', minimum: 1 },
   }, ['maxInstances', 'targetInvocationsPerInstance']);
   return {
-    ...object('Environment', 'One environment, in release order: an endpoint, tested before it is shared.', {
+    ...object('Environment', 'One environment, in release order: an endpoint, tested before it is shared, or (the last environment only) a batch transform.', {
       name: nameSchema('Name', 'Lower-case letters, digits and single hyphens; unique in the pipeline.', ENVIRONMENT_NAME_MAX),
       instanceType: { title: 'Instance type', description: 'A SageMaker real-time hosting instance type. Default "ml.m5.large".', type: 'string', enum: hostingInstanceTypes() },
       instanceCount: integer('Instance count', 'Instances serving the endpoint. Default 1.', 1, MAX_INSTANCE_COUNT),
@@ -151,12 +219,29 @@ function environmentSchema(): JsonSchema {
       }),
       approval: { title: 'Approval', description: 'A manual approval before this environment. Default false.', type: 'boolean' },
       tests: { title: 'Tests', description: 'Sample requests run against the endpoint before it is shared. Default none.', type: 'array', minItems: 1, maxItems: MAX_TESTS, items: testSchema() },
+      monitoring: monitoringSchema(),
+      batch: batchSchema(),
     }, ['name']),
-    // A serverless variant has no instances to type, count, scale or capture from.
     dependentSchemas: {
-      serverless: { properties: { instanceType: false, instanceCount: false, autoScaling: false, dataCapture: false } },
+      // A serverless variant has no instances to type, count, scale or capture from (and so nothing to monitor).
+      serverless: forbidden(['instanceType', 'instanceCount', 'autoScaling', 'dataCapture', 'monitoring']),
+      // A batch environment has no endpoint.
+      batch: forbidden(ENDPOINT_ONLY_KEYS),
     },
   };
+}
+
+/**
+ * Only the last environment may be a batch one. Per array length, every
+ * environment before the last has no batch (the tuple is spelled out in
+ * full, the last entry unconstrained, as strict tuple checking asks).
+ */
+function batchLastOnly(): JsonSchema[] {
+  const lengths = Array.from({ length: MAX_ENVIRONMENTS - 1 }, (_, i) => i + 2);
+  return lengths.map((n) => ({
+    if: { minItems: n, maxItems: n },
+    then: { minItems: n, maxItems: n, prefixItems: [...Array.from({ length: n - 1 }, () => forbidden(['batch'])), true] },
+  }));
 }
 
 function pipelineRequestSchema(): JsonSchema {
@@ -171,6 +256,7 @@ function pipelineRequestSchema(): JsonSchema {
       minItems: 1,
       maxItems: MAX_ENVIRONMENTS,
       items: environmentSchema(),
+      allOf: batchLastOnly(),
     },
     notifications: object('Notifications', 'Who hears about releases.', {
       emails: {

@@ -67,7 +67,7 @@ export const ARTIFACT_SUFFIX = '.tar.gz';
 export const CONTAINER_SOURCE_SUFFIX = '.zip';
 
 /** How SageMaker cuts a batch environment's input objects into records (its SplitType). */
-export const BATCH_SPLIT_TYPES: readonly string[] = ['None', 'Line', 'RecordIO', 'TFRecord'];
+export const BATCH_SPLIT_TYPES = ['None', 'Line', 'RecordIO', 'TFRecord'] as const;
 /**
  * SageMaker's ceiling on a transform request's payload (MaxPayloadInMB), and
  * on the payload times the parallel requests (MaxConcurrentTransforms) of one instance.
@@ -85,9 +85,9 @@ export const BATCH_MAX_CONCURRENT_TRANSFORMS = BATCH_MAX_PAYLOAD_MB;
 export const BATCH_CHECK_MAX_MIN_OBJECTS = 10_000;
 
 /** Baseline dataset layouts of drift detection: CSV with or without a header row, or JSON Lines. */
-export const MONITORING_DATASET_FORMATS: readonly string[] = ['csv', 'csvNoHeader', 'jsonLines'];
+export const MONITORING_DATASET_FORMATS = ['csv', 'csvNoHeader', 'jsonLines'] as const;
 /** How often drift detection checks the captured traffic. */
-export const MONITORING_FREQUENCIES: readonly string[] = ['hourly', 'daily'];
+export const MONITORING_FREQUENCIES = ['hourly', 'daily'] as const;
 /**
  * A processing instance type of the baseline and monitoring jobs: only its
  * shape is checked (`ml.<family>.<size>`); SageMaker knows which it runs.

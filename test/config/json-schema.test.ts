@@ -6,6 +6,7 @@ import { validConfigFile, validPipelineRequest, structurallyMutatedPipelineReque
 import { hostingInstanceTypes } from '../../src/config/instance-types';
 import { mlopsConfigJsonSchema, pipelineRequestJsonSchema } from '../../src/config/json-schema';
 import { CONFIG_SCHEMA_FILE, configSchemaText } from '../../src/config/json-schema-text';
+import { validatePipelineRequest } from '../../src/config/validate';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
 const validateRequest = ajv.compile(pipelineRequestJsonSchema());
@@ -81,4 +82,62 @@ test('the schema refuses values the validator refuses for a rule it can express'
   ]) {
     expect(validateRequest(bad)).toBe(false);
   }
+});
+
+describe('batch environments and monitoring in the schema', () => {
+  const base = { name: 'churn', artifact: 'm.tar.gz', image: { framework: 'xgboost', version: '1.7-1' } };
+  const batch = { input: 'scoring/in/', output: 'scoring/out/' };
+  const monitoring = { baselineDataset: 'churn/train.csv' };
+  const dev = { name: 'dev' };
+  const withBatch = (extra: Record<string, unknown>, env: Record<string, unknown> = {}) =>
+    ({ ...base, environments: [dev, { name: 'scoring', ...env, batch: { ...batch, ...extra } }] });
+  const withMonitoring = (extra: Record<string, unknown>, env: Record<string, unknown> = {}) =>
+    ({ ...base, environments: [{ name: 'prod', ...env, monitoring: { ...monitoring, ...extra } }] });
+
+  test('accepts them where the validator does', () => {
+    for (const good of [
+      withBatch({}),
+      withBatch({ splitType: 'RecordIO', maxPayloadMb: 100, maxConcurrentTransforms: 1, check: { minObjects: 0, bodyContains: ['x'], jsonPath: [{ path: '$.a' }] } }),
+      withMonitoring({ datasetFormat: 'csvNoHeader', frequency: 'daily', instanceType: 'ml.p6-b200.48xlarge', instanceCount: 100, violationsThreshold: 1_000_000 }),
+      { ...base, environments: [{ name: 'scoring', batch }] },
+    ]) {
+      expect(validatePipelineRequest(good).ok).toBe(true);
+      if (!validateRequest(good)) throw new Error(ajv.errorsText(validateRequest.errors));
+    }
+  });
+
+  test.each([
+    ['batch with serverless', withBatch({}, { serverless: { memorySizeMb: 2048, maxConcurrency: 1 } })],
+    ['batch with autoScaling', withBatch({}, { autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 1 } })],
+    ['batch with dataCapture', withBatch({}, { dataCapture: {} })],
+    ['batch with tests', withBatch({}, { tests: [{ body: '1' }] })],
+    ['batch with monitoring', withBatch({}, { monitoring })],
+    ['a batch environment before the last', { ...base, environments: [{ name: 'scoring', batch }, dev] }],
+    ['two batch environments', { ...base, environments: [{ name: 'a', batch }, dev, { name: 'b', batch }] }],
+    ['a batch output without a trailing "/"', withBatch({ output: 'scoring/out' })],
+    ['a batch input with a ".." segment', withBatch({ input: 'a/../in/' })],
+    ['an unknown split type', withBatch({ splitType: 'line' })],
+    ['a payload over 100 MB', withBatch({ maxPayloadMb: 101 })],
+    ['too many parallel requests', withBatch({ maxConcurrentTransforms: 101 })],
+    ['a negative minObjects', withBatch({ check: { minObjects: -1 } })],
+    ['an empty bodyContains text', withBatch({ check: { bodyContains: [''] } })],
+    ['a batch content type that is no MIME type', withBatch({ contentType: 'csv' })],
+    ['monitoring with serverless', withMonitoring({}, { serverless: { memorySizeMb: 2048, maxConcurrency: 1 } })],
+    ['an unknown dataset format', withMonitoring({ datasetFormat: 'parquet' })],
+    ['an unknown frequency', withMonitoring({ frequency: 'weekly' })],
+    ['a processing instance type without "ml."', withMonitoring({ instanceType: 'm5.xlarge' })],
+    ['a monitoring instance count over 100', withMonitoring({ instanceCount: 101 })],
+    ['a violations threshold of 0', withMonitoring({ violationsThreshold: 0 })],
+  ])('refuses %s, as the validator does', (_what, bad) => {
+    expect(validatePipelineRequest(bad).ok).toBe(false);
+    expect(validateRequest(bad)).toBe(false);
+  });
+
+  test.each([
+    ['a batch output inside its input', withBatch({ input: 'scoring/', output: 'scoring/out/' })],
+    ['parallel requests times the payload over 100 MB', withBatch({ maxPayloadMb: 20, maxConcurrentTransforms: 6 })],
+  ])('leaves %s to the validator (JSON Schema cannot compare two values)', (_what, bad) => {
+    expect(validatePipelineRequest(bad).ok).toBe(false);
+    expect(validateRequest(bad)).toBe(true);
+  });
 });

@@ -36,6 +36,15 @@ test('any text either parses as JSON or is reported at the document', () => {
   }), RUNS);
 });
 
+test('valid requests include batch environments and monitoring, so every property above and the schema agreement cover them', () => {
+  const sample = fc.sample(validPipelineRequest(), { numRuns: 300, seed: 6 });
+  const environments = sample.flatMap((r) => r.environments);
+  expect(environments.filter((e) => e.batch).length).toBeGreaterThan(10);
+  expect(environments.filter((e) => e.batch?.check && e.batch.maxConcurrentTransforms).length).toBeGreaterThan(0);
+  expect(environments.filter((e) => e.monitoring).length).toBeGreaterThan(10);
+  expect(sample.some((r) => r.environments.length > 1 && r.environments[r.environments.length - 1].batch)).toBe(true);
+});
+
 test('every valid request is accepted and round-trips unchanged, as a fresh plain object', () => {
   fc.assert(fc.property(validPipelineRequest(), (request) => {
     const result = validatePipelineRequest(request);

@@ -9,11 +9,12 @@
 import * as fc from 'fast-check';
 import { hostingInstanceTypes } from '../../src/config/instance-types';
 import {
-  ENVIRONMENT_NAME_MAX, KEEP_RELEASES_MAX, MAX_CONFIG_PIPELINES, MAX_EMAILS, MAX_INSTANCE_COUNT,
-  PIPELINE_NAME_MAX, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES,
+  BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_PAYLOAD_MB, BATCH_SPLIT_TYPES, ENVIRONMENT_NAME_MAX, KEEP_RELEASES_MAX,
+  MAX_CONFIG_PIPELINES, MAX_EMAILS, MAX_INSTANCE_COUNT, MONITORING_DATASET_FORMATS, MONITORING_FREQUENCIES,
+  MONITORING_MAX_VIOLATIONS_THRESHOLD, PIPELINE_NAME_MAX, PROCESSING_MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES,
 } from '../../src/config/limits';
 import {
-  EnvironmentRequest, ImageRequest, JsonPathRequest, MAX_ENVIRONMENTS, MlopsConfigFile, PipelineRequest, TestRequestEntry,
+  BatchRequest, EnvironmentRequest, ImageRequest, JsonPathRequest, MAX_ENVIRONMENTS, MlopsConfigFile, PipelineRequest, TestRequestEntry,
 } from '../../src/config/pipeline-request';
 import { knownFrameworks, knownFrameworkVersions } from '../../src/pipeline/image/framework-catalog';
 
@@ -41,6 +42,15 @@ function s3Key(suffix: string): fc.Arbitrary<string> {
   return fc.tuple(fc.array(keySegment, { minLength: 0, maxLength: 3 }), fc.stringMatching(/^[a-z0-9-]{1,12}$/))
     .map(([dirs, file]) => [...dirs, `${file}${suffix}`].join('/'));
 }
+
+/** A key prefix: one to three segments, ending in "/" or not (a prefix may end mid-name). */
+const s3Prefix: fc.Arbitrary<string> = fc.tuple(fc.array(keySegment, { minLength: 1, maxLength: 3 }), fc.boolean())
+  .map(([segments, folder]) => `${segments.join('/')}${folder ? '/' : ''}`);
+
+/** A batch input and an output prefix (a folder) that neither starts with the other. */
+const batchPrefixes: fc.Arbitrary<{ input: string; output: string }> = fc.tuple(s3Prefix, fc.array(keySegment, { minLength: 1, maxLength: 3 }))
+  .map(([input, segments]) => ({ input, output: `${segments.join('/')}/` }))
+  .filter(({ input, output }) => !input.startsWith(output) && !output.startsWith(input));
 
 const frameworkImage: fc.Arbitrary<ImageRequest> = fc.constantFrom(...knownFrameworks())
   .chain((framework) => fc.constantFrom(...knownFrameworkVersions(framework)).map((version) => ({ framework, version })));
@@ -99,10 +109,13 @@ function isJson(text: string): boolean {
   }
 }
 
+const bodyContains = fc.array(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 3 });
+const jsonPaths = fc.array(jsonPathExpectation, { maxLength: 3 });
+
 const testExpect = fc.record({
   status: fc.integer({ min: 100, max: 599 }),
-  bodyContains: fc.array(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 3 }),
-  jsonPath: fc.array(jsonPathExpectation, { maxLength: 3 }),
+  bodyContains,
+  jsonPath: jsonPaths,
   maxLatencyMs: fc.integer({ min: 1, max: 60_000 }),
 }, { requiredKeys: [] });
 
@@ -129,11 +142,21 @@ const serverlessVariant = fc.tuple(fc.constantFrom(...SERVERLESS_MEMORY_SIZES), 
   }, { requiredKeys: ['memorySizeMb', 'maxConcurrency'] }))
   .map((serverless) => ({ serverless }));
 
+const monitoring = fc.record({
+  baselineDataset: fc.oneof(s3Key('.csv'), s3Key('.jsonl')),
+  datasetFormat: fc.constantFrom(...MONITORING_DATASET_FORMATS),
+  frequency: fc.constantFrom(...MONITORING_FREQUENCIES),
+  instanceType: fc.oneof(fc.constantFrom('ml.m5.xlarge', 'ml.c5.2xlarge', 'ml.r5d.large', 'ml.p6-b200.48xlarge'), fc.constantFrom(...hostingInstanceTypes())),
+  instanceCount: fc.integer({ min: 1, max: PROCESSING_MAX_INSTANCE_COUNT }),
+  violationsThreshold: fc.integer({ min: 1, max: MONITORING_MAX_VIOLATIONS_THRESHOLD }),
+}, { requiredKeys: ['baselineDataset'] });
+
 const instanceVariant = fc.record({
   instanceType: fc.constantFrom(...hostingInstanceTypes()),
   instanceCount: fc.integer({ min: 1, max: MAX_INSTANCE_COUNT }),
   scaling: fc.boolean(),
   dataCapture: fc.record({ samplingPercentage: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: [] }),
+  monitoring,
 }, { requiredKeys: ['scaling'] }).chain(({ scaling, ...variant }) => {
   if (!scaling) {
     return fc.constant(variant);
@@ -154,6 +177,42 @@ function environment(envName: string): fc.Arbitrary<EnvironmentRequest> {
   ).map(([variant, rest]) => ({ name: envName, ...variant, ...rest }));
 }
 
+/** Payload and parallel requests within SageMaker's 100 MB per instance (its 6 MB payload when left out), each present or not. */
+type BatchPayload = Pick<BatchRequest, 'maxPayloadMb' | 'maxConcurrentTransforms'>;
+const batchPayload: fc.Arbitrary<BatchPayload> = fc.option(fc.integer({ min: 1, max: BATCH_MAX_PAYLOAD_MB }), { nil: undefined })
+  .chain((maxPayloadMb) => {
+    const most = Math.floor(BATCH_MAX_PAYLOAD_MB / (maxPayloadMb ?? BATCH_DEFAULT_PAYLOAD_MB));
+    return fc.option(fc.integer({ min: 1, max: most }), { nil: undefined }).map((maxConcurrentTransforms) => ({
+      ...(maxPayloadMb === undefined ? {} : { maxPayloadMb }),
+      ...(maxConcurrentTransforms === undefined ? {} : { maxConcurrentTransforms }),
+    }));
+  });
+
+const batchCheck = fc.record({
+  minObjects: fc.integer({ min: 0, max: BATCH_CHECK_MAX_MIN_OBJECTS }),
+  bodyContains,
+  jsonPath: jsonPaths,
+}, { requiredKeys: [] });
+
+/** A batch environment: instances, approval, and a transform with every optional field now and then. */
+function batchEnvironment(envName: string): fc.Arbitrary<EnvironmentRequest> {
+  const batch = fc.tuple(
+    batchPrefixes,
+    fc.record({
+      contentType: mimeType,
+      splitType: fc.constantFrom(...BATCH_SPLIT_TYPES),
+      accept: mimeType,
+      check: batchCheck,
+    }, { requiredKeys: [] }),
+    batchPayload,
+  ).map(([prefixes, rest, payload]): BatchRequest => ({ ...prefixes, ...rest, ...payload }));
+  return fc.record({
+    instanceType: fc.constantFrom(...hostingInstanceTypes()),
+    instanceCount: fc.integer({ min: 1, max: MAX_INSTANCE_COUNT }),
+    approval: fc.boolean(),
+  }, { requiredKeys: [] }).chain((rest) => batch.map((b) => ({ name: envName, ...rest, batch: b })));
+}
+
 const emails = fc.uniqueArray(
   fc.tuple(fc.stringMatching(/^[a-z0-9._+-]{1,12}$/), fc.stringMatching(/^[a-z0-9-]{1,10}\.[a-z]{2,6}$/)).map(([local, domain]) => `${local}@${domain}`),
   { maxLength: MAX_EMAILS, selector: (e) => e.toLowerCase() },
@@ -161,8 +220,11 @@ const emails = fc.uniqueArray(
 
 /** A request the validator accepts, covering every image kind, variant and optional field. */
 export function validPipelineRequest(): fc.Arbitrary<PipelineRequest> {
+  // Only the last environment may be a batch one.
   const environments = fc.uniqueArray(name(ENVIRONMENT_NAME_MAX), { minLength: 1, maxLength: MAX_ENVIRONMENTS })
-    .chain((names) => fc.tuple(...names.map(environment)));
+    .chain((names) => fc.tuple(...names.map((n, i) => (i === names.length - 1
+      ? fc.oneof({ weight: 3, arbitrary: environment(n) }, { weight: 1, arbitrary: batchEnvironment(n) })
+      : environment(n)))));
   return fc.record({
     name: name(PIPELINE_NAME_MAX),
     artifact: s3Key('.tar.gz'),
@@ -228,12 +290,29 @@ function anyEnvironment(request: Mutable): fc.Arbitrary<number> {
   return fc.integer({ min: 0, max: request.environments.length - 1 });
 }
 
-/** Turns environment `i` into an instance-backed one, dropping what conflicts with instances. */
+/** Turns an environment into an endpoint, dropping what makes it a batch environment. */
+function asEndpointEnvironment(env: Mutable): void {
+  delete env.batch;
+}
+
+/** Turns an environment into an instance-backed endpoint, dropping what conflicts with instances. */
 function asInstanceEnvironment(env: Mutable): void {
+  asEndpointEnvironment(env);
   delete env.serverless;
 }
 
-const mutations: Mutation[] = [
+/** Turns the last environment into a batch environment (the only place one may be), with `batch` as its transform. */
+function withLastBatch(request: Mutable, batch: unknown): { request: Mutable; at: string } {
+  const c = clone(request);
+  const last = c.environments.length - 1;
+  c.environments[last] = { name: c.environments[last].name, batch };
+  return { request: c, at: `environments[${last}]` };
+}
+
+const BATCH = { input: 'scoring/in/', output: 'scoring/out/' };
+
+/** Mutations a JSON Schema catches as well: the document's structure (unknown key, wrong type, missing key). */
+const structuralMutations: Mutation[] = [
   // The document itself is not an object.
   (r) => fc.constantFrom([r], 'request', 42, null, true).map((request) => ({ request, path: '' })),
   // Wrong types at the top.
@@ -251,6 +330,38 @@ const mutations: Mutation[] = [
     Object.defineProperty(request, key, { value: 1, enumerable: true, writable: true, configurable: true });
     return { request, path: key };
   }),
+  // A batch environment's structure broken.
+  (r) => fc.constantFrom(
+    ['scoring/in/', 'batch'],
+    [{ ...BATCH, instanceType: 'ml.m5.large' }, 'batch.instanceType'],
+    [{ input: BATCH.input }, 'batch.output'],
+    [{ output: BATCH.output }, 'batch.input'],
+    [{ ...BATCH, maxPayloadMb: '5' }, 'batch.maxPayloadMb'],
+    [{ ...BATCH, splitType: 1 }, 'batch.splitType'],
+    [{ ...BATCH, check: [] }, 'batch.check'],
+    [{ ...BATCH, check: { status: 200 } }, 'batch.check.status'],
+    [{ ...BATCH, check: { bodyContains: 'ok' } }, 'batch.check.bodyContains'],
+  ).map(([batch, field]) => {
+    const { request, at: env } = withLastBatch(r, batch);
+    return { request, path: `${env}.${field}` };
+  }),
+  // A monitoring's structure broken.
+  (r) => fc.tuple(anyEnvironment(r), fc.constantFrom(
+    ['daily', 'monitoring'],
+    [{}, 'monitoring.baselineDataset'],
+    [{ baselineDataset: 'train.csv', schedule: 'hourly' }, 'monitoring.schedule'],
+    [{ baselineDataset: 3 }, 'monitoring.baselineDataset'],
+    [{ baselineDataset: 'train.csv', instanceCount: '2' }, 'monitoring.instanceCount'],
+  )).chain(([i, [value, field]]) => {
+    const c = clone(r);
+    asInstanceEnvironment(c.environments[i]);
+    c.environments[i].monitoring = value;
+    return at(c, `environments[${i}].${field}`);
+  }),
+];
+
+/** Mutations of the values' rules: some a JSON Schema can express, some (overlaps, uniqueness, sums) only the validator. */
+const ruleMutations: Mutation[] = [
   // Bad pipeline names.
   (r) => fc.constantFrom('Churn', 'churn--model', '-churn', 'churn-', 'churn_model', '', 'c'.repeat(PIPELINE_NAME_MAX + 1), 'churn model')
     .map((n) => ({ request: { ...r, name: n }, path: 'name' })),
@@ -389,16 +500,91 @@ const mutations: Mutation[] = [
     [{ body: 'x'.repeat(5000) }, 'tests'],
   )).chain(([i, [test, path]]) => {
     const c = clone(r);
+    asEndpointEnvironment(c.environments[i]);
     c.environments[i].tests = [test];
     return at(c, `environments[${i}].${path}`);
   }),
   // Too many tests.
   (r) => anyEnvironment(r).chain((i) => {
     const c = clone(r);
+    asEndpointEnvironment(c.environments[i]);
     c.environments[i].tests = Array.from({ length: 21 }, (_, k) => ({ name: `t${k}`, body: '1' }));
     return at(c, `environments[${i}].tests`);
   }),
+  // A batch environment before the last one.
+  (r) => fc.integer({ min: 0, max: Math.max(0, r.environments.length - 2) }).chain((i) => {
+    const c = clone(r);
+    if (c.environments.length === 1) {
+      c.environments.push({ name: `${c.environments[0].name}-next` });
+    }
+    c.environments[i] = { name: c.environments[i].name, batch: BATCH };
+    return at(c, `environments[${i}].batch`);
+  }),
+  // A batch environment with an endpoint's setting.
+  (r) => fc.constantFrom<[string, unknown]>(
+    ['serverless', { memorySizeMb: 2048, maxConcurrency: 5 }],
+    ['autoScaling', { maxInstances: 2, targetInvocationsPerInstance: 5 }],
+    ['dataCapture', {}],
+    ['tests', [{ body: '1' }]],
+    ['monitoring', { baselineDataset: 'train.csv' }],
+  ).map(([key, value]) => {
+    const { request, at: env } = withLastBatch(r, BATCH);
+    request.environments[request.environments.length - 1][key] = value;
+    return { request, path: `${env}.${key}` };
+  }),
+  // Bad batch settings.
+  (r) => fc.constantFrom(
+    [{ ...BATCH, input: '/scoring/in/' }, 'input'],
+    [{ ...BATCH, input: 'scoring/../in/' }, 'input'],
+    [{ ...BATCH, output: 'scoring/out' }, 'output'],
+    [{ input: 'scoring/', output: 'scoring/out/' }, 'output'],
+    [{ input: 'scoring/out/in/', output: 'scoring/out/' }, 'output'],
+    [{ input: 'scoring/data', output: 'scoring/data-out/' }, 'output'],
+    [{ ...BATCH, contentType: 'csv' }, 'contentType'],
+    [{ ...BATCH, accept: 'json' }, 'accept'],
+    [{ ...BATCH, splitType: 'line' }, 'splitType'],
+    [{ ...BATCH, maxPayloadMb: 0 }, 'maxPayloadMb'],
+    [{ ...BATCH, maxPayloadMb: 101 }, 'maxPayloadMb'],
+    [{ ...BATCH, maxPayloadMb: 1, maxConcurrentTransforms: 0 }, 'maxConcurrentTransforms'],
+    [{ ...BATCH, maxPayloadMb: 1, maxConcurrentTransforms: 101 }, 'maxConcurrentTransforms'],
+    [{ ...BATCH, maxPayloadMb: 20, maxConcurrentTransforms: 6 }, 'maxConcurrentTransforms'],
+    [{ ...BATCH, maxConcurrentTransforms: 17 }, 'maxConcurrentTransforms'],
+    [{ ...BATCH, check: { minObjects: -1 } }, 'check.minObjects'],
+    [{ ...BATCH, check: { minObjects: 10_001 } }, 'check.minObjects'],
+    [{ ...BATCH, check: { bodyContains: [''] } }, 'check.bodyContains[0]'],
+    [{ ...BATCH, check: { jsonPath: [{ path: 'score' }] } }, 'check.jsonPath[0].path'],
+    [{ ...BATCH, check: { jsonPath: [{ path: '$.s', min: 2, max: 1 }] } }, 'check.jsonPath[0].min'],
+  ).map(([batch, field]) => {
+    const { request, at: env } = withLastBatch(r, batch);
+    return { request, path: `${env}.batch.${field}` };
+  }),
+  // Bad monitoring settings.
+  (r) => fc.tuple(anyEnvironment(r), fc.constantFrom(
+    [{ baselineDataset: '../train.csv' }, 'baselineDataset'],
+    [{ baselineDataset: '' }, 'baselineDataset'],
+    [{ baselineDataset: 'train.csv', datasetFormat: 'parquet' }, 'datasetFormat'],
+    [{ baselineDataset: 'train.csv', frequency: 'weekly' }, 'frequency'],
+    [{ baselineDataset: 'train.csv', instanceType: 'm5.xlarge' }, 'instanceType'],
+    [{ baselineDataset: 'train.csv', instanceType: 'ML.M5.XLARGE' }, 'instanceType'],
+    [{ baselineDataset: 'train.csv', instanceCount: 0 }, 'instanceCount'],
+    [{ baselineDataset: 'train.csv', instanceCount: 101 }, 'instanceCount'],
+    [{ baselineDataset: 'train.csv', violationsThreshold: 0 }, 'violationsThreshold'],
+    [{ baselineDataset: 'train.csv', violationsThreshold: 1_000_001 }, 'violationsThreshold'],
+  )).chain(([i, [monitoringValue, field]]) => {
+    const c = clone(r);
+    asInstanceEnvironment(c.environments[i]);
+    c.environments[i].monitoring = monitoringValue;
+    return at(c, `environments[${i}].monitoring.${field}`);
+  }),
+  // Monitoring a serverless endpoint.
+  (r) => anyEnvironment(r).chain((i) => {
+    const c = clone(r);
+    c.environments[i] = { name: c.environments[i].name, serverless: { memorySizeMb: 2048, maxConcurrency: 5 }, monitoring: { baselineDataset: 'train.csv' } };
+    return at(c, `environments[${i}].monitoring`);
+  }),
 ];
+
+const mutations: Mutation[] = [...structuralMutations, ...ruleMutations];
 
 /** A valid request with exactly one field made invalid, and the path of the problem it must produce. */
 export function mutatedPipelineRequest(): fc.Arbitrary<MutatedRequest> {
@@ -408,6 +594,6 @@ export function mutatedPipelineRequest(): fc.Arbitrary<MutatedRequest> {
 
 /** The mutations that only break the document's structure (unknown key, wrong type, missing key): a JSON Schema catches these too. */
 export function structurallyMutatedPipelineRequest(): fc.Arbitrary<MutatedRequest> {
-  return fc.tuple(validPipelineRequest(), fc.integer({ min: 0, max: 3 }))
-    .chain(([request, which]) => mutations[which](clone(request)));
+  return fc.tuple(validPipelineRequest(), fc.integer({ min: 0, max: structuralMutations.length - 1 }))
+    .chain(([request, which]) => structuralMutations[which](clone(request)));
 }
