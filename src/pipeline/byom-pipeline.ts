@@ -20,6 +20,8 @@ import { PipelinePlacement, validateEnvironment } from './environment/environmen
 import { PipelineEnvironment } from './environment/pipeline-environment';
 import { ModelImage } from './image/model-image';
 import { ModelArtifact } from './model-artifact';
+import { DriftAlarms } from './monitoring/drift-alarms';
+import { MONITORING_DEFAULTS } from './monitoring/monitoring-defaults';
 import { NotificationProps } from './notifications/notification-props';
 import { validateNotifications } from './notifications/notification-validation';
 import { PipelineNotifications } from './notifications/pipeline-notifications';
@@ -114,6 +116,7 @@ export class ByomPipeline extends Construct {
   private readonly sourceStage: codepipeline.IStage;
   private readonly artifactKey: kms.IKey;
   private testHandler?: IntegrationTestHandler;
+  private driftAlarms?: DriftAlarms;
   private readonly logRetention: logs.RetentionDays;
   private readonly image: ModelImage;
   private readonly environmentList: PipelineEnvironment[] = [];
@@ -348,7 +351,17 @@ export class ByomPipeline extends Construct {
       stageName: `Share-${env.name}`,
       actions: [this.shareHandler.shareAction(env.name, { imageUri: this.imageUriVariable ?? env._deploySpec.imageUri })],
     });
-    if (env._deploySpec.monitoring) {
+    if (env._deploySpec.monitoring && props.monitoring) {
+      this.driftAlarms ??= new DriftAlarms(this, 'DriftAlarms', { pipelineName: this.pipelineName, logRetention: this.logRetention });
+      env._bindDriftAlarms(this.driftAlarms.addEnvironment({
+        environmentName: env.name,
+        endpointName: env.endpointName,
+        scheduleName: env.monitoringScheduleName!,
+        frequency: env._deploySpec.monitoring.schedule,
+        violationsThreshold: props.monitoring.violationsThreshold ?? MONITORING_DEFAULTS.violationsThreshold,
+        topic: this.topic,
+        reportsUri: `${env._deploySpec.monitoring.outputPrefix}reports`,
+      }));
       // After Share: the schedule watches the release that serves.
       this.pipeline.addStage({
         stageName: `Monitor-${env.name}`,

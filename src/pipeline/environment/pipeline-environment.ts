@@ -15,6 +15,7 @@ import { TrafficShift } from './traffic-shift';
 import { DEFAULT_INSTANCE_TYPE, variantSpec } from './variant-spec';
 import { EnvironmentDeploySpec, RemoteEnvironmentSpec } from '../deploy/deploy-spec';
 import { ModelImage } from '../image/model-image';
+import { DriftEnvironmentAlarms } from '../monitoring/drift-alarms';
 import { createDriftDetection } from '../monitoring/drift-detection';
 import { monitoringScheduleName } from '../monitoring/monitoring-naming';
 import { DriftCheckFrequency } from '../monitoring/monitoring-props';
@@ -132,6 +133,7 @@ export class PipelineEnvironment extends Construct {
   public readonly monitoringRole?: iam.IRole;
   /** The endpoint's production variant, the same for every release. */
   public readonly variantName = 'AllTraffic';
+  private driftAlarms?: DriftEnvironmentAlarms;
   /**
    * What the deploy handler needs to release to this environment.
    * @internal
@@ -264,7 +266,35 @@ export class PipelineEnvironment extends Construct {
     };
   }
 
-  /** The frequency of the drift check, when the environment detects drift. */
+  /**
+   * Raised when a drift check finds at least `monitoring.violationsThreshold`
+   * constraint violations; it notifies the pipeline's topic.
+   * @default - none: the environment does not detect drift
+   */
+  public get driftAlarm(): cloudwatch.IAlarm | undefined {
+    return this.driftAlarms?.violations;
+  }
+
+  /**
+   * Raised when a drift check fails or is stopped (so it checked nothing); it notifies the pipeline's topic.
+   * @default - none: the environment does not detect drift
+   */
+  public get driftCheckFailedAlarm(): cloudwatch.IAlarm | undefined {
+    return this.driftAlarms?.failures;
+  }
+
+  /**
+   * The pipeline hands over the environment's drift alarms once its topic exists.
+   * @internal
+   */
+  public _bindDriftAlarms(alarms: DriftEnvironmentAlarms): void {
+    this.driftAlarms = alarms;
+  }
+
+  /**
+   * The frequency of the drift check.
+   * @default - none: the environment does not detect drift
+   */
   public get driftCheckFrequency(): DriftCheckFrequency | undefined {
     return this._deploySpec.monitoring?.schedule as DriftCheckFrequency | undefined;
   }

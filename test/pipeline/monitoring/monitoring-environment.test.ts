@@ -78,6 +78,36 @@ describe('an environment with drift detection', () => {
     expect(policy).toContain('repository/sagemaker-model-monitor-analyzer');
   });
 
+  test('raises a violations alarm and a failed-check alarm per hourly run, both emailing the pipeline\'s topic', () => {
+    expect(prod.driftAlarm).toBeDefined();
+    expect(prod.driftCheckFailedAlarm).toBeDefined();
+    expect(pipeline.environments[0].driftAlarm).toBeUndefined();
+    const topic = stack.resolve(pipeline.topic.topicArn);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-prod-data-quality-violations',
+      Namespace: 'MLOps/ModelMonitor',
+      MetricName: 'ConstraintViolations',
+      Dimensions: [{ Name: 'MonitoringSchedule', Value: 'churn-prod-data-quality' }],
+      Period: 3600,
+      Threshold: 1,
+      AlarmActions: [topic],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-prod-data-quality-failures',
+      MetricName: 'MonitoringFailures',
+      AlarmActions: [topic],
+    });
+  });
+
+  test('a pipeline without drift detection has no violations function or rule', () => {
+    const plain = newStack();
+    new ByomPipeline(plain, 'Churn', basicProps(plain));
+    expect(Object.keys(Template.fromStack(plain).findResources('AWS::Events::Rule', {
+      Properties: { EventPattern: { 'detail-type': ['SageMaker Processing Job State Change'] } },
+    }))).toHaveLength(0);
+    expect(JSON.stringify(Template.fromStack(plain).toJSON())).not.toContain('MLOps/ModelMonitor');
+  });
+
   test('has the clean-up delete the schedule and its job definitions', () => {
     template.hasResourceProperties('Custom::MlopsReleaseCleanup', {
       Environments: Match.arrayWith([Match.objectLike({ endpointName: 'churn-prod', monitoringPrefix: 'churn-prod' })]),
@@ -95,7 +125,8 @@ describe('an environment with drift detection', () => {
 
 describe('drift detection options', () => {
   test('daily checks, JSON Lines, bigger jobs and the environment\'s own capture reach the spec', () => {
-    const { pipeline } = monitoredPipeline(newStack(), {
+    const { pipeline, template } = monitoredPipeline(newStack(), {
+      violationsThreshold: 5,
       frequency: DriftCheckFrequency.DAILY,
       datasetFormat: DatasetFormat.jsonLines(),
       instanceType: 'ml.m5.2xlarge',
@@ -110,6 +141,7 @@ describe('drift detection options', () => {
       baselineDatasetFormat: { kind: 'jsonLines' },
       resources: { instanceType: 'ml.m5.2xlarge', instanceCount: 2, volumeSizeGb: 50, maxRuntimeSeconds: 10800 },
     });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-prod-data-quality-violations', Period: 86400, Threshold: 5 });
   });
 
   test('a CSV without a header says so', () => {
@@ -142,7 +174,7 @@ describe('drift detection props are validated', () => {
     const make = () => {
       const stack = newStack();
       const data = modelBucket(stack, 'Data');
-      const monitoring = { baselineDataset: { bucket: data, prefix: field === 'baselineDataset.prefix' ? '/train.csv' : 'train.csv' }, ...change };
+      const monitoring: Record<string, unknown> = { baselineDataset: { bucket: data, prefix: field === 'baselineDataset.prefix' ? '/train.csv' : 'train.csv' }, ...change };
       if (monitoring.baselineDataset === undefined) {
         monitoring.baselineDataset = { bucket: data, prefix: '/train.csv' };
       }
