@@ -1,0 +1,177 @@
+import 'aws-sdk-client-mock-jest';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import {
+  DeleteDataQualityJobDefinitionCommand,
+  DeleteEndpointCommand,
+  DeleteMonitoringScheduleCommand,
+  DescribeEndpointCommand,
+  DescribeMonitoringScheduleCommand,
+  ListDataQualityJobDefinitionsCommand,
+  ListEndpointConfigsCommand,
+  ListModelsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { mockClient } from 'aws-sdk-client-mock';
+import { cfnEvent, DEV, isCompleteEvent, PROD } from './cleanup-fixtures';
+import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
+import { handler, isComplete, onEvent, readEnvironments } from '../../../src/pipeline/cleanup/cleanup.lambda';
+import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
+import { awsError } from '../../fixtures/aws-error';
+
+/**
+ * Tearing down a drift-detecting environment when AWS answers what moto
+ * cannot: a schedule still there, definitions still in use, throttling,
+ * missing permissions; and the properties check of its monitoringPrefix.
+ */
+const sagemaker = mockClient(SageMakerClient);
+const autoscaling = mockClient(ApplicationAutoScalingClient);
+const clients = { sagemaker: new SageMakerClient({ region: 'us-east-1' }), autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }) };
+
+const PREFIX = 'churn-dev-mon';
+const MONITORED: CleanupEnvironment = { ...DEV, monitoringPrefix: PREFIX };
+const SCHEDULE = monitoringScheduleName(PREFIX);
+const definition = (n: number) => dataQualityDefinitionName(PREFIX, `s3://m/b${n}/statistics.json`, `s3://m/b${n}/constraints.json`);
+/** Another environment's definition: ListDataQualityJobDefinitions' NameContains may still answer it. */
+const NEIGHBOUR_DEFINITION = dataQualityDefinitionName('churn-dev-eu-mon', 's3://m/b1/statistics.json', 's3://m/b1/constraints.json');
+const noSchedule = () => awsError('ResourceNotFound', `Monitoring schedule "arn:aws:sagemaker:us-east-1:123456789012:monitoring-schedule/${SCHEDULE}" does not exist.`);
+
+function deletePoll(environments: unknown[]) {
+  const request = cfnEvent('Delete', environments);
+  return isCompleteEvent(request, onEvent(request));
+}
+
+function definitionsListed(names: string[]): void {
+  sagemaker.on(ListDataQualityJobDefinitionsCommand).resolves({
+    JobDefinitionSummaries: names.map((n) => ({ MonitoringJobDefinitionName: n, MonitoringJobDefinitionArn: 'a', CreationTime: new Date(), EndpointName: 'churn-dev' })),
+  });
+}
+
+beforeEach(() => {
+  sagemaker.reset();
+  autoscaling.reset();
+  // Default world: the schedule and the serving endpoint are there, no scaling, no definitions listed.
+  autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
+  sagemaker.on(DescribeMonitoringScheduleCommand).resolves({ MonitoringScheduleName: SCHEDULE, MonitoringScheduleStatus: 'Scheduled' });
+  sagemaker.on(DeleteMonitoringScheduleCommand).resolves({});
+  sagemaker.on(DeleteDataQualityJobDefinitionCommand).resolves({});
+  sagemaker.on(DescribeEndpointCommand).resolves({ EndpointName: 'churn-dev', EndpointStatus: 'InService' });
+  sagemaker.on(DeleteEndpointCommand).resolves({});
+  sagemaker.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
+  sagemaker.on(ListModelsCommand).resolves({ Models: [] });
+  definitionsListed([]);
+});
+
+describe('teardown of a monitored environment', () => {
+  test('the schedule is deleted before anything else, and that pass is not done', async () => {
+    const progress = await tearDownEnvironment(MONITORED, clients);
+
+    expect(progress).toEqual({ endpointName: 'churn-dev', done: false, steps: [`deleting monitoring schedule ${SCHEDULE}`], remaining: [SCHEDULE, 'churn-dev'] });
+    expect(sagemaker).toHaveReceivedCommandWith(DeleteMonitoringScheduleCommand, { MonitoringScheduleName: SCHEDULE });
+    expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
+    expect(sagemaker).not.toHaveReceivedCommand(DeleteDataQualityJobDefinitionCommand);
+    expect(autoscaling.calls()).toHaveLength(0);
+  });
+
+  test('once the schedule is gone, the next pass deletes the environment\'s definitions, and only those, then the endpoint', async () => {
+    sagemaker.on(DescribeMonitoringScheduleCommand).rejects(noSchedule());
+    sagemaker.on(DeleteMonitoringScheduleCommand).rejects(noSchedule());
+    definitionsListed([definition(1), NEIGHBOUR_DEFINITION, definition(2)]);
+    const order: string[] = [];
+    sagemaker.on(DeleteDataQualityJobDefinitionCommand).callsFake(({ JobDefinitionName }) => {
+      order.push(JobDefinitionName);
+      return {};
+    });
+    sagemaker.on(DeleteEndpointCommand).callsFake(({ EndpointName }) => {
+      order.push(EndpointName);
+      return {};
+    });
+
+    const progress = await tearDownEnvironment(MONITORED, clients);
+
+    expect(order).toEqual([definition(1), definition(2), 'churn-dev']);
+    expect(progress).toMatchObject({ done: false, remaining: ['churn-dev'] });
+    expect(progress.steps).toEqual([
+      `deleted data-quality job definition ${definition(1)}`,
+      `deleted data-quality job definition ${definition(2)}`,
+      'deleting endpoint churn-dev (was InService)',
+    ]);
+  });
+
+  test('a definition SageMaker will not delete yet is reported and does not hold up the endpoint', async () => {
+    sagemaker.on(DescribeMonitoringScheduleCommand).rejects(noSchedule());
+    definitionsListed([definition(1)]);
+    sagemaker.on(DeleteDataQualityJobDefinitionCommand).rejects(awsError('ResourceInUse', 'Job definition is in use by a monitoring schedule'));
+
+    const progress = await tearDownEnvironment(MONITORED, clients);
+
+    expect(progress.steps).toContain(`could not delete data-quality job definition ${definition(1)} (Job definition is in use by a monitoring schedule); left in place`);
+    expect(sagemaker).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'churn-dev' });
+  });
+
+  test('a schedule gone between the look and the delete is fine: the pass is not done, and the next goes on', async () => {
+    sagemaker.on(DeleteMonitoringScheduleCommand).rejects(noSchedule());
+    expect(await tearDownEnvironment(MONITORED, clients)).toMatchObject({ done: false });
+    expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
+  });
+
+  test('an environment without a monitoringPrefix makes no monitoring call', async () => {
+    await tearDownEnvironment(DEV, clients);
+    expect(sagemaker).not.toHaveReceivedCommand(DescribeMonitoringScheduleCommand);
+    expect(sagemaker).not.toHaveReceivedCommand(ListDataQualityJobDefinitionsCommand);
+    expect(sagemaker).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'churn-dev' });
+  });
+
+  test('the other environments of the stack are not held up by a monitored one', async () => {
+    expect(await isComplete(deletePoll([MONITORED, PROD]), clients)).toEqual({ IsComplete: false });
+    expect(sagemaker).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'churn-prod' });
+    expect(sagemaker).not.toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'churn-dev' });
+  });
+});
+
+describe('teardown of a monitored environment: faults', () => {
+  test('throttling on the schedule is "not complete yet", not a failure', async () => {
+    sagemaker.on(DescribeMonitoringScheduleCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    expect(await isComplete(deletePoll([MONITORED]), clients)).toEqual({ IsComplete: false });
+    expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
+  });
+
+  test('AccessDenied on the schedule fails the deletion, naming the schedule', async () => {
+    sagemaker.on(DeleteMonitoringScheduleCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: sagemaker:DeleteMonitoringSchedule'));
+    await expect(isComplete(deletePoll([MONITORED]), clients)).rejects.toThrow(
+      `Could not delete monitoring schedule ${SCHEDULE}: AccessDeniedException: not authorized to perform: sagemaker:DeleteMonitoringSchedule`,
+    );
+  });
+
+  test('AccessDenied listing the definitions fails the deletion, naming the prefix, and the endpoint stays', async () => {
+    sagemaker.on(DescribeMonitoringScheduleCommand).rejects(noSchedule());
+    sagemaker.on(ListDataQualityJobDefinitionsCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: sagemaker:ListDataQualityJobDefinitions'));
+    await expect(tearDownEnvironment(MONITORED, clients)).rejects.toThrow(
+      `Could not delete the data-quality job definitions of ${PREFIX}: AccessDeniedException: not authorized to perform: sagemaker:ListDataQualityJobDefinitions`,
+    );
+    expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
+  });
+});
+
+describe('readEnvironments: monitoringPrefix', () => {
+  test('a SageMaker name is kept; an environment without one has none', () => {
+    expect(readEnvironments({ Environments: [MONITORED, DEV] }).map((e) => e.monitoringPrefix)).toEqual([PREFIX, undefined]);
+  });
+
+  test.each([
+    ['churn dev mon', '"churn dev mon"'],
+    ['', '""'],
+    ['-churn', '"-churn"'],
+    [42, '42'],
+    [null, 'null'],
+  ])('%p is refused, naming Environments[i].monitoringPrefix', (value, shown) => {
+    expect(() => readEnvironments({ Environments: [DEV, { ...DEV, monitoringPrefix: value }] }))
+      .toThrow(`Environments[1].monitoringPrefix is not a SageMaker name: ${shown}`);
+  });
+
+  test('a Delete with a malformed monitoringPrefix fails before any AWS call', async () => {
+    await expect(handler(deletePoll([{ ...MONITORED, monitoringPrefix: 'churn_dev' }]))).rejects.toThrow('Environments[0].monitoringPrefix is not a SageMaker name: "churn_dev"');
+    expect(sagemaker.calls()).toHaveLength(0);
+    expect(autoscaling.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,115 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeEndpointCommand,
+  DescribeMonitoringScheduleCommand,
+  ListDataQualityJobDefinitionsCommand,
+  ListEndpointConfigsCommand,
+  ListEndpointsCommand,
+  ListModelsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { cfnEvent, DEV, isCompleteEvent } from './cleanup-fixtures';
+import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
+import { CleanupEvent, handler, IsCompleteResponse, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
+import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
+import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
+import { monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
+import { xgboostModelArtifact } from '../../fixtures/model-artifact';
+import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
+import { monitoringSpec } from '../../runtime/monitoring/monitoring-fixtures';
+import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
+
+/**
+ * Deleting the stack of a drift-detecting environment against moto, after a
+ * real release and Monitor step through the deploy handler. moto (with the
+ * launcher's monitoring schedules) deletes a schedule and an endpoint at
+ * once and, unlike SageMaker, would delete an endpoint a schedule still
+ * watches: the order is checked by what is left after each pass. This file
+ * resets the emulator between tests, so it runs its own server rather than
+ * the suite's shared one.
+ */
+let moto: MotoServer;
+let sagemaker: SageMakerClient;
+let s3: S3Client;
+
+const MONITORING_PREFIX = 'churn-dev-mon';
+const SCHEDULE = monitoringScheduleName(MONITORING_PREFIX);
+const MONITORED: CleanupEnvironment = { ...DEV, monitoringPrefix: MONITORING_PREFIX };
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  // The handlers' clients find the emulator the way they would in any tool: AWS_ENDPOINT_URL.
+  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+  sagemaker = new SageMakerClient({});
+  s3 = new S3Client({});
+});
+
+afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL;
+  await moto?.stop();
+});
+
+/** The dev environment of the deploy fixtures, released once and monitored, as its pipeline leaves it. */
+beforeEach(async () => {
+  await resetMoto(moto.endpoint);
+  for (const bucket of [MODEL_BUCKET, RELEASE_BUCKET]) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+  await s3.send(new PutBucketVersioningCommand({ Bucket: MODEL_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
+  const put = await s3.send(new PutObjectCommand({ Bucket: MODEL_BUCKET, Key: 'churn/model.tar.gz', Body: xgboostModelArtifact() }));
+
+  const { endpointName: _e, kmsKeyArn: _k, tags: _t, ...fields } = monitoringSpec({ namePrefix: MONITORING_PREFIX });
+  const monitoring: EnvironmentMonitoringSpec = fields;
+  const spec = deploySpec({ dev: envSpec({ monitoring }) });
+  const clients = { sagemaker, s3, autoscaling: new ApplicationAutoScalingClient({}) };
+  const deployJob = job('exec-1', { artifactVersion: put.VersionId });
+  for (const step of ['release', 'monitor']) {
+    const stepJob = { ...deployJob, userParameters: { ...deployJob.userParameters, step } };
+    const { final } = await runActionToCompletion((j) => runDeployJob(j, spec, clients), stepJob);
+    expect(final.kind).toBe('succeeded');
+  }
+});
+
+/** One isComplete call of the Provider framework for the stack's Delete. */
+async function deletionPass(request: CleanupEvent, onEvent: OnEventResponse): Promise<IsCompleteResponse> {
+  return await handler(isCompleteEvent(request, onEvent)) as IsCompleteResponse;
+}
+
+async function scheduleExists(): Promise<boolean> {
+  return sagemaker.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: SCHEDULE })).then(() => true, () => false);
+}
+async function definitionNames(): Promise<string[]> {
+  const page = await sagemaker.send(new ListDataQualityJobDefinitionsCommand({}));
+  return (page.JobDefinitionSummaries ?? []).map((d) => d.MonitoringJobDefinitionName!);
+}
+async function endpointNames(): Promise<string[]> {
+  return ((await sagemaker.send(new ListEndpointsCommand({}))).Endpoints ?? []).map((e) => e.EndpointName!);
+}
+
+test('the schedule is deleted first: the pass that deletes it is not done and leaves the endpoint serving', async () => {
+  expect(await scheduleExists()).toBe(true);
+  const request = cfnEvent('Delete', [MONITORED]);
+  const onEvent = await handler(request) as OnEventResponse;
+
+  expect(await deletionPass(request, onEvent)).toEqual({ IsComplete: false });
+
+  expect(await scheduleExists()).toBe(false);
+  expect(await sagemaker.send(new DescribeEndpointCommand({ EndpointName: DEV.endpointName }))).toMatchObject({ EndpointStatus: 'InService' });
+  expect(await definitionNames()).toHaveLength(1);
+});
+
+test('the next pass deletes the job definitions and the endpoint, and the one after the releases', async () => {
+  const request = cfnEvent('Delete', [MONITORED]);
+  const onEvent = await handler(request) as OnEventResponse;
+  await deletionPass(request, onEvent);
+
+  expect(await deletionPass(request, onEvent)).toEqual({ IsComplete: false });
+  expect(await definitionNames()).toEqual([]);
+  expect(await endpointNames()).toEqual([]);
+
+  expect(await deletionPass(request, onEvent)).toEqual({ IsComplete: true });
+  expect((await sagemaker.send(new ListEndpointConfigsCommand({}))).EndpointConfigs ?? []).toEqual([]);
+  expect((await sagemaker.send(new ListModelsCommand({}))).Models ?? []).toEqual([]);
+});
