@@ -178,7 +178,7 @@ describe('drift detection props are validated', () => {
       if (monitoring.baselineDataset === undefined) {
         monitoring.baselineDataset = { bucket: data, prefix: '/train.csv' };
       }
-      return new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: [{ name: 'prod', monitoring: monitoring as MonitoringProps }] }));
+      return new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: [{ name: 'prod', monitoring: monitoring as unknown as MonitoringProps }] }));
     };
     expect(make).toThrow(new RegExp(`environments\\[0\\]\\.monitoring\\.${field.replace(/\./g, '\\.')}`));
     expect(make).toThrow(message);
