@@ -13,7 +13,7 @@ export interface ProvisioningGrantProps {
   readonly cloudFormationRole: iam.IRole;
   /** The blueprint templates: the only templates the function may create stacks from. */
   readonly blueprints: s3assets.Asset[];
-  /** Artifacts and container sources are checked here before a stack is created. */
+  /** Referenced objects and prefixes (artifacts, container sources, baseline datasets, batch inputs) are checked here before a stack is created. */
   readonly assetsBucket: s3.IBucket;
 }
 
@@ -65,8 +65,9 @@ export function grantProvisioning(fn: lambda.IFunction, props: ProvisioningGrant
   for (const blueprint of props.blueprints) {
     blueprint.grantRead(fn);
   }
-  // HeadObject of the referenced artifact and container source (read only;
-  // ListBucket turns a missing key into a 404 instead of an access denied).
+  // HeadObject of the referenced objects (artifact, container source, baseline
+  // datasets) and ListObjectsV2 of a batch input prefix, read only. ListBucket
+  // also turns a missing key into a 404 instead of an access denied.
   props.assetsBucket.grantRead(fn);
   // Status of the provisioned pipelines: each pipeline is named like its stack.
   fn.addToRolePolicy(new iam.PolicyStatement({

@@ -63,9 +63,22 @@ describe('parseJsonDocument', () => {
 describe('referencedObjects', () => {
   test('names the artifact and the container source with their paths', () => {
     expect(referencedObjects({ ...validRequest(), image: { containerSource: 'churn/c.zip' } } as any)).toEqual([
-      { path: 'artifact', key: 'churn/model.tar.gz' },
-      { path: 'image.containerSource', key: 'churn/c.zip' },
+      { path: 'artifact', key: 'churn/model.tar.gz', kind: 'object' },
+      { path: 'image.containerSource', key: 'churn/c.zip', kind: 'object' },
     ]);
-    expect(referencedObjects(validRequest() as any)).toEqual([{ path: 'artifact', key: 'churn/model.tar.gz' }]);
+    expect(referencedObjects(validRequest() as any)).toEqual([{ path: 'artifact', key: 'churn/model.tar.gz', kind: 'object' }]);
+  });
+
+  test('names each baseline dataset as an object and a batch input as a prefix, at their environments\' paths', () => {
+    const request = validRequest();
+    request.environments[0].monitoring = { baselineDataset: 'churn/train.csv' };
+    request.environments[2].monitoring = { baselineDataset: 'churn/prod-sample.csv' };
+    request.environments.push({ name: 'scoring', batch: { input: 'churn/batch/in/', output: 'churn/batch/out/' } });
+    expect(referencedObjects(request as any)).toEqual([
+      { path: 'artifact', key: 'churn/model.tar.gz', kind: 'object' },
+      { path: 'environments[0].monitoring.baselineDataset', key: 'churn/train.csv', kind: 'object' },
+      { path: 'environments[2].monitoring.baselineDataset', key: 'churn/prod-sample.csv', kind: 'object' },
+      { path: 'environments[3].batch.input', key: 'churn/batch/in/', kind: 'prefix' },
+    ]);
   });
 });

@@ -87,6 +87,19 @@ describe('MlopsFramework', () => {
     });
   });
 
+  test('the provisioning role may list the assets bucket (a batch input prefix is checked with ListObjectsV2) and read its objects', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { [PROVISION_SETTINGS_VARIABLE]: Match.anyValue() } } } });
+    const roleId = Object.values(functions)[0].Properties.Role['Fn::GetAtt'][0];
+    const buckets = template.findResources('AWS::S3::Bucket', { Properties: { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } } });
+    const bucketArn = { 'Fn::GetAtt': [Object.keys(buckets)[0], 'Arn'] };
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const grants = (action: RegExp) => statements.filter((s: any) => [s.Action].flat().some((a: string) => action.test(a)));
+    expect(grants(/^s3:List(\*|Bucket)$/).some((s: any) => [s.Resource].flat().some((r: unknown) => JSON.stringify(r) === JSON.stringify(bucketArn)))).toBe(true);
+    expect(grants(/^s3:GetObject\*?$/).length).toBeGreaterThan(0);
+  });
+
   test('the shared handlers may assume only the framework\'s pipeline roles', () => {
     const handlerPolicies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('MlopsHandlers'));
     // With sts:TagSession: each session is tagged with the pipeline (or stack) it acts for, which the role's trust policy checks.

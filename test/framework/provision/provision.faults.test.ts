@@ -9,7 +9,7 @@ import {
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient, GetPipelineStateCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
-import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, bodyOf, churnRequest, LOGGER, mockedApiDeps, provisionSettings, v1Body } from './provision-fixtures';
@@ -299,6 +299,41 @@ describe('AWS faults', () => {
     const result = await post();
     expect(result.statusCode).toBe(422);
     expect(cloudformation.calls()).toHaveLength(0);
+  });
+
+  describe('a batch environment\'s input prefix', () => {
+    const BATCH_REQUEST = churnRequest({ environments: [{ name: 'dev' }, { name: 'scoring', batch: { input: 'churn/batch/in/', output: 'churn/batch/out/' } }] });
+
+    test('is listed (one key), and with an object under it the request goes on', async () => {
+      s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'churn/batch/in/part-1.csv' }], KeyCount: 1 });
+      expect((await post(BATCH_REQUEST)).statusCode).toBe(202);
+      expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: 'assets', Prefix: 'churn/batch/in/', MaxKeys: 1 });
+    });
+
+    test('with nothing under it is a 422 at its path and no stack is even looked up', async () => {
+      s3.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
+      const result = await post(BATCH_REQUEST);
+      expect(result.statusCode).toBe(422);
+      expect(bodyOf(result).problems).toEqual([
+        { path: 'environments[1].batch.input', message: 'no object in the assets bucket has a key starting with s3://assets/churn/batch/in/' },
+      ]);
+      expect(cloudformation.calls()).toHaveLength(0);
+    });
+
+    test('throttled while listed is a 503 with Retry-After, nothing written', async () => {
+      s3.on(ListObjectsV2Command).rejects(awsError('SlowDown', 'Please reduce your request rate.', 503));
+      const result = await post(BATCH_REQUEST);
+      expect(result.statusCode).toBe(503);
+      expect(result.headers).toMatchObject({ 'retry-after': '5' });
+      expectNoWrites();
+    });
+
+    test('AccessDenied while listed is a 500, never taken for an empty prefix', async () => {
+      s3.on(ListObjectsV2Command).rejects(awsError('AccessDenied', 'Access Denied', 403));
+      const result = await post(BATCH_REQUEST);
+      expect(result.statusCode).toBe(500);
+      expectNoWrites();
+    });
   });
 });
 

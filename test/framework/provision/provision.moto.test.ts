@@ -325,6 +325,36 @@ describe('rejected requests create and change nothing', () => {
     expect(await worldSnapshot(world)).toEqual(before);
   });
 
+  test('a batch input needs an object under its prefix (a folder marker is none), and a missing baseline dataset is named', async () => {
+    await uploadAsset(world, 'scoring/empty/', '');
+    await uploadAsset(world, 'scoring/full/part-1.csv', '1,2,3');
+    const before = await worldSnapshot(world);
+    const request = (input: string) => churnRequest({
+      name: 'reject-batch',
+      environments: [
+        { name: 'dev', monitoring: { baselineDataset: 'missing/train.csv' } },
+        { name: 'scoring', batch: { input, output: 'scoring/out/' } },
+      ],
+    });
+    const baselineProblem = { path: 'environments[0].monitoring.baselineDataset', message: `s3://${world.assetsBucket}/missing/train.csv does not exist in the assets bucket` };
+    const inputProblem = (input: string) => ({
+      path: 'environments[1].batch.input',
+      message: `no object in the assets bucket has a key starting with s3://${world.assetsBucket}/${input}`,
+    });
+
+    const markerOnly = await call('POST', '/pipelines', request('scoring/empty/'));
+    const absent = await call('POST', '/pipelines', request('scoring/none/'));
+    const withData = await call('POST', '/pipelines', request('scoring/full/'));
+    const partOfAName = await call('POST', '/pipelines', request('scoring/full/part'));
+
+    expect(markerOnly.statusCode).toBe(422);
+    expect(bodyOf(markerOnly).problems).toEqual([baselineProblem, inputProblem('scoring/empty/')]);
+    expect(bodyOf(absent).problems).toEqual([baselineProblem, inputProblem('scoring/none/')]);
+    expect(bodyOf(withData).problems).toEqual([baselineProblem]);
+    expect(bodyOf(partOfAName).problems).toEqual([baselineProblem]);
+    expect(await worldSnapshot(world)).toEqual(before);
+  });
+
   test('a v1 request\'s missing objects are named at the v1 keys', async () => {
     const before = await worldSnapshot(world);
 

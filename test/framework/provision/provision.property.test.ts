@@ -7,7 +7,7 @@ import {
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
@@ -42,6 +42,7 @@ beforeEach(() => {
     mock.reset();
   }
   s3.on(HeadObjectCommand).resolves({});
+  s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'input/part-1.csv' }], KeyCount: 1 });
   cloudformation.on(DescribeStacksCommand).rejects(missingStack());
   cloudformation.on(ListStacksCommand).resolves({ StackSummaries: [] });
   cloudformation.on(CreateStackCommand).resolves({ StackId: STACK_ID });
@@ -62,7 +63,7 @@ function stackWrites(): number {
 
 /** S3 calls other than the existence checks. */
 function s3Writes(): number {
-  return s3.calls().filter((c) => !(c.args[0] instanceof HeadObjectCommand)).length;
+  return s3.calls().filter((c) => !(c.args[0] instanceof HeadObjectCommand || c.args[0] instanceof ListObjectsV2Command)).length;
 }
 
 const POST_ROUTES = ['/pipelines', '/provisionpipeline', '/pipelinestatus'];
