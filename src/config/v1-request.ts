@@ -5,12 +5,13 @@
  * by the same rules as a new request, and problems are reported at the v1
  * key that holds the value.
  */
+import { prefixesOverlap } from './batch-rules';
 import { checkInstanceType } from './environment-rules';
 import { checkFramework } from './image-rules';
 import { readObject, readOneOf, readString } from './json-reader';
 import { ARTIFACT_SUFFIX, CONTAINER_SOURCE_SUFFIX, PIPELINE_NAME_MAX } from './limits';
 import { checkName } from './names';
-import { ImageRequest, PipelineRequest, Validated } from './pipeline-request';
+import { BatchRequest, ImageRequest, PipelineRequest, Validated } from './pipeline-request';
 import { ProblemList, quote } from './problem-list';
 import { checkS3Key } from './s3-keys';
 
@@ -23,8 +24,13 @@ export const V1_PROVISION_KEYS: readonly string[] = [
 /** The v1.0 framework names that have a counterpart here (the same ids). */
 const V1_FRAMEWORKS: readonly string[] = ['xgboost', 'sklearn', 'pytorch', 'tensorflow'];
 
-/** The environment a v1.0 request's single endpoint becomes. */
+/** The environment a v1.0 request's single endpoint (or batch transform) becomes. */
 export const V1_ENVIRONMENT_NAME = 'default';
+
+/** Where a v1.0 batch pipeline's results go: v1.0 requests named no output, so each model gets its own folder. */
+export function v1BatchOutput(modelName: string): string {
+  return `batch-output/${modelName}/`;
+}
 
 /** A CloudFormation stack ARN, as v1.0 answered in `pipeline_id`. */
 const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:stack\/[A-Za-z][A-Za-z0-9-]{0,127}\/[A-Za-z0-9-]{1,64}$/;
@@ -60,9 +66,25 @@ function checkV1Image(fields: Record<string, unknown>, present: Present, problem
 }
 
 /**
+ * The batch input of a v1.0 body: required (non-empty) for a batch pipeline,
+ * optional and unused for a realtime one, a key in the assets bucket either way.
+ */
+function checkBatchData(present: Present, batch: boolean, problems: ProblemList): string | undefined {
+  const data = present('batch_inference_data', (v) => readString(v, 'batch_inference_data', problems));
+  if (data === '' && batch) {
+    problems.add('batch_inference_data', 'is required when inference_type is "batch": the key (or key prefix) of the data to transform in the assets bucket');
+    return undefined;
+  }
+  return data === undefined || data === '' ? undefined : checkS3Key(data, 'batch_inference_data', problems);
+}
+
+/**
  * Checks a v1.0 provisioning body and maps it onto a request: one
  * environment named `default` on `inference_instance`, the artifact, and a
  * framework image or (when `custom_model_container` is set) a container source.
+ * A batch pipeline's environment is a batch environment over
+ * `batch_inference_data` (read as a prefix: the key v1.0 named, and any key
+ * that starts with it), writing under `batch-output/<model_name>/`.
  */
 export function fromV1ProvisionRequest(input: unknown): Validated<PipelineRequest> {
   const problems = new ProblemList();
@@ -79,14 +101,14 @@ export function fromV1ProvisionRequest(input: unknown): Validated<PipelineReques
   present('training_data', (v) => checkS3Key(v, 'training_data', problems));
   const instanceType = present('inference_instance', (v) => checkInstanceType(v, 'inference_instance', problems));
   const inferenceType = present('inference_type', (v) => readOneOf(v, 'inference_type', problems, ['realtime', 'batch']));
-  if (inferenceType === 'batch') {
-    problems.add('inference_type', '"batch" pipelines are not supported by this version yet (batch environments come later): '
-      + 'use "realtime", or keep the batch pipeline on v1.0 until then');
-  }
-  // Empty for a realtime pipeline; otherwise a key in the assets bucket.
-  const batchData = present('batch_inference_data', (v) => readString(v, 'batch_inference_data', problems));
-  if (batchData !== undefined && batchData !== '') {
-    checkS3Key(batchData, 'batch_inference_data', problems);
+  const batchInput = checkBatchData(present, inferenceType === 'batch', problems);
+  let batch: BatchRequest | undefined;
+  if (inferenceType === 'batch' && batchInput !== undefined && name !== undefined) {
+    batch = { input: batchInput, output: v1BatchOutput(name) };
+    if (prefixesOverlap(batch.input, batch.output)) {
+      problems.add('batch_inference_data', `${quote(batch.input)} and the batch output ${quote(batch.output)} overlap (one starts with the other): `
+        + 'the transform reads every object under its input, so its results would be read back as input');
+    }
   }
   if (problems.count > 0) {
     return { ok: false, problems: problems.items };
@@ -97,7 +119,7 @@ export function fromV1ProvisionRequest(input: unknown): Validated<PipelineReques
       name: name!,
       artifact: artifact!,
       image: image!,
-      environments: [{ name: V1_ENVIRONMENT_NAME, instanceType: instanceType! }],
+      environments: [{ name: V1_ENVIRONMENT_NAME, instanceType: instanceType!, ...(batch ? { batch } : {}) }],
     },
   };
 }

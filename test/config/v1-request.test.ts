@@ -1,5 +1,5 @@
 import { problemAt, problemsOf } from './fixtures';
-import { fromV1ProvisionRequest, fromV1StatusRequest } from '../../src/config/validate';
+import { fromV1ProvisionRequest, fromV1StatusRequest, validatePipelineRequest } from '../../src/config/validate';
 
 function v1Body(): Record<string, string> {
   return {
@@ -48,10 +48,54 @@ describe('v1.0 provisioning request', () => {
     expect(problemsOf(fromV1ProvisionRequest(body))).toEqual([{ path: key, message: 'is required' }]);
   });
 
-  test('batch is refused at inference_type with the reason', () => {
-    const body = { ...v1Body(), inference_type: 'batch', batch_inference_data: 'churn/batch.csv' };
-    expect(problemAt(fromV1ProvisionRequest(body), 'inference_type').message)
-      .toBe('"batch" pipelines are not supported by this version yet (batch environments come later): use "realtime", or keep the batch pipeline on v1.0 until then');
+  test('a batch body maps onto one batch environment over batch_inference_data, writing under batch-output/<model_name>/', () => {
+    const body = { ...v1Body(), inference_type: 'batch', inference_instance: 'ml.c5.xlarge', batch_inference_data: 'churn/batch.csv' };
+    expect(fromV1ProvisionRequest(body)).toEqual({
+      ok: true,
+      value: {
+        name: 'churn',
+        artifact: 'churn/model.tar.gz',
+        image: { framework: 'xgboost', version: '1.7-1' },
+        environments: [{ name: 'default', instanceType: 'ml.c5.xlarge', batch: { input: 'churn/batch.csv', output: 'batch-output/churn/' } }],
+      },
+    });
+  });
+
+  test('a realtime body ignores batch_inference_data (still checked as a key)', () => {
+    const result = fromV1ProvisionRequest({ ...v1Body(), batch_inference_data: 'churn/batch.csv' });
+    expect(result.ok && result.value.environments).toEqual([{ name: 'default', instanceType: 'ml.m5.large' }]);
+  });
+
+  test('a batch body needs batch_inference_data', () => {
+    expect(problemsOf(fromV1ProvisionRequest({ ...v1Body(), inference_type: 'batch' }))).toEqual([{
+      path: 'batch_inference_data',
+      message: 'is required when inference_type is "batch": the key (or key prefix) of the data to transform in the assets bucket',
+    }]);
+  });
+
+  test('a batch body\'s batch_inference_data follows the key rules and may not overlap the output', () => {
+    expect(problemAt(fromV1ProvisionRequest({ ...v1Body(), inference_type: 'batch', batch_inference_data: '../batch.csv' }), 'batch_inference_data').message)
+      .toContain('must not have "." or ".." segments');
+    expect(problemAt(fromV1ProvisionRequest({ ...v1Body(), inference_type: 'batch', batch_inference_data: 'batch-output/churn/in.csv' }), 'batch_inference_data').message)
+      .toBe('"batch-output/churn/in.csv" and the batch output "batch-output/churn/" overlap (one starts with the other): '
+        + 'the transform reads every object under its input, so its results would be read back as input');
+    expect(problemAt(fromV1ProvisionRequest({ ...v1Body(), inference_type: 'batch', batch_inference_data: 'batch' }), 'batch_inference_data').message)
+      .toMatch(/^"batch" and the batch output "batch-output\/churn\/" overlap/);
+  });
+
+  test('a batch body with a bad model name reports the name only', () => {
+    expect(problemsOf(fromV1ProvisionRequest({ ...v1Body(), inference_type: 'batch', model_name: 'Churn', batch_inference_data: 'b.csv' })).map((p) => p.path))
+      .toEqual(['model_name']);
+  });
+
+  test.each([
+    ['realtime', {}],
+    ['batch', { inference_type: 'batch', batch_inference_data: 'churn/batch/' }],
+    ['custom container batch', { inference_type: 'batch', batch_inference_data: 'churn/batch.csv', custom_model_container: 'churn/c.zip' }],
+  ])('a mapped %s body is a request the validator accepts unchanged', (_what, changes) => {
+    const mapped = fromV1ProvisionRequest({ ...v1Body(), ...changes });
+    expect(mapped.ok).toBe(true);
+    if (mapped.ok) expect(validatePipelineRequest(mapped.value)).toEqual({ ok: true, value: mapped.value });
   });
 
   test('values are validated at their v1 keys', () => {

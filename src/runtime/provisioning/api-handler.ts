@@ -165,11 +165,12 @@ function v1Message(status: string): string {
   }
 }
 
-/** Where a v1.0 body held what a request calls `artifact`, `image.containerSource` and its one environment. */
+/** Where a v1.0 body held what a request calls `artifact`, `image.containerSource`, its one environment and that environment's batch input. */
 const V1_PATHS: Record<string, string> = {
   'artifact': 'model_artifact_location',
   'image.containerSource': 'custom_model_container',
   'environments[0]': 'inference_instance',
+  'environments[0].batch.input': 'batch_inference_data',
 };
 
 function v1Problem<P extends { path: string }>(problem: P): P {

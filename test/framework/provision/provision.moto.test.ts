@@ -368,4 +368,17 @@ describe('rejected requests create and change nothing', () => {
     expect(bodyOf(result).problems.map((p: any) => p.path)).toEqual(['model_artifact_location', 'custom_model_container']);
     expect(await worldSnapshot(world)).toEqual(before);
   });
+
+  test('a v1 batch request with nothing under batch_inference_data is named at that key', async () => {
+    const before = await worldSnapshot(world);
+
+    const result = await call('POST', '/provisionpipeline', v1Body({ model_name: 'reject-v1-batch', inference_type: 'batch', batch_inference_data: 'legacy/batch-input/' }));
+
+    expect(result.statusCode).toBe(422);
+    expect(bodyOf(result).problems).toEqual([{
+      path: 'batch_inference_data',
+      message: `no object in the assets bucket has a key starting with s3://${world.assetsBucket}/legacy/batch-input/`,
+    }]);
+    expect(await worldSnapshot(world)).toEqual(before);
+  });
 });
