@@ -1,8 +1,7 @@
 import { DeleteModelCommand, ListModelsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { errorMessage, isNotFound } from './aws-errors';
 import { TransformOutcome, TransformRequest, TransformState, continueTransform, startTransform } from './batch-transform';
-import type { CleanupResult } from './endpoint-release';
 import { ReleaseClients, ReleaseRequest, createReleaseModel } from './release-model';
+import { Removal, removeEach, staleNames } from './removal';
 import type { BatchTransformSpec } from '../pipeline/batch/batch-spec';
 import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
 import { isReleaseName } from '../pipeline/naming';
@@ -15,7 +14,7 @@ import { isReleaseName } from '../pipeline/naming';
  */
 
 export type BatchReleaseOutcome =
-  | (Extract<TransformOutcome, { kind: 'succeeded' }> & { readonly cleanup: CleanupResult })
+  | (Extract<TransformOutcome, { kind: 'succeeded' }> & { readonly cleanup: Removal })
   | Exclude<TransformOutcome, { kind: 'succeeded' }>;
 
 /** The transform spec of a batch environment: its batch fields plus what every environment has. */
@@ -71,7 +70,7 @@ async function finish(request: ReleaseRequest, outcome: TransformOutcome, sagema
  * Deletes the release models older than the newest `keepReleases` besides
  * `current`. A model that cannot go now never fails the release.
  */
-export async function removeOldModels(spec: EnvironmentDeploySpec, current: string, sagemaker: SageMakerClient): Promise<CleanupResult> {
+export async function removeOldModels(spec: EnvironmentDeploySpec, current: string, sagemaker: SageMakerClient): Promise<Removal> {
   const models: Array<{ name: string; created: number }> = [];
   let nextToken: string | undefined;
   do {
@@ -83,23 +82,5 @@ export async function removeOldModels(spec: EnvironmentDeploySpec, current: stri
     }
     nextToken = page.NextToken;
   } while (nextToken);
-  const stale = models
-    .filter((m) => m.name !== current)
-    .sort((a, b) => b.created - a.created)
-    .slice(spec.keepReleases)
-    .map((m) => m.name);
-  const result: CleanupResult = { removed: [], failed: [] };
-  for (const name of stale) {
-    try {
-      await sagemaker.send(new DeleteModelCommand({ ModelName: name }));
-      result.removed.push(name);
-    } catch (err) {
-      if (isNotFound(err)) {
-        result.removed.push(name);
-      } else {
-        result.failed.push({ name, reason: errorMessage(err) });
-      }
-    }
-  }
-  return result;
+  return removeEach(staleNames(models, current, spec.keepReleases), (name) => sagemaker.send(new DeleteModelCommand({ ModelName: name })));
 }

@@ -13,9 +13,10 @@ import {
   TrafficRoutingConfigType,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { errorMessage, isEndpointBusy, isNotFound } from './aws-errors';
+import { isEndpointBusy, isNotFound } from './aws-errors';
 import { enableScaling, suspendScaling } from './endpoint-scaling';
 import { ReleaseClients, ReleaseRequest, createOnce, createReleaseModel, sageMakerTags } from './release-model';
+import { Removal, removeEach, staleNames } from './removal';
 import { describeEndpointIfExists } from './sagemaker-lookups';
 import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
 import { isReleaseName } from '../pipeline/naming';
@@ -265,10 +266,7 @@ async function succeed(spec: EnvironmentDeploySpec, release: string, clients: Re
 }
 
 /** Which old releases a clean-up removed, and which it could not (left for the next one). */
-export interface CleanupResult {
-  readonly removed: string[];
-  readonly failed: Array<{ readonly name: string; readonly reason: string }>;
-}
+export type CleanupResult = Removal;
 
 /**
  * Deletes the models and endpoint configs of releases older than the newest
@@ -292,21 +290,8 @@ export async function removeOldReleases(spec: EnvironmentDeploySpec, serving: st
     nextToken = page.NextToken;
   } while (nextToken);
 
-  const stale = releases
-    .filter((r) => r.name !== serving)
-    .sort((a, b) => b.created - a.created)
-    .slice(spec.keepReleases)
-    .map((r) => r.name);
-
-  const result: CleanupResult = { removed: [], failed: [] };
-  for (const name of stale) {
-    try {
-      await deleteIfPresent(() => clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })));
-      await deleteIfPresent(() => clients.sagemaker.send(new DeleteModelCommand({ ModelName: name })));
-      result.removed.push(name);
-    } catch (err) {
-      result.failed.push({ name, reason: errorMessage(err) });
-    }
-  }
-  return result;
+  return removeEach(staleNames(releases, serving, spec.keepReleases), async (name) => {
+    await deleteIfPresent(() => clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })));
+    await deleteIfPresent(() => clients.sagemaker.send(new DeleteModelCommand({ ModelName: name })));
+  });
 }

@@ -1,6 +1,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { Baseline, BaselineOutcome, BaselineState, continueBaseline, startBaseline } from './model-monitor-baseline';
 import { ensureSchedule } from './monitoring-schedule';
+import { removalNotes } from './removal';
 import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
 import type { MonitoringSpec } from '../pipeline/monitoring/monitoring-spec';
 
@@ -65,15 +66,13 @@ async function schedule(monitoring: MonitoringSpec, baseline: Baseline, sagemake
   if (outcome.kind === 'busy') {
     return { kind: 'in-progress', message: outcome.message, state: { phase: 'schedule', baseline } };
   }
-  const leftovers = outcome.cleanup.failed.map((f) => `could not remove ${f.name} (${f.reason}); the next release tries again`);
   return {
     kind: 'succeeded',
     scheduleName: outcome.scheduleName,
     baselineJob: baseline.jobName,
     message: [
       `Baseline ${baseline.jobName} computed; ${outcome.message}`,
-      outcome.cleanup.removed.length ? `removed old job definitions ${outcome.cleanup.removed.join(', ')}` : '',
-      ...leftovers,
+      ...removalNotes(outcome.cleanup, 'old job definitions'),
     ].filter(Boolean).join('; '),
   };
 }

@@ -13,8 +13,9 @@ import {
   SageMakerClient,
   UpdateMonitoringScheduleCommand,
 } from '@aws-sdk/client-sagemaker';
-import { errorMessage, isNameTaken, isNotFound, unlessNotFound } from './aws-errors';
+import { isNameTaken, isNotFound, unlessNotFound } from './aws-errors';
 import type { Baseline } from './model-monitor-baseline';
+import { Removal, removeEach } from './removal';
 import {
   dataQualityDefinitionName,
   dataQualityDefinitionPrefix,
@@ -116,10 +117,7 @@ async function describeSchedule(sagemaker: SageMakerClient, name: string): Promi
 }
 
 /** Old job definitions a clean-up removed, and those it could not (left for the next one). */
-export interface DefinitionCleanup {
-  readonly removed: string[];
-  readonly failed: Array<{ readonly name: string; readonly reason: string }>;
-}
+export type DefinitionCleanup = Removal;
 
 export type ScheduleOutcome =
   | { readonly kind: 'created' | 'updated' | 'unchanged'; readonly message: string; readonly scheduleName: string; readonly cleanup: DefinitionCleanup }
@@ -202,20 +200,8 @@ async function listDefinitions(spec: Pick<MonitoringSpec, 'namePrefix'>, sagemak
 
 /** Deletes old definitions; one that cannot go now (still in use) never fails the caller. */
 async function deleteDefinitions(spec: Pick<MonitoringSpec, 'namePrefix'>, sagemaker: SageMakerClient, keep?: string): Promise<DefinitionCleanup> {
-  const result: DefinitionCleanup = { removed: [], failed: [] };
-  for (const name of await listDefinitions(spec, sagemaker, keep)) {
-    try {
-      await sagemaker.send(new DeleteDataQualityJobDefinitionCommand({ JobDefinitionName: name }));
-      result.removed.push(name);
-    } catch (err) {
-      if (isNotFound(err)) {
-        result.removed.push(name);
-      } else {
-        result.failed.push({ name, reason: errorMessage(err) });
-      }
-    }
-  }
-  return result;
+  return removeEach(await listDefinitions(spec, sagemaker, keep),
+    (name) => sagemaker.send(new DeleteDataQualityJobDefinitionCommand({ JobDefinitionName: name })));
 }
 
 export interface ScheduleDeletion {

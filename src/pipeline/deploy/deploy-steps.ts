@@ -7,6 +7,7 @@ import { TransformState } from '../../runtime/batch-transform';
 import { ActionOutcome, CodePipelineJob, JobConfigurationError, encodeContinuation, requireParameter } from '../../runtime/codepipeline-job';
 import { MonitorOutcome, MonitorState, continueMonitoring, startMonitoring } from '../../runtime/monitoring-release';
 import { ReleaseClients, ReleaseRequest } from '../../runtime/release-model';
+import { removalNotes } from '../../runtime/removal';
 
 /*
  * The deploy function's steps besides an endpoint release: a batch
@@ -29,8 +30,7 @@ function batchOutcome(environment: string, outcome: BatchReleaseOutcome): Action
         message: [
           outcome.message,
           outcome.durationSeconds === undefined ? '' : `took ${outcome.durationSeconds} s`,
-          outcome.cleanup.removed.length ? `removed old release models ${outcome.cleanup.removed.join(', ')}` : '',
-          ...outcome.cleanup.failed.map((f) => `could not remove ${f.name} (${f.reason}); the next release tries again`),
+          ...removalNotes(outcome.cleanup, 'old release models'),
         ].filter(Boolean).join('; '),
         outputVariables: { ModelName: outcome.job, TransformJobName: outcome.job, OutputUri: outcome.output },
       };

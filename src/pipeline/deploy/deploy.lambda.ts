@@ -24,6 +24,7 @@ import { EnvironmentClients } from '../../runtime/environment-access';
 import { HandlerIdentities, readActionSettings } from '../../runtime/handler-identity';
 import { createLogger } from '../../runtime/logger';
 import type { MonitorState } from '../../runtime/monitoring-release';
+import { removalNotes } from '../../runtime/removal';
 import type { EnvironmentAccessSpec } from '../access/access-spec';
 
 const logger = createLogger('mlops-deploy');
@@ -117,8 +118,7 @@ function toActionOutcome(environment: string, endpointName: string, outcome: Rel
         kind: 'succeeded',
         message: [
           outcome.message,
-          outcome.cleanup.removed.length ? `removed old releases ${outcome.cleanup.removed.join(', ')}` : '',
-          ...outcome.cleanup.failed.map((f) => `could not remove ${f.name} (${f.reason}); the next release tries again`),
+          ...removalNotes(outcome.cleanup, 'old releases'),
         ].filter(Boolean).join('; '),
         outputVariables: {
           EndpointName: endpointName,
