@@ -64,7 +64,10 @@ export interface RemoteEnvironment {
 export class PipelineEnvironment extends Construct {
   /** The environment's name. */
   public readonly name: string;
-  /** The name of the environment's SageMaker endpoint (the same for every release). */
+  /**
+   * The name of the environment's SageMaker endpoint (the same for every release).
+   * A batch environment serves no endpoint; its releases' models and transform jobs start with this name.
+   */
   public readonly endpointName: string;
   /** The account the endpoint runs in. */
   public readonly account: string;
