@@ -4,12 +4,22 @@
  * version; per environment, a manual approval (the demo approves), the real
  * deploy handler, the real test handler with the requests the construct
  * stored in SSM, the real share handler (then the release record it wrote),
- * and a call to the endpoint. A failed step stops the execution, as it stops
- * CodePipeline's: later environments never see the release.
+ * a call to the endpoint, and for a drift-detecting environment the deploy
+ * handler's Monitor step. A batch environment's Deploy step runs a transform
+ * job (whose output the demo writes in the model's place, see
+ * transform-stand-in.ts) and its Test stage is the deploy handler's output
+ * check. A failed step stops the execution, as it stops CodePipeline's:
+ * later environments never see the release.
  */
 import { randomUUID } from 'crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DescribeDataQualityJobDefinitionCommand,
+  DescribeEndpointCommand,
+  DescribeMonitoringScheduleCommand,
+  DescribeTransformJobCommand,
+  ListTransformJobsCommand,
+} from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { EmulatorClients } from './emulator';
@@ -19,11 +29,16 @@ import { PipelineAction } from './pipeline-stages';
 import { ExecutionVariables } from './pipeline-variables';
 import { EnvironmentState, ReleaseResult, StageName, StepResult } from './release-results';
 import { detail, log, step } from './report';
+import { writeTransformOutput } from './transform-stand-in';
+import type { EnvironmentDeploySpec } from '../src/pipeline/deploy/deploy-spec';
+import { monitoringScheduleName } from '../src/pipeline/monitoring/monitoring-naming';
+import { isReleaseName } from '../src/pipeline/naming';
 import { EnvironmentShareSpec, ShareRecord } from '../src/pipeline/share/share-spec';
 import { TestSuiteSpec } from '../src/pipeline/tests/test-spec';
 import { isNotFound } from '../src/runtime/aws-errors';
 import { CodePipelineJob } from '../src/runtime/codepipeline-job';
 import { readRecord } from '../src/runtime/release-share';
+import { parseS3Uri } from '../src/runtime/s3-uri';
 import { runActionToCompletion } from '../test/fixtures/codepipeline-driver';
 
 /** Everything an execution needs, set up once for every release. */
@@ -31,8 +46,10 @@ export interface LocalPipeline {
   readonly actions: readonly PipelineAction[];
   /** Function logical ID -> its handler's step. */
   readonly handlers: ReadonlyMap<string, HandlerStep>;
-  /** The environments' endpoints and release parameters, from the share handler's settings. */
+  /** The endpoint environments' endpoints and release parameters, from the share handler's settings. */
   readonly environments: { readonly [name: string]: EnvironmentShareSpec };
+  /** Every environment's deploy spec, in the pipeline's order, as the construct stored it in SSM. */
+  readonly specs: { readonly [name: string]: EnvironmentDeploySpec };
   readonly clients: EmulatorClients;
   readonly model: StandInModel;
 }
@@ -85,9 +102,18 @@ class Execution {
       this.approve(action);
       return;
     }
-    const ok = await this.invokeHandler(action, stage);
-    if (ok && stage === 'Share') {
+    const outputs = await this.invokeHandler(action, stage);
+    if (!outputs) {
+      return;
+    }
+    if (stage === 'Share') {
       await this.invokeEndpoint(action.environment);
+    } else if (stage === 'Deploy' && outputs.TransformJobName) {
+      await this.standInForTransform(outputs.TransformJobName);
+    } else if (stage === 'Monitor') {
+      detail(`schedule ${outputs.ScheduleName}, baseline job ${outputs.BaselineJobName} (the action's output variables)`);
+      detail('the emulator completes a processing job at once and never runs a schedule: in AWS the baseline job takes minutes, '
+        + 'and every hour a monitoring job compares the captured traffic with the baseline');
     }
   }
 
@@ -109,8 +135,11 @@ class Execution {
     this.record(action.environment, 'Approve', 'ok', 'approved by the demo', 0);
   }
 
-  /** One Lambda invoke action, called again with its continuation token until it settles. */
-  private async invokeHandler(action: Extract<PipelineAction, { kind: 'invoke' }>, stage: StageName): Promise<boolean> {
+  /**
+   * One Lambda invoke action, called again with its continuation token until it settles.
+   * @returns its output variables once it succeeded, else undefined
+   */
+  private async invokeHandler(action: Extract<PipelineAction, { kind: 'invoke' }>, stage: StageName): Promise<Record<string, string> | undefined> {
     const started = Date.now();
     try {
       const job: CodePipelineJob = { id: `${this.id}-${action.stage}`, userParameters: JSON.parse(this.variables.substitute(action.userParameters)) };
@@ -124,7 +153,8 @@ class Execution {
         },
       });
       if (final.kind !== 'succeeded') {
-        return this.record(action.environment, stage, 'failed', final.message, Date.now() - started);
+        this.record(action.environment, stage, 'failed', final.message, Date.now() - started);
+        return undefined;
       }
       if (action.namespace && final.outputVariables) {
         this.variables.set(action.namespace, final.outputVariables);
@@ -135,9 +165,22 @@ class Execution {
         detail(`release record in SSM parameter ${shared.parameter}:`);
         detail(`  ${JSON.stringify(shared.record)}`);
       }
-      return true;
+      return final.outputVariables ?? {};
     } catch (err) {
-      return this.record(action.environment, stage, 'failed', `${(err as Error).message}`, Date.now() - started);
+      this.record(action.environment, stage, 'failed', `${(err as Error).message}`, Date.now() - started);
+      return undefined;
+    }
+  }
+
+  /**
+   * The model's part of a batch Deploy step: moto completed the transform job
+   * without running anything, so the demo writes the output the model would have.
+   */
+  private async standInForTransform(jobName: string): Promise<void> {
+    detail(`the emulator cannot run the model: it completed transform job ${jobName} at once and wrote no output,`);
+    detail('so the demo writes what the stand-in model would have, from the job\'s input and Accept (DescribeTransformJob):');
+    for (const written of await writeTransformOutput(jobName, this.pipeline.clients, this.options.brokenModel)) {
+      detail(`  ${written.input} -> ${written.output}: ${written.lines.join(' ')}`);
     }
   }
 
@@ -205,22 +248,29 @@ class Execution {
 /** `Deploy-dev` -> `Deploy`. */
 function stageName(action: Exclude<PipelineAction, { kind: 'source' }>): StageName {
   const name = action.stage.slice(0, action.stage.indexOf('-'));
-  if (!['Approve', 'Deploy', 'Test', 'Share'].includes(name)) {
-    throw new Error(`Stage ${action.stage} is not an Approve, Deploy, Test or Share stage of an environment`);
+  if (!['Approve', 'Deploy', 'Test', 'Share', 'Monitor'].includes(name)) {
+    throw new Error(`Stage ${action.stage} is not an Approve, Deploy, Test, Share or Monitor stage of an environment`);
   }
   return name as StageName;
 }
 
 /** Where the execution left each environment, as the emulator reports it. */
 async function environmentStates(pipeline: LocalPipeline): Promise<EnvironmentState[]> {
-  return Promise.all(Object.entries(pipeline.environments).map(async ([environment, spec]) => {
-    const record = await readRecord(pipeline.clients.ssm, spec.parameterName);
+  return Promise.all(Object.entries(pipeline.specs).map(async ([environment, spec]) => {
+    const driftCheck = spec.monitoring ? await driftSchedule(pipeline, monitoringScheduleName(spec.monitoring.namePrefix)) : undefined;
+    const share = pipeline.environments[environment];
+    if (!share) {
+      // A batch environment: no endpoint, nothing shared.
+      return { environment, batch: true, serving: await batchOutput(pipeline, spec.releasePrefix), driftCheck };
+    }
+    const record = await readRecord(pipeline.clients.ssm, share.parameterName);
     return {
       environment,
-      endpointName: spec.endpointName,
-      serving: await serving(pipeline, spec.endpointName),
+      batch: false,
+      serving: await serving(pipeline, share.endpointName),
       sharedAt: record.shared ? record.sharedAt : undefined,
       sharedConfig: record.shared ? record.endpointConfigName : undefined,
+      driftCheck,
     };
   }));
 }
@@ -231,6 +281,41 @@ async function serving(pipeline: LocalPipeline, endpointName: string): Promise<s
     return endpoint.EndpointStatus === 'InService' ? endpoint.EndpointConfigName ?? '?' : `${endpoint.EndpointStatus} (${endpoint.EndpointConfigName})`;
   } catch (err) {
     if (isNotFound(err)) return 'no endpoint yet';
+    throw err;
+  }
+}
+
+/** A batch environment's latest transform job (releases name theirs `<releasePrefix>-<release id>`) and what its output folder holds. */
+async function batchOutput(pipeline: LocalPipeline, releasePrefix: string): Promise<string> {
+  const { sagemaker, s3 } = pipeline.clients;
+  const listed = await sagemaker.send(new ListTransformJobsCommand({ NameContains: `${releasePrefix}-`, MaxResults: 100 }));
+  const [latest] = (listed.TransformJobSummaries ?? [])
+    .filter((j) => j.TransformJobName && isReleaseName(releasePrefix, j.TransformJobName))
+    .sort((a, b) => (b.CreationTime?.getTime() ?? 0) - (a.CreationTime?.getTime() ?? 0));
+  if (!latest?.TransformJobName) return 'batch: no transform yet';
+  const job = await sagemaker.send(new DescribeTransformJobCommand({ TransformJobName: latest.TransformJobName }));
+  if (job.TransformJobStatus !== 'Completed') return `batch: transform ${job.TransformJobName} ${job.TransformJobStatus}`;
+  const outputUri = job.TransformOutput?.S3OutputPath ?? '?';
+  const { bucket, key } = parseS3Uri(outputUri);
+  const objects = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key }));
+  return `batch: output in ${outputUri} (${objects.KeyCount ?? 0} objects)`;
+}
+
+/** The environment's data-quality schedule: its status and the baseline job whose statistics it checks against. */
+async function driftSchedule(pipeline: LocalPipeline, scheduleName: string): Promise<string> {
+  const { sagemaker } = pipeline.clients;
+  try {
+    const schedule = await sagemaker.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: scheduleName }));
+    const definition = await sagemaker.send(new DescribeDataQualityJobDefinitionCommand({
+      JobDefinitionName: schedule.MonitoringScheduleConfig?.MonitoringJobDefinitionName,
+    }));
+    // Baselines are written to `<output prefix>baselines/<baseline job>/statistics.json`.
+    const statistics = definition.DataQualityBaselineConfig?.StatisticsResource?.S3Uri ?? '';
+    const folders = statistics.split('/');
+    const baselineJob = folders[folders.length - 2] ?? '?';
+    return `${schedule.MonitoringScheduleStatus}, baseline ${baselineJob}`;
+  } catch (err) {
+    if (isNotFound(err)) return 'no schedule yet';
     throw err;
   }
 }

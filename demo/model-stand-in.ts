@@ -5,7 +5,8 @@
  * seen the way it did then. So the demo stands in for the trained churn
  * model: before requests reach an endpoint, it queues what the model would
  * answer to each of them, computed from the request. The test handler then
- * checks those answers exactly as it would a real endpoint's.
+ * checks those answers exactly as it would a real endpoint's. (A batch
+ * transform's output is written the same way: see transform-stand-in.ts.)
  */
 import { createHash } from 'crypto';
 import { InvokeEndpointCommandInput, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -43,12 +44,20 @@ export function churnScore(row: string): number {
 
 /**
  * What the SageMaker XGBoost container answers for CSV rows: one score per
- * row, as `{"predictions":[{"score":...}]}` when JSON is asked for, else CSV.
- * A broken model (a bad release, to show the Test stage stopping it) scores
- * every customer the wrong way round.
+ * row, as `{"predictions":[{"score":...}]}` when JSON is asked for, one
+ * `{"score":...}` line per row for JSON Lines (a batch transform's output),
+ * else CSV. A broken model (a bad release, to show a Test stage stopping it)
+ * scores every customer the wrong way round; its JSON Lines scores are
+ * percentages, out of a probability's range, since a batch environment's
+ * check bounds each score but cannot know which customer should churn.
  */
 export function answer(request: ModelRequest, broken = false): ModelAnswer {
-  const scores = request.body.trim().split('\n').map((row) => {
+  const rows = request.body.trim().split('\n');
+  if (request.accept === 'application/jsonlines') {
+    const lines = rows.map((row) => JSON.stringify({ score: broken ? Math.round(1000 * churnScore(row)) / 10 : churnScore(row) }));
+    return { body: lines.map((line) => `${line}\n`).join(''), contentType: 'application/jsonlines' };
+  }
+  const scores = rows.map((row) => {
     const score = churnScore(row);
     return broken ? Math.round(1000 * (1 - score)) / 1000 : score;
   });

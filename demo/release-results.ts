@@ -4,7 +4,7 @@
  */
 
 /** The steps of an environment the summary has a column for; `Invoke` is the demo's call after sharing. */
-export const STAGES = ['Approve', 'Deploy', 'Test', 'Share', 'Invoke'] as const;
+export const STAGES = ['Approve', 'Deploy', 'Test', 'Share', 'Invoke', 'Monitor'] as const;
 export type StageName = typeof STAGES[number];
 
 /** `not run`: an earlier step of the execution failed, so CodePipeline never started this one. */
@@ -21,12 +21,18 @@ export interface StepResult {
 /** An environment as the emulator reports it after an execution. */
 export interface EnvironmentState {
   readonly environment: string;
-  readonly endpointName: string;
-  /** `InService on <config>`, or why it serves nothing. */
+  /** A batch environment has no endpoint and shares nothing. */
+  readonly batch: boolean;
+  /**
+   * The config its endpoint serves, or why it serves nothing; for a batch
+   * environment, where its latest transform wrote its output.
+   */
   readonly serving: string;
-  /** When the release record says the current release was shared, if it was. */
+  /** When the release record says the current release was shared, if it was (never, for a batch environment). */
   readonly sharedAt?: string;
   readonly sharedConfig?: string;
+  /** A drift-detecting environment's schedule: its status and baseline. */
+  readonly driftCheck?: string;
 }
 
 export interface ReleaseResult {

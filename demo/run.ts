@@ -1,10 +1,12 @@
 /**
  * The demo (README command one): synthesizes examples/, prints what each
  * stack holds and what cfn-lint and cdk-nag say about it, sends a model
- * team's provisioning request to the orchestrator, then releases the
- * example model twice (the first release creates every endpoint, the second
- * updates them in place) through the synthesized pipeline's stages, running
- * the real deploy, test and share handlers against a local AWS emulator, and
+ * team's provisioning request to the orchestrator, uploads the team's
+ * baseline dataset and customer files, then releases the example model twice
+ * (the first release creates every endpoint and drift schedule, the second
+ * updates them in place; each runs a batch transform) through the
+ * synthesized pipeline's stages, running the real deploy (release, output
+ * check, Monitor), test and share handlers against a local AWS emulator, and
  * ends with a summary. No AWS account. Exits non-zero when a check or a step fails.
  *
  * DEMO_BROKEN_RELEASE=2 makes the model of release 2 answer wrongly, to show
@@ -15,17 +17,20 @@ import { LocalPipeline, runRelease } from './flow';
 import { handlerStep } from './handler-steps';
 import { LocalStack } from './local-stack';
 import { StandInModel } from './model-stand-in';
-import { PipelineAction, pipelineActions } from './pipeline-stages';
+import { HandlerKind, PipelineAction, pipelineActions } from './pipeline-stages';
 import { ProvisioningResult, provisionFromRequest } from './provisioning';
 import { ReleaseResult, succeeded } from './release-results';
 import { log } from './report';
 import { printSummary } from './summary';
 import { synthesizeAndCheck } from './synth-check';
+import { uploadTeamData } from './team-data';
+import { EnvironmentDeploySpec } from '../src/pipeline/deploy/deploy-spec';
+import { loadDeploySpec, readDeploySettings } from '../src/pipeline/deploy/deploy.lambda';
 import { readShareSettings } from '../src/pipeline/share/share.lambda';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 
 const RELEASES = [
-  { release: 1, title: 'a new model version; each environment\'s endpoint is created' },
+  { release: 1, title: 'a new model version; each endpoint is created' },
   { release: 2, title: 'another model version; each endpoint is updated in place' },
 ];
 
@@ -42,7 +47,8 @@ async function main(): Promise<number> {
     const created = await local.create(emulator.clients);
     log(`Created what CloudFormation would and the handlers use: ${created.buckets.length} S3 buckets, `
       + `${created.parameters.length} SSM parameters (deploy specs, test requests, release records)`);
-    const pipeline = localPipeline(actions, local, emulator);
+    const pipeline = await localPipeline(actions, local, emulator);
+    await uploadTeamData(pipeline.specs, emulator.clients.s3);
     const released: ReleaseResult[] = [];
     for (const { release, title } of RELEASES) {
       released.push(await runRelease(pipeline, { release, title, artifact: xgboostModelArtifact(), brokenModel: release === broken }));
@@ -61,23 +67,37 @@ async function main(): Promise<number> {
 }
 
 /** The handlers behind the pipeline's actions and the environments they serve, wired to the emulator. */
-function localPipeline(actions: PipelineAction[], local: LocalStack, emulator: Emulator): LocalPipeline {
+async function localPipeline(actions: PipelineAction[], local: LocalStack, emulator: Emulator): Promise<LocalPipeline> {
   const handlers = new Map(actions.flatMap((action) => action.kind === 'invoke'
     ? [[action.functionId, handlerStep(action.handler, local.functionEnvironment(action.functionId), emulator.clients)] as const]
     : []));
-  const share = actions.find((action) => action.kind === 'invoke' && action.handler === 'share');
-  if (!share || share.kind !== 'invoke') {
-    throw new Error('The example pipeline has no Share stage');
-  }
+  const functionOf = (kind: HandlerKind) => {
+    const action = actions.find((a) => a.kind === 'invoke' && a.handler === kind);
+    if (!action || action.kind !== 'invoke') {
+      throw new Error(`The example pipeline has no action that invokes its ${kind} function`);
+    }
+    return action.functionId;
+  };
   const model = new StandInModel(emulator.endpoint);
   model.tagRequests(emulator.clients.runtime);
   return {
     actions,
     handlers,
-    environments: readShareSettings(local.functionEnvironment(share.functionId)).environments,
+    environments: readShareSettings(local.functionEnvironment(functionOf('share'))).environments,
+    specs: await environmentSpecs(local.functionEnvironment(functionOf('deploy')), emulator),
     clients: emulator.clients,
     model,
   };
+}
+
+/** Every environment's deploy spec, in the pipeline's order, read from SSM as the deploy handler reads it. */
+async function environmentSpecs(deployEnvironment: Record<string, string>, emulator: Emulator): Promise<{ [name: string]: EnvironmentDeploySpec }> {
+  const settings = readDeploySettings(deployEnvironment);
+  const specs: { [name: string]: EnvironmentDeploySpec } = {};
+  for (const name of Object.keys(settings.environmentParameters)) {
+    specs[name] = (await loadDeploySpec(settings, name, emulator.clients.ssm)).environments[name];
+  }
+  return specs;
 }
 
 /** DEMO_BROKEN_RELEASE: the release whose model answers wrongly, if any. */

@@ -1,7 +1,8 @@
 /**
  * The table the demo ends with: for each release and environment, the
- * outcome of every stage and what the environment serves and shares
- * afterwards (read back from the emulator, not from the demo's own record).
+ * outcome of every stage and what the environment serves (or, for a batch
+ * environment, where its output is), shares and checks for drift afterwards
+ * (read back from the emulator, not from the demo's own record).
  */
 import { ReleaseResult, STAGES } from './release-results';
 import { table } from './report';
@@ -9,7 +10,7 @@ import { table } from './report';
 export function printSummary(results: readonly ReleaseResult[]): void {
   console.log('');
   console.log('Summary (ok / FAILED / not run: an earlier step failed / -: the environment has no such stage)');
-  const rows = [['release', 'environment', ...STAGES, 'endpoint serves', 'shared at']];
+  const rows = [['release', 'environment', ...STAGES, 'serves', 'shared at', 'drift check']];
   for (const result of results) {
     for (const state of result.environments) {
       const outcomes = STAGES.map((stage) => {
@@ -18,7 +19,7 @@ export function printSummary(results: readonly ReleaseResult[]): void {
         return found.outcome === 'failed' ? 'FAILED' : found.outcome;
       });
       const shared = state.sharedAt && state.sharedConfig === state.serving ? state.sharedAt : sharedElsewhere(state.sharedAt, state.sharedConfig);
-      rows.push([String(result.release), state.environment, ...outcomes, state.serving, shared]);
+      rows.push([String(result.release), state.environment, ...outcomes, state.serving, state.batch ? '-' : shared, state.driftCheck ?? '-']);
     }
   }
   table(rows);

@@ -1,7 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ByomPipeline, Framework, IntegrationTests, MlopsFramework, ModelArtifact, ModelImage, TrafficShift } from '../src';
+import { ByomPipeline, DriftCheckFrequency, Framework, IntegrationTests, MlopsFramework, ModelArtifact, ModelImage, TrafficShift } from '../src';
 
 /**
  * Two customers whose churn risk the team knows, scored after each release of
@@ -49,9 +49,13 @@ function teamBucket(scope: Construct, id: string): s3.Bucket {
 /**
  * A team's model stack: the versioned bucket their training job writes
  * `churn/model.tar.gz` to, and the pipeline that takes each new version to a
- * tested dev endpoint, a serverless staging endpoint and, once someone
- * approves, an autoscaled prod endpoint that takes new releases as a canary
- * and is tested again once it serves them.
+ * tested dev endpoint, a serverless staging endpoint, then, once someone
+ * approves, an autoscaled prod endpoint that takes new releases as a canary,
+ * is tested again once it serves them and is watched for drift (each release
+ * computes a baseline from `churn/baseline.csv`; every hour Model Monitor
+ * checks prod's captured traffic against it), and last a batch environment
+ * that scores every customer file under `churn/scoring/input/` into
+ * `churn/scoring/output/<release id>/` and checks that every score is a probability.
  */
 export class ChurnModelStack extends Stack {
   public readonly pipeline: ByomPipeline;
@@ -76,8 +80,27 @@ export class ChurnModelStack extends Stack {
           autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500 },
           trafficShift: TrafficShift.canary(10, Duration.minutes(10)),
           dataCapture: { samplingPercentage: 20 },
+          // churn/baseline.csv: a header row, then per customer the churn score
+          // and the four features (Model Monitor wants the prediction column first).
+          monitoring: {
+            baselineDataset: { bucket: models, prefix: 'churn/baseline.csv' },
+            frequency: DriftCheckFrequency.HOURLY,
+          },
           tags: { 'cost-center': 'ml-platform' },
           tests: KNOWN_CUSTOMERS,
+        },
+        {
+          // No approval of its own: a release gets here only once prod serves it.
+          name: 'scoring',
+          instanceType: 'ml.m5.xlarge',
+          batch: {
+            input: { bucket: models, prefix: 'churn/scoring/input/' },
+            output: { bucket: models, prefix: 'churn/scoring/output/' },
+            contentType: 'text/csv',
+            // Asked for JSON Lines, the XGBoost container writes `{"score":<churn probability>}` per input row.
+            accept: 'application/jsonlines',
+            check: { minObjects: 1, jsonPath: [{ path: '$.score', min: 0, max: 1 }] },
+          },
         },
       ],
     });
@@ -87,8 +110,8 @@ export class ChurnModelStack extends Stack {
 /**
  * A second team's model with its own inference code: the pipeline builds the
  * container from the Dockerfile zip the team uploads (CodeBuild, into a
- * private ECR repository) before releasing it, through the same three kinds
- * of environment.
+ * private ECR repository) before releasing it, to a tested dev endpoint, a
+ * serverless staging endpoint and an approved prod endpoint.
  */
 export class RecommenderModelStack extends Stack {
   public readonly pipeline: ByomPipeline;
