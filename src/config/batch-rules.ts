@@ -6,7 +6,7 @@
  */
 import { readInteger, readObject, readOneOf } from './json-reader';
 import {
-  BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, BATCH_SPLIT_TYPES,
+  BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, CONFIG_PREFIX, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, BATCH_SPLIT_TYPES,
 } from './limits';
 import { BatchCheckRequest, BatchRequest } from './pipeline-request';
 import { indexPath, keyPath, ProblemList, quote } from './problem-list';
@@ -33,6 +33,10 @@ function checkOutput(value: unknown, path: string, problems: ProblemList): strin
     problems.add(path, `${quote(output)} must end with "/" (each release writes a folder under it)`);
     return undefined;
   }
+  if (output !== undefined && output.startsWith(CONFIG_PREFIX)) {
+    problems.add(path, `${quote(output)} is under ${quote(CONFIG_PREFIX)}, where the config trigger reads config files: choose another prefix`);
+    return undefined;
+  }
   return output;
 }
 
@@ -44,7 +48,7 @@ function checkBatchCheck(value: unknown, path: string, problems: ProblemList): B
   const before = problems.count;
   const result: Mutable<BatchCheckRequest> = {};
   if ('minObjects' in fields) {
-    result.minObjects = readInteger(fields.minObjects, keyPath(path, 'minObjects'), problems, 0, BATCH_CHECK_MAX_MIN_OBJECTS);
+    result.minObjects = readInteger(fields.minObjects, keyPath(path, 'minObjects'), problems, 1, BATCH_CHECK_MAX_MIN_OBJECTS);
   }
   if ('bodyContains' in fields) {
     result.bodyContains = checkBodyContains(fields.bodyContains, keyPath(path, 'bodyContains'), problems);

@@ -12,7 +12,7 @@ import { ENDPOINT_ONLY_KEYS } from './batch-rules';
 import { ECR_IMAGE_URI } from './image-rules';
 import { hostingInstanceTypes } from './instance-types';
 import {
-  ARTIFACT_SUFFIX, BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB,
+  ARTIFACT_SUFFIX, BATCH_CHECK_MAX_MIN_OBJECTS, CONFIG_PREFIX, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB,
   BATCH_SPLIT_TYPES, CONTAINER_SOURCE_SUFFIX, EMAIL_MAX, EMAIL_PATTERN, ENVIRONMENT_NAME_MAX, IMAGE_URI_MAX, JSON_PATH_MAX,
   KEEP_RELEASES_MAX, MAX_CONFIG_PIPELINES, MAX_EMAILS, MAX_EXPECTATIONS, MAX_INSTANCE_COUNT, MAX_LATENCY_MS, MAX_TESTS,
   MIME_TYPE_MAX, MIME_TYPE_PATTERN, MONITORING_DATASET_FORMATS, MONITORING_FREQUENCIES, MONITORING_MAX_VIOLATIONS_THRESHOLD,
@@ -148,8 +148,11 @@ function batchSchema(): JsonSchema {
     + 'over data in the framework\'s assets bucket instead of updating an endpoint, and the Test stage checks its output. '
     + 'Only on the last environment; not with serverless, autoScaling, dataCapture, tests or monitoring.', {
     input: s3KeySchema('Input prefix', 'Key prefix in the framework\'s assets bucket: every object under it is transformed. At least one object must exist.', ''),
-    output: s3KeySchema('Output prefix', 'Key prefix in the framework\'s assets bucket, ending in "/": each release writes under "<output><release id>/". '
-      + 'Neither inside input nor holding it.', '/'),
+    output: {
+      ...s3KeySchema('Output prefix', 'Key prefix in the framework\'s assets bucket, ending in "/": each release writes under "<output><release id>/". '
+        + `Neither inside input nor holding it, and not under "${CONFIG_PREFIX}" (the config trigger's prefix).`, '/'),
+      not: { pattern: `^${CONFIG_PREFIX}` },
+    },
     contentType: mimeType('Content type', 'MIME type of the input records, as the model\'s container expects it. Default "text/csv".'),
     splitType: { title: 'Split type', description: 'How each input object is cut into records. Default "Line".', type: 'string', enum: [...BATCH_SPLIT_TYPES] },
     accept: mimeType('Accept', 'MIME type asked of the model for its output. Default: the container\'s.'),
@@ -158,7 +161,7 @@ function batchSchema(): JsonSchema {
       `Parallel requests to each instance; times maxPayloadMb (default ${BATCH_DEFAULT_PAYLOAD_MB}) at most ${BATCH_MAX_PAYLOAD_MB}. Default: SageMaker's.`,
       1, BATCH_MAX_CONCURRENT_TRANSFORMS),
     check: object('Output check', 'What the Test stage checks in each release\'s output. Default: at least one output object.', {
-      minObjects: integer('Min objects', 'The fewest output objects the transform must write (one per input object). Default 1.', 0, BATCH_CHECK_MAX_MIN_OBJECTS),
+      minObjects: integer('Min objects', 'The fewest output objects the transform must write (one per input object). Default 1.', 1, BATCH_CHECK_MAX_MIN_OBJECTS),
       bodyContains: bodyContainsSchema('Texts every sampled output line must contain.'),
       jsonPath: jsonPathsSchema('Expectations on values of every sampled output line, which must then be JSON.'),
     }),

@@ -107,3 +107,9 @@ export const IMAGE_URI_MAX = 512;
 export const MAX_CONFIG_PIPELINES = 50;
 /** Default size limit of a JSON document (request body or config file). */
 export const DEFAULT_DOCUMENT_MAX_BYTES = 256 * 1024;
+
+/**
+ * Where the config trigger looks for config files in the assets bucket: no
+ * batch output may go there, or every output object would start the trigger.
+ */
+export const CONFIG_PREFIX = 'config/';

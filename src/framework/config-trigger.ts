@@ -18,8 +18,9 @@ import { acknowledgeRule } from '../nag/acknowledgements';
 import { createLoggedBucket } from '../pipeline/logged-bucket';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
 
-/** Where config files are uploaded in the assets bucket. */
-export const CONFIG_PREFIX = 'config/';
+import { CONFIG_PREFIX } from '../config/limits';
+
+export { CONFIG_PREFIX };
 
 /** Props of a {@link ConfigTrigger}. */
 export interface ConfigTriggerProps {

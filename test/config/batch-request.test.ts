@@ -155,10 +155,15 @@ describe('a batch environment', () => {
 
 describe('a batch environment\'s check', () => {
   const CHECK = `${BATCH}.check`;
-  test('minObjects is 0 to 10000', () => {
-    expect(batchMessageAt((b) => { b.check = { minObjects: -1 }; }, `${CHECK}.minObjects`)).toBe('must be a whole number from 0 to 10000, got -1');
-    expect(batchMessageAt((b) => { b.check = { minObjects: 10_001 }; }, `${CHECK}.minObjects`)).toBe('must be a whole number from 0 to 10000, got 10001');
-    expect(validatePipelineRequest(withBatch({ input: 'in/', output: 'out/', check: { minObjects: 0 } })).ok).toBe(true);
+  test('minObjects is 1 to 10000 (a transform that wrote nothing always fails its check)', () => {
+    expect(batchMessageAt((b) => { b.check = { minObjects: 0 }; }, `${CHECK}.minObjects`)).toBe('must be a whole number from 1 to 10000, got 0');
+    expect(batchMessageAt((b) => { b.check = { minObjects: 10_001 }; }, `${CHECK}.minObjects`)).toBe('must be a whole number from 1 to 10000, got 10001');
+    expect(validatePipelineRequest(withBatch({ input: 'in/', output: 'out/', check: { minObjects: 1 } })).ok).toBe(true);
+  });
+
+  test('the output may not be under config/, where the config trigger reads config files', () => {
+    expect(batchMessageAt((b) => { b.output = 'config/scores/'; }, `${BATCH}.output`))
+      .toBe('"config/scores/" is under "config/", where the config trigger reads config files: choose another prefix');
   });
 
   test('bodyContains has the rules of a test\'s', () => {

@@ -97,7 +97,7 @@ describe('batch environments and monitoring in the schema', () => {
   test('accepts them where the validator does', () => {
     for (const good of [
       withBatch({}),
-      withBatch({ splitType: 'RecordIO', maxPayloadMb: 100, maxConcurrentTransforms: 1, check: { minObjects: 0, bodyContains: ['x'], jsonPath: [{ path: '$.a' }] } }),
+      withBatch({ splitType: 'RecordIO', maxPayloadMb: 100, maxConcurrentTransforms: 1, check: { minObjects: 1, bodyContains: ['x'], jsonPath: [{ path: '$.a' }] } }),
       withMonitoring({ datasetFormat: 'csvNoHeader', frequency: 'daily', instanceType: 'ml.p6-b200.48xlarge', instanceCount: 100, violationsThreshold: 1_000_000 }),
       { ...base, environments: [{ name: 'scoring', batch }] },
     ]) {
@@ -120,6 +120,8 @@ describe('batch environments and monitoring in the schema', () => {
     ['a payload over 100 MB', withBatch({ maxPayloadMb: 101 })],
     ['too many parallel requests', withBatch({ maxConcurrentTransforms: 101 })],
     ['a negative minObjects', withBatch({ check: { minObjects: -1 } })],
+    ['a minObjects of 0', withBatch({ check: { minObjects: 0 } })],
+    ['an output under config/', withBatch({ output: 'config/out/' })],
     ['an empty bodyContains text', withBatch({ check: { bodyContains: [''] } })],
     ['a batch content type that is no MIME type', withBatch({ contentType: 'csv' })],
     ['monitoring with serverless', withMonitoring({}, { serverless: { memorySizeMb: 2048, maxConcurrency: 1 } })],

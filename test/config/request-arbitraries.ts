@@ -189,7 +189,7 @@ const batchPayload: fc.Arbitrary<BatchPayload> = fc.option(fc.integer({ min: 1, 
   });
 
 const batchCheck = fc.record({
-  minObjects: fc.integer({ min: 0, max: BATCH_CHECK_MAX_MIN_OBJECTS }),
+  minObjects: fc.integer({ min: 1, max: BATCH_CHECK_MAX_MIN_OBJECTS }),
   bodyContains,
   jsonPath: jsonPaths,
 }, { requiredKeys: [] });

@@ -1,6 +1,9 @@
 import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
-import { MAX_INSTANCE_COUNT, MIME_TYPE_PATTERN } from '../../config/limits';
+import {
+  BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, MIME_TYPE_PATTERN,
+  MONITORING_MAX_VIOLATIONS_THRESHOLD, PROCESSING_INSTANCE_TYPE_PATTERN, PROCESSING_MAX_INSTANCE_COUNT,
+} from '../../config/limits';
 import { ProblemCollector } from '../../problem-collector';
 import { BatchProps } from '../batch/batch-props';
 import { DataLocation } from '../data/data-location';
@@ -8,12 +11,6 @@ import { MonitoringProps } from '../monitoring/monitoring-props';
 import { toJsonPathSpec } from '../tests/json-path-spec';
 
 const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,1024}$/;
-const PROCESSING_INSTANCE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
-/** SageMaker's bounds on a transform's payload and parallel requests. */
-const BATCH_MAX_PAYLOAD_MB = 100;
-const BATCH_MAX_CONCURRENT_TRANSFORMS = 1000;
-/** Output objects a check may ask for at most (the test step lists them). */
-const BATCH_MAX_MIN_OBJECTS = 10_000;
 /** SageMaker's bounds on a processing job's volume and run time. */
 const MONITORING_MAX_VOLUME_GB = 16_384;
 const MONITORING_MAX_RUNTIME_SECONDS = 86_400;
@@ -51,9 +48,16 @@ export function validateBatch(props: EnvironmentProps, path: string, problems: P
   problems.matches(batch.accept, MIME_TYPE_PATTERN, `${where}.accept`, 'is not a MIME type such as "application/json"');
   problems.integerInRange(batch.maxPayloadMb, 1, BATCH_MAX_PAYLOAD_MB, `${where}.maxPayloadMb`);
   problems.integerInRange(batch.maxConcurrentTransforms, 1, BATCH_MAX_CONCURRENT_TRANSFORMS, `${where}.maxConcurrentTransforms`);
+  const concurrency = batch.maxConcurrentTransforms;
+  const payload = batch.maxPayloadMb ?? BATCH_DEFAULT_PAYLOAD_MB;
+  if (concurrency !== undefined && !Token.isUnresolved(concurrency) && !Token.isUnresolved(payload)) {
+    // SageMaker refuses parallel requests whose payloads add up to more than it allows per instance.
+    problems.check(concurrency * payload <= BATCH_MAX_PAYLOAD_MB, `${where}.maxConcurrentTransforms`,
+      `${concurrency} parallel requests of up to ${payload} MB exceed the ${BATCH_MAX_PAYLOAD_MB} MB SageMaker allows per instance: lower it or maxPayloadMb`);
+  }
   const check = batch.check;
   if (check) {
-    problems.integerInRange(check.minObjects, 1, BATCH_MAX_MIN_OBJECTS, `${where}.check.minObjects`);
+    problems.integerInRange(check.minObjects, 1, BATCH_CHECK_MAX_MIN_OBJECTS, `${where}.check.minObjects`);
     (check.bodyContains ?? []).forEach((text, i) => problems.check(text.length > 0, `${where}.check.bodyContains[${i}]`, 'must not be empty'));
     (check.jsonPath ?? []).forEach((e, i) => toJsonPathSpec(e, `${where}.check.jsonPath[${i}]`, problems));
   }
@@ -65,8 +69,8 @@ export function validateMonitoring(props: EnvironmentProps, path: string, proble
   const where = `${path}.monitoring`;
   problems.check(props.serverless === undefined, `${path}.serverless`, 'cannot be set together with monitoring: SageMaker cannot capture a serverless endpoint\'s traffic');
   validateLocation(monitoring.baselineDataset, `${where}.baselineDataset`, problems);
-  problems.matches(monitoring.instanceType, PROCESSING_INSTANCE_PATTERN, `${where}.instanceType`, 'is not a SageMaker processing instance type (like "ml.m5.xlarge")');
-  problems.integerInRange(monitoring.instanceCount, 1, MAX_INSTANCE_COUNT, `${where}.instanceCount`);
+  problems.matches(monitoring.instanceType, PROCESSING_INSTANCE_TYPE_PATTERN, `${where}.instanceType`, 'is not a SageMaker processing instance type (like "ml.m5.xlarge")');
+  problems.integerInRange(monitoring.instanceCount, 1, PROCESSING_MAX_INSTANCE_COUNT, `${where}.instanceCount`);
   if (monitoring.volumeSize) {
     const gib = monitoring.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     problems.check(Token.isUnresolved(gib) || (Number.isInteger(gib) && gib >= 1 && gib <= MONITORING_MAX_VOLUME_GB), `${where}.volumeSize`,
@@ -79,5 +83,5 @@ export function validateMonitoring(props: EnvironmentProps, path: string, proble
     problems.check(seconds >= 1 && seconds <= most, `${where}.maxRuntime`,
       `must be from 1 second to ${most / 3600} hour(s)${hourly ? ' for an hourly check' : ''}, got ${seconds} seconds`);
   }
-  problems.integerInRange(monitoring.violationsThreshold, 1, 1_000_000, `${where}.violationsThreshold`);
+  problems.integerInRange(monitoring.violationsThreshold, 1, MONITORING_MAX_VIOLATIONS_THRESHOLD, `${where}.violationsThreshold`);
 }

@@ -7,8 +7,9 @@ import { loggedReport, publishReport } from './publish-report';
 import type { ConfigTriggerDeps } from './trigger-deps';
 import { TriggerEventError } from './trigger-event-error';
 
-/** The prefix of config files in the assets bucket. */
-export const CONFIG_PREFIX = 'config/';
+import { CONFIG_PREFIX } from '../../config/limits';
+
+export { CONFIG_PREFIX };
 /** Only JSON files under the prefix are config files; anything else there is left alone. */
 export const CONFIG_SUFFIX = '.json';
 
