@@ -14,12 +14,12 @@ import { Construct } from 'constructs';
 import { GitSourceProps } from './git-source';
 import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from './provision/provision-settings';
 import { ConfigTriggerFunction } from './trigger/config-trigger-function';
+import { CONFIG_PREFIX } from '../config/limits';
 import { acknowledgeRule } from '../nag/acknowledgements';
 import { createLoggedBucket } from '../pipeline/logged-bucket';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
 
-import { CONFIG_PREFIX } from '../config/limits';
-
+/** The prefix of config files in the assets bucket. */
 export { CONFIG_PREFIX };
 
 /** Props of a {@link ConfigTrigger}. */

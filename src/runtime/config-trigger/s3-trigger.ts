@@ -1,4 +1,4 @@
-import { DEFAULT_DOCUMENT_MAX_BYTES } from '../../config/limits';
+import { CONFIG_PREFIX, DEFAULT_DOCUMENT_MAX_BYTES } from '../../config/limits';
 import { errorName, isNotFound, isTransient } from '../aws-errors';
 import { applyConfig, ConfigResult, rejectedFile } from './apply-config';
 import { ConfigLocation, describeLocation } from './config-location';
@@ -7,8 +7,7 @@ import { loggedReport, publishReport } from './publish-report';
 import type { ConfigTriggerDeps } from './trigger-deps';
 import { TriggerEventError } from './trigger-event-error';
 
-import { CONFIG_PREFIX } from '../../config/limits';
-
+/** The prefix of config files in the assets bucket. */
 export { CONFIG_PREFIX };
 /** Only JSON files under the prefix are config files; anything else there is left alone. */
 export const CONFIG_SUFFIX = '.json';
