@@ -286,8 +286,10 @@ dotnet?.reset('bash build-tools/package-dotnet.sh');
 const demo = project.addTask('demo', {
   description: 'Synthesize examples/ and run the handlers against a local emulator',
 });
-// The example app's Lambda code is the bundled handler asset; the emulator needs the Python tools.
+// The example app's Lambda code is the bundled handler asset, its MlopsFramework
+// ships the blueprints (and the demo provisions from one); the emulator needs the Python tools.
 demo.spawn(project.tasks.tryFind('bundle')!);
+demo.spawn(blueprints);
 demo.spawn(pythonTools);
 demo.exec('ts-node --prefer-ts-exts demo/run.ts');
 
