@@ -9,6 +9,7 @@ import {
 import {
   CreateDataQualityJobDefinitionCommand,
   CreateDataQualityJobDefinitionCommandInput,
+  CreateModelQualityJobDefinitionCommand,
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
@@ -562,5 +563,35 @@ describe('SageMaker monitoring patches (drift detection needs them)', () => {
     ]) {
       await expect(call()).rejects.toMatchObject({ name: 'ResourceNotFound' });
     }
+  });
+
+  test('a model-quality schedule monitors its model-quality definition\'s endpoint', async () => {
+    const endpointName = uniqueName('mq-ep');
+    const jobDefinition = uniqueName('mq');
+    await sm.send(new CreateModelQualityJobDefinitionCommand({
+      JobDefinitionName: jobDefinition,
+      RoleArn: `arn:aws:iam::${ACCOUNT}:role/monitor`,
+      ModelQualityAppSpecification: { ImageUri: '156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer', ProblemType: 'BinaryClassification' },
+      ModelQualityJobInput: {
+        EndpointInput: { EndpointName: endpointName, LocalPath: '/opt/ml/processing/input/endpoint', ProbabilityAttribute: '0', StartTimeOffset: '-P2D', EndTimeOffset: '-P1D' },
+        GroundTruthS3Input: { S3Uri: 's3://m/ground-truth' },
+      },
+      ModelQualityJobOutputConfig: { MonitoringOutputs: [{ S3Output: { S3Uri: 's3://m/model-quality-reports', LocalPath: '/opt/ml/processing/output' } }] },
+      JobResources: { ClusterConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 20 } },
+    }));
+    const name = uniqueName('mq-schedule');
+    await sm.send(new CreateMonitoringScheduleCommand({
+      MonitoringScheduleName: name,
+      MonitoringScheduleConfig: { ...scheduleConfig(jobDefinition), MonitoringType: 'ModelQuality' },
+    }));
+
+    // moto's own model-quality definitions, with the launcher's schedules (before, EndpointName was missing).
+    expect(await sm.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: name }))).toMatchObject({
+      EndpointName: endpointName,
+      MonitoringType: 'ModelQuality',
+    });
+    const listed = await sm.send(new ListMonitoringSchedulesCommand({ EndpointName: endpointName }));
+    expect(listed.MonitoringScheduleSummaries?.map((s) => [s.MonitoringScheduleName, s.MonitoringType])).toEqual([[name, 'ModelQuality']]);
+    await sm.send(new DeleteMonitoringScheduleCommand({ MonitoringScheduleName: name }));
   });
 });

@@ -19,13 +19,20 @@ What moto 5.2.5 gets wrong, and is patched here:
 - DeleteEndpoint succeeds on an endpoint that is Creating/Updating; SageMaker
   refuses with "Cannot update in-progress endpoint".
 - Monitoring schedules (Create/Describe/Update/Delete/ListMonitoringSchedules)
-  do not exist; they are added for data-quality schedules on endpoints: a
+  do not exist; they are added for schedules on endpoints: a
   taken name is ResourceInUse, a missing schedule ResourceNotFound (the
   drift-detection handlers tell the two apart by those codes), List filters
   by EndpointName and NameContains. A schedule is `Scheduled` at once (real
   ones are `Pending` for a few seconds) and never runs a job.
 - CreateDataQualityJobDefinition under an existing name silently overwrites
   the definition; SageMaker refuses with ResourceInUse.
+- Model-quality job definitions (Create/Describe/List/Delete) are moto's own
+  and right for the handlers (ResourceInUse on a taken name, ResourceNotFound
+  for a missing one, List by NameContains); only a schedule on one had no
+  endpoint (the added schedules looked in data-quality definitions only), so
+  DescribeMonitoringSchedule left out EndpointName and ListMonitoringSchedules
+  by EndpointName missed it. A schedule now finds its definition by its
+  MonitoringType.
 - DeregisterScalableTarget of a target that is not registered answers a
   ValidationException; Application Auto Scaling answers ObjectNotFoundException.
   It also leaves the target's scaling policies behind; Application Auto Scaling
@@ -464,9 +471,15 @@ def _schedule(backend: SageMakerModelBackend, name: str) -> dict[str, Any]:
 
 
 def _schedule_endpoint(backend: SageMakerModelBackend, config: dict[str, Any]) -> str | None:
-    # A schedule on a job definition monitors that definition's endpoint.
-    definition = backend.data_quality_job_definitions.get(config.get("MonitoringJobDefinitionName") or "")
-    job_input = (definition.data_quality_job_input if definition else None) or {}
+    # A schedule on a job definition monitors that definition's endpoint; its
+    # MonitoringType says which kind of definition (DataQuality when omitted).
+    name = config.get("MonitoringJobDefinitionName") or ""
+    if config.get("MonitoringType") == "ModelQuality":
+        model_quality = backend.model_quality_job_definitions.get(name)
+        job_input = (model_quality.model_quality_job_input if model_quality else None) or {}
+    else:
+        data_quality = backend.data_quality_job_definitions.get(name)
+        job_input = (data_quality.data_quality_job_input if data_quality else None) or {}
     return (job_input.get("EndpointInput") or {}).get("EndpointName")
 
 
