@@ -16,10 +16,10 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { errorMessage, errorName, isEndpointBusy, isNotFound, isTransient, unlessNotFound } from './aws-errors';
-import { deleteSchedule } from './monitoring-schedule';
+import { deleteSchedule, scheduleNameOf } from './monitoring-schedule';
 import { describeEndpointIfExists } from './sagemaker-lookups';
 import type { CleanupEnvironment } from '../pipeline/cleanup/cleanup-spec';
-import { monitoringScheduleName } from '../pipeline/monitoring/monitoring-naming';
+import type { MonitoringKind } from '../pipeline/monitoring/monitoring-spec';
 import { isReleaseName } from '../pipeline/naming';
 
 /** The AWS clients a teardown uses; injected so tests choose where they point. */
@@ -161,24 +161,40 @@ async function removeEndpoint(env: CleanupEnvironment, clients: TeardownClients,
 }
 
 /**
- * Deletes a monitored environment's schedule, then (once it is gone) its
- * job definitions. True once the schedule is gone: SageMaker does not delete
- * an endpoint that a schedule still watches. A definition that cannot go
- * (still in use while the schedule's deletion settles) is reported, never blocking.
+ * Every kind of monitoring an environment may have. The clean-up is told
+ * only the monitoring prefix, so it looks for both schedules; one that was
+ * never made is simply not there.
  */
-async function removeMonitoring(prefix: string, clients: TeardownClients, steps: string[]): Promise<boolean> {
-  const name = monitoringScheduleName(prefix);
-  const schedule = await attempt(`describe monitoring schedule ${name}`,
-    () => unlessNotFound(() => clients.sagemaker.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: name }))));
-  if (schedule) {
-    await deleteIfPresent(`delete monitoring schedule ${name}`, () => clients.sagemaker.send(new DeleteMonitoringScheduleCommand({ MonitoringScheduleName: name })));
-    steps.push(`deleting monitoring schedule ${name}`);
-    return false;
+const MONITORING_KINDS: readonly MonitoringKind[] = ['data-quality', 'model-quality'];
+
+/**
+ * Deletes a monitored environment's schedules, then (once both are gone)
+ * their job definitions. Returns the schedules still there, being deleted:
+ * SageMaker does not delete an endpoint that a schedule still watches, so
+ * the endpoint waits until none is left. A definition that cannot go (still
+ * in use while a schedule's deletion settles) is reported, never blocking.
+ */
+async function removeMonitoring(prefix: string, clients: TeardownClients, steps: string[]): Promise<string[]> {
+  const deleting: string[] = [];
+  for (const kind of MONITORING_KINDS) {
+    const name = scheduleNameOf(prefix, kind);
+    const schedule = await attempt(`describe monitoring schedule ${name}`,
+      () => unlessNotFound(() => clients.sagemaker.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: name }))));
+    if (schedule) {
+      await deleteIfPresent(`delete monitoring schedule ${name}`, () => clients.sagemaker.send(new DeleteMonitoringScheduleCommand({ MonitoringScheduleName: name })));
+      steps.push(`deleting monitoring schedule ${name}`);
+      deleting.push(name);
+    }
   }
-  const { cleanup } = await attempt(`delete the data-quality job definitions of ${prefix}`, () => deleteSchedule({ namePrefix: prefix }, clients.sagemaker));
-  steps.push(...cleanup.removed.map((definition) => `deleted data-quality job definition ${definition}`));
-  steps.push(...cleanup.failed.map((f) => `could not delete data-quality job definition ${f.name} (${f.reason}); left in place`));
-  return true;
+  if (deleting.length > 0) {
+    return deleting;
+  }
+  for (const kind of MONITORING_KINDS) {
+    const { cleanup } = await attempt(`delete the ${kind} job definitions of ${prefix}`, () => deleteSchedule({ namePrefix: prefix }, clients.sagemaker, kind));
+    steps.push(...cleanup.removed.map((definition) => `deleted ${kind} job definition ${definition}`));
+    steps.push(...cleanup.failed.map((f) => `could not delete ${kind} job definition ${f.name} (${f.reason}); left in place`));
+  }
+  return [];
 }
 
 /** The release models or endpoint configs under the environment's prefix, across every page. */
@@ -234,8 +250,11 @@ async function removeReleases(env: CleanupEnvironment, clients: TeardownClients,
  */
 export async function tearDownEnvironment(env: CleanupEnvironment, clients: TeardownClients): Promise<TeardownProgress> {
   const steps: string[] = [];
-  if (env.monitoringPrefix && !await removeMonitoring(env.monitoringPrefix, clients, steps)) {
-    return { endpointName: env.endpointName, done: false, steps, remaining: [monitoringScheduleName(env.monitoringPrefix), env.endpointName] };
+  if (env.monitoringPrefix) {
+    const schedules = await removeMonitoring(env.monitoringPrefix, clients, steps);
+    if (schedules.length > 0) {
+      return { endpointName: env.endpointName, done: false, steps, remaining: [...schedules, env.endpointName] };
+    }
   }
   await deregisterScaling(env, clients, steps);
   const endpointGone = await removeEndpoint(env, clients, steps);

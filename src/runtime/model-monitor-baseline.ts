@@ -7,8 +7,9 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { errorMessage, isNameTaken, isTransient, unlessNotFound } from './aws-errors';
-import { baselineJobName } from '../pipeline/monitoring/monitoring-naming';
-import type { BaselineDatasetFormat, MonitoringSpec } from '../pipeline/monitoring/monitoring-spec';
+import { MODEL_QUALITY_DATASET_FORMAT, modelQualityBaselineEnvironment, modelQualityOf } from './model-quality-analyzer';
+import { baselineJobName, modelQualityBaselineJobName } from '../pipeline/monitoring/monitoring-naming';
+import type { BaselineDatasetFormat, MonitoringKind, MonitoringSpec } from '../pipeline/monitoring/monitoring-spec';
 
 /*
  * The analyzer container's contract for a suggest-baseline job, as the
@@ -16,7 +17,8 @@ import type { BaselineDatasetFormat, MonitoringSpec } from '../pipeline/monitori
  * dataset is mounted under /opt/ml/processing/input/<input name>, the
  * environment says where it is and how it is laid out, and the container
  * writes statistics.json and constraints.json to output_path, uploaded at
- * the end of the job.
+ * the end of the job. A model-quality baseline is the same job on its own
+ * dataset with a few more variables (model-quality-analyzer.ts).
  */
 const INPUT_NAME = 'baseline_dataset_input';
 const INPUT_PATH = `/opt/ml/processing/input/${INPUT_NAME}`;
@@ -30,7 +32,7 @@ export interface BaselineState {
   readonly outputUri: string;
 }
 
-/** The files a completed baseline left, which a data-quality job definition points at. */
+/** The files a completed baseline left, which a job definition points at. */
 export interface Baseline {
   readonly jobName: string;
   readonly statisticsUri: string;
@@ -57,28 +59,60 @@ function trimSlash(uri: string): string {
   return uri.replace(/\/+$/, '');
 }
 
-/** The baseline's output location: one folder per job, so baselines never overwrite each other. */
+/**
+ * The baseline's output location: one folder per job, so baselines never
+ * overwrite each other (the two kinds' jobs have different names, so
+ * different folders).
+ */
 export function baselineOutputUri(spec: MonitoringSpec, jobName: string): string {
   return `${trimSlash(spec.outputPrefix)}/baselines/${jobName}`;
 }
 
-/** The CreateProcessingJob request of a suggest-baseline job. */
-export function baselineJobRequest(spec: MonitoringSpec, jobName: string): CreateProcessingJobCommandInput {
+/** The suggest-baseline job of one pipeline execution, for each kind of monitoring. */
+function baselineJobNameOf(spec: MonitoringSpec, executionId: string, kind: MonitoringKind): string {
+  return kind === 'model-quality'
+    ? modelQualityBaselineJobName(spec.namePrefix, executionId)
+    : baselineJobName(spec.namePrefix, executionId);
+}
+
+/** What a kind of baseline analyses: its dataset, that dataset's layout, and the variables naming the analysis. */
+interface Analysis {
+  readonly datasetUri: string;
+  readonly format: BaselineDatasetFormat;
+  readonly variables: Record<string, string>;
+}
+
+function analysisOf(spec: MonitoringSpec, kind: MonitoringKind): Analysis {
+  if (kind === 'model-quality') {
+    const modelQuality = modelQualityOf(spec);
+    return {
+      datasetUri: modelQuality.baselineDatasetUri,
+      format: MODEL_QUALITY_DATASET_FORMAT,
+      variables: modelQualityBaselineEnvironment(modelQuality),
+    };
+  }
+  return { datasetUri: spec.baselineDatasetUri, format: spec.baselineDatasetFormat, variables: {} };
+}
+
+/** The CreateProcessingJob request of a suggest-baseline job (data quality unless `kind` says otherwise). */
+export function baselineJobRequest(spec: MonitoringSpec, jobName: string, kind: MonitoringKind = 'data-quality'): CreateProcessingJobCommandInput {
+  const analysis = analysisOf(spec, kind);
   return {
     ProcessingJobName: jobName,
     RoleArn: spec.roleArn,
     AppSpecification: { ImageUri: spec.imageUri },
     Environment: {
-      dataset_format: datasetFormatValue(spec.baselineDatasetFormat),
+      dataset_format: datasetFormatValue(analysis.format),
       dataset_source: INPUT_PATH,
       output_path: OUTPUT_PATH,
       // A baseline is computed once from a fixed dataset: nothing to chart.
       publish_cloudwatch_metrics: 'Disabled',
+      ...analysis.variables,
     },
     ProcessingInputs: [{
       InputName: INPUT_NAME,
       S3Input: {
-        S3Uri: spec.baselineDatasetUri,
+        S3Uri: analysis.datasetUri,
         LocalPath: INPUT_PATH,
         S3DataType: 'S3Prefix',
         S3InputMode: 'File',
@@ -111,12 +145,19 @@ async function describeJob(sagemaker: SageMakerClient, jobName: string): Promise
 }
 
 /**
- * Starts the suggest-baseline job of one pipeline execution, or, for a
- * retried job whose earlier attempt already started it, picks that job up.
- * Never waits: the outcome says what to check next.
+ * Starts the suggest-baseline job of one pipeline execution (data quality
+ * unless `kind` says otherwise), or, for a retried job whose earlier attempt
+ * already started it, picks that job up. Never waits: the outcome says what
+ * to check next.
  */
-export async function startBaseline(spec: MonitoringSpec, executionId: string, sagemaker: SageMakerClient): Promise<BaselineOutcome> {
-  const jobName = baselineJobName(spec.namePrefix, executionId);
+export async function startBaseline(
+  spec: MonitoringSpec,
+  executionId: string,
+  sagemaker: SageMakerClient,
+  kind: MonitoringKind = 'data-quality',
+): Promise<BaselineOutcome> {
+  const jobName = baselineJobNameOf(spec, executionId, kind);
+  const request = baselineJobRequest(spec, jobName, kind);
   const state: BaselineState = { jobName, outputUri: baselineOutputUri(spec, jobName) };
   // Look first: a retried action must not start a second job (nor fail on the name).
   const existing = await describeJob(sagemaker, jobName);
@@ -124,7 +165,7 @@ export async function startBaseline(spec: MonitoringSpec, executionId: string, s
     return outcomeOf(existing, state);
   }
   try {
-    await sagemaker.send(new CreateProcessingJobCommand(baselineJobRequest(spec, jobName)));
+    await sagemaker.send(new CreateProcessingJobCommand(request));
   } catch (err) {
     if (!isNameTaken(err)) {
       throw err;
@@ -132,7 +173,7 @@ export async function startBaseline(spec: MonitoringSpec, executionId: string, s
     // Another attempt created it between our look and our create: follow that job.
     return continueBaseline(state, sagemaker);
   }
-  return { kind: 'in-progress', state, message: `Started baseline job ${jobName} on ${spec.baselineDatasetUri}` };
+  return { kind: 'in-progress', state, message: `Started baseline job ${jobName} on ${analysisOf(spec, kind).datasetUri}` };
 }
 
 /** Checks on a baseline job started earlier. */

@@ -80,11 +80,19 @@ export async function runMonitor(
     throw new JobConfigurationError(`Environment "${environment}" has no drift detection to set up`);
   }
   const outcome: MonitorOutcome = state
-    ? await continueMonitoring(spec, state, sagemaker)
+    ? await continueMonitoring(spec, executionId, state, sagemaker)
     : await startMonitoring(spec, executionId, sagemaker);
   switch (outcome.kind) {
     case 'succeeded':
-      return { kind: 'succeeded', message: outcome.message, outputVariables: { ScheduleName: outcome.scheduleName, BaselineJobName: outcome.baselineJob } };
+      return {
+        kind: 'succeeded',
+        message: outcome.message,
+        outputVariables: {
+          ScheduleName: outcome.scheduleName,
+          BaselineJobName: outcome.baselineJob,
+          ...(outcome.modelQualityScheduleName ? { ModelQualityScheduleName: outcome.modelQualityScheduleName } : {}),
+        },
+      };
     case 'in-progress':
       return { kind: 'in-progress', message: outcome.message, continuationToken: encodeContinuation(outcome.state) };
     default:

@@ -3,10 +3,12 @@ import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@a
 import {
   DeleteDataQualityJobDefinitionCommand,
   DeleteEndpointCommand,
+  DeleteModelQualityJobDefinitionCommand,
   DeleteMonitoringScheduleCommand,
   DescribeEndpointCommand,
   DescribeMonitoringScheduleCommand,
   ListDataQualityJobDefinitionsCommand,
+  ListModelQualityJobDefinitionsCommand,
   ListEndpointConfigsCommand,
   ListModelsCommand,
   SageMakerClient,
@@ -50,11 +52,19 @@ function definitionsListed(names: string[]): void {
 beforeEach(() => {
   sagemaker.reset();
   autoscaling.reset();
-  // Default world: the schedule and the serving endpoint are there, no scaling, no definitions listed.
+  // Default world: the data-quality schedule and the serving endpoint are there (no model-quality
+  // schedule: the environment does not monitor model quality), no scaling, no definitions listed.
   autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
-  sagemaker.on(DescribeMonitoringScheduleCommand).resolves({ MonitoringScheduleName: SCHEDULE, MonitoringScheduleStatus: 'Scheduled' });
+  sagemaker.on(DescribeMonitoringScheduleCommand).callsFake(({ MonitoringScheduleName }) => {
+    if (MonitoringScheduleName !== SCHEDULE) {
+      throw awsError('ResourceNotFound', `Monitoring schedule ${MonitoringScheduleName} does not exist.`);
+    }
+    return { MonitoringScheduleName: SCHEDULE, MonitoringScheduleStatus: 'Scheduled' };
+  });
   sagemaker.on(DeleteMonitoringScheduleCommand).resolves({});
   sagemaker.on(DeleteDataQualityJobDefinitionCommand).resolves({});
+  sagemaker.on(ListModelQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: [] });
+  sagemaker.on(DeleteModelQualityJobDefinitionCommand).resolves({});
   sagemaker.on(DescribeEndpointCommand).resolves({ EndpointName: 'churn-dev', EndpointStatus: 'InService' });
   sagemaker.on(DeleteEndpointCommand).resolves({});
   sagemaker.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });

@@ -1,6 +1,6 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { modelMonitorImageUri } from '../../../src/pipeline/monitoring/model-monitor-catalog';
-import type { MonitoringSpec } from '../../../src/pipeline/monitoring/monitoring-spec';
+import type { ModelQualitySpec, MonitoringSpec } from '../../../src/pipeline/monitoring/monitoring-spec';
 export { awsError } from '../../fixtures/aws-error';
 
 export const REGION = 'us-east-1';
@@ -19,6 +19,25 @@ export function monitoringSpec(overrides: Partial<MonitoringSpec> = {}): Monitor
     roleArn: `arn:aws:iam::${ACCOUNT}:role/churn-monitoring`,
     imageUri: modelMonitorImageUri(REGION),
     tags: [{ key: 'mlops:pipeline', value: 'churn' }],
+    ...overrides,
+  };
+}
+
+/**
+ * Model-quality monitoring of a binary classifier whose endpoint answers a
+ * CSV probability: the baseline is a scored validation set, labels arrive
+ * within a day. `overrides` change one field per test.
+ */
+export function modelQualitySpec(overrides: Partial<ModelQualitySpec> = {}): ModelQualitySpec {
+  return {
+    problemType: 'BinaryClassification',
+    baselineDatasetUri: 's3://churn-data/model-quality/validation-scored.csv',
+    baselineColumns: { groundTruth: 'label', inference: 'prediction', probability: 'probability' },
+    endpointOutput: { probability: '0' },
+    probabilityThreshold: 0.5,
+    groundTruthUri: 's3://churn-ground-truth/prod',
+    startTimeOffset: '-P2D',
+    endTimeOffset: '-P1D',
     ...overrides,
   };
 }

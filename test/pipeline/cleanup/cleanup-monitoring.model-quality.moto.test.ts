@@ -1,0 +1,99 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeEndpointCommand,
+  DescribeMonitoringScheduleCommand,
+  ListDataQualityJobDefinitionsCommand,
+  ListEndpointsCommand,
+  ListModelQualityJobDefinitionsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { cfnEvent, DEV, isCompleteEvent } from './cleanup-fixtures';
+import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
+import { handler, IsCompleteResponse, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
+import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
+import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
+import { modelQualityScheduleName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
+import { xgboostModelArtifact } from '../../fixtures/model-artifact';
+import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
+import { modelQualitySpec, monitoringSpec } from '../../runtime/monitoring/monitoring-fixtures';
+import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
+
+/**
+ * Deleting the stack of an environment that monitors data and model
+ * quality, against moto, after a real release and Monitor step through the
+ * deploy handler. moto (with the launcher's schedules) would delete an
+ * endpoint a schedule still watches: the order is checked by what is left
+ * after each pass. This file resets the emulator, so it runs its own server.
+ */
+let moto: MotoServer;
+let sagemaker: SageMakerClient;
+
+const PREFIX = 'churn-dev-mon';
+const SCHEDULES = [monitoringScheduleName(PREFIX), modelQualityScheduleName(PREFIX)];
+const MONITORED: CleanupEnvironment = { ...DEV, monitoringPrefix: PREFIX };
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+  sagemaker = new SageMakerClient({});
+});
+
+afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL;
+  await moto?.stop();
+});
+
+/** The dev environment released once and monitored for data and model quality, as its pipeline leaves it. */
+beforeEach(async () => {
+  await resetMoto(moto.endpoint);
+  const s3 = new S3Client({});
+  for (const bucket of [MODEL_BUCKET, RELEASE_BUCKET]) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+  await s3.send(new PutBucketVersioningCommand({ Bucket: MODEL_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
+  const put = await s3.send(new PutObjectCommand({ Bucket: MODEL_BUCKET, Key: 'churn/model.tar.gz', Body: xgboostModelArtifact() }));
+
+  const { endpointName: _e, kmsKeyArn: _k, tags: _t, ...fields } = monitoringSpec({ namePrefix: PREFIX, modelQuality: modelQualitySpec() });
+  const monitoring: EnvironmentMonitoringSpec = fields;
+  const spec = deploySpec({ dev: envSpec({ monitoring }) });
+  const clients = { sagemaker, s3, autoscaling: new ApplicationAutoScalingClient({}) };
+  const deployJob = job('exec-1', { artifactVersion: put.VersionId });
+  for (const step of ['release', 'monitor']) {
+    const stepJob = { ...deployJob, userParameters: { ...deployJob.userParameters, step } };
+    const { final } = await runActionToCompletion((j) => runDeployJob(j, spec, clients), stepJob);
+    expect(final).toMatchObject({ kind: 'succeeded' });
+  }
+});
+
+async function schedulesLeft(): Promise<string[]> {
+  const describe1 = (name: string) => sagemaker.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: name }));
+  const found = await Promise.all(SCHEDULES.map((name) => describe1(name).then(() => name, () => undefined)));
+  return found.filter((name): name is string => name !== undefined);
+}
+
+async function definitionsLeft(): Promise<string[]> {
+  const dq = await sagemaker.send(new ListDataQualityJobDefinitionsCommand({}));
+  const mq = await sagemaker.send(new ListModelQualityJobDefinitionsCommand({}));
+  return [...dq.JobDefinitionSummaries ?? [], ...mq.JobDefinitionSummaries ?? []].map((d) => d.MonitoringJobDefinitionName!);
+}
+
+test('both schedules go first, the definitions of both kinds and the endpoint next, the releases last', async () => {
+  expect(await schedulesLeft()).toEqual(SCHEDULES);
+  expect(await definitionsLeft()).toHaveLength(2);
+  const request = cfnEvent('Delete', [MONITORED]);
+  const started = await handler(request) as OnEventResponse;
+  const pass = async () => await handler(isCompleteEvent(request, started)) as IsCompleteResponse;
+
+  expect(await pass()).toEqual({ IsComplete: false });
+  expect(await schedulesLeft()).toEqual([]);
+  expect(await definitionsLeft()).toHaveLength(2);
+  expect(await sagemaker.send(new DescribeEndpointCommand({ EndpointName: DEV.endpointName }))).toMatchObject({ EndpointStatus: 'InService' });
+
+  expect(await pass()).toEqual({ IsComplete: false });
+  expect(await definitionsLeft()).toEqual([]);
+  expect((await sagemaker.send(new ListEndpointsCommand({}))).Endpoints ?? []).toEqual([]);
+
+  expect(await pass()).toEqual({ IsComplete: true });
+});
