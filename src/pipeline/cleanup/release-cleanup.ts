@@ -8,7 +8,12 @@ import { CleanupFunction } from './cleanup-function';
 import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from './cleanup-spec';
 import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
-import { dataQualityDefinitionPrefix, monitoringScheduleName } from '../monitoring/monitoring-naming';
+import {
+  dataQualityDefinitionPrefix,
+  modelQualityDefinitionPrefix,
+  modelQualityScheduleName,
+  monitoringScheduleName,
+} from '../monitoring/monitoring-naming';
 import { releaseId } from '../naming';
 import { sharedFunctionPrincipal, sharedHandlersOf } from '../shared/handler-function';
 import { CLEANUP_ROLE_PROPERTY, STACK_SESSION_TAG } from '../shared/shared-handler-spec';
@@ -144,10 +149,14 @@ export class ReleaseCleanup extends Construct {
       resources: [arn('model', releases)],
     }));
     if (env.monitoringPrefix) {
-      // The schedule goes before the endpoint (SageMaker keeps an endpoint that has one), then its job definitions.
+      // The schedules go before the endpoint (SageMaker keeps an endpoint that has one), then their job definitions.
+      // The clean-up is not told whether the environment monitors model quality, so it looks for both schedules.
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['sagemaker:DeleteMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule'],
-        resources: [arn('monitoring-schedule', monitoringScheduleName(env.monitoringPrefix))],
+        resources: [
+          arn('monitoring-schedule', monitoringScheduleName(env.monitoringPrefix)),
+          arn('monitoring-schedule', modelQualityScheduleName(env.monitoringPrefix)),
+        ],
       }));
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['sagemaker:DeleteDataQualityJobDefinition'],
@@ -155,6 +164,11 @@ export class ReleaseCleanup extends Construct {
       }));
       // A list action has no resource-level permissions; the handler keeps only the environment's definitions.
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListDataQualityJobDefinitions'], resources: ['*'] }));
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['sagemaker:DeleteModelQualityJobDefinition'],
+        resources: [arn('model-quality-job-definition', `${modelQualityDefinitionPrefix(env.monitoringPrefix)}-*`)],
+      }));
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListModelQualityJobDefinitions'], resources: ['*'] }));
     }
     // Deregistering the variant deletes its target-tracking policy and the alarms
     // Application Auto Scaling made for it, which it names after the variant;
@@ -201,10 +215,17 @@ export class ReleaseCleanup extends Construct {
         finding: /^Resource::<[A-Za-z0-9]*(Function|framework)[A-Za-z0-9]*\.Arn>:\*$/,
         reason: 'lambda:InvokeFunction on the versions and aliases of the clean-up and framework functions, as CDK\'s grantInvoke writes it',
       },
-      { finding: /^Resource::\*$/, reason: 'sagemaker:ListEndpointConfigs/ListModels/ListDataQualityJobDefinitions and application-autoscaling:DescribeScalableTargets support no resource-level permissions' },
+      {
+        finding: /^Resource::\*$/,
+        reason: 'sagemaker:ListEndpointConfigs/ListModels/ListDataQualityJobDefinitions/ListModelQualityJobDefinitions and application-autoscaling:DescribeScalableTargets support no resource-level permissions',
+      },
       {
         finding: /^Resource::arn:<AWS::Partition>:sagemaker:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):data-quality-job-definition\/[a-z0-9-]+-\*$/,
         reason: 'The data-quality job definitions of one monitored environment, one per baseline, named <prefix>-b<hash>',
+      },
+      {
+        finding: /^Resource::arn:<AWS::Partition>:sagemaker:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):model-quality-job-definition\/[a-z0-9-]+-\*$/,
+        reason: 'The model-quality job definitions of one monitored environment, one per baseline, named <prefix>-b<hash>',
       },
       {
         finding: /^Resource::arn:<AWS::Partition>:cloudwatch:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/,

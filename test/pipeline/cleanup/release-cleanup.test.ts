@@ -158,6 +158,40 @@ describe('ReleaseCleanup', () => {
     expect([...actions].sort()).toEqual(['lambda:GetFunction', 'lambda:InvokeFunction', 'logs:CreateLogStream', 'logs:PutLogEvents', 'states:StartExecution']);
   });
 
+  test('a monitored environment\'s handler may delete both its schedules and its job definitions of both kinds, by name', () => {
+    const monitored = { ...DEV, monitoringPrefix: 'churn-dev-mon' };
+    const { template, stack, cleanup } = cleanupStack([monitored, PROD]);
+    const statements = handlerStatements(template, stack, cleanup);
+    expect(statements).toEqual(expect.arrayContaining([
+      {
+        Effect: 'Allow',
+        Action: ['sagemaker:DeleteMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule'],
+        Resource: [
+          arn('sagemaker:us-east-1:111111111111:monitoring-schedule/churn-dev-mon-data-quality'),
+          arn('sagemaker:us-east-1:111111111111:monitoring-schedule/churn-dev-mon-model-quality'),
+        ],
+      },
+      { Effect: 'Allow', Action: 'sagemaker:DeleteDataQualityJobDefinition', Resource: arn('sagemaker:us-east-1:111111111111:data-quality-job-definition/churn-dev-mon-dq-*') },
+      { Effect: 'Allow', Action: 'sagemaker:DeleteModelQualityJobDefinition', Resource: arn('sagemaker:us-east-1:111111111111:model-quality-job-definition/churn-dev-mon-mq-*') },
+      { Effect: 'Allow', Action: 'sagemaker:ListDataQualityJobDefinitions', Resource: '*' },
+      { Effect: 'Allow', Action: 'sagemaker:ListModelQualityJobDefinitions', Resource: '*' },
+    ]));
+    // Only the monitored environment's: the other one has no monitoring prefix.
+    expect(JSON.stringify(statements)).not.toContain('churn-prod-mon');
+    expect(JSON.stringify(statements.filter((st) => JSON.stringify(st).includes('quality')))).not.toContain('churn-prod');
+  });
+
+  test('an environment without a monitoring prefix gets no monitoring statement', () => {
+    const { template, stack, cleanup } = cleanupStack();
+    const actions = handlerStatements(template, stack, cleanup).flatMap((st) => [st.Action].flat());
+    expect(actions.filter((a: string) => /Monitoring|Quality/.test(a))).toEqual([]);
+  });
+
+  test('a monitored environment\'s statements have no unacknowledged cdk-nag finding', () => {
+    const { stack } = cleanupStack([{ ...DEV, monitoringPrefix: 'churn-dev-mon' }]);
+    expectNagClean(stack);
+  });
+
   test('is cfn-lint clean', () => {
     expectCfnLintClean(cleanupStack().stack);
   });
