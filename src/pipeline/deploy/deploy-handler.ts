@@ -90,7 +90,7 @@ export class DeployHandler extends Construct {
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'Each release copies the artifact to its own key under the environment\'s prefix' },
       { finding: /^Resource::arn:.*:sagemaker:.*:(model|endpoint-config|transform-job)\/[a-z0-9-]+-\*$/, reason: 'Each release creates a model and an endpoint config or transform job named <environment prefix>-<release id>; only that prefix is reachable' },
-      { finding: /^Resource::arn:.*:sagemaker:.*:(processing-job|data-quality-job-definition)\/[a-z0-9-]+-\*$/, reason: 'Each release of a monitored environment starts a baseline job named <environment>-baseline-<release id> and a job definition named <environment>-dq-b<baseline hash>; only those prefixes are reachable' },
+      { finding: /^Resource::arn:.*:sagemaker:.*:(processing-job|data-quality-job-definition|model-quality-job-definition)\/[a-z0-9-]+-\*$/, reason: 'Each release of a monitored environment starts baseline jobs named <environment>-baseline-<release id> (and <environment>-mq-baselining-<release id>) and job definitions named <environment>-dq-b<hash> (and <environment>-mq-b<hash>); only those prefixes are reachable' },
       { finding: /^Action::s3:(GetObject|GetBucket|List)\*$/, reason: 'CDK\'s read grant on a batch environment\'s output prefix, which the output check lists and samples' },
       { finding: /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[^/]+)\/(?!releases\/)[\x21-\x7e]*\*$/, reason: 'The objects under a batch environment\'s output prefix, one per transformed input' },
     ]);

@@ -1,4 +1,4 @@
-import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Duration, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
 import {
   BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, MIME_TYPE_PATTERN,
@@ -7,7 +7,7 @@ import {
 import { ProblemCollector } from '../../problem-collector';
 import { BatchProps } from '../batch/batch-props';
 import { DataLocation } from '../data/data-location';
-import { MonitoringProps } from '../monitoring/monitoring-props';
+import { ModelQualityProblemType, ModelQualityProps, MonitoringProps } from '../monitoring/monitoring-props';
 import { toJsonPathSpec } from '../tests/json-path-spec';
 
 const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,1024}$/;
@@ -15,6 +15,8 @@ const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,1024}$/;
 const MONITORING_MAX_VOLUME_GB = 16_384;
 const MONITORING_MAX_RUNTIME_SECONDS = 86_400;
 const HOURLY_MAX_RUNTIME_SECONDS = 3_600;
+/** Column names and output paths of model-quality monitoring are short; SageMaker allows 256 characters. */
+const MODEL_QUALITY_ATTRIBUTE_MAX = 256;
 
 /** What a batch environment ignores: everything about an endpoint. */
 const ENDPOINT_ONLY = ['serverless', 'autoScaling', 'trafficShift', 'rollbackAlarms', 'dataCapture', 'tests', 'monitoring'] as const;
@@ -84,4 +86,37 @@ export function validateMonitoring(props: EnvironmentProps, path: string, proble
       `must be from 1 second to ${most / 3600} hour(s)${hourly ? ' for an hourly check' : ''}, got ${seconds} seconds`);
   }
   problems.integerInRange(monitoring.violationsThreshold, 1, MONITORING_MAX_VIOLATIONS_THRESHOLD, `${where}.violationsThreshold`);
+  if (monitoring.modelQuality) {
+    validateModelQuality(monitoring.modelQuality, `${where}.modelQuality`, problems);
+  }
+}
+
+/** Which columns each problem type needs, as Model Monitor computes its metrics. */
+function validateModelQuality(quality: ModelQualityProps, where: string, problems: ProblemCollector): void {
+  validateLocation(quality.baselineDataset, `${where}.baselineDataset`, problems);
+  validateLocation(quality.groundTruth, `${where}.groundTruth`, problems);
+  for (const column of ['groundTruthColumn', 'predictionColumn', 'probabilityColumn', 'endpointPrediction', 'endpointProbability'] as const) {
+    const value = quality[column];
+    if (value !== undefined && !Token.isUnresolved(value)) {
+      problems.check(value.length > 0 && value.length <= MODEL_QUALITY_ATTRIBUTE_MAX, `${where}.${column}`, `must be 1-${MODEL_QUALITY_ATTRIBUTE_MAX} characters`);
+    }
+  }
+  const byProbability = quality.problemType === ModelQualityProblemType.BINARY_CLASSIFICATION;
+  problems.check(quality.predictionColumn !== undefined || (byProbability && quality.probabilityColumn !== undefined), `${where}.predictionColumn`,
+    byProbability ? 'or probabilityColumn must be set: the analyzer needs the predicted label or its probability'
+      : `must be set for ${quality.problemType}: the analyzer compares the predicted value with the true one`);
+  if (quality.probabilityThreshold !== undefined && !Token.isUnresolved(quality.probabilityThreshold)) {
+    problems.check(quality.probabilityThreshold >= 0 && quality.probabilityThreshold <= 1, `${where}.probabilityThreshold`,
+      `must be from 0 to 1, got ${quality.probabilityThreshold}`);
+  }
+  const lookBack = quality.lookBack ?? Duration.days(2);
+  const delay = quality.labelDelay ?? Duration.days(1);
+  if (!lookBack.isUnresolved() && !delay.isUnresolved()) {
+    for (const [field, value] of [['lookBack', lookBack], ['labelDelay', delay]] as const) {
+      const hours = value.toHours({ integral: false });
+      problems.check(Number.isInteger(hours) && hours >= 0, `${where}.${field}`, `must be a whole number of hours, got ${value.toHumanString()}`);
+    }
+    problems.check(lookBack.toHours({ integral: false }) > delay.toHours({ integral: false }), `${where}.lookBack`,
+      `must be longer than labelDelay (${delay.toHumanString()}), got ${lookBack.toHumanString()}`);
+  }
 }

@@ -1,11 +1,12 @@
-import { ArnFormat, CfnMapping, Fn, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnMapping, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { MODEL_MONITOR_ACCOUNTS, MODEL_MONITOR_REPOSITORY, modelMonitorImageUri } from './model-monitor-catalog';
 import { MONITORING_DEFAULTS } from './monitoring-defaults';
-import { DatasetFormat, DriftCheckFrequency, MonitoringProps } from './monitoring-props';
+import { DatasetFormat, DriftCheckFrequency, ModelQualityProps, MonitoringProps } from './monitoring-props';
+import type { ModelQualitySpec } from './monitoring-spec';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { dataLocationUri } from '../data/data-location-uri';
 import type { EnvironmentMonitoringSpec } from '../deploy/deploy-spec';
@@ -44,6 +45,12 @@ export function createDriftDetection(scope: Construct, props: DriftDetectionProp
   });
   const datasetPrefix = monitoring.baselineDataset.prefix ?? '';
   monitoring.baselineDataset.bucket.grantRead(role, `${datasetPrefix}*`);
+  const quality = monitoring.modelQuality;
+  if (quality) {
+    // The model-quality baseline reads its own dataset; each run merges the uploaded labels with the captures.
+    quality.baselineDataset.bucket.grantRead(role, `${quality.baselineDataset.prefix ?? ''}*`);
+    quality.groundTruth.bucket.grantRead(role, `${quality.groundTruth.prefix ?? ''}*`);
+  }
   props.capture.bucket.grantRead(role, `${props.capture.prefix}*`);
   const outputPrefix = `monitoring/${props.endpointName}/`;
   props.outputBucket.grantReadWrite(role, `${outputPrefix}*`);
@@ -90,8 +97,30 @@ export function createDriftDetection(scope: Construct, props: DriftDetectionProp
       outputPrefix: outputUri,
       roleArn: role.roleArn,
       imageUri: image.uri,
+      modelQuality: quality && modelQualitySpec(quality),
     },
   };
+}
+
+/** The model-quality part of the deploy spec. */
+function modelQualitySpec(quality: ModelQualityProps): ModelQualitySpec {
+  const prediction = quality.predictionColumn === undefined ? undefined : quality.endpointPrediction ?? '0';
+  return {
+    problemType: quality.problemType,
+    baselineDatasetUri: dataLocationUri(quality.baselineDataset),
+    baselineColumns: { groundTruth: quality.groundTruthColumn, inference: quality.predictionColumn, probability: quality.probabilityColumn },
+    endpointOutput: { inference: prediction, probability: quality.endpointProbability },
+    probabilityThreshold: quality.probabilityThreshold,
+    groundTruthUri: dataLocationUri(quality.groundTruth),
+    startTimeOffset: pastOffset(quality.lookBack ?? Duration.days(2)),
+    endTimeOffset: pastOffset(quality.labelDelay ?? Duration.days(1)),
+  };
+}
+
+/** A duration before each run as SageMaker writes it: `-P2D`, or `-PT7H` when not whole days. */
+function pastOffset(duration: Duration): string {
+  const hours = duration.toHours();
+  return hours % 24 === 0 ? `-P${hours / 24}D` : `-PT${hours}H`;
 }
 
 /** The region's Model Monitor analyzer image, looked up at deploy time for an environment-agnostic stack. */

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ByomPipeline, DatasetFormat, DriftCheckFrequency, EnvironmentProps, MonitoringProps } from '../../../src';
+import { ByomPipeline, DatasetFormat, DriftCheckFrequency, EnvironmentProps, ModelQualityProblemType, ModelQualityProps, MonitoringProps } from '../../../src';
 import { expectCfnLintClean } from '../../harness/cfn-lint';
 import { expectNagClean } from '../../harness/nag';
 import { basicProps, modelBucket, newAgnosticStack, newStack, specOf } from '../fixtures';
@@ -196,5 +196,81 @@ describe('drift detection props are validated', () => {
   test('an environment in another account cannot detect drift yet', () => {
     expect(() => monitoredPipeline(newStack(), {}, { account: '222222222222' }))
       .toThrow(/environments\[1\]\.monitoring: is not supported for an environment in another account or region/);
+  });
+});
+
+describe('model-quality monitoring', () => {
+  function withQuality(quality: Partial<ModelQualityProps> = {}) {
+    const stack = newStack();
+    const labels = modelBucket(stack, 'Labels');
+    const modelQuality: ModelQualityProps = {
+      problemType: ModelQualityProblemType.BINARY_CLASSIFICATION,
+      baselineDataset: { bucket: labels, prefix: 'churn/validation-scored.csv' },
+      groundTruthColumn: 'label',
+      probabilityColumn: 'probability',
+      endpointProbability: '0',
+      probabilityThreshold: 0.5,
+      groundTruth: { bucket: labels, prefix: 'churn/ground-truth/' },
+      ...quality,
+    };
+    return monitoredPipeline(stack, { modelQuality });
+  }
+
+  test('tells the deploy handler the problem type, columns, threshold, labels and the analysed window', () => {
+    const { pipeline } = withQuality();
+    const spec = specOf(pipeline, 'prod').monitoring.modelQuality;
+    expect(spec).toMatchObject({
+      problemType: 'BinaryClassification',
+      baselineColumns: { groundTruth: 'label', probability: 'probability' },
+      endpointOutput: { probability: '0' },
+      probabilityThreshold: 0.5,
+      startTimeOffset: '-P2D',
+      endTimeOffset: '-P1D',
+    });
+    expect(spec.baselineColumns.inference).toBeUndefined();
+    expect(JSON.stringify(spec.groundTruthUri)).toContain('/churn/ground-truth/');
+    expect(JSON.stringify(spec.baselineDatasetUri)).toContain('/churn/validation-scored.csv');
+  });
+
+  test('a prediction column reads the first column of the captured response unless told otherwise; offsets in hours when not whole days', () => {
+    const { pipeline } = withQuality({ predictionColumn: 'prediction', probabilityColumn: undefined, endpointProbability: undefined, lookBack: Duration.hours(30), labelDelay: Duration.hours(6) });
+    expect(specOf(pipeline, 'prod').monitoring.modelQuality).toMatchObject({
+      baselineColumns: { inference: 'prediction' },
+      endpointOutput: { inference: '0' },
+      startTimeOffset: '-PT30H',
+      endTimeOffset: '-PT6H',
+    });
+  });
+
+  test('lets the monitoring role read the model-quality dataset and the labels, and the deploy role manage only its model-quality names', () => {
+    const { stack, pipeline, template } = withQuality();
+    const prod = pipeline.environments[1];
+    const roleId = stack.resolve(prod.monitoringRole!.roleArn)['Fn::GetAtt'][0];
+    const policy = JSON.stringify(Object.values(template.findResources('AWS::IAM::Policy'))
+      .find((p) => JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).includes(roleId)));
+    expect(policy).toContain('/churn/validation-scored.csv*');
+    expect(policy).toContain('/churn/ground-truth/*');
+    const deployPolicy = JSON.stringify(Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('ChurnDeployRole'))![1]);
+    expect(deployPolicy).toContain(':model-quality-job-definition/churn-prod-mq-*');
+    expect(deployPolicy).toContain(':monitoring-schedule/churn-prod-model-quality"');
+  });
+
+  test('is cfn-lint clean and has no unacknowledged cdk-nag finding', () => {
+    const { stack, template } = withQuality();
+    expectCfnLintClean(template.toJSON());
+    expectNagClean(stack);
+  });
+
+  test.each([
+    ['predictionColumn', { problemType: ModelQualityProblemType.REGRESSION }, /must be set for Regression/],
+    ['predictionColumn', { probabilityColumn: undefined }, /or probabilityColumn must be set/],
+    ['probabilityThreshold', { probabilityThreshold: 1.5 }, /must be from 0 to 1, got 1.5/],
+    ['lookBack', { lookBack: Duration.hours(12), labelDelay: Duration.days(1) }, /must be longer than labelDelay/],
+    ['labelDelay', { labelDelay: Duration.minutes(90) }, /whole number of hours/],
+    ['groundTruthColumn', { groundTruthColumn: '' }, /must be 1-256 characters/],
+  ])('a bad %s is refused, naming the field', (field, change, message) => {
+    const make = () => withQuality(change as Partial<ModelQualityProps>);
+    expect(make).toThrow(new RegExp(`environments\\[1\\]\\.monitoring\\.modelQuality\\.${field}`));
+    expect(make).toThrow(message);
   });
 });
