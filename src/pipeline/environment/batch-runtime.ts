@@ -6,12 +6,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { placeInVpc } from './endpoint-runtime';
 import { justifyWildcards } from '../../nag/acknowledgements';
-import { ProblemCollector } from '../../problem-collector';
-import { BatchProps, BatchSplitType } from '../batch/batch-props';
+import { batchEnvironmentSpec } from '../batch/batch-environment-spec';
+import { BatchProps } from '../batch/batch-props';
 import type { BatchEnvironmentSpec } from '../batch/batch-spec';
 import { dataLocationUri } from '../data/data-location-uri';
 import { ModelImage } from '../image/model-image';
-import { toJsonPathSpec } from '../tests/json-path-spec';
 
 /** What a batch environment needs: its model, its data and the compute that transforms it. */
 export interface BatchRuntimeProps {
@@ -84,22 +83,16 @@ export function createBatchRuntime(scope: Construct, props: BatchRuntimeProps): 
     imageUri: image.imageUri,
     connections: placement?.connections,
     vpcConfig: placement?.config,
-    spec: {
+    spec: batchEnvironmentSpec({
       inputS3Uri: dataLocationUri(batch.input),
       outputS3Uri: dataLocationUri(batch.output),
-      contentType: batch.contentType ?? 'text/csv',
-      splitType: batch.splitType ?? BatchSplitType.LINE,
+      contentType: batch.contentType,
+      splitType: batch.splitType,
       accept: batch.accept,
       maxPayloadMb: batch.maxPayloadMb,
       maxConcurrentTransforms: batch.maxConcurrentTransforms,
-      check: {
-        minObjects: batch.check?.minObjects ?? 1,
-        expectations: batch.check && (batch.check.bodyContains?.length || batch.check.jsonPath?.length) ? {
-          bodyContains: batch.check.bodyContains?.length ? batch.check.bodyContains : undefined,
-          // Validated with the environment; converted here without a second report.
-          jsonPath: batch.check.jsonPath?.map((e, i) => toJsonPathSpec(e, `check.jsonPath[${i}]`, new ProblemCollector('BatchProps'))),
-        } : undefined,
-      },
-    },
+      // Validated with the environment (validateBatch), so converted here without a second report.
+      check: batch.check,
+    }),
   };
 }
