@@ -7,6 +7,7 @@ import { justifyWildcards } from '../nag/acknowledgements';
 import { SharedHandlerSettings } from './provision/provision-settings';
 import { createCleanupProvider } from '../pipeline/cleanup/release-cleanup';
 import { DeployFunction } from '../pipeline/deploy/deploy-function';
+import { DriftMetricsPublisher, createDriftMetricsPublisher } from '../pipeline/monitoring/drift-alarms';
 import { ShareFunction } from '../pipeline/share/share-function';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
 import { TestFunction } from '../pipeline/tests/test-function';
@@ -24,6 +25,15 @@ export interface SharedPipelineHandlersProps {
  * CodePipeline job results, write their logs and assume the roles of the
  * framework's pipeline stacks: each pipeline's permissions live in its own
  * stack, in the role its handlers assume for it.
+ *
+ * Also the one drift-metrics publisher of the framework's pipelines: a
+ * pipeline stack has its drift alarms but no function of its own (a
+ * blueprint carries no code), so this one publishes the metrics of every
+ * finished Model Monitor run in the account and region, whatever its
+ * schedule. The provisioned pipelines' endpoint names share no prefix to
+ * narrow that to; a pipeline made with ByomPipeline in the same account and
+ * region publishes the same values for its own schedules, which its alarms
+ * read alike.
  */
 export class SharedPipelineHandlers extends Construct {
   public readonly deploy: lambda.IFunction;
@@ -33,6 +43,8 @@ export class SharedPipelineHandlers extends Construct {
   public readonly cleanupServiceToken: string;
   /** What the provisioning handler passes to each pipeline stack. */
   public readonly settings: SharedHandlerSettings;
+  /** The function, rule and dead-letter queue that publish every Model Monitor run's metrics. */
+  public readonly driftMetrics: DriftMetricsPublisher;
 
   constructor(scope: Construct, id: string, props: SharedPipelineHandlersProps) {
     super(scope, id);
@@ -61,6 +73,13 @@ export class SharedPipelineHandlers extends Construct {
     const share = handler('Share', 'share steps', Duration.minutes(1), (s, i, o) => new ShareFunction(s, i, o));
     const cleanup = createCleanupProvider(new Construct(this, 'Cleanup'), props.logRetention);
     cleanup.function.addToRolePolicy(assumePipelineRoles(pipelineRoles));
+
+    this.driftMetrics = createDriftMetricsPublisher(new Construct(this, 'DriftMetrics'), {
+      owner: `the pipelines named ${props.stackPrefix}* (every monitoring schedule in the account and region)`,
+      logRetention: props.logRetention,
+      // Empty: every schedule.
+      schedulePrefixes: [],
+    });
 
     this.deploy = deploy.function;
     this.test = test.function;

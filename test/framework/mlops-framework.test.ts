@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { MlopsFramework, MlopsFrameworkProps } from '../../src';
 import { blueprintShapes } from '../../src/framework/blueprint/blueprint-parameters';
 import { PROVISION_SETTINGS_VARIABLE } from '../../src/framework/provision/provision-settings';
+import { VIOLATIONS_SETTINGS_VARIABLE } from '../../src/pipeline/monitoring/violations-spec';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CONNECTION = 'arn:aws:codeconnections:us-east-1:111111111111:connection/0f4d3c2b-1a2b-4c3d-9e8f-0a1b2c3d4e5f';
@@ -110,6 +111,21 @@ describe('MlopsFramework', () => {
       expect(statement.Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
       expect(JSON.stringify(statement.Resource)).toMatch(/:role\/mlops-\*"/);
     }
+  });
+
+  test('one drift-metrics function publishes the Model Monitor runs of every schedule in the account and region, for all its pipelines', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { [VIOLATIONS_SETTINGS_VARIABLE]: Match.anyValue() } } } });
+    expect(Object.keys(functions)).toHaveLength(1);
+    const [id, fn] = Object.entries(functions)[0];
+    // An empty allow-list: the pipelines' endpoint names share no prefix to narrow it to.
+    expect(JSON.parse(fn.Properties.Environment.Variables[VIOLATIONS_SETTINGS_VARIABLE])).toEqual({ schedulePrefixes: [] });
+    expect(fn.Properties).toMatchObject({ Architectures: ['arm64'], LoggingConfig: { LogFormat: 'JSON' } });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.sagemaker'], 'detail-type': ['SageMaker Processing Job State Change'], 'detail': { ProcessingJobStatus: ['Completed', 'Failed', 'Stopped'] } },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: id }, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
   });
 
   test('config files uploaded under config/ and pushes to the Git repository invoke the trigger', () => {

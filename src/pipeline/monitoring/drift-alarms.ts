@@ -24,7 +24,7 @@ import {
 } from './violations-spec';
 import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
-import { createHandlerFunction } from '../shared/handler-function';
+import { createHandlerFunction, sharedHandlersOf } from '../shared/handler-function';
 
 /** Props of {@link DriftAlarms}. */
 export interface DriftAlarmsProps {
@@ -72,90 +72,147 @@ export function driftAlarmPeriod(frequency: MonitoringFrequency): Duration {
   return frequency === 'daily' ? Duration.days(1) : Duration.hours(1);
 }
 
+/** Props of {@link createDriftMetricsPublisher}. */
+export interface DriftMetricsPublisherProps {
+  /** Whose runs it publishes, for descriptions: "churn-mlops", "the MLOps framework's pipelines". */
+  readonly owner: string;
+  /** How long the function's logs are kept. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * The schedules whose runs are published: a run counts when its schedule's
+   * name starts with one of these. Read when the stack is synthesized, so
+   * schedules added later count too. Empty means every monitoring schedule
+   * in the account and region.
+   */
+  readonly schedulePrefixes: string[];
+}
+
+/** The function that turns finished Model Monitor runs into metrics, its rule and its dead-letter queue. */
+export interface DriftMetricsPublisher {
+  readonly function: lambda.IFunction;
+  readonly rule: events.Rule;
+  readonly deadLetterQueue: sqs.Queue;
+}
+
 /**
- * The drift alarms of a pipeline: one function that turns the end of each
- * Model Monitor run into the `MLOps/ModelMonitor` metrics
- * `ConstraintViolations` and `MonitoringFailures` (dimension
- * `MonitoringSchedule`), fed by an EventBridge rule on SageMaker's processing
- * job state changes, and per monitored environment two alarms on those
- * metrics that notify the pipeline's topic.
+ * Creates, directly in `scope` (IDs `Logs`, `Role`, `Function`,
+ * `FailedEvents`, `RunEnded`), the function that turns the end of each Model
+ * Monitor run into the `MLOps/ModelMonitor` metrics `ConstraintViolations`
+ * and `MonitoringFailures` (dimension `MonitoringSchedule`), fed by an
+ * EventBridge rule on SageMaker's processing job state changes, with retries
+ * and a dead-letter queue. A pipeline's {@link DriftAlarms} makes one; an
+ * MlopsFramework makes one for all the pipelines it provisions.
+ */
+export function createDriftMetricsPublisher(scope: Construct, props: DriftMetricsPublisherProps): DriftMetricsPublisher {
+  const handler = createHandlerFunction(scope, {
+    roleDescription: `Publishes the Model Monitor run metrics of ${props.owner}`,
+    functionDescription: 'Publishes the constraint violations and failures of each Model Monitor run as CloudWatch metrics',
+    // One event is a describe, a few listing pages and one PutMetricData.
+    timeout: Duration.minutes(1),
+    logRetention: props.logRetention,
+    createFunction: (inScope, functionId, options) => new ViolationsFunction(inScope, functionId, options),
+  });
+  const fn = handler.function;
+  handler.setSettings(VIOLATIONS_SETTINGS_VARIABLE, Stack.of(scope).toJsonString({
+    schedulePrefixes: props.schedulePrefixes,
+  } satisfies ViolationsSettings));
+
+  const role = handler.role;
+  // PutMetricData has no resource-level permissions: AWS requires '*'. The
+  // namespace condition keeps the function to its own metrics.
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['cloudwatch:PutMetricData'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'cloudwatch:namespace': MODEL_MONITOR_NAMESPACE } },
+  }));
+  // ListMonitoringExecutions has no resource-level permissions: AWS requires '*'.
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['sagemaker:ListMonitoringExecutions'],
+    resources: ['*'],
+  }));
+  // Model Monitor names each run's processing job itself, so only the
+  // resource type and this account and region can be named.
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['sagemaker:DescribeProcessingJob'],
+    resources: [Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'processing-job', resourceName: '*' })],
+  }));
+  justifyWildcards(scope, [
+    { finding: /^Resource::\*$/, reason: 'cloudwatch:PutMetricData (limited to the MLOps/ModelMonitor namespace by condition) and sagemaker:ListMonitoringExecutions support no resource-level permissions' },
+    { finding: /^Resource::arn:.*:sagemaker:.*:processing-job\/\*$/, reason: 'Model Monitor names the processing job of each run itself; the function only describes the jobs whose state-change events it receives' },
+  ]);
+
+  // Events that still fail after the retries are kept, never dropped: those
+  // EventBridge could not deliver, and those the function threw on after
+  // Lambda's own retries (throttled SageMaker or CloudWatch calls).
+  const deadLetterQueue = new sqs.Queue(scope, 'FailedEvents', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  acknowledgeRule(deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the drift alarms\' events');
+  const retries = { retryAttempts: 2, maxEventAge: Duration.hours(1) };
+  fn.configureAsyncInvoke({ ...retries, onFailure: new destinations.SqsDestination(deadLetterQueue) });
+  // A monitoring run's schedule is not in every processing job's event (it
+  // is read from the job when absent), so the pattern narrows to finished
+  // processing jobs; the function ignores the others.
+  const rule = new events.Rule(scope, 'RunEnded', {
+    description: `Publishes the metrics of each finished Model Monitor run of ${props.owner}`,
+    eventPattern: {
+      source: ['aws.sagemaker'],
+      detailType: [PROCESSING_JOB_STATE_CHANGE],
+      detail: { ProcessingJobStatus: [...FINAL_JOB_STATUSES] },
+    },
+    targets: [new targets.LambdaFunction(fn, { ...retries, deadLetterQueue })],
+  });
+  return { function: fn, rule, deadLetterQueue };
+}
+
+/**
+ * The drift alarms of a pipeline: a function that publishes each finished
+ * Model Monitor run as metrics (see {@link createDriftMetricsPublisher}), and
+ * per monitored environment two alarms on those metrics that notify the
+ * pipeline's topic.
+ *
+ * In a stack whose pipelines use shared handlers (an MlopsFramework's
+ * blueprints), the framework stack publishes the metrics of every schedule
+ * in its account and region, so only the alarms are made here.
  *
  * EventBridge rules see their own account's and region's events: the
  * environments must run in this stack's account and region.
  */
 export class DriftAlarms extends Construct {
-  /** The function that publishes the monitoring runs' metrics. */
-  public readonly function: lambda.IFunction;
-  /** The rule that hands it every finished processing job. */
-  public readonly rule: events.Rule;
-  /** Events the function could not take or failed on after its retries. */
-  public readonly deadLetterQueue: sqs.Queue;
+  /**
+   * The function that publishes the monitoring runs' metrics.
+   * @default - none when the stack uses shared handlers: the framework's publishes them
+   */
+  public readonly function?: lambda.IFunction;
+  /**
+   * The rule that hands it every finished processing job.
+   * @default - none when the stack uses shared handlers
+   */
+  public readonly rule?: events.Rule;
+  /**
+   * Events the function could not take or failed on after its retries.
+   * @default - none when the stack uses shared handlers
+   */
+  public readonly deadLetterQueue?: sqs.Queue;
   private readonly schedulePrefixes: string[] = [];
   private readonly environments = new Map<string, DriftEnvironmentAlarms>();
   private readonly keysGranted = new Set<string>();
 
   constructor(scope: Construct, id: string, props: DriftAlarmsProps) {
     super(scope, id);
-    const handler = createHandlerFunction(this, {
-      roleDescription: `Publishes the Model Monitor run metrics of ${props.pipelineName}`,
-      functionDescription: 'Publishes the constraint violations and failures of each Model Monitor run as CloudWatch metrics',
-      // One event is a describe, a few listing pages and one PutMetricData.
-      timeout: Duration.minutes(1),
+    if (sharedHandlersOf(this)) {
+      return;
+    }
+    const publisher = createDriftMetricsPublisher(this, {
+      owner: props.pipelineName,
       logRetention: props.logRetention,
-      createFunction: (inScope, functionId, options) => new ViolationsFunction(inScope, functionId, options),
-    });
-    this.function = handler.function;
-    handler.setSettings(VIOLATIONS_SETTINGS_VARIABLE, Stack.of(this).toJsonString({
       schedulePrefixes: this.schedulePrefixes,
-    } satisfies ViolationsSettings));
-
-    const role = handler.role;
-    // PutMetricData has no resource-level permissions: AWS requires '*'. The
-    // namespace condition keeps the function to its own metrics.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': MODEL_MONITOR_NAMESPACE } },
-    }));
-    // ListMonitoringExecutions has no resource-level permissions: AWS requires '*'.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:ListMonitoringExecutions'],
-      resources: ['*'],
-    }));
-    // Model Monitor names each run's processing job itself, so only the
-    // resource type and this account and region can be named.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:DescribeProcessingJob'],
-      resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'processing-job', resourceName: '*' })],
-    }));
-    justifyWildcards(this, [
-      { finding: /^Resource::\*$/, reason: 'cloudwatch:PutMetricData (limited to the MLOps/ModelMonitor namespace by condition) and sagemaker:ListMonitoringExecutions support no resource-level permissions' },
-      { finding: /^Resource::arn:.*:sagemaker:.*:processing-job\/\*$/, reason: 'Model Monitor names the processing job of each run itself; the function only describes the jobs whose state-change events it receives' },
-    ]);
-
-    // Events that still fail after the retries are kept, never dropped: those
-    // EventBridge could not deliver, and those the function threw on after
-    // Lambda's own retries (throttled SageMaker or CloudWatch calls).
-    this.deadLetterQueue = new sqs.Queue(this, 'FailedEvents', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
     });
-    acknowledgeRule(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the drift alarms\' events');
-    const retries = { retryAttempts: 2, maxEventAge: Duration.hours(1) };
-    this.function.configureAsyncInvoke({ ...retries, onFailure: new destinations.SqsDestination(this.deadLetterQueue) });
-    // A monitoring run's schedule is not in every processing job's event (it
-    // is read from the job when absent), so the pattern narrows to finished
-    // processing jobs; the function ignores the others.
-    this.rule = new events.Rule(this, 'RunEnded', {
-      description: `Publishes the metrics of each finished Model Monitor run of ${props.pipelineName}`,
-      eventPattern: {
-        source: ['aws.sagemaker'],
-        detailType: [PROCESSING_JOB_STATE_CHANGE],
-        detail: { ProcessingJobStatus: [...FINAL_JOB_STATUSES] },
-      },
-      targets: [new targets.LambdaFunction(this.function, { ...retries, deadLetterQueue: this.deadLetterQueue })],
-    });
+    this.function = publisher.function;
+    this.rule = publisher.rule;
+    this.deadLetterQueue = publisher.deadLetterQueue;
   }
 
   /**

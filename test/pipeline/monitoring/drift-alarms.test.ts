@@ -8,6 +8,7 @@ import { DriftAlarms, DriftAlarmsEnvironment } from '../../../src/pipeline/monit
 import { monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
 import { VIOLATIONS_SETTINGS_VARIABLE } from '../../../src/pipeline/monitoring/violations-spec';
 import { createEncryptedTopic } from '../../../src/pipeline/notifications/encrypted-topic';
+import { SharedHandlers, useSharedHandlers } from '../../../src/pipeline/shared/handler-function';
 import { expectCfnLintClean } from '../../harness/cfn-lint';
 import { expectNagClean } from '../../harness/nag';
 import { newStack } from '../fixtures';
@@ -15,6 +16,16 @@ import { newStack } from '../fixtures';
 const PROD_SCHEDULE = monitoringScheduleName('churn-prod');
 const STAGING_SCHEDULE = monitoringScheduleName('churn-staging');
 const PROD_REPORTS = 's3://churn-monitoring/monitoring/churn-prod/reports';
+const sharedHandler = (name: string) => ({
+  functionArn: `arn:aws:lambda:us-east-1:111111111111:function:mlops-${name}`,
+  roleArn: `arn:aws:iam::111111111111:role/mlops-${name}`,
+});
+const SHARED_HANDLERS: SharedHandlers = {
+  deploy: sharedHandler('deploy'),
+  test: sharedHandler('test'),
+  share: sharedHandler('share'),
+  cleanup: { serviceToken: 'arn:aws:lambda:us-east-1:111111111111:function:mlops-cleanup-provider', roleArn: sharedHandler('cleanup').roleArn },
+};
 
 /** A pipeline's drift alarms for an hourly prod and a daily staging environment, on the pipeline's encrypted topic. */
 function driftStack() {
@@ -257,6 +268,43 @@ describe('DriftAlarms', () => {
 
   test('is cfn-lint clean', () => {
     expectCfnLintClean(template.toJSON());
+  });
+
+  describe('in a stack whose pipelines use shared handlers (an MlopsFramework\'s blueprint)', () => {
+    const shared = newStack();
+    useSharedHandlers(shared, SHARED_HANDLERS);
+    const { topic } = createEncryptedTopic(shared, { topicId: 'Topic', keyId: 'TopicKey', displayName: 'MLOps churn', keyDescription: 'Encrypts the churn topic' });
+    const sharedDrift = new DriftAlarms(shared, 'Drift', { pipelineName: 'churn-mlops', logRetention: logs.RetentionDays.ONE_YEAR });
+    const sharedProd = sharedDrift.addEnvironment({
+      environmentName: 'prod', endpointName: 'churn-prod', scheduleName: PROD_SCHEDULE, frequency: 'hourly', violationsThreshold: 3, topic,
+    });
+    const sharedTemplate = Template.fromStack(shared);
+
+    test('makes no function, rule or queue: the framework stack publishes every schedule\'s metrics', () => {
+      expect(sharedDrift.function).toBeUndefined();
+      expect(sharedDrift.rule).toBeUndefined();
+      expect(sharedDrift.deadLetterQueue).toBeUndefined();
+      for (const type of ['AWS::Lambda::Function', 'AWS::Events::Rule', 'AWS::SQS::Queue', 'AWS::Lambda::EventInvokeConfig', 'AWS::IAM::Role']) {
+        sharedTemplate.resourceCountIs(type, 0);
+      }
+    });
+
+    test('still makes each environment\'s two alarms, notifying the topic, and lets CloudWatch publish to the topic and use its key', () => {
+      sharedTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      sharedTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${PROD_SCHEDULE}-violations`, Threshold: 3, AlarmActions: [{ Ref: Match.stringLikeRegexp('^Topic') }] });
+      expect(sharedProd.failures).toBeDefined();
+      sharedTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]) },
+      });
+      sharedTemplate.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+      });
+    });
+
+    test('is cfn-lint clean and has no unacknowledged cdk-nag finding', () => {
+      expectCfnLintClean(sharedTemplate.toJSON());
+      expectNagClean(shared);
+    });
   });
 
   test('has no unacknowledged cdk-nag finding', () => {
