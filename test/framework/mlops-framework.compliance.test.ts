@@ -32,7 +32,7 @@ describe('blueprint compliance', () => {
     expectCfnLintClean(template);
   });
 
-  test.each(['prebuilt-2', 'container-1'])('the stack the %s blueprint is synthesized from has no unacknowledged cdk-nag AwsSolutions finding', (shape) => {
+  test.each(['prebuilt-2', 'container-1', 'prebuilt-2-batch', 'container-1-batch'])('the stack the %s blueprint is synthesized from has no unacknowledged cdk-nag AwsSolutions finding', (shape) => {
     expectNagClean(buildBlueprintStack(new App(), shape));
   });
 });

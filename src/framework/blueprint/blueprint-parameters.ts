@@ -11,6 +11,7 @@
  * computes with the construct's own naming functions.
  */
 import { MAX_ENVIRONMENTS } from '../../config/pipeline-request';
+import { baselineJobPrefix, dataQualityDefinitionPrefix, monitoringScheduleName } from '../../pipeline/monitoring/monitoring-naming';
 
 /** Parameters every blueprint has. */
 export const PARAMETERS = {
@@ -30,6 +31,46 @@ export const PARAMETERS = {
   cleanupRoleArn: 'CleanupRoleArn',
 } as const;
 
+/**
+ * The shared handlers' parameters a shape's template has. A pipeline whose
+ * only environment is a batch environment runs no Test or Share action, so
+ * it needs neither the test handler nor the share function (the share
+ * handler's role is still made, as ByomPipeline makes it for every pipeline).
+ */
+export function sharedHandlerParameters(shape: string): string[] {
+  const { environments, batch } = parseShape(shape);
+  const all = [
+    PARAMETERS.deployFunctionArn, PARAMETERS.deployRoleArn,
+    PARAMETERS.testFunctionArn, PARAMETERS.testRoleArn,
+    PARAMETERS.shareFunctionArn, PARAMETERS.shareRoleArn,
+    PARAMETERS.cleanupServiceToken, PARAMETERS.cleanupRoleArn,
+  ];
+  const endpoints = environments - (batch ? 1 : 0);
+  const unused: string[] = endpoints > 0 ? [] : [PARAMETERS.testFunctionArn, PARAMETERS.testRoleArn, PARAMETERS.shareFunctionArn];
+  return all.filter((name) => !unused.includes(name));
+}
+
+/**
+ * The names drift detection derives from an endpoint's name (its monitoring
+ * prefix), with the construct's own functions: each is a parameter of every
+ * endpoint slot (`Env<slot><key>`), since a hashed name cannot be derived in
+ * CloudFormation. The blueprint replaces each stand-in endpoint's derived
+ * name with its parameter, and keeps every policy statement naming one only
+ * while the slot monitors; the provisioning handler computes the values. A
+ * name drift detection adds goes here.
+ */
+export const MONITORING_NAMES = {
+  /** The data-quality monitoring schedule; the drift alarms are named after it. */
+  MonitoringSchedule: monitoringScheduleName,
+  /** Prefix of the data-quality baseline jobs. */
+  BaselineJobPrefix: baselineJobPrefix,
+  /** Prefix of the data-quality job definitions. */
+  DataQualityPrefix: dataQualityDefinitionPrefix,
+} as const;
+
+/** A key of {@link MONITORING_NAMES}. */
+export type MonitoringNameKey = keyof typeof MONITORING_NAMES;
+
 /** The parameters of environment slot `slot` (1-based). */
 export function environmentParameters(slot: number) {
   const p = `Env${slot}`;
@@ -41,7 +82,8 @@ export function environmentParameters(slot: number) {
     imageRepositoryArn: `${p}ImageRepositoryArn`,
     /**
      * The variant part of the deploy spec (see `variantSpec`) without data
-     * capture: its JSON members without the enclosing braces.
+     * capture: its JSON members without the enclosing braces. A batch slot's
+     * has its instance type and count only.
      */
     variant: `${p}Variant`,
     /** Percentage of requests captured, or empty for no data capture. */
@@ -52,8 +94,42 @@ export function environmentParameters(slot: number) {
     tests: `${p}Tests`,
     hasTests: `${p}HasTests`,
     approval: `${p}Approval`,
+    /** Key of the drift-detection baseline dataset in the assets bucket, or empty for no drift detection. */
+    baselineDataset: `${p}BaselineDataset`,
+    /** How the baseline dataset is laid out: `csv`, `csvNoHeader` or `jsonLines` (a request's `datasetFormat`). */
+    datasetFormat: `${p}DatasetFormat`,
+    /** `hourly` or `daily`. */
+    monitoringFrequency: `${p}MonitoringFrequency`,
+    monitoringInstanceType: `${p}MonitoringInstanceType`,
+    monitoringInstanceCount: `${p}MonitoringInstanceCount`,
+    violationsThreshold: `${p}ViolationsThreshold`,
+    /** The names drift detection derives from the endpoint's name (see {@link MONITORING_NAMES}), by key. */
+    monitoringNames: Object.fromEntries(Object.keys(MONITORING_NAMES).map((key) => [key, `${p}${key}`])) as { [key in MonitoringNameKey]: string },
+    /** A batch slot's input: a key prefix in the assets bucket. */
+    batchInput: `${p}BatchInput`,
+    /** A batch slot's output: a key prefix in the assets bucket, ending in "/". */
+    batchOutput: `${p}BatchOutput`,
+    /** The `batch` member of a batch slot's deploy spec, JSON (see `batchEnvironmentSpec`). */
+    batch: `${p}Batch`,
   };
 }
+
+/** The conditions of environment slot `slot` that the parameters do not name. */
+export function environmentConditions(slot: number) {
+  const p = `Env${slot}`;
+  return {
+    /** The slot detects drift: its baseline dataset is set. */
+    monitoring: `${p}MonitoringOn`,
+    /** Its drift check runs daily (else hourly). */
+    daily: `${p}MonitoringDaily`,
+  };
+}
+
+/** Some environment slot detects drift (the statements every monitored slot shares). */
+export const ANY_MONITORING_CONDITION = 'AnyMonitoringOn';
+
+/** The mapping from a `DatasetFormat` parameter value to the deploy spec's JSON of that format (key `spec`). */
+export const DATASET_FORMAT_MAPPING = 'MlopsDatasetFormats';
 
 /** The email parameter of subscription slot `slot` (1-based); empty for none. */
 export function emailParameter(slot: number): string {
@@ -66,35 +142,49 @@ export const EMAIL_SLOTS = 10;
 /** In a variant's JSON, this stands for the pipeline's release bucket (data capture goes there). */
 export const RELEASE_BUCKET_PLACEHOLDER = '@@MLOPS_RELEASE_BUCKET@@';
 
-/** How a blueprint shape is built: does the pipeline build its image, and how many environments. */
+/**
+ * How a blueprint shape is built: does the pipeline build its image, how many
+ * environments, and is the last one a batch environment.
+ */
 export interface BlueprintShape {
   readonly buildsImage: boolean;
   readonly environments: number;
+  /** The last environment runs batch transforms (the others are endpoints). */
+  readonly batch: boolean;
 }
 
-/** Reads a shape name such as `prebuilt-2` or `container-3`. */
+/** Reads a shape name such as `prebuilt-2`, `container-3` or `prebuilt-2-batch`. */
 export function parseShape(shape: string): BlueprintShape {
-  const match = /^(prebuilt|container)-([1-9][0-9]*)$/.exec(shape);
+  const match = /^(prebuilt|container)-([1-9][0-9]*)(-batch)?$/.exec(shape);
   if (!match) {
     throw new Error(`Not a blueprint shape: ${JSON.stringify(shape)}`);
   }
-  return { buildsImage: match[1] === 'container', environments: Number(match[2]) };
+  return { buildsImage: match[1] === 'container', environments: Number(match[2]), batch: match[3] !== undefined };
 }
 
 /**
- * The blueprint a request needs: whether the pipeline builds its image, and
- * how many environments it has (the two things that change the stack's shape).
+ * The blueprint a request needs: whether the pipeline builds its image, how
+ * many environments it has and whether the last is a batch environment (the
+ * things that change the stack's shape; the request schema allows a batch
+ * environment only last).
  */
-export function blueprintShapeOf(request: { readonly image: object; readonly environments: readonly unknown[] }): string {
-  return `${'containerSource' in request.image ? 'container' : 'prebuilt'}-${request.environments.length}`;
+export function blueprintShapeOf(request: { readonly image: object; readonly environments: ReadonlyArray<{ readonly batch?: object }> }): string {
+  const last = request.environments[request.environments.length - 1];
+  const batch = last?.batch !== undefined ? '-batch' : '';
+  return `${'containerSource' in request.image ? 'container' : 'prebuilt'}-${request.environments.length}${batch}`;
 }
 
-/** The blueprint shapes the package ships: a pipeline that builds its image or not, with 1 to MAX_ENVIRONMENTS environments. */
+/**
+ * The blueprint shapes the package ships: a pipeline that builds its image or
+ * not, with 1 to MAX_ENVIRONMENTS environments, the last an endpoint or a batch environment.
+ */
 export function blueprintShapes(): string[] {
   const shapes: string[] = [];
   for (const image of ['prebuilt', 'container']) {
-    for (let count = 1; count <= MAX_ENVIRONMENTS; count++) {
-      shapes.push(`${image}-${count}`);
+    for (const batch of ['', '-batch']) {
+      for (let count = 1; count <= MAX_ENVIRONMENTS; count++) {
+        shapes.push(`${image}-${count}${batch}`);
+      }
     }
   }
   return shapes;
@@ -113,12 +203,18 @@ export const STAND_IN = {
   email: (slot: number) => `zzemail${slot}standin@example.com`,
 };
 
-/** The stack outputs the provisioning handler reads (named apart from the parameters). */
+/**
+ * The stack outputs the provisioning handler reads (named apart from the
+ * parameters). An endpoint slot has its endpoint and inference URL, a batch
+ * slot its output location instead.
+ */
 export const OUTPUTS = {
   pipeline: 'Pipeline',
   environment: (slot: number) => ({
     name: `Env${slot}`,
     endpointName: `Env${slot}Endpoint`,
     inferenceUrl: `Env${slot}InferenceUrl`,
+    /** `s3://bucket/prefix/`: each release of a batch slot writes a folder under it. */
+    batchOutput: `Env${slot}OutputUri`,
   }),
 };

@@ -2,16 +2,25 @@
  * Turns the template synthesized from a blueprint stack into the blueprint
  * template the package ships. Plain TypeScript over template JSON:
  *
- * 1. Every environment slot was synthesized with each optional part present;
+ * 1. Every endpoint slot was synthesized with each optional part present;
  *    the parts a request may leave out become conditional: the approval and
- *    test stages, the test action's scaling parameters, and the deploy spec's
- *    data capture. The deploy spec's variant members (instances or serverless,
- *    scaling, traffic shifting) come from a parameter.
+ *    test stages, the test action's scaling parameters, the deploy spec's
+ *    data capture, and drift detection (the deploy spec's monitoring member,
+ *    the Monitor stage, the monitoring role, the alarms, and every policy
+ *    statement and clean-up property about the slot's monitoring). The
+ *    deploy spec's variant members (instances or serverless, scaling,
+ *    traffic shifting) come from a parameter, and so do the monitoring
+ *    member's dataset format and frequency. A batch slot's deploy spec takes
+ *    its instances and its `batch` member from parameters.
  * 2. Every stand-in name, and every name derived from one, becomes a
- *    reference to the parameter that holds the real name.
+ *    reference to the parameter that holds the real name; a literal string
+ *    still holding a stand-in fails the build.
  * 3. CDK's construct metadata is dropped.
  */
-import { EMAIL_SLOTS, STAND_IN, emailParameter, environmentParameters, parseShape } from './blueprint-parameters';
+import {
+  ANY_MONITORING_CONDITION, DATASET_FORMAT_MAPPING, EMAIL_SLOTS, MONITORING_NAMES, MonitoringNameKey, STAND_IN,
+  emailParameter, environmentConditions, environmentParameters, parseShape,
+} from './blueprint-parameters';
 import { endpointNameFor, releasePrefixFor } from '../../pipeline/naming';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -20,22 +29,46 @@ type Json = any;
 /** The deploy spec members the variant parameter holds. */
 const VARIANT_MEMBERS = ['instanceType', 'initialInstanceCount', 'serverless', 'autoScaling', 'deployment'];
 const NO_VALUE = { Ref: 'AWS::NoValue' };
+/** Actions only drift detection uses that name no environment (list calls): allowed while any slot monitors. */
+const SHARED_MONITORING_ACTIONS = ['sagemaker:ListDataQualityJobDefinitions', 'sagemaker:ListModelQualityJobDefinitions'];
+/** A word in every stand-in name; no literal string of a blueprint may hold it. */
+const STAND_IN_MARK = 'standin';
+
+type Parameters = ReturnType<typeof environmentParameters>;
+
+/** The names drift detection derives from a slot's stand-in endpoint name, each with its parameter. */
+function monitoringStandIns(slot: number): Array<[string, string]> {
+  const endpoint = endpointNameFor(STAND_IN.modelName, STAND_IN.environmentName(slot));
+  const parameters = environmentParameters(slot).monitoringNames;
+  return Object.entries(MONITORING_NAMES).map(([key, derive]) => [derive(endpoint), parameters[key as MonitoringNameKey]]);
+}
 
 /** The blueprint template of `shape`, from the template its blueprint stack synthesized. */
 export function blueprintTemplate(synthesized: Json, shape: string): Json {
-  const { environments } = parseShape(shape);
+  const { environments, batch } = parseShape(shape);
   const template = JSON.parse(JSON.stringify(synthesized));
   for (const resource of Object.values<Json>(template.Resources)) {
     delete resource.Metadata;
   }
   const standIns: Array<[string, string]> = [];
+  let endpointSlots = 0;
   for (let slot = 1; slot <= environments; slot++) {
-    makeSlotConditional(template, slot);
     const p = environmentParameters(slot);
     const env = STAND_IN.environmentName(slot);
+    if (batch && slot === environments) {
+      makeBatchSlot(template, slot);
+    } else {
+      makeSlotConditional(template, slot);
+      makeMonitoringConditional(template, slot);
+      standIns.push(...monitoringStandIns(slot));
+      endpointSlots++;
+    }
     standIns.push([endpointNameFor(STAND_IN.modelName, env), p.endpointName]);
     standIns.push([releasePrefixFor(STAND_IN.modelName, env), p.releasePrefix]);
     standIns.push([env, p.name]);
+  }
+  if (endpointSlots > 0) {
+    makeSharedMonitoringConditional(template);
   }
   for (let slot = 1; slot <= EMAIL_SLOTS; slot++) {
     subscribeOnlyIfSet(template, slot);
@@ -49,11 +82,18 @@ export function blueprintTemplate(synthesized: Json, shape: string): Json {
   for (const output of Object.values<Json>(template.Outputs ?? {})) {
     output.Value = mapStrings(output.Value, replace);
   }
+  dropDependenciesOnConditionalResources(template);
+  const leftovers = leftoverStandIns(template);
+  if (leftovers.length > 0) {
+    throw new Error(`Blueprint ${shape}: stand-in names left in ${leftovers.slice(0, 10).join('; ')}. `
+      + 'A name the construct derives from a stand-in needs a parameter (for drift detection, an entry of MONITORING_NAMES in blueprint-parameters.ts)');
+  }
   return template;
 }
 
 function makeSlotConditional(template: Json, slot: number): void {
   const p = environmentParameters(slot);
+  const c = environmentConditions(slot);
   const env = STAND_IN.environmentName(slot);
   const endpoint = endpointNameFor(STAND_IN.modelName, env);
   for (const [id, resource] of Object.entries<Json>(template.Resources)) {
@@ -64,9 +104,12 @@ function makeSlotConditional(template: Json, slot: number): void {
       // Only an environment with tests has its requests, and the test role may read them.
       resource.Condition = `${p.hasTests}On`;
       onlyIf(template, id, `${p.hasTests}On`);
-    } else if (typeof value !== 'string' && renderedText(value)?.includes(`"endpointName":"${endpoint}","releasePrefix"`)) {
+    } else if (isDeploySpecOf(value, endpoint)) {
+      // Drift detection reads captured traffic (a rule of the blueprint makes sure the sampling is set with it).
       resource.Properties.Value = {
-        'Fn::If': [`${p.captureSampling}On`, deploySpec(value, p, true), deploySpec(value, p, false)],
+        'Fn::If': [c.monitoring, deploySpec(value, p, { capture: true, monitoring: true }), {
+          'Fn::If': [`${p.captureSampling}On`, deploySpec(value, p, { capture: true, monitoring: false }), deploySpec(value, p, { capture: false, monitoring: false })],
+        }],
       };
     }
   }
@@ -85,19 +128,183 @@ function makeSlotConditional(template: Json, slot: number): void {
       }
       return { 'Fn::If': [`${p.hasTests}On`, stage, NO_VALUE] };
     }
+    if (stage.Name === `Monitor-${env}`) {
+      return { 'Fn::If': [c.monitoring, stage, NO_VALUE] };
+    }
     return stage;
   });
 }
 
-/** The deploy spec with its variant members from the parameter, with or without data capture. */
-function deploySpec(value: Json, p: ReturnType<typeof environmentParameters>, capture: boolean): Json {
+/**
+ * A batch slot: its deploy spec takes its instances and its transform and
+ * check (the `batch` member) from parameters; its approval is conditional.
+ * Its Test stage (the output check) is always there.
+ */
+function makeBatchSlot(template: Json, slot: number): void {
+  const p = environmentParameters(slot);
+  const env = STAND_IN.environmentName(slot);
+  const endpoint = endpointNameFor(STAND_IN.modelName, env);
+  for (const resource of Object.values<Json>(template.Resources)) {
+    if (resource.Type === 'AWS::SSM::Parameter' && isDeploySpecOf(resource.Properties.Value, endpoint)) {
+      resource.Properties.Value = editJson(resource.Properties.Value, (spec, raw) => {
+        const edited: Json = {};
+        for (const [key, member] of Object.entries<Json>(spec)) {
+          if (!VARIANT_MEMBERS.includes(key)) edited[key] = member;
+        }
+        edited.batch = raw.value({ Ref: p.batch });
+        Object.assign(edited, raw.members({ Ref: p.variant }));
+        return edited;
+      });
+    }
+  }
+  const pipeline = Object.values<Json>(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline');
+  pipeline.Properties.Stages = pipeline.Properties.Stages.map((stage: Json) =>
+    (stage.Name === `Approve-${env}` ? { 'Fn::If': [`${p.approval}On`, stage, NO_VALUE] } : stage));
+}
+
+function isDeploySpecOf(value: Json, endpoint: string): boolean {
+  return typeof value !== 'string' && (renderedText(value)?.includes(`"endpointName":"${endpoint}","releasePrefix"`) ?? false);
+}
+
+/**
+ * Drift detection of an endpoint slot, there only when the slot monitors:
+ * its monitoring role and policy, its alarms (their period and description
+ * following the frequency parameter), the clean-up's monitoring prefix, and
+ * every policy statement naming the slot's schedule, jobs, job definitions,
+ * alarms or monitoring role.
+ */
+function makeMonitoringConditional(template: Json, slot: number): void {
+  const p = environmentParameters(slot);
+  const c = environmentConditions(slot);
+  const env = STAND_IN.environmentName(slot);
+  const endpoint = endpointNameFor(STAND_IN.modelName, env);
+  const schedule = MONITORING_NAMES.MonitoringSchedule(endpoint);
+  const resources: { [id: string]: Json } = template.Resources;
+
+  // The role the jobs run with, and the role CodePipeline's Monitor action runs with.
+  const roles = [`Env${env}MonitoringRole`, `Monitor${env}MonitorCodePipelineActionRole`].map((name) => {
+    const found = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::IAM::Role' && id.includes(name));
+    if (found.length !== 1) {
+      throw new Error(`Environment slot ${slot}: expected one role with ${name} in its logical ID, found ${found.length}`);
+    }
+    return found[0];
+  });
+  const roleReferences = roles.flatMap((role) => [JSON.stringify({ Ref: role }), JSON.stringify({ 'Fn::GetAtt': [role, 'Arn'] })]);
+  for (const [id, resource] of Object.entries<Json>(resources)) {
+    const rolePolicy = resource.Type === 'AWS::IAM::Policy' && roles.some((role) => JSON.stringify(resource.Properties.Roles) === JSON.stringify([{ Ref: role }]));
+    if (rolePolicy || roles.includes(id)) {
+      resource.Condition = c.monitoring;
+    }
+    if (resource.Type === 'AWS::CloudWatch::Alarm' && typeof resource.Properties.AlarmName === 'string' && resource.Properties.AlarmName.startsWith(schedule)) {
+      resource.Condition = c.monitoring;
+      // Synthesized hourly: one period is one run of the schedule.
+      resource.Properties.Period = { 'Fn::If': [c.daily, 24 * 60 * 60, resource.Properties.Period] };
+      const frequency = { Ref: p.monitoringFrequency };
+      resource.Properties.AlarmDescription = mapStrings(resource.Properties.AlarmDescription, literalReplacer('hourly Model Monitor', [frequency, ' Model Monitor']));
+      if (!JSON.stringify(resource.Properties.AlarmDescription).includes(JSON.stringify(frequency))) {
+        throw new Error(`Environment slot ${slot}: the drift alarm ${resource.Properties.AlarmName} no longer says "hourly Model Monitor" for the frequency to replace`);
+      }
+    }
+    if (resource.Type === 'Custom::MlopsReleaseCleanup') {
+      for (const entry of resource.Properties.Environments) {
+        if (entry.endpointName === endpoint && entry.monitoringPrefix !== undefined) {
+          entry.monitoringPrefix = { 'Fn::If': [c.monitoring, entry.monitoringPrefix, NO_VALUE] };
+        }
+      }
+    }
+  }
+  const markers = [...monitoringStandIns(slot).map(([name]) => name), ...roleReferences];
+  mapStatements(template, (statement) => {
+    const text = JSON.stringify(statement);
+    if (!markers.some((marker) => text.includes(marker))) {
+      return statement;
+    }
+    if (statement['Fn::If']) {
+      // One statement for two slots would need both conditions or-ed, not nested.
+      throw new Error(`Environment slot ${slot}: a conditional statement also concerns its drift detection: ${text.slice(0, 200)}`);
+    }
+    return { 'Fn::If': [c.monitoring, statement, NO_VALUE] };
+  });
+}
+
+/**
+ * What every monitored slot shares, there while any slot monitors: list
+ * permissions that name no environment, and the topic key's statement for
+ * CloudWatch (one per key, whichever environment added it).
+ */
+function makeSharedMonitoringConditional(template: Json): void {
+  mapStatements(template, (statement) => {
+    if (statement['Fn::If']) return statement;
+    const actions: string[] = [statement.Action].flat();
+    const listsOnly = actions.every((action) => SHARED_MONITORING_ACTIONS.includes(action));
+    const cloudwatchOnKey = statement.Principal?.Service === 'cloudwatch.amazonaws.com' && actions.every((action) => action.startsWith('kms:'));
+    return listsOnly || cloudwatchOnKey ? { 'Fn::If': [ANY_MONITORING_CONDITION, statement, NO_VALUE] } : statement;
+  });
+}
+
+/** Applies `edit` to every statement of every IAM, topic, queue, bucket and key policy of the template. */
+function mapStatements(template: Json, edit: (statement: Json) => Json): void {
+  for (const resource of Object.values<Json>(template.Resources)) {
+    const document = resource.Type === 'AWS::KMS::Key' ? resource.Properties.KeyPolicy : resource.Properties?.PolicyDocument;
+    if (document && Array.isArray(document.Statement)) {
+      document.Statement = document.Statement.map(edit);
+    }
+  }
+}
+
+/**
+ * A resource that is always there may not depend on one that is not:
+ * CloudFormation refuses such a template. Only an order of creation is
+ * lost, which a resource nothing else refers to does not need.
+ */
+function dropDependenciesOnConditionalResources(template: Json): void {
+  const resources: { [id: string]: Json } = template.Resources;
+  for (const resource of Object.values<Json>(resources)) {
+    if (resource.DependsOn === undefined || resource.Condition !== undefined) continue;
+    const kept = [resource.DependsOn].flat().filter((id: string) => resources[id]?.Condition === undefined);
+    if (kept.length === 0) {
+      delete resource.DependsOn;
+    } else {
+      resource.DependsOn = kept;
+    }
+  }
+}
+
+/** Where a literal string of the template's resources or outputs still holds a stand-in. */
+function leftoverStandIns(template: Json): string[] {
+  const found: string[] = [];
+  const check = (where: string): Replacer => (text) => {
+    if (text.includes(STAND_IN_MARK)) found.push(`${where}: ${text.slice(0, 120)}`);
+    return text;
+  };
+  for (const [id, resource] of Object.entries<Json>(template.Resources)) {
+    mapStrings(resource.Properties, check(id));
+  }
+  for (const [id, output] of Object.entries<Json>(template.Outputs ?? {})) {
+    mapStrings(output.Value, check(id));
+  }
+  return found;
+}
+
+/** The deploy spec with its variant members from the parameter, with or without data capture and drift detection. */
+function deploySpec(value: Json, p: Parameters, options: { capture: boolean; monitoring: boolean }): Json {
   return editJson(value, (spec, raw) => {
     const edited: Json = {};
     for (const [key, member] of Object.entries<Json>(spec)) {
       if (VARIANT_MEMBERS.includes(key)) continue;
       if (key === 'dataCapture') {
-        if (capture) {
+        if (options.capture) {
           edited.dataCapture = { samplingPercentage: raw.value({ Ref: p.captureSampling }), destinationS3Uri: member.destinationS3Uri };
+        }
+        continue;
+      }
+      if (key === 'monitoring') {
+        if (options.monitoring) {
+          edited.monitoring = {
+            ...member,
+            baselineDatasetFormat: raw.value({ 'Fn::FindInMap': [DATASET_FORMAT_MAPPING, { Ref: p.datasetFormat }, 'spec'] }),
+            schedule: raw.text({ Ref: p.monitoringFrequency }),
+          };
         }
         continue;
       }
@@ -109,7 +316,7 @@ function deploySpec(value: Json, p: ReturnType<typeof environmentParameters>, ca
 }
 
 /** The test action's parameters, with the scaling from its parameter or without scaling. */
-function testParameters(value: Json, p: ReturnType<typeof environmentParameters>, scaling: boolean): Json {
+function testParameters(value: Json, p: Parameters, scaling: boolean): Json {
   return editJson(value, (parameters, raw) => {
     const { scaling: _standIn, ...rest } = parameters;
     return scaling ? { ...rest, scaling: raw.value({ Ref: p.testScaling }) } : rest;
@@ -119,12 +326,8 @@ function testParameters(value: Json, p: ReturnType<typeof environmentParameters>
 /** Makes every policy statement that refers to resource `id` conditional, as the resource is. */
 function onlyIf(template: Json, id: string, condition: string): void {
   const reference = JSON.stringify({ Ref: id });
-  for (const resource of Object.values<Json>(template.Resources)) {
-    if (resource.Type !== 'AWS::IAM::Policy') continue;
-    const document = resource.Properties.PolicyDocument;
-    document.Statement = document.Statement.map((statement: Json) =>
-      JSON.stringify(statement).includes(reference) ? { 'Fn::If': [condition, statement, NO_VALUE] } : statement);
-  }
+  mapStatements(template, (statement) =>
+    JSON.stringify(statement).includes(reference) ? { 'Fn::If': [condition, statement, NO_VALUE] } : statement);
 }
 
 function subscribeOnlyIfSet(template: Json, slot: number): void {
@@ -139,10 +342,12 @@ function subscribeOnlyIfSet(template: Json, slot: number): void {
 
 const PART = /@@MLOPS_PART_([0-9]+)@@/g;
 
-/** Raw JSON spliced in where CloudFormation resolves it: a value, or object members. */
+/** Raw JSON spliced in where CloudFormation resolves it: a value, object members, or a string's text. */
 interface RawSplicer {
   value(intrinsic: Json): string;
   members(intrinsic: Json): { [key: string]: number };
+  /** A JSON string whose text is the intrinsic's value (which must need no escaping). */
+  text(intrinsic: Json): string;
 }
 
 function renderedText(value: Json): string | undefined {
@@ -181,6 +386,8 @@ function editJson(value: Json, edit: (json: Json, raw: RawSplicer) => Json): Jso
   const raw: RawSplicer = {
     value: (intrinsic) => `@@MLOPS_RAW_${parts.push(intrinsic) - 1}@@`,
     members: (intrinsic) => ({ [`@@MLOPS_MEMBERS_${parts.push(intrinsic) - 1}@@`]: 0 }),
+    // Left inside its quotes: a placeholder is replaced wherever it is.
+    text: (intrinsic) => `@@MLOPS_PART_${parts.push(intrinsic) - 1}@@`,
   };
   const text = JSON.stringify(edit(JSON.parse(quoted), raw))
     .replace(/"@@MLOPS_RAW_([0-9]+)@@"/g, '@@MLOPS_PART_$1@@')
@@ -217,6 +424,14 @@ function standInReplacer(standIns: Array<[string, string]>): Replacer {
     }
     pieces.push(text.slice(last));
     return joined(pieces);
+  };
+}
+
+/** Replaces every occurrence of `search` in a literal string with `replacement` (literals and intrinsics). */
+function literalReplacer(search: string, replacement: Json[]): Replacer {
+  return (text) => {
+    const pieces = text.split(search);
+    return pieces.length === 1 ? text : joined(pieces.flatMap((piece, i) => (i === 0 ? [piece] : [...replacement, piece])));
   };
 }
 
@@ -262,6 +477,7 @@ function joined(pieces: Json[]): Json {
     }
   }
   if (merged.length === 0) return '';
-  if (merged.length === 1 && typeof merged[0] === 'string') return merged[0];
+  // A lone literal or intrinsic as itself: a string parameter's Ref needs no join.
+  if (merged.length === 1) return merged[0];
   return { 'Fn::Join': ['', merged] };
 }

@@ -26,12 +26,27 @@ export interface PipelineView {
   readonly stages: StageView[];
 }
 
-export interface EnvironmentView {
+/** An environment served by an endpoint. */
+export interface EndpointEnvironmentView {
   readonly name: string;
+  readonly kind: 'endpoint';
   readonly endpointName: string | null;
   readonly endpointStatus: string;
   readonly inferenceUrl: string | null;
 }
+
+/**
+ * A batch environment: no endpoint and no inference URL; each release's
+ * transform writes a folder under `outputUri` (which release wrote last is
+ * in the pipeline's Deploy stage, not here).
+ */
+export interface BatchEnvironmentView {
+  readonly name: string;
+  readonly kind: 'batch';
+  readonly outputUri: string;
+}
+
+export type EnvironmentView = EndpointEnvironmentView | BatchEnvironmentView;
 
 /** `GET /pipelines/{name}` and `POST /pipelinestatus`: everything about one pipeline in one object. */
 export interface PipelineStatus {
@@ -86,17 +101,20 @@ interface EnvironmentSlot {
   readonly name: string;
   readonly endpointName?: string;
   readonly inferenceUrl?: string;
+  /** Set for a batch environment only. */
+  readonly outputUri?: string;
 }
 
 /**
  * The environments the blueprint's outputs name (see `OUTPUTS`): slot i
- * (1-based) has `Env{i}`, `Env{i}Endpoint` and `Env{i}InferenceUrl`, any of
- * which may be missing while the stack is being created.
+ * (1-based) has `Env{i}`, and `Env{i}Endpoint` and `Env{i}InferenceUrl` for
+ * an endpoint or `Env{i}OutputUri` for a batch environment, any of which may
+ * be missing while the stack is being created.
  */
 export function environmentSlots(stack: Stack): EnvironmentSlot[] {
   const slots = new Set<number>();
   for (const output of stack.Outputs ?? []) {
-    const slot = /^Env(\d+)(|Endpoint|InferenceUrl)$/.exec(output.OutputKey ?? '')?.[1];
+    const slot = /^Env(\d+)(|Endpoint|InferenceUrl|OutputUri)$/.exec(output.OutputKey ?? '')?.[1];
     if (slot) {
       slots.add(Number(slot));
     }
@@ -107,12 +125,16 @@ export function environmentSlots(stack: Stack): EnvironmentSlot[] {
       name: stackOutput(stack, out.name) ?? `environment ${i}`,
       endpointName: stackOutput(stack, out.endpointName),
       inferenceUrl: stackOutput(stack, out.inferenceUrl),
+      outputUri: stackOutput(stack, out.batchOutput),
     };
   });
 }
 
 async function environmentView(sagemaker: SageMakerClient, slot: EnvironmentSlot): Promise<EnvironmentView> {
-  const view = { name: slot.name, endpointName: slot.endpointName ?? null, inferenceUrl: slot.inferenceUrl ?? null };
+  if (slot.outputUri !== undefined) {
+    return { name: slot.name, kind: 'batch', outputUri: slot.outputUri };
+  }
+  const view = { name: slot.name, kind: 'endpoint' as const, endpointName: slot.endpointName ?? null, inferenceUrl: slot.inferenceUrl ?? null };
   if (!slot.endpointName) {
     return { ...view, endpointStatus: ENDPOINT_NOT_CREATED };
   }

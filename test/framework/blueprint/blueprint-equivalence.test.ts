@@ -1,10 +1,13 @@
 import { App, DefaultStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { evaluateTemplate } from './cfn-evaluator';
-import { ByomPipeline, EnvironmentProps, Framework, IntegrationTests, ModelArtifact, ModelImage } from '../../../src';
-import { PipelineRequest } from '../../../src/config/pipeline-request';
+import {
+  BatchSplitType, ByomPipeline, DatasetFormat, DriftCheckFrequency, EnvironmentProps, Framework, IntegrationTests, ModelArtifact, ModelImage,
+} from '../../../src';
+import { EnvironmentRequest, MonitoringRequest, PipelineRequest } from '../../../src/config/pipeline-request';
 import { buildBlueprintStack } from '../../../src/framework/blueprint/blueprint-builder';
 import { blueprintStackInput } from '../../../src/framework/blueprint/blueprint-input';
+import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
 import { blueprintTemplate } from '../../../src/framework/blueprint/blueprint-template';
 import { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
 import { useSharedHandlers } from '../../../src/pipeline/shared/handler-function';
@@ -19,7 +22,7 @@ const SETTINGS: ProvisionSettings = {
   assetsBucket: 'mlops-assets',
   cloudFormationRoleArn: `arn:aws:iam::${ACCOUNT}:role/mlops-cloudformation`,
   topicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:mlops`,
-  blueprintUrls: Object.fromEntries(['prebuilt-1', 'prebuilt-2', 'container-1'].map((s) => [s, `https://example.com/${s}.json`])),
+  blueprintUrls: Object.fromEntries(blueprintShapes().map((s) => [s, `https://example.com/${s}.json`])),
   sharedHandlers: {
     deploy: fn('deploy'),
     test: fn('test'),
@@ -51,7 +54,7 @@ const TWO_ENVIRONMENTS: PipelineRequest = {
   ],
 };
 
-function directProps(request: PipelineRequest): EnvironmentProps[] {
+function directProps(request: PipelineRequest, assets: s3.IBucket): EnvironmentProps[] {
   return request.environments.map((env) => ({
     name: env.name,
     instanceType: env.instanceType,
@@ -72,9 +75,35 @@ function directProps(request: PipelineRequest): EnvironmentProps[] {
         maxLatency: t.expect.maxLatencyMs === undefined ? undefined : Duration.millis(t.expect.maxLatencyMs),
       },
     }))),
+    monitoring: env.monitoring && directMonitoring(env.monitoring, assets),
+    batch: env.batch && directBatch(env.batch, assets),
   }));
 }
 
+function directMonitoring(monitoring: MonitoringRequest, assets: s3.IBucket): EnvironmentProps['monitoring'] {
+  const formats = { csv: DatasetFormat.csv(), csvNoHeader: DatasetFormat.csv({ header: false }), jsonLines: DatasetFormat.jsonLines() };
+  return {
+    baselineDataset: { bucket: assets, prefix: monitoring.baselineDataset },
+    datasetFormat: monitoring.datasetFormat && formats[monitoring.datasetFormat],
+    frequency: monitoring.frequency && (monitoring.frequency === 'daily' ? DriftCheckFrequency.DAILY : DriftCheckFrequency.HOURLY),
+    instanceType: monitoring.instanceType,
+    instanceCount: monitoring.instanceCount,
+    violationsThreshold: monitoring.violationsThreshold,
+  };
+}
+
+function directBatch(batch: NonNullable<EnvironmentRequest['batch']>, assets: s3.IBucket): EnvironmentProps['batch'] {
+  return {
+    input: { bucket: assets, prefix: batch.input },
+    output: { bucket: assets, prefix: batch.output },
+    contentType: batch.contentType,
+    splitType: batch.splitType && Object.values(BatchSplitType).find((t) => t === batch.splitType),
+    accept: batch.accept,
+    maxPayloadMb: batch.maxPayloadMb,
+    maxConcurrentTransforms: batch.maxConcurrentTransforms,
+    check: batch.check,
+  };
+}
 
 /** The pipeline a directly constructed ByomPipeline makes, using the framework's shared handlers. */
 function directPipeline(request: PipelineRequest, image: (stack: Stack, assets: s3.IBucket) => ModelImage) {
@@ -86,6 +115,8 @@ function directPipeline(request: PipelineRequest, image: (stack: Stack, assets: 
   });
   useSharedHandlers(stack, SETTINGS.sharedHandlers);
   const assets = s3.Bucket.fromBucketName(stack, 'Assets', SETTINGS.assetsBucket);
+  // As in the blueprint: the framework's assets bucket sends its events to EventBridge already.
+  assets.enableEventBridgeNotification = () => undefined;
   new ByomPipeline(stack, 'Pipeline', {
     modelName: request.name,
     pipelineName: `${SETTINGS.stackPrefix}${request.name}`,
@@ -93,7 +124,7 @@ function directPipeline(request: PipelineRequest, image: (stack: Stack, assets: 
     image: image(stack, assets),
     keepReleases: request.keepReleases,
     notifications: { emails: request.notifications?.emails },
-    environments: directProps(request),
+    environments: directProps(request, assets),
   });
   const template = app.synth().getStackByName(stack.stackName).template;
   return view(evaluateTemplate(template, { parameters: {}, region: REGION, account: ACCOUNT }));
@@ -109,7 +140,19 @@ function provisionedPipeline(request: PipelineRequest) {
   return view(evaluateTemplate(template, { parameters, region: REGION, account: ACCOUNT }));
 }
 
-/** What makes the pipeline: its stages and actions, its settings and specs, its rules, alarms, APIs and subscriptions. */
+/**
+ * Policy statements about drift detection and batch transforms, and about the
+ * assets bucket (a batch environment's data, a baseline dataset, the
+ * artifact). The blueprint keeps some other statements whatever the request
+ * (an environment's scaling permissions, say), so only these are compared.
+ */
+const DRIFT_OR_BATCH = /ProcessingJob|DataQuality|MonitoringSchedule|TransformJob|cloudwatch\.amazonaws\.com|mlops-assets|\/monitoring\/|model-monitor|data-metric/;
+
+/**
+ * What makes the pipeline: its stages and actions, its settings and specs,
+ * its rules, alarms, APIs and subscriptions, and the policy statements
+ * about drift detection, batch transforms and the assets bucket.
+ */
 function view(resources: { [id: string]: { Type: string; Properties: any } }) {
   const of = (type: string) => Object.values(resources).filter((r) => r.Type === type).map((r) => r.Properties);
   const [pipeline] = of('AWS::CodePipeline::Pipeline');
@@ -121,6 +164,10 @@ function view(resources: { [id: string]: { Type: string; Properties: any } }) {
     }
   };
   const sorted = <T>(items: T[]) => items.map((i) => JSON.stringify(i)).sort().map((i) => JSON.parse(i));
+  const statements = Object.values(resources).flatMap((r) => {
+    const document = r.Type === 'AWS::KMS::Key' ? r.Properties.KeyPolicy : r.Properties.PolicyDocument;
+    return document ? [document.Statement].flat() : [];
+  });
   return {
     pipelineName: pipeline.Name,
     stages: pipeline.Stages.map((stage: any) => ({
@@ -138,9 +185,21 @@ function view(resources: { [id: string]: { Type: string; Properties: any } }) {
     parameters: sorted(of('AWS::SSM::Parameter').map((p) => parseJson(p.Value))),
     cleanup: of('Custom::MlopsReleaseCleanup'),
     rules: sorted(of('AWS::Events::Rule').map((r) => ({ pattern: r.EventPattern, targets: r.Targets.map((t: any) => t.InputTransformer ?? null) }))),
-    alarms: sorted(of('AWS::CloudWatch::Alarm').map((a) => ({ name: a.AlarmName, metric: a.MetricName, dimensions: a.Dimensions }))),
+    alarms: sorted(of('AWS::CloudWatch::Alarm').map((a) => ({
+      // Numbers from parameters evaluate to strings here; CloudFormation reads them as numbers.
+      name: a.AlarmName,
+      metric: a.MetricName,
+      dimensions: a.Dimensions,
+      period: Number(a.Period),
+      threshold: Number(a.Threshold),
+      description: a.AlarmDescription,
+    }))),
     apis: sorted(of('AWS::ApiGateway::RestApi').map((a) => a.Name)),
     subscriptions: sorted(of('AWS::SNS::Subscription').map((s) => s.Endpoint)),
+    // A topic's statements are numbered (Sid) in the order they were added, and the blueprint adds every slot's.
+    statements: sorted(statements
+      .filter((statement) => DRIFT_OR_BATCH.test(JSON.stringify(statement)))
+      .map(({ Sid: _sid, ...statement }) => statement)),
   };
 }
 
@@ -176,5 +235,96 @@ describe('the blueprint and a directly constructed ByomPipeline', () => {
     };
     const direct = directPipeline(request, () => ModelImage.fromImageUri(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/models/custom:v3`));
     expect(provisionedPipeline(request)).toEqual(direct);
+  });
+
+  test('make the same pipeline for an unmonitored and a monitored endpoint followed by a batch environment (a batch shape)', () => {
+    const request: PipelineRequest = {
+      name: 'churn',
+      artifact: 'models/churn/model.tar.gz',
+      image: { framework: 'xgboost', version: '1.7-1' },
+      environments: [
+        { name: 'dev', tests: [{ body: '1,2,3' }] },
+        {
+          name: 'prod',
+          approval: true,
+          instanceCount: 2,
+          dataCapture: { samplingPercentage: 30 },
+          monitoring: {
+            baselineDataset: 'data/churn/sample.jsonl',
+            datasetFormat: 'jsonLines',
+            frequency: 'daily',
+            instanceType: 'ml.c5.2xlarge',
+            instanceCount: 2,
+            violationsThreshold: 5,
+          },
+        },
+        {
+          name: 'scoring',
+          approval: true,
+          instanceType: 'ml.c5.xlarge',
+          instanceCount: 3,
+          batch: {
+            input: 'scoring/input/',
+            output: 'scoring/output/',
+            contentType: 'application/jsonlines',
+            splitType: 'Line',
+            accept: 'application/jsonlines',
+            maxPayloadMb: 10,
+            maxConcurrentTransforms: 4,
+            check: { minObjects: 2, bodyContains: ['score'], jsonPath: [{ path: '$.score', min: 0, max: 1 }] },
+          },
+        },
+      ],
+    };
+    expect(blueprintStackInput(request, SETTINGS, REGION).shape).toBe('prebuilt-3-batch');
+    const direct = directPipeline(request, () => ModelImage.fromFramework(Framework.XGBOOST, '1.7-1'));
+    expect(provisionedPipeline(request)).toEqual(direct);
+    // The comparison covers drift detection and the batch environment.
+    expect(direct.stages.map((s: any) => s.name)).toEqual([
+      'Source', 'Deploy-dev', 'Test-dev', 'Share-dev',
+      'Approve-prod', 'Deploy-prod', 'Share-prod', 'Monitor-prod',
+      'Approve-scoring', 'Deploy-scoring', 'Test-scoring',
+    ]);
+    expect(direct.alarms.filter((a: any) => a.metric === 'ConstraintViolations')).toEqual([
+      expect.objectContaining({ name: 'churn-prod-data-quality-violations', period: 86400, threshold: 5 }),
+    ]);
+    const prodSpec = direct.parameters.find((p: any) => p.endpointName === 'churn-prod');
+    expect(prodSpec).toMatchObject({
+      dataCapture: { samplingPercentage: 30 },
+      monitoring: { baselineDatasetFormat: { kind: 'jsonLines' }, schedule: 'daily', resources: { instanceType: 'ml.c5.2xlarge', instanceCount: 2 } },
+    });
+    const scoringSpec = direct.parameters.find((p: any) => p.endpointName === 'churn-scoring');
+    expect(scoringSpec).toMatchObject({ instanceType: 'ml.c5.xlarge', initialInstanceCount: 3, batch: { inputS3Uri: 's3://mlops-assets/scoring/input/' } });
+    expect(direct.statements.some((st: any) => JSON.stringify(st).includes('sagemaker:CreateTransformJob'))).toBe(true);
+  });
+
+  test('make the same pipeline for a monitored endpoint with every default (hourly CSV, all requests captured)', () => {
+    const request: PipelineRequest = {
+      name: 'fraud',
+      artifact: 'models/fraud/model.tar.gz',
+      image: { uri: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/models/fraud:v1` },
+      environments: [{ name: 'prod', monitoring: { baselineDataset: 'data/fraud/train.csv' } }],
+    };
+    const direct = directPipeline(request, () => ModelImage.fromImageUri(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/models/fraud:v1`));
+    expect(provisionedPipeline(request)).toEqual(direct);
+    expect(direct.parameters.find((p: any) => p.endpointName === 'fraud-prod')).toMatchObject({
+      dataCapture: { samplingPercentage: 100 },
+      monitoring: { baselineDatasetFormat: { kind: 'csv', header: true }, schedule: 'hourly' },
+    });
+    expect(direct.cleanup).toEqual([expect.objectContaining({ Environments: [expect.objectContaining({ monitoringPrefix: 'fraud-prod' })] })]);
+  });
+
+  test('make the same pipeline for a container source whose one environment is a batch environment with every default', () => {
+    const request: PipelineRequest = {
+      name: 'nightly',
+      artifact: 'models/nightly/model.tar.gz',
+      image: { containerSource: 'containers/nightly.zip' },
+      environments: [{ name: 'scoring', batch: { input: 'nightly/in/', output: 'nightly/out/' } }],
+    };
+    expect(blueprintStackInput(request, SETTINGS, REGION).shape).toBe('container-1-batch');
+    const direct = directPipeline(request, (_stack, assets) => ModelImage.fromContainerSource(assets, 'containers/nightly.zip'));
+    expect(provisionedPipeline(request)).toEqual(direct);
+    expect(direct.stages.map((s: any) => s.name)).toEqual(['Source', 'Build', 'Deploy-scoring', 'Test-scoring']);
+    expect(direct.apis).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@
  * would be once created with given parameters, with references to other
  * resources kept as `<ref>` placeholders (their physical IDs are unknown
  * offline). Supports what the synthesized templates use: Ref, Fn::GetAtt,
- * Fn::Join, Fn::If, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Equals, Fn::Not
- * and resource conditions.
+ * Fn::Join, Fn::If, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Equals, Fn::Not,
+ * Fn::And, Fn::Or and resource conditions.
  */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -69,6 +69,8 @@ export function evaluateTemplate(template: any, context: EvaluationContext): { [
         }
         case 'Fn::Equals': return resolve(arg[0]) === resolve(arg[1]);
         case 'Fn::Not': return !resolve(arg[0]);
+        case 'Fn::And': return arg.every((c: any) => Boolean(resolve(c)));
+        case 'Fn::Or': return arg.some((c: any) => Boolean(resolve(c)));
         case 'Condition': return condition(arg);
         default:
           if (fn.startsWith('Fn::')) throw new Error(`Unsupported intrinsic ${fn}`);

@@ -4,6 +4,7 @@ import { createMotoWorld, inferenceUrlOf, MotoWorld, releaseCleanupRequests, sta
 import { apiEvent, bodyOf } from './provision-fixtures';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
 import { blueprintShapes, OUTPUTS, parseShape } from '../../../src/framework/blueprint/blueprint-parameters';
+import { monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
 import { endpointNameFor, releasePrefixFor } from '../../../src/pipeline/naming';
 import { handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 
@@ -139,8 +140,8 @@ test('a two-environment pipeline is created with the blueprint\'s outputs, read 
     stackId,
     stackStatus: 'CREATE_COMPLETE',
     environments: [
-      { name: 'dev', endpointName: DEV, endpointStatus: 'NotCreated', inferenceUrl: devUrl },
-      { name: 'prod', endpointName: PROD, endpointStatus: 'NotCreated', inferenceUrl: prodUrl },
+      { name: 'dev', kind: 'endpoint', endpointName: DEV, endpointStatus: 'NotCreated', inferenceUrl: devUrl },
+      { name: 'prod', kind: 'endpoint', endpointName: PROD, endpointStatus: 'NotCreated', inferenceUrl: prodUrl },
     ],
   });
 
@@ -173,20 +174,31 @@ test('a two-environment pipeline is created with the blueprint\'s outputs, read 
 
 /**
  * Every shipped shape, so a blueprint change moto cannot create (or the
- * launcher does not emulate) fails here rather than in the demo.
+ * launcher does not emulate) fails here rather than in the demo. The first
+ * endpoint of each detects drift, so its conditional parts are created too;
+ * the last environment of a batch shape is a batch environment.
  */
 test.each(blueprintShapes())('the %s blueprint is created with an output per environment and deleted', async (shape) => {
-  const { buildsImage, environments } = parseShape(shape);
+  const { buildsImage, environments, batch } = parseShape(shape);
   const name = `shape-${shape}`;
   await uploadAsset(world, `${name}/model.tar.gz`);
+  await uploadAsset(world, `${name}/train.csv`, 'label,x\n1,2\n');
+  await uploadAsset(world, `${name}/input/part-1.csv`, '1,2\n');
   if (buildsImage) {
     await uploadAsset(world, `${name}/container.zip`);
   }
+  const isBatch = (slot: number) => batch && slot === environments;
   const shaped: PipelineRequest = {
     name,
     artifact: `${name}/model.tar.gz`,
     image: buildsImage ? { containerSource: `${name}/container.zip` } : { framework: 'sklearn', version: '1.2-1' },
-    environments: Array.from({ length: environments }, (_, i) => ({ name: `e${i + 1}`, approval: i > 0 })),
+    environments: Array.from({ length: environments }, (_, i) => {
+      const env = { name: `e${i + 1}`, approval: i > 0 };
+      if (isBatch(i + 1)) {
+        return { ...env, batch: { input: `${name}/input/`, output: `${name}/output/` } };
+      }
+      return i === 0 ? { ...env, monitoring: { baselineDataset: `${name}/train.csv`, frequency: 'daily' as const } } : env;
+    }),
   };
 
   const created = await call('POST', '/pipelines', shaped);
@@ -195,15 +207,37 @@ test.each(blueprintShapes())('the %s blueprint is created with an output per env
   const stack = await describe1(stackId);
   expect(stack.StackStatus).toBe('CREATE_COMPLETE');
   const expected: Record<string, string> = { [OUTPUTS.pipeline]: `${world.stackPrefix}${name}` };
+  const statuses: unknown[] = [];
   for (let slot = 1; slot <= environments; slot++) {
     const out = OUTPUTS.environment(slot);
     const endpointName = endpointNameFor(name, `e${slot}`);
     expected[out.name] = `e${slot}`;
+    if (isBatch(slot)) {
+      expected[out.batchOutput] = `s3://${world.assetsBucket}/${name}/output/`;
+      statuses.push({ name: `e${slot}`, kind: 'batch', outputUri: expected[out.batchOutput] });
+      expect(outputs(stack)).not.toHaveProperty(out.inferenceUrl);
+      continue;
+    }
     expected[out.endpointName] = endpointName;
     expected[out.inferenceUrl] = await inferenceUrlOf(world, stackId, endpointName);
+    statuses.push({ name: `e${slot}`, kind: 'endpoint', endpointName, endpointStatus: 'NotCreated', inferenceUrl: expected[out.inferenceUrl] });
   }
   expect(outputs(stack)).toMatchObject(expected);
-  expect(bodyOf(await call('GET', `/pipelines/${name}`)).environments).toHaveLength(environments);
+  expect(bodyOf(await call('GET', `/pipelines/${name}`)).environments).toEqual(statuses);
+
+  // Drift detection's resources exist for the monitored endpoint only, and the clean-up knows its monitoring prefix.
+  const resources = await stackResources(world, stackId);
+  const alarms = resources.filter((r) => r.ResourceType === 'AWS::CloudWatch::Alarm').map((r) => r.PhysicalResourceId);
+  const monitored = !isBatch(1);
+  const schedule = monitoringScheduleName(endpointNameFor(name, 'e1'));
+  expect(alarms.filter((a) => a?.startsWith(schedule))).toEqual(monitored ? expect.arrayContaining([`${schedule}-violations`, `${schedule}-failures`]) : []);
+  const [cleanup] = await releaseCleanupRequests(stackId);
+  expect(cleanup.resourceProperties.Environments).toEqual(Array.from({ length: environments }, (_, i) => ({
+    endpointName: endpointNameFor(name, `e${i + 1}`),
+    releasePrefix: releasePrefixFor(name, `e${i + 1}`),
+    variantName: 'AllTraffic',
+    ...(i === 0 && monitored ? { monitoringPrefix: endpointNameFor(name, 'e1') } : {}),
+  })));
 
   expect((await call('DELETE', `/pipelines/${name}`)).statusCode).toBe(202);
   expect((await describe1(stackId)).StackStatus).toBe('DELETE_COMPLETE');

@@ -392,8 +392,8 @@ describe('status', () => {
         ],
       },
       environments: [
-        { name: 'dev', endpointName: 'churn-dev', endpointStatus: 'InService', inferenceUrl: 'https://dev.example/invocations' },
-        { name: 'prod', endpointName: 'churn-prod', endpointStatus: 'NotCreated', inferenceUrl: null },
+        { name: 'dev', kind: 'endpoint', endpointName: 'churn-dev', endpointStatus: 'InService', inferenceUrl: 'https://dev.example/invocations' },
+        { name: 'prod', kind: 'endpoint', endpointName: 'churn-prod', endpointStatus: 'NotCreated', inferenceUrl: null },
       ],
       links: { self: '/pipelines/churn' },
     });
@@ -423,7 +423,27 @@ describe('status', () => {
 
   test('an environment slot with only some outputs is still shown', async () => {
     cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_IN_PROGRESS', { Outputs: [{ OutputKey: 'Env1InferenceUrl', OutputValue: 'https://x' }] })] });
-    expect(bodyOf(await get()).environments).toEqual([{ name: 'environment 1', endpointName: null, endpointStatus: 'NotCreated', inferenceUrl: 'https://x' }]);
+    expect(bodyOf(await get()).environments).toEqual([{ name: 'environment 1', kind: 'endpoint', endpointName: null, endpointStatus: 'NotCreated', inferenceUrl: 'https://x' }]);
+  });
+
+  test('a batch environment has no endpoint to describe: its output location instead', async () => {
+    cloudformation.on(DescribeStacksCommand).resolves({
+      Stacks: [stack('CREATE_COMPLETE', {
+        Outputs: [
+          { OutputKey: 'Env1', OutputValue: 'dev' },
+          { OutputKey: 'Env1Endpoint', OutputValue: 'churn-dev' },
+          { OutputKey: 'Env1InferenceUrl', OutputValue: 'https://dev.example/invocations' },
+          { OutputKey: 'Env2', OutputValue: 'scoring' },
+          { OutputKey: 'Env2OutputUri', OutputValue: 's3://mlops-assets/scoring/output/' },
+        ],
+      })],
+    });
+    sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService' });
+    expect(bodyOf(await get()).environments).toEqual([
+      { name: 'dev', kind: 'endpoint', endpointName: 'churn-dev', endpointStatus: 'InService', inferenceUrl: 'https://dev.example/invocations' },
+      { name: 'scoring', kind: 'batch', outputUri: 's3://mlops-assets/scoring/output/' },
+    ]);
+    expect(sagemaker).toHaveReceivedCommandTimes(DescribeEndpointCommand, 1);
   });
 
   test.each([

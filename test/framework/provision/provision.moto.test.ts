@@ -1,6 +1,7 @@
-import { CreateChangeSetCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CreateChangeSetCommand, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand } from '@aws-sdk/client-sagemaker';
-import { createMotoWorld, inferenceUrlOf, MotoWorld, uploadAsset, worldSnapshot } from './moto-world';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { blueprintTemplate, createMotoWorld, inferenceUrlOf, MotoWorld, stackResources, uploadAsset, worldSnapshot } from './moto-world';
 import { apiEvent, bodyOf, churnRequest, v1Body } from './provision-fixtures';
 import { endpointNameFor } from '../../../src/pipeline/naming';
 import { handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
@@ -15,12 +16,16 @@ import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerp
  * does not create, so every pipeline here reads `pipeline: null`.
  */
 let world: MotoWorld;
+let ssm: SSMClient;
 
 beforeAll(async () => {
   world = await createMotoWorld();
+  ssm = new SSMClient({ endpoint: process.env.MOTO_ENDPOINT, region: 'us-east-1' });
   await uploadAsset(world, 'churn/model.tar.gz');
   await uploadAsset(world, 'legacy/model.tar.gz');
 });
+
+afterAll(() => ssm?.destroy());
 
 function call(method: string, path: string, body?: unknown, headers?: Record<string, string>) {
   return handleApiRequest(apiEvent(method, path, body, headers), world.deps);
@@ -124,8 +129,8 @@ describe('GET /pipelines/{name}', () => {
       stackStatus: 'CREATE_COMPLETE',
       pipeline: null,
       environments: [
-        { name: 'dev', endpointName: endpointNameFor('get-one', 'dev'), endpointStatus: 'NotCreated', inferenceUrl: devUrl },
-        { name: 'prod', endpointName: endpointNameFor('get-one', 'prod'), endpointStatus: 'NotCreated', inferenceUrl: prodUrl },
+        { name: 'dev', kind: 'endpoint', endpointName: endpointNameFor('get-one', 'dev'), endpointStatus: 'NotCreated', inferenceUrl: devUrl },
+        { name: 'prod', kind: 'endpoint', endpointName: endpointNameFor('get-one', 'prod'), endpointStatus: 'NotCreated', inferenceUrl: prodUrl },
       ],
       links: { self: '/pipelines/get-one' },
     });
@@ -233,6 +238,53 @@ describe('v1.0 routes', () => {
     });
     expect(parameter(stack, 'Env1Name')).toBe('default');
     expect(parameter(stack, 'Env1Variant')).toContain('"instanceType":"ml.m5.large"');
+  });
+
+  test('POST /provisionpipeline of a batch pipeline creates it from the batch blueprint: one batch environment on the v1 input', async () => {
+    await uploadAsset(world, 'legacy-batch/input/part-1.csv', '5.1,3.5,1.4,0.2\n');
+
+    const result = await call('POST', '/provisionpipeline', v1Body({
+      model_name: 'legacy-batch',
+      inference_type: 'batch',
+      inference_instance: 'ml.c5.xlarge',
+      batch_inference_data: 'legacy-batch/input/',
+    }));
+
+    expect(result.statusCode).toBe(202);
+    const stack = await stackOf('legacy-batch');
+    expect(bodyOf(result)).toMatchObject({ pipeline_id: stack.StackId, name: 'legacy-batch', status: 'CREATE_IN_PROGRESS' });
+    expect(stack.StackStatus).toBe('CREATE_COMPLETE');
+    const template = (await world.cloudformation.send(new GetTemplateCommand({ StackName: stack.StackId }))).TemplateBody!;
+    expect(JSON.parse(template)).toEqual(JSON.parse(blueprintTemplate('prebuilt-1-batch')));
+    expect(parameter(stack, 'Env1Name')).toBe('default');
+    expect(parameter(stack, 'Env1Variant')).toBe('"instanceType":"ml.c5.xlarge","initialInstanceCount":1');
+    expect(parameter(stack, 'Env1BatchInput')).toBe('legacy-batch/input/');
+    expect(parameter(stack, 'Env1BatchOutput')).toBe('batch-output/legacy-batch/');
+    expect(JSON.parse(parameter(stack, 'Env1Batch')!)).toEqual({
+      inputS3Uri: `s3://${world.assetsBucket}/legacy-batch/input/`,
+      outputS3Uri: `s3://${world.assetsBucket}/batch-output/legacy-batch/`,
+      contentType: 'text/csv',
+      splitType: 'Line',
+      check: { minObjects: 1 },
+    });
+    // The deploy spec CloudFormation wrote: the transform on the environment's instances.
+    const specs = await Promise.all((await stackResources(world, stack.StackId!))
+      .filter((r) => r.ResourceType === 'AWS::SSM::Parameter')
+      .map(async (r) => (await ssm.send(new GetParameterCommand({ Name: r.PhysicalResourceId }))).Parameter!.Value!));
+    const spec = specs.map((v) => JSON.parse(v)).find((v) => v.batch);
+    expect(spec).toMatchObject({
+      endpointName: endpointNameFor('legacy-batch', 'default'),
+      instanceType: 'ml.c5.xlarge',
+      initialInstanceCount: 1,
+      batch: { inputS3Uri: `s3://${world.assetsBucket}/legacy-batch/input/`, outputS3Uri: `s3://${world.assetsBucket}/batch-output/legacy-batch/` },
+    });
+    expect(spec).not.toHaveProperty('dataCapture');
+    expect(spec).not.toHaveProperty('deployment');
+
+    // Its status names the output location, not an endpoint; the v1 route says the same.
+    const status = bodyOf(await call('GET', '/pipelines/legacy-batch'));
+    expect(status.environments).toEqual([{ name: 'default', kind: 'batch', outputUri: `s3://${world.assetsBucket}/batch-output/legacy-batch/` }]);
+    expect(bodyOf(await call('POST', '/pipelinestatus', { pipeline_id: stack.StackId }))).toEqual(status);
   });
 
   test('POST /pipelinestatus by stack ARN or stack name answers what GET /pipelines/{name} does', async () => {
