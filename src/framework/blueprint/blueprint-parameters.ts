@@ -11,7 +11,9 @@
  * computes with the construct's own naming functions.
  */
 import { MAX_ENVIRONMENTS } from '../../config/pipeline-request';
-import { baselineJobPrefix, dataQualityDefinitionPrefix, monitoringScheduleName } from '../../pipeline/monitoring/monitoring-naming';
+import {
+  baselineJobPrefix, dataQualityDefinitionPrefix, modelQualityDefinitionPrefix, modelQualityScheduleName, monitoringScheduleName,
+} from '../../pipeline/monitoring/monitoring-naming';
 
 /** Parameters every blueprint has. */
 export const PARAMETERS = {
@@ -66,6 +68,13 @@ export const MONITORING_NAMES = {
   BaselineJobPrefix: baselineJobPrefix,
   /** Prefix of the data-quality job definitions. */
   DataQualityPrefix: dataQualityDefinitionPrefix,
+  /**
+   * The model-quality schedule and prefix of its job definitions: a
+   * provisioned pipeline monitors no model quality, but its clean-up looks
+   * for both kinds of schedule and definition of a monitored environment.
+   */
+  ModelQualitySchedule: modelQualityScheduleName,
+  ModelQualityPrefix: modelQualityDefinitionPrefix,
 } as const;
 
 /** A key of {@link MONITORING_NAMES}. */

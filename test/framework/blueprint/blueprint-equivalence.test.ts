@@ -146,7 +146,7 @@ function provisionedPipeline(request: PipelineRequest) {
  * artifact). The blueprint keeps some other statements whatever the request
  * (an environment's scaling permissions, say), so only these are compared.
  */
-const DRIFT_OR_BATCH = /ProcessingJob|DataQuality|MonitoringSchedule|TransformJob|cloudwatch\.amazonaws\.com|mlops-assets|\/monitoring\/|model-monitor|data-metric/;
+const DRIFT_OR_BATCH = /ProcessingJob|DataQuality|ModelQuality|MonitoringSchedule|TransformJob|cloudwatch\.amazonaws\.com|mlops-assets|\/monitoring\/|model-monitor|data-metric/;
 
 /**
  * What makes the pipeline: its stages and actions, its settings and specs,

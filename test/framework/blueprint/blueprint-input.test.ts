@@ -91,6 +91,8 @@ describe('the blueprint input of drift detection', () => {
       Env1MonitoringSchedule: 'churn-dev-data-quality',
       Env1BaselineJobPrefix: 'churn-dev-baseline',
       Env1DataQualityPrefix: 'churn-dev-dq',
+      Env1ModelQualitySchedule: 'churn-dev-model-quality',
+      Env1ModelQualityPrefix: 'churn-dev-mq',
       Env2CaptureSampling: '25',
       Env2DatasetFormat: 'jsonLines',
       Env2MonitoringFrequency: 'daily',

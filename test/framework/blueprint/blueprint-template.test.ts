@@ -56,7 +56,7 @@ function evaluated(request: PipelineRequest) {
   return evaluateTemplate(shipped(input.shape), { parameters, region: REGION, account: ACCOUNT });
 }
 
-const DRIFT = /ProcessingJob|DataQuality|MonitoringSchedule|MLOps\/ModelMonitor|cloudwatch\.amazonaws\.com|Monitor-/;
+const DRIFT = /ProcessingJob|DataQuality|ModelQuality|MonitoringSchedule|MLOps\/ModelMonitor|cloudwatch\.amazonaws\.com|Monitor-/;
 
 describe('blueprint shapes', () => {
   test('are a prebuilt or built image, 1 to 4 environments, the last an endpoint or a batch environment', () => {
@@ -129,7 +129,7 @@ describe('drift detection in a blueprint', () => {
     const text = JSON.stringify(resources);
     expect(text).toContain('churn-e2-data-quality');
     expect(text).not.toContain('churn-e1-data-quality');
-    expect(text).not.toMatch(/churn-e1-(baseline|dq)/);
+    expect(text).not.toMatch(/churn-e1-(baseline|dq|mq|model-quality)/);
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Namespace === 'MLOps/ModelMonitor');
     expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(['churn-e2-data-quality-failures', 'churn-e2-data-quality-violations']);
     const specs = Object.values(resources).filter((r) => r.Type === 'AWS::SSM::Parameter').map((r) => r.Properties.Value)
