@@ -22,6 +22,7 @@ import { ModelImage } from './image/model-image';
 import { ModelArtifact } from './model-artifact';
 import { DriftAlarms } from './monitoring/drift-alarms';
 import { MONITORING_DEFAULTS } from './monitoring/monitoring-defaults';
+import { modelQualityScheduleName } from './monitoring/monitoring-naming';
 import { NotificationProps } from './notifications/notification-props';
 import { validateNotifications } from './notifications/notification-validation';
 import { PipelineNotifications } from './notifications/pipeline-notifications';
@@ -353,15 +354,27 @@ export class ByomPipeline extends Construct {
     });
     if (env._deploySpec.monitoring && props.monitoring) {
       this.driftAlarms ??= new DriftAlarms(this, 'DriftAlarms', { pipelineName: this.pipelineName, logRetention: this.logRetention });
-      env._bindDriftAlarms(this.driftAlarms.addEnvironment({
-        environmentName: env.name,
+      const monitoring = env._deploySpec.monitoring;
+      const watch = {
         endpointName: env.endpointName,
-        scheduleName: env.monitoringScheduleName!,
-        frequency: env._deploySpec.monitoring.schedule,
+        frequency: monitoring.schedule,
         violationsThreshold: props.monitoring.violationsThreshold ?? MONITORING_DEFAULTS.violationsThreshold,
         topic: this.topic,
-        reportsUri: `${env._deploySpec.monitoring.outputPrefix}reports`,
-      }));
+      };
+      const dataQuality = this.driftAlarms.addEnvironment({
+        ...watch,
+        environmentName: env.name,
+        scheduleName: env.monitoringScheduleName!,
+        reportsUri: `${monitoring.outputPrefix}reports`,
+      });
+      const modelQuality = monitoring.modelQuality && this.driftAlarms.addEnvironment({
+        ...watch,
+        environmentName: `${env.name}-model-quality`,
+        scheduleName: modelQualityScheduleName(monitoring.namePrefix),
+        reportsUri: `${monitoring.outputPrefix}model-quality-reports`,
+        kind: 'model-quality',
+      });
+      env._bindDriftAlarms(dataQuality, modelQuality);
       // After Share: the schedule watches the release that serves.
       this.pipeline.addStage({
         stageName: `Monitor-${env.name}`,

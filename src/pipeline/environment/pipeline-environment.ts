@@ -17,7 +17,7 @@ import { EnvironmentDeploySpec, RemoteEnvironmentSpec } from '../deploy/deploy-s
 import { ModelImage } from '../image/model-image';
 import { DriftEnvironmentAlarms } from '../monitoring/drift-alarms';
 import { createDriftDetection } from '../monitoring/drift-detection';
-import { monitoringScheduleName } from '../monitoring/monitoring-naming';
+import { modelQualityScheduleName, monitoringScheduleName } from '../monitoring/monitoring-naming';
 import { DriftCheckFrequency } from '../monitoring/monitoring-props';
 import { endpointNameFor, environmentAccessRoleName, rollbackAlarmNames, releasePrefixFor, remoteExecutionRoleName, remoteReleaseBucketName } from '../naming';
 import { InferenceApi } from '../share/inference-api';
@@ -137,6 +137,7 @@ export class PipelineEnvironment extends Construct {
   /** The endpoint's production variant, the same for every release. */
   public readonly variantName = 'AllTraffic';
   private driftAlarms?: DriftEnvironmentAlarms;
+  private modelQualityAlarms?: DriftEnvironmentAlarms;
   /**
    * What the deploy handler needs to release to this environment.
    * @internal
@@ -287,11 +288,38 @@ export class PipelineEnvironment extends Construct {
   }
 
   /**
+   * Raised when a model-quality check finds at least `monitoring.violationsThreshold`
+   * violations (the predictions fell short of the baseline's quality); it notifies the pipeline's topic.
+   * @default - none: the environment does not monitor model quality
+   */
+  public get modelQualityAlarm(): cloudwatch.IAlarm | undefined {
+    return this.modelQualityAlarms?.violations;
+  }
+
+  /**
+   * Raised when a model-quality check fails or is stopped; it notifies the pipeline's topic.
+   * @default - none: the environment does not monitor model quality
+   */
+  public get modelQualityCheckFailedAlarm(): cloudwatch.IAlarm | undefined {
+    return this.modelQualityAlarms?.failures;
+  }
+
+  /**
+   * The name of the endpoint's model-quality monitoring schedule.
+   * @default - none: the environment does not monitor model quality
+   */
+  public get modelQualityScheduleName(): string | undefined {
+    const monitoring = this._deploySpec.monitoring;
+    return monitoring?.modelQuality ? modelQualityScheduleName(monitoring.namePrefix) : undefined;
+  }
+
+  /**
    * The pipeline hands over the environment's drift alarms once its topic exists.
    * @internal
    */
-  public _bindDriftAlarms(alarms: DriftEnvironmentAlarms): void {
-    this.driftAlarms = alarms;
+  public _bindDriftAlarms(dataQuality: DriftEnvironmentAlarms, modelQuality?: DriftEnvironmentAlarms): void {
+    this.driftAlarms = dataQuality;
+    this.modelQualityAlarms = modelQuality;
   }
 
   /**

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { MonitoringFrequency } from './monitoring-spec';
+import type { MonitoringFrequency, MonitoringKind } from './monitoring-spec';
 import { ViolationsFunction } from './violations-function';
 import {
   CONSTRAINT_VIOLATIONS_METRIC,
@@ -52,6 +52,11 @@ export interface DriftAlarmsEnvironment {
    * @default - the descriptions say how to find a run's report from its execution
    */
   readonly reportsUri?: string;
+  /**
+   * What the schedule checks: the traffic against its baseline, or the predictions against true labels.
+   * @default 'data-quality'
+   */
+  readonly kind?: MonitoringKind;
 }
 
 /** The two alarms of one monitored environment. */
@@ -232,11 +237,15 @@ export class DriftAlarms extends Construct {
     const reports = environment.reportsUri
       ? `Reports: ${environment.reportsUri}`
       : `Reports: each run's output in S3 (ListMonitoringExecutions on ${scheduleName}, then its processing job's ProcessingOutputConfig)`;
-    const check = `${environment.frequency} Model Monitor data-quality check of endpoint ${endpointName} (environment ${environmentName}, schedule ${scheduleName})`;
+    const kind = environment.kind ?? 'data-quality';
+    const check = `${environment.frequency} Model Monitor ${kind} check of endpoint ${endpointName} (environment ${environmentName}, schedule ${scheduleName})`;
+    const meaning = kind === 'model-quality'
+      ? 'the model\'s predictions fell short of the quality of its baseline against the true labels'
+      : 'the endpoint\'s traffic drifted from its baseline';
 
     const violations = new cloudwatch.Alarm(this, `Violations-${environmentName}`, {
       alarmName: names.violations,
-      alarmDescription: `The ${check} found ${environment.violationsThreshold} or more constraint violations: the endpoint's traffic drifted from its baseline. ${reports}`,
+      alarmDescription: `The ${check} found ${environment.violationsThreshold} or more constraint violations: ${meaning}. ${reports}`,
       metric: this.runMetric(CONSTRAINT_VIOLATIONS_METRIC, scheduleName, period),
       threshold: environment.violationsThreshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

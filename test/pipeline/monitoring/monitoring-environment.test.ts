@@ -255,6 +255,22 @@ describe('model-quality monitoring', () => {
     expect(deployPolicy).toContain(':monitoring-schedule/churn-prod-model-quality"');
   });
 
+  test('raises its own violations and failed-check alarms, emailing the pipeline\'s topic', () => {
+    const { pipeline, template, stack } = withQuality();
+    const prod = pipeline.environments[1];
+    expect(prod.modelQualityScheduleName).toBe('churn-prod-model-quality');
+    expect(prod.modelQualityAlarm).toBeDefined();
+    expect(prod.modelQualityCheckFailedAlarm).toBeDefined();
+    expect(pipeline.environments[0].modelQualityAlarm).toBeUndefined();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'churn-prod-model-quality-violations',
+      Dimensions: [{ Name: 'MonitoringSchedule', Value: 'churn-prod-model-quality' }],
+      AlarmDescription: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('model-quality check of endpoint churn-prod')])] }),
+      AlarmActions: [stack.resolve(pipeline.topic.topicArn)],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'churn-prod-model-quality-failures' });
+  });
+
   test('is cfn-lint clean and has no unacknowledged cdk-nag finding', () => {
     const { stack, template } = withQuality();
     expectCfnLintClean(template.toJSON());
