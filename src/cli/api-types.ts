@@ -56,9 +56,13 @@ export interface PipelineStatus {
   } | null;
   readonly environments?: Array<{
     readonly name: string;
+    /** `batch` for a batch environment (no endpoint); `endpoint` or absent (older APIs) otherwise. */
+    readonly kind?: 'endpoint' | 'batch';
     readonly endpointName?: string | null;
     readonly endpointStatus?: string | null;
     readonly inferenceUrl?: string | null;
+    /** A batch environment's output prefix: each release writes a folder under it. */
+    readonly outputUri?: string | null;
   }>;
   readonly links?: Record<string, string>;
 }

@@ -17,7 +17,9 @@ export function renderStatus(status: PipelineStatus): string {
   const environments = status.environments ?? [];
   if (environments.length > 0) {
     out += '  Environments:\n';
-    out += table(environments.map((e) => [e.name, orDash(e.endpointName), orDash(e.endpointStatus), e.inferenceUrl ?? 'not shared yet']), '    ');
+    out += table(environments.map((e) => (e.kind === 'batch'
+      ? [e.name, 'batch', '-', e.outputUri ? `releases write under ${e.outputUri}` : '-']
+      : [e.name, orDash(e.endpointName), orDash(e.endpointStatus), e.inferenceUrl ?? 'not shared yet'])), '    ');
   }
   return out;
 }

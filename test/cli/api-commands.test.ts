@@ -115,10 +115,11 @@ describe('status', () => {
     environments: [
       { name: 'dev', endpointStatus: 'InService', inferenceUrl: 'https://x1.execute-api.eu-west-1.amazonaws.com/dev/invocations' },
       { name: 'prod', endpointStatus: null, inferenceUrl: null },
+      { name: 'scoring', batchOutput: 's3://mlops-assets/scoring/churn/output/' },
     ],
   });
 
-  test('prints the stack, the execution, each stage and each environment', async () => {
+  test('prints the stack, the execution, each stage and each environment (a batch one with its output)', async () => {
     api.script('churn', churn);
     const run = await mlops(['status', 'churn', ...on]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
@@ -132,8 +133,9 @@ describe('status', () => {
       '    Test-dev    Failed     2026-11-29T10:00:00Z  1 of 2 tests failed: likely churner scored 0.31',
       '    Share-dev   -          -',
       '  Environments:',
-      '    dev   churn-dev   InService  https://x1.execute-api.eu-west-1.amazonaws.com/dev/invocations',
-      '    prod  churn-prod  -          not shared yet',
+      '    dev      churn-dev   InService  https://x1.execute-api.eu-west-1.amazonaws.com/dev/invocations',
+      '    prod     churn-prod  -          not shared yet',
+      '    scoring  batch       -          releases write under s3://mlops-assets/scoring/churn/output/',
       '',
     ].join('\n'));
     expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /prod/pipelines/churn']);

@@ -125,7 +125,7 @@ export function pipelineStatus(name: string, options: {
   stackStatusReason?: string;
   execution?: { id: string; status: string } | null;
   stages?: Array<[string, string | undefined, string?]>;
-  environments?: Array<{ name: string; endpointStatus: string | null; inferenceUrl: string | null }>;
+  environments?: Array<{ name: string; endpointStatus: string | null; inferenceUrl: string | null } | { name: string; batchOutput: string }>;
 }): Record<string, unknown> {
   return {
     name,
@@ -142,7 +142,9 @@ export function pipelineStatus(name: string, options: {
         ...(message ? { message } : {}),
       })),
     },
-    environments: (options.environments ?? []).map((e) => ({ name: e.name, endpointName: `${name}-${e.name}`, endpointStatus: e.endpointStatus, inferenceUrl: e.inferenceUrl })),
+    environments: (options.environments ?? []).map((e) => ('batchOutput' in e
+      ? { name: e.name, kind: 'batch', outputUri: e.batchOutput }
+      : { name: e.name, kind: 'endpoint', endpointName: `${name}-${e.name}`, endpointStatus: e.endpointStatus, inferenceUrl: e.inferenceUrl })),
     links: { self: `/pipelines/${name}` },
   };
 }
