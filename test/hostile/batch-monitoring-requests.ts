@@ -3,7 +3,7 @@
  * drift detection: each names the one field the API must blame. The start
  * of the bad-input corpus (issue #7 extends it to every part of the request).
  */
-import type { PipelineRequest } from '../../src/config/pipeline-request';
+import { churnRequest, v1Body } from '../framework/provision/provision-fixtures';
 
 /** One case: what it does to a valid request, and the problem path the 400 must name. */
 export interface HostileCase {
@@ -13,12 +13,7 @@ export interface HostileCase {
   readonly path: string;
 }
 
-const BASE: PipelineRequest = {
-  name: 'churn',
-  artifact: 'churn/model.tar.gz',
-  image: { framework: 'xgboost', version: '1.7-1' },
-  environments: [{ name: 'dev' }, { name: 'prod', approval: true, instanceCount: 2 }],
-};
+const BASE = churnRequest();
 
 const BATCH = { input: 'scoring/in/', output: 'scoring/out/' };
 const MONITORING = { baselineDataset: 'churn/train.csv' };
@@ -38,20 +33,9 @@ const monitoring = (changes: Record<string, unknown>) => withProd({ monitoring: 
 const AT_BATCH = 'environments[2].batch';
 const AT_MONITORING = 'environments[1].monitoring';
 
+/** A v1.0 batch request with `changes`. */
 function v1(changes: Record<string, unknown>): unknown {
-  return {
-    pipeline_type: 'byom',
-    model_name: 'legacy',
-    model_framework: 'xgboost',
-    model_framework_version: '1.7-1',
-    model_artifact_location: 'legacy/model.tar.gz',
-    custom_model_container: '',
-    training_data: 'legacy/train.csv',
-    inference_instance: 'ml.m5.large',
-    inference_type: 'batch',
-    batch_inference_data: 'legacy/batch/',
-    ...changes,
-  };
+  return v1Body({ inference_type: 'batch', batch_inference_data: 'legacy/batch/', ...changes });
 }
 
 export const BATCH_AND_MONITORING_CASES: readonly HostileCase[] = [

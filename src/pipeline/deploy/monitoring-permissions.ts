@@ -31,60 +31,51 @@ export function monitoringPermissions(scope: Construct, monitoring: EnvironmentM
 
 type SageMakerArn = (resource: string, resourceName: string) => string;
 
+/** The names one kind of monitoring uses: its baseline jobs, its job definitions and its schedule. */
+interface MonitoringNames {
+  /** `DataQuality` or `ModelQuality`, as SageMaker's action and resource names spell it. */
+  readonly kind: 'DataQuality' | 'ModelQuality';
+  readonly baselineJobPrefix: string;
+  readonly definitionPrefix: string;
+  readonly scheduleName: string;
+}
+
 function dataQualityStatements(monitoring: EnvironmentMonitoringSpec, arn: SageMakerArn): iam.PolicyStatement[] {
-  return [
-    new iam.PolicyStatement({
-      actions: ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:AddTags'],
-      resources: [arn('processing-job', `${baselineJobPrefix(monitoring.namePrefix)}-*`)],
-    }),
-    new iam.PolicyStatement({
-      actions: [
-        'sagemaker:CreateDataQualityJobDefinition',
-        'sagemaker:DescribeDataQualityJobDefinition',
-        'sagemaker:DeleteDataQualityJobDefinition',
-        'sagemaker:AddTags',
-      ],
-      resources: [arn('data-quality-job-definition', `${dataQualityDefinitionPrefix(monitoring.namePrefix)}-*`)],
-    }),
-    new iam.PolicyStatement({
-      actions: [
-        'sagemaker:CreateMonitoringSchedule',
-        'sagemaker:UpdateMonitoringSchedule',
-        'sagemaker:DescribeMonitoringSchedule',
-        'sagemaker:AddTags',
-      ],
-      resources: [arn('monitoring-schedule', monitoringScheduleName(monitoring.namePrefix))],
-    }),
-    // List actions cannot be scoped to resources; the handler keeps only this environment's definitions.
-    new iam.PolicyStatement({ actions: ['sagemaker:ListDataQualityJobDefinitions'], resources: ['*'] }),
-  ];
+  return kindStatements(arn, {
+    kind: 'DataQuality',
+    baselineJobPrefix: baselineJobPrefix(monitoring.namePrefix),
+    definitionPrefix: dataQualityDefinitionPrefix(monitoring.namePrefix),
+    scheduleName: monitoringScheduleName(monitoring.namePrefix),
+  });
 }
 
 function modelQualityStatements(monitoring: EnvironmentMonitoringSpec, arn: SageMakerArn): iam.PolicyStatement[] {
+  return kindStatements(arn, {
+    kind: 'ModelQuality',
+    baselineJobPrefix: modelQualityBaselineJobPrefix(monitoring.namePrefix),
+    definitionPrefix: modelQualityDefinitionPrefix(monitoring.namePrefix),
+    scheduleName: modelQualityScheduleName(monitoring.namePrefix),
+  });
+}
+
+/** One kind's baseline jobs, job definitions and schedule, by name, and listing its definitions. */
+function kindStatements(arn: SageMakerArn, names: MonitoringNames): iam.PolicyStatement[] {
+  const definition = `${names.kind}JobDefinition`;
+  const definitionResource = names.kind === 'DataQuality' ? 'data-quality-job-definition' : 'model-quality-job-definition';
   return [
     new iam.PolicyStatement({
       actions: ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:AddTags'],
-      resources: [arn('processing-job', `${modelQualityBaselineJobPrefix(monitoring.namePrefix)}-*`)],
+      resources: [arn('processing-job', `${names.baselineJobPrefix}-*`)],
     }),
     new iam.PolicyStatement({
-      actions: [
-        'sagemaker:CreateModelQualityJobDefinition',
-        'sagemaker:DescribeModelQualityJobDefinition',
-        'sagemaker:DeleteModelQualityJobDefinition',
-        'sagemaker:AddTags',
-      ],
-      resources: [arn('model-quality-job-definition', `${modelQualityDefinitionPrefix(monitoring.namePrefix)}-*`)],
+      actions: [`sagemaker:Create${definition}`, `sagemaker:Describe${definition}`, `sagemaker:Delete${definition}`, 'sagemaker:AddTags'],
+      resources: [arn(definitionResource, `${names.definitionPrefix}-*`)],
     }),
     new iam.PolicyStatement({
-      actions: [
-        'sagemaker:CreateMonitoringSchedule',
-        'sagemaker:UpdateMonitoringSchedule',
-        'sagemaker:DescribeMonitoringSchedule',
-        'sagemaker:AddTags',
-      ],
-      resources: [arn('monitoring-schedule', modelQualityScheduleName(monitoring.namePrefix))],
+      actions: ['sagemaker:CreateMonitoringSchedule', 'sagemaker:UpdateMonitoringSchedule', 'sagemaker:DescribeMonitoringSchedule', 'sagemaker:AddTags'],
+      resources: [arn('monitoring-schedule', names.scheduleName)],
     }),
-    // As for data quality: the handler keeps only this environment's definitions.
-    new iam.PolicyStatement({ actions: ['sagemaker:ListModelQualityJobDefinitions'], resources: ['*'] }),
+    // List actions cannot be scoped to resources; the handler keeps only this environment's definitions.
+    new iam.PolicyStatement({ actions: [`sagemaker:List${definition}s`], resources: ['*'] }),
   ];
 }
