@@ -20,7 +20,7 @@ import { ProvisioningApi } from './provisioning-api';
 import { grantProvisioning } from './provisioning-permissions';
 import { SharedPipelineHandlers } from './shared-handlers';
 import { PipelineStackRole } from './stack-role';
-import { justifyWildcards } from '../nag/acknowledgements';
+import { acknowledgeRule, justifyWildcards } from '../nag/acknowledgements';
 import { createLoggedBucket } from '../pipeline/logged-bucket';
 import { createEncryptedTopic, subscribeEmails } from '../pipeline/notifications/encrypted-topic';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
@@ -72,6 +72,7 @@ export class MlopsFramework extends Construct {
     if (props.assetsBucket) {
       this.assetsBucket = props.assetsBucket;
       this.assetsBucket.enableEventBridgeNotification();
+      acknowledgeNotificationsHandler(Stack.of(this.assetsBucket));
     } else {
       this.assetsBucket = this.createAssetsBucket(props);
     }
@@ -151,7 +152,7 @@ export class MlopsFramework extends Construct {
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/config\/\*$/, reason: 'The config files uploaded under config/ in the assets bucket, which the trigger reads' },
       { finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/, reason: 'Publishing to the KMS-encrypted topic, and CodePipeline\'s standard grant on its artifact key, as CDK writes them' },
       { finding: /^Action::s3:(Abort|DeleteObject)\*$/, reason: 'CodePipeline\'s standard read/write grant on the Git trigger\'s own artifact bucket' },
-      { finding: /^Resource::arn:<AWS::Partition>:(cloudformation|codepipeline|sagemaker):[^:]+:[^:]+:(stack\/[A-Za-z0-9-]+\*\/\*|[A-Za-z0-9-]+\*|endpoint\/\*)$/, reason: 'The framework\'s pipeline stacks and pipelines (named <prefix><name>), and reading any endpoint\'s status (endpoints are named after requests, with no common prefix)' },
+      { finding: /^Resource::arn:<AWS::Partition>:(cloudformation|codepipeline|sagemaker):([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):(stack\/[A-Za-z0-9-]+\*\/\*|[A-Za-z0-9-]+\*|endpoint\/\*)$/, reason: 'The framework\'s pipeline stacks and pipelines (named <prefix><name>), and reading any endpoint\'s status (endpoints are named after requests, with no common prefix)' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
     ]);
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'The MLOps provisioning API (IAM auth): POST pipelines, GET pipelines/{name}' });
@@ -196,4 +197,16 @@ function blueprintAsset(scope: Construct, shape: string): s3assets.Asset {
     throw new Error(`MlopsFramework: the blueprint template ${file} is missing; build it with \`npx projen blueprints\``);
   }
   return new s3assets.Asset(scope, `Blueprint-${shape}`, { path: file });
+}
+
+/**
+ * A bucket passed in cannot take the EventBridge property directly, so CDK
+ * turns notifications on through its own custom resource, one handler per
+ * stack, whose role has the AWS managed basic-execution policy (its own logs only).
+ */
+function acknowledgeNotificationsHandler(stack: Stack): void {
+  for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('BucketNotificationsHandler'))) {
+    acknowledgeRule(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'CDK\'s bucket-notifications handler, which turns on EventBridge notifications for the assets bucket passed in; the managed policy lets it write only its own logs');
+  }
 }
