@@ -5,10 +5,11 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { IConstruct } from 'constructs';
+import { acknowledgeRule, justifyWildcards } from '../../src/nag/acknowledgements';
 
 /** The versioned bucket an integ test's pipeline reads from; emptied and deleted with the test. */
 export function integBucket(stack: Stack, id = 'Models'): s3.Bucket {
-  return new s3.Bucket(stack, id, {
+  const bucket = new s3.Bucket(stack, id, {
     versioned: true,
     enforceSSL: true,
     encryption: s3.BucketEncryption.S3_MANAGED,
@@ -16,6 +17,8 @@ export function integBucket(stack: Stack, id = 'Models'): s3.Bucket {
     removalPolicy: RemovalPolicy.DESTROY,
     autoDeleteObjects: true,
   });
+  acknowledgeRule(bucket, 'AwsSolutions-S1', 'The integ test\'s own bucket, holding only the files the test uploads and deleted with the test');
+  return bucket;
 }
 
 /**
@@ -35,4 +38,18 @@ export function uploadAfter(stack: Stack, id: string, bucket: s3.IBucket, prefix
     extract: true,
   });
   upload.node.addDependency(after);
+  acknowledgeDeploymentHandler(stack);
+}
+
+/** CDK's BucketDeployment handler (one per stack) is test scaffolding whose function, role and grants CDK chooses. */
+function acknowledgeDeploymentHandler(stack: Stack): void {
+  for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+    acknowledgeRule(handler, 'AwsSolutions-L1', 'CDK picks the runtime of its BucketDeployment handler, which only uploads the integ test\'s files');
+    acknowledgeRule(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'CDK\'s BucketDeployment handler writes its own logs through the AWS managed basic-execution policy');
+    justifyWildcards(handler, [
+      { finding: /^Action::s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*$/, reason: 'CDK\'s read/write grant for copying the test files from its asset bucket to the test\'s bucket' },
+      { finding: /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/]+)\/\*$/, reason: 'The objects of the CDK asset bucket the files come from and of the test\'s own bucket' },
+    ]);
+  }
 }
