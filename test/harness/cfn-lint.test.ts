@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { expectCfnLintClean, runCfnLint } from './cfn-lint';
+import { expectCfnLintClean, runCfnLint, runCfnLintOnEach } from './cfn-lint';
 
 const bucketTemplate = (resources: Record<string, unknown>) => ({
   AWSTemplateFormatVersion: '2010-09-09',
@@ -17,6 +17,15 @@ test('an invalid resource property is reported as an error at its path', () => {
   ]);
   expect(result.errors[0].message).toMatch(/BucketNam/);
   expect(JSON.parse(result.raw)).toHaveLength(1);
+});
+
+test('several templates checked in one run each get their own findings, in order', () => {
+  const [clean, broken] = runCfnLintOnEach([
+    bucketTemplate({ Bucket: { Type: 'AWS::S3::Bucket' } }),
+    bucketTemplate({ Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketNam: 'typo' } } }),
+  ]);
+  expect([...clean.errors, ...clean.warnings]).toEqual([]);
+  expect(broken.errors.map((e) => e.path)).toEqual(['Resources/Bucket/Properties/BucketNam']);
 });
 
 test('warnings are reported, not ignored', () => {
