@@ -42,7 +42,7 @@ export type ReleaseOutcome =
     readonly kind: 'succeeded';
     readonly message: string;
     readonly release: string;
-    /** The config that served before, for a later stage to roll back to; undefined on a first release or a resumed retry. */
+    /** The config that served before, for a later stage to roll back to; undefined on a first release or a retry that came after its rollout finished. */
     readonly previousConfig?: string;
     readonly cleanup: CleanupResult;
   }
@@ -162,12 +162,16 @@ function initialCount(spec: EnvironmentDeploySpec, currentCount: number | undefi
   return Math.min(scaling.maxInstances, Math.max(scaling.minInstances, currentCount));
 }
 
-/** Creates or updates the endpoint onto the release, depending on what the endpoint is doing now. */
+/**
+ * Creates or updates the endpoint onto the release, depending on what the endpoint is doing now.
+ * @param previousConfig the config an earlier call saw serving while the endpoint changed, if any
+ */
 async function rollOut(
   spec: EnvironmentDeploySpec,
   release: string,
   clients: ReleaseClients,
   endpoint: DescribeEndpointCommandOutput | undefined,
+  previousConfig?: string,
 ): Promise<ReleaseOutcome> {
   if (!endpoint) {
     return createEndpoint(spec, release, clients);
@@ -177,8 +181,10 @@ async function rollOut(
 
   if (status === 'InService') {
     if (serving === release) {
-      // A retried job whose earlier attempt already finished the rollout.
-      return succeed(spec, release, clients);
+      // A retried job whose earlier attempt already finished the rollout. When
+      // this job saw that rollout in flight, it knows what served before: the
+      // Test stage rolls back to it, so it must not be lost.
+      return succeed(spec, release, clients, previousConfig === release ? undefined : previousConfig);
     }
     // SageMaker refuses to move an autoscaled variant to another instance type;
     // scaling is put back when the release ends, whichever way it ends.
@@ -229,7 +235,9 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
 
   switch (state.phase) {
     case 'awaiting-idle':
-      return SETTLING_STATUSES.has(status) ? inProgress(state, `Endpoint ${spec.endpointName} is still ${status}`) : rollOut(spec, state.release, clients, endpoint);
+      return SETTLING_STATUSES.has(status)
+        ? inProgress(state, `Endpoint ${spec.endpointName} is still ${status}`)
+        : rollOut(spec, state.release, clients, endpoint, state.previousConfig);
     case 'awaiting-deletion':
       return endpoint ? inProgress(state, `Endpoint ${spec.endpointName} is still ${status}`) : createEndpoint(spec, state.release, clients);
     case 'awaiting-endpoint':
@@ -291,7 +299,10 @@ export async function removeOldReleases(spec: EnvironmentDeploySpec, serving: st
   } while (nextToken);
 
   return removeEach(staleNames(releases, serving, spec.keepReleases), async (name) => {
-    await deleteIfPresent(() => clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })));
+    // The config goes last: releases are found by their configs, so a
+    // clean-up cut short after the model still finds the config next time,
+    // where one cut short after the config would leave the model for good.
     await deleteIfPresent(() => clients.sagemaker.send(new DeleteModelCommand({ ModelName: name })));
+    await deleteIfPresent(() => clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })));
   });
 }
