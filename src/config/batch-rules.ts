@@ -6,12 +6,14 @@
  */
 import { readInteger, readObject, readOneOf } from './json-reader';
 import {
-  BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, CONFIG_PREFIX, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, BATCH_SPLIT_TYPES,
+  BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, BATCH_SPEC_JSON_MAX_BYTES,
+  BATCH_SPLIT_TYPES, BUCKET_NAME_MAX,
 } from './limits';
 import { BatchCheckRequest, BatchRequest } from './pipeline-request';
 import { indexPath, keyPath, ProblemList, quote } from './problem-list';
-import { checkS3Key } from './s3-keys';
+import { checkS3Key, utf8Length } from './s3-keys';
 import { checkBodyContains, checkJsonPaths, checkMimeType } from './test-rules';
+import { batchEnvironmentSpec } from '../pipeline/batch/batch-environment-spec';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -31,10 +33,6 @@ function checkOutput(value: unknown, path: string, problems: ProblemList): strin
   const output = checkS3Key(value, path, problems);
   if (output !== undefined && !output.endsWith('/')) {
     problems.add(path, `${quote(output)} must end with "/" (each release writes a folder under it)`);
-    return undefined;
-  }
-  if (output !== undefined && output.startsWith(CONFIG_PREFIX)) {
-    problems.add(path, `${quote(output)} is under ${quote(CONFIG_PREFIX)}, where the config trigger reads config files: choose another prefix`);
     return undefined;
   }
   return output;
@@ -109,7 +107,18 @@ export function checkBatch(value: unknown, path: string, problems: ProblemList):
   if ('check' in fields) {
     result.check = checkBatchCheck(fields.check, at('check'), problems);
   }
-  return problems.count === before ? result : undefined;
+  if (problems.count !== before) {
+    return undefined;
+  }
+  // Measured as the blueprint writes it, with the longest bucket name the assets bucket can have.
+  const bucket = 'b'.repeat(BUCKET_NAME_MAX);
+  const spec = JSON.stringify(batchEnvironmentSpec({ ...result, inputS3Uri: `s3://${bucket}/${result.input}`, outputS3Uri: `s3://${bucket}/${result.output}` }));
+  if (utf8Length(spec) > BATCH_SPEC_JSON_MAX_BYTES) {
+    problems.add(path, `takes ${utf8Length(spec)} bytes as JSON, more than the ${BATCH_SPEC_JSON_MAX_BYTES} one CloudFormation parameter holds: `
+      + 'use fewer or shorter check texts and paths');
+    return undefined;
+  }
+  return result;
 }
 
 /** Whether a raw environment entry asks for a batch environment (an own `batch` key, as `readObject` reads it). */

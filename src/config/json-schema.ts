@@ -30,9 +30,11 @@ const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 const BASE_URL = 'https://raw.githubusercontent.com/cdk-mlops/cdk-mlops-framework/main';
 
 /**
- * An S3 key (or key prefix) without a leading "/", "."/".." segments, control
- * characters or backslashes, ending in `suffix` (`''` for any ending). The
- * byte limit is the validator's (JSON Schema counts characters, never more than the bytes).
+ * An S3 key (or key prefix) without a leading "/", empty or "."/".."
+ * segments (plain or percent-encoded), control, invisible or text-direction
+ * characters, backslashes or the `config/` prefix, ending in `suffix` (`''`
+ * for any ending). The byte limit is the validator's (JSON Schema counts
+ * characters, never more than the bytes).
  */
 function s3KeySchema(title: string, description: string, suffix: string): JsonSchema {
   const escapedSuffix = suffix.replace(/\./g, '\\.');
@@ -42,7 +44,8 @@ function s3KeySchema(title: string, description: string, suffix: string): JsonSc
     type: 'string',
     minLength: 1,
     maxLength: S3_KEY_MAX_BYTES,
-    pattern: `^(?!/)(?!(?:.*/)?\\.{1,2}(?:/|$))[^\\u0000-\\u001f\\u007f-\\u009f\\\\]*${escapedSuffix}$`,
+    pattern: `^(?!/)(?!${CONFIG_PREFIX})(?!.*//)(?!(?:.*/)?(?:\\.|%2[eE]){1,2}(?:/|$))`
+      + `[^\\u0000-\\u001f\\u007f-\\u009f\\\\\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]*${escapedSuffix}$`,
   };
 }
 

@@ -59,6 +59,14 @@ export const MAX_LATENCY_MS = 60_000;
  */
 export const TESTS_JSON_MAX = 4096;
 
+/**
+ * A batch environment's transform and check travel to its pipeline stack
+ * as one CloudFormation parameter, which holds 4096 bytes.
+ */
+export const BATCH_SPEC_JSON_MAX_BYTES = 4096;
+/** The longest S3 bucket name: the assets bucket's name, unknown to the validator, is no longer. */
+export const BUCKET_NAME_MAX = 63;
+
 /** S3's limit on an object key, in UTF-8 bytes. */
 export const S3_KEY_MAX_BYTES = 1024;
 /** What a model artifact's key ends with: SageMaker reads a gzipped tarball. */

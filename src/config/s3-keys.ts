@@ -1,16 +1,29 @@
 /**
  * S3 object keys a request points at (the model artifact, a container
  * source). S3 itself accepts almost anything; these rules refuse what breaks
- * later or is a sign of trouble: a leading "/" or "."/".." segments (keys
- * that look like paths but resolve to something else in tools that treat
- * them as paths), control characters and backslashes (which survive neither
- * CloudFormation parameters nor copy-paste), and more than S3's 1024 bytes.
+ * later or is a sign of trouble: a leading "/", empty segments ("//") and
+ * "."/".." segments, percent-encoded or not (keys that look like paths but
+ * resolve to something else in tools that treat them as paths or decode
+ * them, as S3 event notifications invite), control characters and
+ * backslashes (which survive neither CloudFormation parameters nor
+ * copy-paste), invisible and text-direction characters (a key that reads
+ * as another in a console or an email), keys under the config trigger's
+ * `config/` prefix, and more than S3's 1024 bytes.
  */
-import { S3_KEY_MAX_BYTES } from './limits';
+import { CONFIG_PREFIX, S3_KEY_MAX_BYTES } from './limits';
 import { describe, ProblemList, quote } from './problem-list';
 
 /** Characters refused anywhere in a key: C0 and C1 control characters, DEL, and the backslash. */
 const REFUSED_CHARACTER = /[\u0000-\u001f\u007f-\u009f\\]/;
+/**
+ * Characters that show as nothing or reorder the text around them:
+ * zero-width spaces and joiners, direction marks, embeddings, overrides and
+ * isolates, the word joiner and invisible operators, line and paragraph
+ * separators, and the byte order mark.
+ */
+const INVISIBLE_CHARACTER = /[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+/** A "." or ".." segment, written plainly or percent-encoded ("%2e"). */
+const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
 /** A lone UTF-16 surrogate has no UTF-8 form, so it cannot be part of a key. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -54,11 +67,21 @@ export function checkS3Key(value: unknown, path: string, problems: ProblemList, 
   if (value.startsWith('/')) {
     problems.add(path, `${quote(value)} must not start with "/" (S3 keys are relative to the bucket)`);
   }
-  if (value.split('/').some((segment) => segment === '.' || segment === '..')) {
-    problems.add(path, `${quote(value)} must not have "." or ".." segments`);
+  if (value.split('/').some((segment) => DOT_SEGMENT.test(segment))) {
+    problems.add(path, `${quote(value)} must not have "." or ".." segments (nor "%2e" for a dot)`);
+  }
+  // A prefix may end with "/" (an empty last segment); no other segment may be empty.
+  if (value.includes('//')) {
+    problems.add(path, `${quote(value)} must not have empty segments ("//")`);
   }
   if (REFUSED_CHARACTER.test(value)) {
     problems.add(path, `${quote(value)} must not hold control characters or backslashes`);
+  }
+  if (INVISIBLE_CHARACTER.test(value)) {
+    problems.add(path, `${quote(value)} must not hold invisible or text-direction characters (zero-width, bidirectional controls, byte order marks)`);
+  }
+  if (value.startsWith(CONFIG_PREFIX)) {
+    problems.add(path, `${quote(value)} is under ${quote(CONFIG_PREFIX)}, where the config trigger reads config files: choose another prefix`);
   }
   if (suffix !== undefined && !value.endsWith(suffix)) {
     problems.add(path, `${quote(value)} must end in "${suffix}"`);
