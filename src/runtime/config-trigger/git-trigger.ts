@@ -11,7 +11,8 @@ import { CodePipelineJob, JobConfigurationError, parseJob, requireParameter } fr
 import { isSafeEntryName, readZipEntry, ZipError } from '../zip-reader';
 import { applyConfig, ConfigResult, rejectedFile } from './apply-config';
 import { ConfigLocation, describeLocation } from './config-location';
-import { readObjectCapped, utf8Text } from './object-body';
+import { readObjectCapped } from './object-body';
+import { utf8Text } from '../utf8-text';
 import { loggedReport, publishReport } from './publish-report';
 import type { ArtifactCredentials, ConfigTriggerDeps } from './trigger-deps';
 

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { errorName } from '../aws-errors';
+import { utf8Text } from '../utf8-text';
 import { faultResponse } from './api-faults';
 import { jsonResponse, problemResponse } from './api-response';
 import { matchRoute, Route } from './api-routes';
@@ -207,7 +208,11 @@ function readBody(event: APIGatewayProxyEvent, schema: RequestSchema): Validated
     return { ok: false, problems: [{ path: 'content-type', message: `must be application/json (was ${JSON.stringify(contentType)})` }] };
   }
   const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf-8') : raw;
+  // Decoded strictly: a lenient decoder would slip U+FFFD into the request in place of each bad byte.
+  const text = event.isBase64Encoded ? utf8Text(Buffer.from(raw, 'base64')) : raw;
+  if (text === undefined) {
+    return { ok: false, problems: [{ path: '', message: 'is not UTF-8 text' }] };
+  }
   return schema.parseJsonDocument(text, { maxBytes: MAX_BODY_BYTES });
 }
 
