@@ -3,15 +3,8 @@
  * drift detection: each names the one field the API must blame. The start
  * of the bad-input corpus (issue #7 extends it to every part of the request).
  */
+import { HostileCase } from './hostile-case';
 import { churnRequest, v1Body } from '../framework/provision/provision-fixtures';
-
-/** One case: what it does to a valid request, and the problem path the 400 must name. */
-export interface HostileCase {
-  readonly name: string;
-  readonly route: '/pipelines' | '/provisionpipeline';
-  readonly body: unknown;
-  readonly path: string;
-}
 
 const BASE = churnRequest();
 
@@ -81,6 +74,7 @@ export const BATCH_AND_MONITORING_CASES: readonly HostileCase[] = [
   { name: 'a JSON path without $', route: '/pipelines', body: batch({ check: { jsonPath: [{ path: 'score' }] } }), path: `${AT_BATCH}.check.jsonPath[0].path` },
   { name: 'a JSON path with min above max', route: '/pipelines', body: batch({ check: { jsonPath: [{ path: '$.score', min: 2, max: 1 }] } }), path: `${AT_BATCH}.check.jsonPath[0].min` },
   { name: 'equalsJson that is not JSON', route: '/pipelines', body: batch({ check: { jsonPath: [{ path: '$.label', equalsJson: 'churn' }] } }), path: `${AT_BATCH}.check.jsonPath[0].equalsJson` },
+  { name: 'a check over the 4096 bytes of its CloudFormation parameter', route: '/pipelines', body: batch({ check: { bodyContains: Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(250, 'x')) } }), path: AT_BATCH },
   { name: 'a status check on batch output', route: '/pipelines', body: batch({ check: { status: 200 } }), path: `${AT_BATCH}.check.status` },
   // batch: where it may be, and what it may not be with
   { name: 'a batch environment that is not last', route: '/pipelines', body: { ...BASE, environments: [{ name: 'scoring', batch: BATCH }, BASE.environments[0]] }, path: 'environments[0].batch' },
