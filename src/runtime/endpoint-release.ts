@@ -269,7 +269,7 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
 
 async function succeed(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients, previousConfig?: string): Promise<ReleaseOutcome> {
   await enableScaling(spec, clients.autoscaling);
-  const cleanup = await removeOldReleases(spec, release, clients);
+  const cleanup = await removeOldReleases(spec, release, clients, previousConfig);
   return { kind: 'succeeded', release, previousConfig, cleanup, message: `Endpoint ${spec.endpointName} is InService with ${release}` };
 }
 
@@ -279,9 +279,16 @@ export type CleanupResult = Removal;
 /**
  * Deletes the models and endpoint configs of releases older than the newest
  * `keepReleases`, once the new release serves. The serving config is never
- * deleted; a failure to delete an old release never fails the new one.
+ * deleted, nor the one it replaced (the Test stage's rollback target, which
+ * failed releases made since could push out of the newest); a failure to
+ * delete an old release never fails the new one.
  */
-export async function removeOldReleases(spec: EnvironmentDeploySpec, serving: string, clients: ReleaseClients): Promise<CleanupResult> {
+export async function removeOldReleases(
+  spec: EnvironmentDeploySpec,
+  serving: string,
+  clients: ReleaseClients,
+  previousConfig?: string,
+): Promise<CleanupResult> {
   const releases: Array<{ name: string; created: number }> = [];
   let nextToken: string | undefined;
   do {
@@ -298,7 +305,8 @@ export async function removeOldReleases(spec: EnvironmentDeploySpec, serving: st
     nextToken = page.NextToken;
   } while (nextToken);
 
-  return removeEach(staleNames(releases, serving, spec.keepReleases), async (name) => {
+  const stale = staleNames(releases, serving, spec.keepReleases).filter((name) => name !== previousConfig);
+  return removeEach(stale, async (name) => {
     // The config goes last: releases are found by their configs, so a
     // clean-up cut short after the model still finds the config next time,
     // where one cut short after the config would leave the model for good.
