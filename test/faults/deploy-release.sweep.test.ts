@@ -1,0 +1,147 @@
+import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
+import { FAULT_KINDS, FaultInjector, FaultKind, FaultPlan, redeliverAfterCrash } from './fault-injector';
+import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
+import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
+import type { ActionOutcome } from '../../src/runtime/codepipeline-job';
+import { runActionToCompletion } from '../fixtures/codepipeline-driver';
+import { job } from '../pipeline/deploy/deploy-fixtures';
+
+/**
+ * One fault at each AWS call of a release in turn, against moto: the release
+ * is driven as CodePipeline drives it (continuations, and the same event again
+ * after a crashed invocation) and must end exactly where a release without
+ * faults ends, with the serving endpoint up throughout and nothing left over.
+ */
+let buckets: ReleaseBuckets;
+const AUTOSCALING = { minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 300 };
+/** An update finds the endpoint serving exec-b, with exec-a's release before it. */
+const serveTwoReleases = (spec: DeploySpec) => serveRelease(motoReleaseClients().sagemaker, spec, ['exec-a', 'exec-b']);
+/** The calls of a release without faults, which the sweeps fail one by one. */
+let cleanCalls: { update: string[]; first: string[] };
+
+beforeAll(async () => {
+  buckets = await createReleaseBuckets('faults-deploy-sweep');
+  cleanCalls = {
+    update: await callsOfCleanRelease('u', serveTwoReleases, 'exec-c'),
+    first: await callsOfCleanRelease('f', async () => undefined, 'exec-a'),
+  };
+});
+
+interface Run {
+  readonly final: ActionOutcome;
+  readonly injector: FaultInjector;
+  /** Every DescribeEndpoint answer the handler got. */
+  readonly seen: DescribeEndpointCommandOutput[];
+  readonly clients: ReturnType<typeof motoReleaseClients>;
+}
+
+async function release(spec: DeploySpec, executionId: string, plan?: FaultPlan): Promise<Run> {
+  const clients = motoReleaseClients();
+  const injector = new FaultInjector(plan).attach(clients.sagemaker, clients.s3, clients.autoscaling);
+  const seen: DescribeEndpointCommandOutput[] = [];
+  clients.sagemaker.middlewareStack.add((next: any, context: any) => async (args: any) => {
+    const result = await next(args);
+    if (context.commandName === 'DescribeEndpointCommand') {
+      seen.push(result.output);
+    }
+    return result;
+  }, { step: 'initialize', name: 'describeRecorder' });
+  const run = redeliverAfterCrash(injector, (j) => runDeployJob(j, spec, clients));
+  const { final } = await runActionToCompletion(run, job(executionId, { artifactVersion: buckets.version }), { maxCalls: 40 });
+  return { final, injector, seen, clients };
+}
+
+const KIND_TAG: Record<FaultKind, string> = { 'throttle': 't', 'timeout-after': 'o', 'crash-after': 'c' };
+
+/** How many AWS calls a release without faults makes: the sweep covers each. */
+async function callsOfCleanRelease(scenario: string, setUp: (spec: DeploySpec) => Promise<void>, executionId: string): Promise<string[]> {
+  const spec = worldSpec(buckets, `sweep-${scenario}-clean`, { autoScaling: AUTOSCALING });
+  await setUp(spec);
+  const { final, injector } = await release(spec, executionId);
+  if (final.kind !== 'succeeded') {
+    throw new Error(`The release without faults did not succeed: ${final.message}`);
+  }
+  return injector.calls;
+}
+
+function outcomeOf(final: ActionOutcome) {
+  return { kind: final.kind, outputVariables: (final as { outputVariables?: unknown }).outputVariables };
+}
+
+/** Runs every case of a sweep at once (each has its own endpoint) and collects what went wrong. */
+async function sweep(kind: FaultKind, calls: string[], check: (plan: FaultPlan) => Promise<string | undefined>): Promise<string[]> {
+  const results = await Promise.all(calls.map(async (command, i) => {
+    const problem = await check({ at: i + 1, kind });
+    return problem && `${kind} at call ${i + 1} (${command}): ${problem}`;
+  }));
+  return results.filter((p): p is string => p !== undefined);
+}
+
+/**
+ * An update from exec-b (exec-a before it) to exec-c with one fault. What a
+ * clean update leaves: exec-c serving, exec-b kept (keepReleases 1), exec-a
+ * gone. A throttled or timed-out delete of exec-a may leave it for the next
+ * release, as the success message says; that release must then remove it.
+ */
+async function updateCase(plan: FaultPlan): Promise<string | undefined> {
+  const spec = worldSpec(buckets, `sweep-u${KIND_TAG[plan.kind]}-${plan.at}`, { autoScaling: AUTOSCALING });
+  const endpointName = spec.environments.dev.endpointName;
+  await serveTwoReleases(spec);
+  const [stale, previous, next] = ['exec-a', 'exec-b', 'exec-c'].map((e) => releaseOf(spec, e));
+  const { final, seen, clients } = await release(spec, 'exec-c', plan);
+  const state = await worldState(clients, spec);
+  const notServing = seen.filter((d) => !['InService', 'Updating'].includes(d.EndpointStatus!) || ![previous, next].includes(d.EndpointConfigName!));
+  const leftForNext = state.configs.includes(stale) && final.message.includes(`could not remove ${stale}`);
+  const expected = {
+    outcome: { kind: 'succeeded', outputVariables: { EndpointName: endpointName, EndpointConfigName: next, ModelName: next, PreviousEndpointConfigName: previous } },
+    endpoint: { status: 'InService', config: next },
+    configs: (leftForNext ? [stale, previous, next] : [previous, next]).sort(),
+    // A model without its config would never be found again: models follow configs.
+    models: state.configs.filter((c) => c !== stale || state.models.includes(stale)),
+    copies: [`releases/${endpointName}/${next}/model.tar.gz`],
+    scalableTargets: 1,
+    notServing: [],
+  };
+  const actual = { outcome: outcomeOf(final), ...state, notServing };
+  if (JSON.stringify(actual) !== JSON.stringify(expected) || !state.models.every((m) => state.configs.includes(m))) {
+    return JSON.stringify(actual);
+  }
+  if (leftForNext) {
+    await release(spec, 'exec-d');
+    const after = await worldState(clients, spec);
+    const survivors = [next, releaseOf(spec, 'exec-d')].sort();
+    if (JSON.stringify([after.configs, after.models]) !== JSON.stringify([survivors, survivors])) {
+      return `the next release did not remove ${stale}: ${JSON.stringify(after)}`;
+    }
+  }
+  return undefined;
+}
+
+/** A first release (no endpoint yet) with one fault: the endpoint ends InService on it, alone. */
+async function firstReleaseCase(plan: FaultPlan): Promise<string | undefined> {
+  const spec = worldSpec(buckets, `sweep-f${KIND_TAG[plan.kind]}-${plan.at}`, { autoScaling: AUTOSCALING });
+  const endpointName = spec.environments.dev.endpointName;
+  const first = releaseOf(spec, 'exec-a');
+  const { final, clients } = await release(spec, 'exec-a', plan);
+  const actual = { outcome: outcomeOf(final), ...await worldState(clients, spec) };
+  const expected = {
+    outcome: { kind: 'succeeded', outputVariables: { EndpointName: endpointName, EndpointConfigName: first, ModelName: first, PreviousEndpointConfigName: 'none' } },
+    endpoint: { status: 'InService', config: first },
+    configs: [first],
+    models: [first],
+    copies: [`releases/${endpointName}/${first}/model.tar.gz`],
+    scalableTargets: 1,
+  };
+  return JSON.stringify(actual) === JSON.stringify(expected) ? undefined : JSON.stringify(actual);
+}
+
+describe.each(FAULT_KINDS)('deploy release with one %s fault', (kind) => {
+  test('an update, faulted at each call in turn: ends as a clean update, the previous config serving until the switch, nothing left over', async () => {
+    expect(await sweep(kind, cleanCalls.update, updateCase)).toEqual([]);
+  });
+
+  test('a first release, faulted at each call in turn: the endpoint ends InService on the release, with one model, one config, one copy', async () => {
+    expect(await sweep(kind, cleanCalls.first, firstReleaseCase)).toEqual([]);
+  });
+});

@@ -1,0 +1,137 @@
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { CreateBucketCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DescribeEndpointCommand,
+  ListEndpointConfigsCommand,
+  ListEndpointsCommand,
+  ListModelsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import type { DeploySpec, EnvironmentDeploySpec } from '../../src/pipeline/deploy/deploy-spec';
+import { isReleaseName, releaseId, releaseName } from '../../src/pipeline/naming';
+import { ReleaseClients } from '../../src/runtime/endpoint-release';
+import { xgboostModelArtifact } from '../fixtures/model-artifact';
+import { motoS3ClientConfig } from '../harness/moto-server';
+import { envSpec } from '../pipeline/deploy/deploy-fixtures';
+
+/*
+ * Releases against the suite's shared moto server. That server is never
+ * reset, so every case works on an endpoint (and release prefix) of its own
+ * and looks only at resources under that name.
+ */
+
+const ARTIFACT_KEY = 'churn/model.tar.gz';
+
+/** Fresh clients on the shared emulator: faults attach to a case's own clients only. */
+export function motoReleaseClients(): ReleaseClients & { readonly sagemaker: SageMakerClient; readonly autoscaling: ApplicationAutoScalingClient } {
+  const endpoint = process.env.MOTO_ENDPOINT!;
+  const region = 'us-east-1';
+  return {
+    sagemaker: new SageMakerClient({ endpoint, region }),
+    s3: new S3Client(motoS3ClientConfig(endpoint)),
+    autoscaling: new ApplicationAutoScalingClient({ endpoint, region }),
+  };
+}
+
+/** The buckets of one test file: the model bucket (versioned, holding the artifact) and the release bucket. */
+export interface ReleaseBuckets {
+  readonly models: string;
+  readonly releases: string;
+  /** The artifact version every release of the file deploys. */
+  readonly version: string;
+}
+
+/** Creates a test file's buckets and uploads the artifact once. */
+export async function createReleaseBuckets(prefix: string): Promise<ReleaseBuckets> {
+  const s3 = motoReleaseClients().s3;
+  const buckets = { models: `${prefix}-models`, releases: `${prefix}-releases` };
+  for (const bucket of Object.values(buckets)) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  }
+  const put = await s3.send(new PutObjectCommand({ Bucket: buckets.models, Key: ARTIFACT_KEY, Body: xgboostModelArtifact() }));
+  return { ...buckets, version: put.VersionId! };
+}
+
+/** The deploy spec of one environment whose endpoint (and release prefix) is `endpointName`. */
+export function worldSpec(buckets: ReleaseBuckets, endpointName: string, overrides: Partial<EnvironmentDeploySpec> = {}): DeploySpec {
+  const dev = envSpec({
+    endpointName,
+    releasePrefix: endpointName,
+    releaseBucket: buckets.releases,
+    releaseKeyPrefix: `releases/${endpointName}/`,
+    keepReleases: 1,
+    ...overrides,
+  });
+  return { pipelineName: 'churn-mlops', artifact: { bucket: buckets.models, key: ARTIFACT_KEY }, environments: { dev } };
+}
+
+/** The model and endpoint config name of execution `executionId`'s release. */
+export function releaseOf(spec: DeploySpec, executionId: string): string {
+  return releaseName(spec.environments.dev.releasePrefix, releaseId(executionId));
+}
+
+/**
+ * Puts an endpoint on a release made directly (no handler), as an earlier
+ * release would have left it: the model, its config, the endpoint InService.
+ */
+export async function serveRelease(sagemaker: SageMakerClient, spec: DeploySpec, executionIds: string[]): Promise<void> {
+  const env = spec.environments.dev;
+  for (const executionId of executionIds) {
+    const name = releaseOf(spec, executionId);
+    await sagemaker.send(new CreateModelCommand({
+      ModelName: name,
+      ExecutionRoleArn: env.executionRoleArn,
+      PrimaryContainer: { Image: env.imageUri },
+    }));
+    await sagemaker.send(new CreateEndpointConfigCommand({
+      EndpointConfigName: name,
+      ProductionVariants: [{ VariantName: env.variantName, ModelName: name, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+    }));
+  }
+  const serving = releaseOf(spec, executionIds[executionIds.length - 1]);
+  await sagemaker.send(new CreateEndpointCommand({ EndpointName: env.endpointName, EndpointConfigName: serving }));
+  // The emulator finishes a change after its first describe.
+  await sagemaker.send(new DescribeEndpointCommand({ EndpointName: env.endpointName }));
+}
+
+/** What exists of one environment: its endpoint, and its release configs, models and artifact copies. */
+export interface WorldState {
+  readonly endpoint?: { readonly status?: string; readonly config?: string };
+  readonly configs: string[];
+  readonly models: string[];
+  readonly copies: string[];
+  readonly scalableTargets: number;
+}
+
+/**
+ * Looks at an environment without changing it (no DescribeEndpoint, which
+ * moves the emulator's endpoints through their changes): lists only, except
+ * for the endpoint's config once it is InService.
+ */
+export async function worldState(clients: ReturnType<typeof motoReleaseClients>, spec: DeploySpec): Promise<WorldState> {
+  const env = spec.environments.dev;
+  const ofPrefix = (names: Array<string | undefined>) => names.filter((n): n is string => !!n && isReleaseName(env.releasePrefix, n)).sort();
+  const configs = await clients.sagemaker.send(new ListEndpointConfigsCommand({ NameContains: env.releasePrefix, MaxResults: 100 }));
+  const models = await clients.sagemaker.send(new ListModelsCommand({ NameContains: env.releasePrefix, MaxResults: 100 }));
+  const endpoints = await clients.sagemaker.send(new ListEndpointsCommand({ NameContains: env.endpointName, MaxResults: 100 }));
+  const summary = endpoints.Endpoints?.find((e) => e.EndpointName === env.endpointName);
+  const described = summary?.EndpointStatus === 'InService'
+    ? await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: env.endpointName }))
+    : undefined;
+  const copies = await clients.s3.send(new ListObjectsV2Command({ Bucket: env.releaseBucket, Prefix: env.releaseKeyPrefix }));
+  const targets = await clients.autoscaling.send(new DescribeScalableTargetsCommand({
+    ServiceNamespace: 'sagemaker',
+    ResourceIds: [`endpoint/${env.endpointName}/variant/${env.variantName}`],
+  }));
+  return {
+    endpoint: summary && { status: summary.EndpointStatus, config: described?.EndpointConfigName },
+    configs: ofPrefix((configs.EndpointConfigs ?? []).map((c) => c.EndpointConfigName)),
+    models: ofPrefix((models.Models ?? []).map((m) => m.ModelName)),
+    copies: (copies.Contents ?? []).map((o) => o.Key!).sort(),
+    scalableTargets: targets.ScalableTargets?.length ?? 0,
+  };
+}
