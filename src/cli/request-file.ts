@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CliFailure } from './cli-errors';
 import { MlopsConfigFile, PipelineRequest, Problem } from '../config/pipeline-request';
+import { utf8Text } from '../config/utf8-text';
 import { parseJsonDocument, validateConfigFile, validatePipelineRequest } from '../config/validate';
 
 /** A file `mlops validate` and `mlops provision` accept, checked. */
@@ -14,13 +15,18 @@ export type CheckedFile =
  * with `version` or `pipelines` is a config file; any other, a request.
  */
 export async function checkRequestFile(file: string): Promise<CheckedFile> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf-8');
+    bytes = await readFile(file);
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
     throw new CliFailure(`cannot read ${file}: ${reason}`);
+  }
+  // As the config trigger reads it: a file that is not UTF-8 is refused, not read with replacement characters.
+  const text = utf8Text(bytes);
+  if (text === undefined) {
+    return { ok: false, problems: [{ path: '', message: 'is not UTF-8 text' }] };
   }
   const parsed = parseJsonDocument(text);
   if (!parsed.ok) return parsed;

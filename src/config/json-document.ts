@@ -40,7 +40,9 @@ export function parseJsonDocument(text: string, options: ParseOptions = {}): Val
   try {
     return { ok: true, value: JSON.parse(body) };
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    // The parser quotes the text around the error: its line breaks and control characters are escaped,
+    // so a document cannot add lines that read as further problems to a report or the CLI's output.
+    const reason = (e instanceof Error ? e.message : String(e)).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const position = /position (\d+)/.exec(reason);
     const offset = position ? Number(position[1]) : body.length;
     return { ok: false, problems: [{ path: '', message: `is not valid JSON at ${lineAndColumn(body, offset)}: ${reason}` }] };

@@ -12,9 +12,9 @@ import { isSafeEntryName, readZipEntry, ZipError } from '../zip-reader';
 import { applyConfig, ConfigResult, rejectedFile } from './apply-config';
 import { ConfigLocation, describeLocation } from './config-location';
 import { readObjectCapped } from './object-body';
-import { utf8Text } from '../utf8-text';
 import { loggedReport, publishReport } from './publish-report';
 import type { ArtifactCredentials, ConfigTriggerDeps } from './trigger-deps';
+import { utf8Text } from '../../config/utf8-text';
 
 /**
  * The largest repository archive read. The whole zip is held in memory to

@@ -3,10 +3,10 @@ import { errorName, isNotFound, isTransient } from '../aws-errors';
 import { applyConfig, ConfigResult, rejectedFile } from './apply-config';
 import { ConfigLocation, describeLocation } from './config-location';
 import { readObjectCapped } from './object-body';
-import { utf8Text } from '../utf8-text';
 import { loggedReport, publishReport } from './publish-report';
 import type { ConfigTriggerDeps } from './trigger-deps';
 import { TriggerEventError } from './trigger-event-error';
+import { utf8Text } from '../../config/utf8-text';
 
 /** The prefix of config files in the assets bucket. */
 export { CONFIG_PREFIX };

@@ -1,7 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { errorName } from '../aws-errors';
-import { utf8Text } from '../utf8-text';
 import { faultResponse } from './api-faults';
 import { jsonResponse, problemResponse } from './api-response';
 import { matchRoute, Route } from './api-routes';
@@ -11,6 +9,8 @@ import { pipelineLink, pipelineStatus } from './pipeline-status';
 import { ProvisionOutcome, provisionPipeline } from './provision-pipeline';
 import type { ProvisioningDeps, StatusClients } from './provisioning-deps';
 import type { Problem, RequestSchema, Validated } from './request-schema';
+import { utf8Text } from '../../config/utf8-text';
+import { errorName } from '../aws-errors';
 import { pipelineNameOf, stackNameFor, stackNameOfArn } from './stack-names';
 
 /** What the API handler needs: the provisioning core's dependencies, the status clients, the schema and a logger. */
