@@ -10,12 +10,10 @@ import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultComm
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { configText, gitJobEvent, objectCreatedEvent } from './trigger-fixtures';
+import { configText, gitJobEvent, mockedTriggerDeps, objectCreatedEvent } from './trigger-fixtures';
 import { buildZip } from './zip-builder';
-import { referencedObjects } from '../../../src/config/validate';
 import { MAX_SUBJECT, subjectLine } from '../../../src/runtime/config-trigger/config-report';
 import { MAX_ARCHIVE_BYTES } from '../../../src/runtime/config-trigger/git-trigger';
-import type { ConfigTriggerDeps } from '../../../src/runtime/config-trigger/trigger-deps';
 import { handleTriggerEvent } from '../../../src/runtime/config-trigger/trigger-handler';
 import { REQUEST_HASH_TAG } from '../../../src/runtime/provisioning/provision-pipeline';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
@@ -31,17 +29,7 @@ const codepipeline = mockClient(CodePipelineClient);
 
 const SETTINGS = provisionSettings({ stackPrefix: 'mlops-', assetsBucket: 'assets', blueprintBucket: 'blueprints' });
 const ARTIFACTS = 'git-artifacts';
-const deps: ConfigTriggerDeps = {
-  settings: SETTINGS,
-  region: 'us-east-1',
-  cloudformation: new CloudFormationClient({ region: 'us-east-1' }),
-  s3: new S3Client({ region: 'us-east-1' }),
-  sns: new SNSClient({ region: 'us-east-1' }),
-  codepipeline: new CodePipelineClient({ region: 'us-east-1' }),
-  artifactS3: (credentials) => new S3Client({ region: 'us-east-1', credentials }),
-  referencedObjects,
-  logger: LOGGER,
-};
+const deps = mockedTriggerDeps(SETTINGS);
 
 const THROTTLED = () => awsError('ThrottlingException', 'Rate exceeded');
 const MISSING_STACK = () => awsError('ValidationError', 'Stack with id x does not exist');

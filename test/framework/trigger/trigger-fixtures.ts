@@ -1,6 +1,14 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { CodePipelineEvent } from 'aws-lambda';
+import { referencedObjects } from '../../../src/config/validate';
+import type { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
+import type { ConfigTriggerDeps } from '../../../src/runtime/config-trigger/trigger-deps';
+import { LOGGER } from '../provision/provision-fixtures';
 
 /** The parts of an SNS notification the tests read. */
 export interface Notification {
@@ -115,4 +123,22 @@ export function gitJobEvent(options: {
 /** A config file's JSON text. */
 export function configText(pipelines: unknown[]): string {
   return JSON.stringify({ version: 1, pipelines }, null, 2);
+}
+
+/**
+ * The trigger's dependencies with plain clients in us-east-1, for tests that
+ * mock every client with aws-sdk-client-mock.
+ */
+export function mockedTriggerDeps(settings: ProvisionSettings): ConfigTriggerDeps {
+  return {
+    settings,
+    region: 'us-east-1',
+    cloudformation: new CloudFormationClient({ region: 'us-east-1' }),
+    s3: new S3Client({ region: 'us-east-1' }),
+    sns: new SNSClient({ region: 'us-east-1' }),
+    codepipeline: new CodePipelineClient({ region: 'us-east-1' }),
+    artifactS3: (credentials) => new S3Client({ region: 'us-east-1', credentials }),
+    referencedObjects,
+    logger: LOGGER,
+  };
 }
