@@ -3,6 +3,7 @@ import {
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStacksCommand,
+  ListStacksCommand,
   Stack,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -498,6 +499,38 @@ describe('CloudFormation patches (the blueprints need them)', () => {
     expect(created.StackStatus).toBe('CREATE_COMPLETE');
     // The stack name (h-ECR-...) has upper case: so would the repository's, unpatched.
     expect(output(created, 'Name')).toMatch(new RegExp(`^${created.StackName!.toLowerCase()}-imagerepository-[0-9a-z]{12}$`));
+  });
+
+  test('CreateStacks of one name at once make one stack (the others AlreadyExists), and describes meanwhile answer CREATE_IN_PROGRESS', async () => {
+    // Enough resources that creating them takes a while: moto alone stored two stacks of one name here.
+    const parameters = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`P${i}`, { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: `v${i}` } }]));
+    const template = JSON.stringify({ Resources: parameters, Outputs: { Last: { Value: { Ref: 'P119' } } } });
+    const StackName = uniqueName('race');
+    let creating = true;
+    const describing = (async () => {
+      const seen: string[] = [];
+      while (creating) {
+        try {
+          const stack = (await cfn.send(new DescribeStacksCommand({ StackName }))).Stacks![0];
+          seen.push(stack.StackStatus === 'CREATE_COMPLETE' ? 'CREATE_COMPLETE' : `${stack.StackStatus} ${stack.Outputs ? 'with' : 'without'} outputs`);
+        } catch (err) {
+          seen.push(/does not exist/.test((err as Error).message) ? 'missing' : `failed: ${(err as Error).message}`);
+        }
+      }
+      return new Set(seen);
+    })();
+
+    const creates = await Promise.allSettled(Array.from({ length: 4 }, () => cfn.send(new CreateStackCommand({ StackName, TemplateBody: template }))));
+    creating = false;
+
+    expect(creates.filter((c) => c.status === 'fulfilled')).toHaveLength(1);
+    expect(creates.filter((c) => c.status === 'rejected').map((c) => (c as PromiseRejectedResult).reason))
+      .toEqual(Array(3).fill(expect.objectContaining({ name: 'AlreadyExistsException', message: `Stack [${StackName}] already exists` })));
+    const listed = (await cfn.send(new ListStacksCommand({}))).StackSummaries!.filter((s) => s.StackName === StackName);
+    expect(listed).toHaveLength(1);
+    for (const state of await describing) {
+      expect(['missing', 'CREATE_IN_PROGRESS without outputs', 'CREATE_COMPLETE']).toContain(state);
+    }
   });
 });
 

@@ -91,6 +91,25 @@ What moto 5.2.5 gets wrong, and is patched here:
     the stack delete ("must detach all policies first"; the blueprints with
     3 or more environments have one). Here it is detached and deleted, as
     CloudFormation does.
+  - Concurrent requests (the server is threaded) broke what CloudFormation
+    guarantees: moto checks a stack name and stores the stack as two steps
+    (two CreateStacks of one name made two stacks), never reports an update
+    or delete as in progress (two UpdateStacks of one stack ran at once;
+    a deleting stack had left the list, so its name was free and
+    DescribeStacks said it did not exist), and DescribeStacks of a stack still
+    being created resolved its outputs from resources not made yet (creating
+    them on the describing thread, or answering an API Gateway error inside
+    the XML). Here a name is taken from CreateStack until the delete has
+    finished (AlreadyExists: "Stack [name] already exists"); a stack reads
+    CREATE_IN_PROGRESS from the start (not moto's CREATE_PENDING), then
+    UPDATE_IN_PROGRESS or DELETE_IN_PROGRESS while it is changed, with the
+    outputs it had before the change; UpdateStack of a stack in progress (or
+    deleted) is refused with CloudFormation's "Stack:<id> is in <status> state
+    and can not be updated.", DeleteStack of one being updated with "Stack
+    [<id>] cannot be deleted while in status <status>"; a DeleteStack during
+    a create deletes the stack once the create has finished (CloudFormation
+    cancels the create), and one during a delete is the same delete.
+    ClientRequestToken is still ignored.
   Checked and left alone, since moto gets them right for these templates:
   Conditions (Fn::Equals, Fn::Not, conditional resources and outputs),
   AWS::NoValue as a property value (the property is dropped), and Number
@@ -131,9 +150,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import moto.cloudformation.models as cfn_models
 import moto.cloudformation.parsing as cfn_parsing
 import moto.codebuild.responses as codebuild_responses
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
+from moto.cloudformation.exceptions import AlreadyExistsException
 from moto.cloudformation.exceptions import ValidationError as CfnValidationError
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.cloudformation.utils import random_suffix as cfn_random_suffix
@@ -192,6 +213,8 @@ def _reset_extra_state() -> None:
         _running_builds.clear()
         _idempotent_builds.clear()
         _cleanup_requests.clear()
+        _creating.clear()
+        _deleting.clear()
 
 
 def _arn(backend: SageMakerModelBackend, kind: str, name: str) -> str:
@@ -1039,6 +1062,157 @@ def _validate_different_update(
 
 
 CloudFormationResponse._validate_different_update = _validate_different_update
+
+
+# Stack changes one at a time, and a name held until its stack is deleted
+# (see the header: concurrent requests).
+_stack_change = threading.Condition(_lock)
+_creating: dict[tuple[str, str], set[str]] = {}  # (account, region) -> names CreateStack holds but has not stored yet
+_deleting: dict[tuple[str, str], dict[str, Any]] = {}  # (account, region) -> stack ID -> stack being deleted
+_original_stack_init = cfn_models.Stack.__init__
+_original_stack_outputs = cfn_models.Stack.outputs.fget
+_original_create_resources = cfn_models.Stack.create_resources
+_original_create_stack = cfn_models.CloudFormationBackend.create_stack
+_original_update_stack = cfn_models.CloudFormationBackend.update_stack
+_original_delete_stack = cfn_models.CloudFormationBackend.delete_stack
+_original_get_stack = cfn_models.CloudFormationBackend.get_stack
+_original_describe_stacks = cfn_models.CloudFormationBackend.describe_stacks
+
+
+def _backend_key(holder: Any) -> tuple[str, str]:
+    return (holder.account_id, holder.region_name)
+
+
+def _being_deleted(backend: Any, name_or_stack_id: str) -> Any:
+    for stack in _deleting.get(_backend_key(backend), {}).values():
+        if name_or_stack_id in (stack.name, stack.stack_id):
+            return stack
+    return None
+
+
+def _live_stack(backend: Any, name_or_stack_id: str) -> Any:
+    for stack in backend.stacks.values():
+        if name_or_stack_id in (stack.name, stack.stack_id):
+            return stack
+    return _being_deleted(backend, name_or_stack_id)
+
+
+def _stack_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _original_stack_init(self, *args, **kwargs)
+    # moto's CREATE_PENDING is no CloudFormation status; a stack that exists is being created.
+    self.status = "CREATE_IN_PROGRESS"
+
+
+def _stack_outputs(self: Any) -> Any:
+    # While CloudFormation works on a stack, DescribeStacks shows the outputs
+    # it had when the change began (none during a create).
+    if self.status.endswith("_IN_PROGRESS"):
+        return getattr(self, "_mlops_settled_outputs", None)
+    return _original_stack_outputs(self)
+
+
+def _settle_outputs(stack: Any) -> None:
+    stack._mlops_settled_outputs = _original_stack_outputs(stack) if not stack.status.endswith("_IN_PROGRESS") else None
+
+
+def _create_resources(self: Any) -> None:
+    with _stack_change:
+        # The stack is stored now: a CreateStack of its name waiting on it gets AlreadyExists.
+        _creating.get(_backend_key(self), set()).discard(self.name)
+        _stack_change.notify_all()
+    try:
+        _original_create_resources(self)
+    finally:
+        with _stack_change:
+            _stack_change.notify_all()
+
+
+def _create_stack(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    key = _backend_key(self)
+    with _stack_change:
+        _stack_change.wait_for(lambda: name not in _creating.get(key, set()))
+        if _live_stack(self, name) is not None:
+            raise AlreadyExistsException(f"Stack [{name}] already exists")
+        _creating.setdefault(key, set()).add(name)
+    try:
+        return _original_create_stack(self, name, *args, **kwargs)
+    finally:
+        with _stack_change:
+            _creating[key].discard(name)
+            _stack_change.notify_all()
+
+
+def _update_stack(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    with _stack_change:
+        stack = self.get_stack(name)
+        if stack.status.endswith("_IN_PROGRESS") or stack.status == "DELETE_COMPLETE":
+            raise CfnValidationError(stack.stack_id, message=f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated.")
+        _settle_outputs(stack)
+        settled = stack.status
+        stack.status = "UPDATE_IN_PROGRESS"
+    try:
+        return _original_update_stack(self, name, *args, **kwargs)
+    except BaseException:
+        # moto applied nothing it could roll back; the stack reads as before.
+        stack.status = settled
+        raise
+    finally:
+        with _stack_change:
+            _stack_change.notify_all()
+
+
+def _delete_stack(self: Any, name_or_stack_id: str) -> None:
+    key = _backend_key(self)
+    with _stack_change:
+        stack = _live_stack(self, name_or_stack_id)
+        if stack is None:
+            return _original_delete_stack(self, name_or_stack_id)
+        # CloudFormation cancels a create to delete the stack; here the create finishes first.
+        _stack_change.wait_for(lambda: stack.status != "CREATE_IN_PROGRESS")
+        if stack.status in ("DELETE_IN_PROGRESS", "DELETE_COMPLETE"):
+            return None
+        if stack.status.endswith("_IN_PROGRESS") and stack.status != "REVIEW_IN_PROGRESS":
+            raise CfnValidationError(stack.stack_id, message=f"Stack [{stack.stack_id}] cannot be deleted while in status {stack.status}")
+        _settle_outputs(stack)
+        stack.status = "DELETE_IN_PROGRESS"
+        _deleting.setdefault(key, {})[stack.stack_id] = stack
+    try:
+        return _original_delete_stack(self, stack.stack_id)
+    finally:
+        with _stack_change:
+            _deleting[key].pop(stack.stack_id, None)
+            _stack_change.notify_all()
+
+
+def _get_stack(self: Any, name_or_stack_id: str) -> Any:
+    # moto takes a stack out of its list before deleting its resources; CloudFormation still has it.
+    try:
+        return _original_get_stack(self, name_or_stack_id)
+    except CfnValidationError:
+        stack = _being_deleted(self, name_or_stack_id)
+        if stack is None:
+            raise
+        return stack
+
+
+def _describe_stacks(self: Any, name_or_stack_id: str) -> Any:
+    try:
+        return _original_describe_stacks(self, name_or_stack_id)
+    except CfnValidationError:
+        stack = _being_deleted(self, name_or_stack_id)
+        if stack is None:
+            raise
+        return [stack]
+
+
+cfn_models.Stack.__init__ = _stack_init
+cfn_models.Stack.outputs = property(_stack_outputs)
+cfn_models.Stack.create_resources = _create_resources
+cfn_models.CloudFormationBackend.create_stack = _create_stack
+cfn_models.CloudFormationBackend.update_stack = _update_stack
+cfn_models.CloudFormationBackend.delete_stack = _delete_stack
+cfn_models.CloudFormationBackend.get_stack = _get_stack
+cfn_models.CloudFormationBackend.describe_stacks = _describe_stacks
 
 
 # --- control API --------------------------------------------------------------
