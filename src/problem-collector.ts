@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { MlopsValidationError } from './errors';
 
 /**
@@ -38,9 +39,15 @@ export class ProblemCollector {
     this.check(Number.isInteger(value) && value >= min && value <= max, path, `must be a whole number from ${min} to ${max}, got ${value}`);
   }
 
-  /** Throws one {@link MlopsValidationError} listing everything recorded. */
-  public throwIfAny(): void {
+  /**
+   * Throws one {@link MlopsValidationError} listing everything recorded.
+   * Given the construct whose props these are, it first takes it out of its
+   * scope: a caller that catches the error is left with no half-built
+   * construct in its tree, and may use the same id again.
+   */
+  public throwIfAny(unbuilt?: Construct): void {
     if (this.problems.length > 0) {
+      unbuilt?.node.scope?.node.tryRemoveChild(unbuilt.node.id);
       throw new MlopsValidationError(this.construct, this.problems);
     }
   }

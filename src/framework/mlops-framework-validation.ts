@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { MlopsFrameworkProps } from './mlops-framework-props';
 import { WEB_ACL_PATTERN } from '../api-web-acl';
 import { isVersioned } from '../pipeline/bucket-versioning';
@@ -8,13 +9,17 @@ import { ProblemCollector } from '../problem-collector';
 /** Letters, digits and hyphens, starting with a letter: stack names begin with it. */
 const STACK_PREFIX_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,29}$/;
 const CONNECTION_ARN_PATTERN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:[0-9]{12}:connection\/[A-Za-z0-9-]+$/;
-const REPOSITORY_PART_PATTERN = /^[A-Za-z0-9_.-]+$/;
+/** Git hosts refuse "." and ".." as owner or repository names: in a URL they would climb out of the path. */
+const REPOSITORY_PART_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.-]+$/;
 /** API Gateway's account-level default limits. */
 const MAX_RATE = 10_000;
 const MAX_BURST = 5_000;
 
-/** Checks MlopsFramework props, reporting every problem at once with the prop's name. */
-export function validateFrameworkProps(props: MlopsFrameworkProps): void {
+/**
+ * Checks MlopsFramework props, reporting every problem at once with the
+ * prop's name; on a problem, `framework` is taken out of its scope first.
+ */
+export function validateFrameworkProps(props: MlopsFrameworkProps, framework?: Construct): void {
   const problems = new ProblemCollector('MlopsFramework');
   problems.matches(props.stackPrefix, STACK_PREFIX_PATTERN, 'stackPrefix', 'must be 1-30 letters, digits and hyphens, starting with a letter (stack names begin with it)');
   if (props.topic && props.notificationEmails?.length) {
@@ -48,5 +53,5 @@ export function validateFrameworkProps(props: MlopsFrameworkProps): void {
         `${JSON.stringify(git.configPath)} must be a relative path to a .json file in the repository`);
     }
   }
-  problems.throwIfAny();
+  problems.throwIfAny(framework);
 }

@@ -64,7 +64,7 @@ export class MlopsFramework extends Construct {
 
   constructor(scope: Construct, id: string, props: MlopsFrameworkProps = {}) {
     super(scope, id);
-    validateFrameworkProps(props);
+    validateFrameworkProps(props, this);
     this.stackPrefix = props.stackPrefix ?? DEFAULT_STACK_PREFIX;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 

@@ -143,7 +143,7 @@ export class ByomPipeline extends Construct {
     (props.environments ?? []).forEach((env, i) => validateEnvironment(env, `environments[${i}]`, problems, pipelinePlacement(this, props.image)));
     checkUniqueNames(props.environments ?? [], problems);
     validateNotifications(props.notifications ?? {}, 'notifications', problems);
-    problems.throwIfAny();
+    problems.throwIfAny(this);
 
     this.modelName = props.modelName;
     this.image = props.image;
