@@ -13,7 +13,7 @@ import {
   TrafficRoutingConfigType,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { isEndpointBusy, isNotFound } from './aws-errors';
+import { isEndpointBusy, isNameTaken, isNotFound } from './aws-errors';
 import { enableScaling, suspendScaling } from './endpoint-scaling';
 import { ReleaseClients, ReleaseRequest, createOnce, createReleaseModel, sageMakerTags } from './release-model';
 import { Removal, removeEach, staleNames } from './removal';
@@ -216,11 +216,20 @@ async function rollOut(
 }
 
 async function createEndpoint(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients): Promise<ReleaseOutcome> {
-  await createOnce(() => clients.sagemaker.send(new CreateEndpointCommand({
-    EndpointName: spec.endpointName,
-    EndpointConfigName: release,
-    Tags: sageMakerTags(spec),
-  })));
+  try {
+    await clients.sagemaker.send(new CreateEndpointCommand({
+      EndpointName: spec.endpointName,
+      EndpointConfigName: release,
+      Tags: sageMakerTags(spec),
+    }));
+  } catch (err) {
+    if (!isNameTaken(err)) {
+      throw err;
+    }
+    // Created since we looked, by another release of this environment (or an
+    // earlier attempt of this one): wait for it, then roll out onto it.
+    return inProgress({ phase: 'awaiting-idle', release }, `Endpoint ${spec.endpointName} was created meanwhile; waiting before releasing ${release}`);
+  }
   return inProgress({ phase: 'awaiting-endpoint', release }, `Creating endpoint ${spec.endpointName} with ${release}`);
 }
 
@@ -259,9 +268,18 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
   if (status === 'InService') {
     // The last good config serves again: so does its scaling.
     await enableScaling(spec, clients.autoscaling);
+    const serving = endpoint.EndpointConfigName;
+    if (serving !== state.previousConfig) {
+      // Neither ours nor the one we replaced: another release of this
+      // environment, rolled out after ours, serves now.
+      return {
+        kind: 'failed',
+        message: `Release ${state.release} was superseded: endpoint ${spec.endpointName} now serves ${serving}, which another release rolled out after it`,
+      };
+    }
     return {
       kind: 'failed',
-      message: `Release ${state.release} failed and was rolled back; endpoint ${spec.endpointName} still serves ${endpoint.EndpointConfigName}${reasonSuffix(endpoint)}`,
+      message: `Release ${state.release} failed and was rolled back; endpoint ${spec.endpointName} still serves ${serving}${reasonSuffix(endpoint)}`,
     };
   }
   return { kind: 'failed', message: `Endpoint ${spec.endpointName} is ${status} after release ${state.release}${reasonSuffix(endpoint)}` };
