@@ -23,7 +23,9 @@ beforeAll(async () => {
   spec = worldSpec(buckets, 'rollback-target', { keepReleases: 1 });
 });
 
-const deploy = (executionId: string) => runActionToCompletion((j) => runDeployJob(j, spec, clients), job(executionId, { artifactVersion: buckets.version }));
+function deploy(executionId: string) {
+  return runActionToCompletion((j) => runDeployJob(j, spec, clients), job(executionId, { artifactVersion: buckets.version }));
+}
 
 test('after a failed release, the next one keeps the config it replaced, and a failed test rolls the endpoint back onto it', async () => {
   const [a, b, c, d] = ['exec-a', 'exec-b', 'exec-c', 'exec-d'].map((e) => releaseOf(spec, e));

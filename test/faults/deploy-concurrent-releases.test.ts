@@ -1,0 +1,166 @@
+import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
+import { meetAfter } from './call-barrier';
+import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
+import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
+import type { ActionOutcome } from '../../src/runtime/codepipeline-job';
+import { runActionToCompletion } from '../fixtures/codepipeline-driver';
+import { job } from '../pipeline/deploy/deploy-fixtures';
+
+/**
+ * Two releases of the same environment at once (two executions whose Deploy
+ * jobs overlap: a retried stage beside a new execution, a manual retry),
+ * against moto. The contract: the endpoint never goes down, both jobs end
+ * (each succeeds or fails with a reason), the endpoint ends on the release of
+ * the job that succeeded last, whose model, config and previous config (the
+ * Test stage's rollback target) all exist, and no model outlives its config.
+ */
+let buckets: ReleaseBuckets;
+
+beforeAll(async () => {
+  buckets = await createReleaseBuckets('faults-concurrent');
+});
+
+/** One job's side of the race: its own clients (its own Lambda invocation), token and answers. */
+class Release {
+  public readonly clients = motoReleaseClients();
+  public readonly seen: DescribeEndpointCommandOutput[] = [];
+  public final?: ActionOutcome;
+  public finishedAt = 0;
+  private token?: string;
+
+  constructor(public readonly spec: DeploySpec, public readonly executionId: string) {
+    this.clients.sagemaker.middlewareStack.add((next: any, context: any) => async (args: any) => {
+      const result = await next(args);
+      if (context.commandName === 'DescribeEndpointCommand') {
+        this.seen.push(result.output);
+      }
+      return result;
+    }, { step: 'initialize', name: 'describeRecorder' });
+  }
+
+  public get name(): string {
+    return releaseOf(this.spec, this.executionId);
+  }
+
+  /** One CodePipeline call of this job; false once it has ended. */
+  public async step(clock: () => number): Promise<boolean> {
+    if (this.final) {
+      return false;
+    }
+    const outcome = await runDeployJob({ ...job(this.executionId, { artifactVersion: buckets.version }), continuationToken: this.token }, this.spec, this.clients);
+    if (outcome.kind === 'in-progress') {
+      this.token = outcome.continuationToken;
+    } else {
+      this.final = outcome;
+      this.finishedAt = clock();
+    }
+    return true;
+  }
+}
+
+/** Checks the contract once both jobs have ended; says what broke it. */
+async function breaches(spec: DeploySpec, releases: Release[], before: string[]): Promise<string[]> {
+  const problems: string[] = [];
+  const names = [...before, ...releases.map((r) => r.name)];
+  for (const r of releases) {
+    // Nothing failed here: a release that did not win can only have been superseded by the other.
+    const other = releases.find((o) => o !== r)!;
+    if (r.final?.kind !== 'succeeded' && !r.final?.message.includes(`Release ${r.name} was superseded: endpoint ${r.spec.environments.dev.endpointName} now serves ${other.name}`)) {
+      problems.push(`${r.executionId} did not succeed, nor say it was superseded: ${JSON.stringify(r.final)}`);
+    }
+    const down = r.seen.filter((d) => !['InService', 'Updating', 'Creating'].includes(d.EndpointStatus!) || !names.includes(d.EndpointConfigName!));
+    if (before.length > 0 && down.some((d) => d.EndpointStatus === 'Creating')) {
+      problems.push(`${r.executionId} saw the serving endpoint created again`);
+    }
+    if (down.length > 0) {
+      problems.push(`${r.executionId} saw the endpoint ${down.map((d) => `${d.EndpointStatus} on ${d.EndpointConfigName}`).join(', ')}`);
+    }
+  }
+  const winners = releases.filter((r) => r.final?.kind === 'succeeded').sort((x, y) => y.finishedAt - x.finishedAt);
+  if (winners.length === 0) {
+    return [...problems, 'neither release succeeded'];
+  }
+  const last = winners[0];
+  const state = await worldState(last.clients, spec);
+  const previous = (last.final as { outputVariables?: Record<string, string> }).outputVariables?.PreviousEndpointConfigName;
+  if (state.endpoint?.status !== 'InService' || state.endpoint.config !== last.name) {
+    problems.push(`the endpoint is ${JSON.stringify(state.endpoint)}, not InService on ${last.name}, which succeeded last`);
+  }
+  for (const needed of [last.name, ...(previous && previous !== 'none' ? [previous] : [])]) {
+    if (!state.configs.includes(needed) || !state.models.includes(needed)) {
+      problems.push(`${needed} (serving or its rollback target) lost its config or model: ${JSON.stringify(state)}`);
+    }
+  }
+  if (!state.models.every((m) => state.configs.includes(m))) {
+    problems.push(`a model outlived its config: ${JSON.stringify(state)}`);
+  }
+  return problems;
+}
+
+/**
+ * Runs two releases, the second starting after `head` calls of the first,
+ * then one call of each in turn (each call is one whole invocation).
+ */
+async function interleave(spec: DeploySpec, head: number): Promise<Release[]> {
+  const releases = [new Release(spec, 'exec-1'), new Release(spec, 'exec-2')];
+  let clock = 0;
+  const tick = () => ++clock;
+  for (let i = 0; i < head; i++) {
+    await releases[0].step(tick);
+  }
+  for (let calls = 0; calls < 40; calls++) {
+    const stepped = [await releases[1].step(tick), await releases[0].step(tick)];
+    if (!stepped.some(Boolean)) {
+      return releases;
+    }
+  }
+  throw new Error('The releases did not end within 40 calls each');
+}
+
+describe.each([0, 1, 2, 3])('two releases of one environment, the second starting after %i calls of the first', (head) => {
+  test('an update: the endpoint keeps serving, ends on the release that succeeded last, and keeps what it serves and rolls back to', async () => {
+    const spec = worldSpec(buckets, `concurrent-u${head}`);
+    await serveRelease(motoReleaseClients().sagemaker, spec, ['exec-0']);
+    const releases = await interleave(spec, head);
+    expect(await breaches(spec, releases, [releaseOf(spec, 'exec-0')])).toEqual([]);
+  });
+
+  test('a first release: the endpoint is created once and ends on the release that succeeded last', async () => {
+    const spec = worldSpec(buckets, `concurrent-f${head}`);
+    const releases = await interleave(spec, head);
+    expect(await breaches(spec, releases, [])).toEqual([]);
+  });
+});
+
+test('two first releases that both find no endpoint: one creates it, the other waits for it and rolls out after; the later rollout serves', async () => {
+  const spec = worldSpec(buckets, 'concurrent-race');
+  const releases = [new Release(spec, 'exec-1'), new Release(spec, 'exec-2')];
+  // Both look at the endpoint (there is none) before either creates anything more.
+  meetAfter(releases.map((r) => r.clients.sagemaker), 'DescribeEndpointCommand', 'CreateEndpointConfigCommand');
+  let clock = 0;
+  const tick = () => ++clock;
+  await Promise.all(releases.map((r) => r.step(tick)));
+  for (let calls = 0; calls < 40 && releases.some((r) => !r.final); calls++) {
+    await releases[0].step(tick);
+    await releases[1].step(tick);
+  }
+  expect(await breaches(spec, releases, [])).toEqual([]);
+});
+
+test('a stale retry of an earlier execution, while a later release is in flight, leaves the endpoint on a release that succeeded and keeps serving', async () => {
+  const spec = worldSpec(buckets, 'concurrent-stale');
+  await serveRelease(motoReleaseClients().sagemaker, spec, ['exec-1']);
+  // exec-1 serves; its Deploy job is delivered again while exec-2 releases.
+  const releases = [new Release(spec, 'exec-1'), new Release(spec, 'exec-2')];
+  let clock = 0;
+  const tick = () => ++clock;
+  await releases[1].step(tick);
+  await releases[0].step(tick);
+  await runActionToCompletion(async () => {
+    await releases[1].step(tick);
+    await releases[0].step(tick);
+    return releases.every((r) => r.final) ? { kind: 'succeeded', message: 'both ended' } : { kind: 'in-progress', message: '', continuationToken: '{}' };
+  }, job('driver'));
+  expect(await breaches(spec, releases, [releaseOf(spec, 'exec-1')])).toEqual([]);
+});
