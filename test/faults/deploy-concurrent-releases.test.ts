@@ -4,7 +4,6 @@ import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, se
 import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
 import type { ActionOutcome } from '../../src/runtime/codepipeline-job';
-import { runActionToCompletion } from '../fixtures/codepipeline-driver';
 import { job } from '../pipeline/deploy/deploy-fixtures';
 
 /**
@@ -48,7 +47,8 @@ class Release {
     if (this.final) {
       return false;
     }
-    const outcome = await runDeployJob({ ...job(this.executionId, { artifactVersion: buckets.version }), continuationToken: this.token }, this.spec, this.clients);
+    const delivered = { ...job(this.executionId, { artifactVersion: buckets.version }), continuationToken: this.token };
+    const outcome = await runDeployJob(delivered, this.spec, this.clients);
     if (outcome.kind === 'in-progress') {
       this.token = outcome.continuationToken;
     } else {
@@ -148,19 +148,10 @@ test('two first releases that both find no endpoint: one creates it, the other w
   expect(await breaches(spec, releases, [])).toEqual([]);
 });
 
-test('a stale retry of an earlier execution, while a later release is in flight, leaves the endpoint on a release that succeeded and keeps serving', async () => {
+test('a stale retry of the serving execution\'s Deploy job, beside a new release: the endpoint keeps serving and ends on the release that succeeded last', async () => {
   const spec = worldSpec(buckets, 'concurrent-stale');
   await serveRelease(motoReleaseClients().sagemaker, spec, ['exec-1']);
-  // exec-1 serves; its Deploy job is delivered again while exec-2 releases.
-  const releases = [new Release(spec, 'exec-1'), new Release(spec, 'exec-2')];
-  let clock = 0;
-  const tick = () => ++clock;
-  await releases[1].step(tick);
-  await releases[0].step(tick);
-  await runActionToCompletion(async () => {
-    await releases[1].step(tick);
-    await releases[0].step(tick);
-    return releases.every((r) => r.final) ? { kind: 'succeeded', message: 'both ended' } : { kind: 'in-progress', message: '', continuationToken: '{}' };
-  }, job('driver'));
+  // exec-2 releases first; exec-1's job, delivered again, follows it call by call.
+  const releases = await interleave(spec, 0);
   expect(await breaches(spec, releases, [releaseOf(spec, 'exec-1')])).toEqual([]);
 });
