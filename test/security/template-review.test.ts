@@ -8,6 +8,7 @@
 import { asArray, conditionKeys, FoundStatement, identityStatements, isReadOnlyAction, isWholeWildcard, resourcePolicyStatements } from './policy-statements';
 import { blueprintTemplates, integTemplates, integTestNames, ProductTemplate, synthesizeExampleApp } from './product-templates';
 import { deniesWithoutTls, isEveryone, PolicyAttachment, resourcesOfType } from './tls-policies';
+import { UNSOURCED_SERVICE_GRANTS } from './unsourced-service-grants';
 import { WILDCARD_WRITE_ALLOW_LIST } from './wildcard-write-allow-list';
 import { blueprintShapes } from '../../src/framework/blueprint/blueprint-parameters';
 
@@ -79,6 +80,26 @@ describe('resource policies (bucket, topic, queue, key and trust policies)', () 
       .filter(({ statement }) => asArray<string>(statement.Action).some((action) => !isReadOnlyAction(action)))
       .filter(({ statement }) => conditionKeys(statement).length === 0);
     expect(open.map(describeStatement)).toEqual([]);
+  });
+
+  describe('of buckets, topics and queues', () => {
+    const policyTypes = ['AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy'];
+    const serviceWrites = grants.filter(({ resourceType }) => policyTypes.includes(resourceType)).flatMap((found) => {
+      const services = asArray<string>(found.statement.Principal?.Service);
+      const writes = asArray<string>(found.statement.Action).filter((action) => !isReadOnlyAction(action));
+      return services.flatMap((service) => writes.map((action) => ({ ...found, grant: `${service} ${action}` })));
+    });
+    const unsourced = serviceWrites.filter(({ statement }) => !conditionKeys(statement).some((key) => ['aws:SourceArn', 'aws:SourceAccount'].includes(key)));
+
+    test('let an AWS service write only for named sources (aws:SourceArn or aws:SourceAccount), unless listed with a reason', () => {
+      expect(serviceWrites.length).toBeGreaterThan(unsourced.length);
+      expect(unsourced.filter(({ grant }) => !(grant in UNSOURCED_SERVICE_GRANTS)).map(describeStatement)).toEqual([]);
+    });
+
+    test('every listed unsourced service grant is still used by some template', () => {
+      const used = new Set(unsourced.map(({ grant }) => grant));
+      expect(Object.keys(UNSOURCED_SERVICE_GRANTS).filter((grant) => !used.has(grant))).toEqual([]);
+    });
   });
 });
 
