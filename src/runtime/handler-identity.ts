@@ -1,10 +1,9 @@
-import { CodePipelineClient, GetJobDetailsCommand, GetJobDetailsCommandOutput } from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand, GetParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { errorMessage, errorName, isTransient } from './aws-errors';
 import { CodePipelineJob, JobConfigurationError, readJsonVariable } from './codepipeline-job';
 import { AwsCredentialIdentityProvider, ClientConfig, EnvironmentClients, assumedRoleCredentials } from './environment-access';
-import { HANDLER_ROLE_PARAMETER, PIPELINE_SESSION_TAG, SETTINGS_PARAMETER, STACK_SESSION_TAG } from '../pipeline/shared/shared-handler-spec';
+import { HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER, STACK_SESSION_TAG } from '../pipeline/shared/shared-handler-spec';
 
 /**
  * A handler function shared by many pipelines acts, per call, as the role the
@@ -123,64 +122,9 @@ export class HandlerIdentities {
    * @param handler the handler's name (`deploy`, ...): sessions are named `mlops-<handler>` and messages name it
    * @param maxRoles how many roles' clients are kept
    */
-  constructor(private readonly base: ClientConfig, private readonly handler: string, private readonly maxRoles = MAX_CACHED_ROLES) {
+  constructor(private readonly base: ClientConfig, protected readonly handler: string, private readonly maxRoles = MAX_CACHED_ROLES) {
     this.sessionName = `mlops-${handler}`;
     this.own = new EnvironmentClients(base, this.sessionName);
-  }
-
-  /**
-   * The clients a CodePipeline job's AWS calls use (all but its result): the
-   * function's own for a job that names no role; else the role it names,
-   * assumed with the tag `mlops:pipeline=<the job's pipeline>`, the pipeline
-   * as CodePipeline reports it (see {@link pipelineOf}), so a role of
-   * another pipeline refuses the session. See {@link forRole}.
-   */
-  public async forJob(job: CodePipelineJob): Promise<EnvironmentClients> {
-    const roleArn = readHandlerRole(job);
-    if (roleArn === undefined) {
-      return this.own;
-    }
-    const tag: SessionTag = { key: PIPELINE_SESSION_TAG, value: await this.pipelineOf(job) };
-    return this.forRole(roleArn, tag, `UserParameters.${HANDLER_ROLE_PARAMETER}`);
-  }
-
-  /**
-   * The name of the pipeline a job belongs to, from CodePipeline's
-   * GetJobDetails with the function's own credentials: the event and its
-   * user parameters come from whoever configured the action, the job's
-   * pipeline only from CodePipeline. A transient error is thrown as it is
-   * (the job is called again); any other fails the job.
-   */
-  public async pipelineOf(job: CodePipelineJob): Promise<string> {
-    let details: GetJobDetailsCommandOutput;
-    try {
-      details = await this.own.get(CodePipelineClient).send(new GetJobDetailsCommand({ jobId: job.id }));
-    } catch (err) {
-      if (isTransient(err)) {
-        throw err;
-      }
-      const why = `${errorName(err)}: ${errorMessage(err)}`;
-      switch (errorName(err)) {
-        case 'JobNotFoundException':
-          throw new JobConfigurationError(
-            `The ${this.handler} handler found no CodePipeline job ${job.id} to learn its pipeline from (${why}). `
-            + 'A shared handler acts only for jobs CodePipeline ran in its own account and region',
-          );
-        case 'AccessDeniedException':
-        case 'AccessDenied':
-          throw new JobConfigurationError(
-            `The ${this.handler} handler may not read CodePipeline job ${job.id} to learn its pipeline (${why}). `
-            + 'Check that the function\'s execution role may call codepipeline:GetJobDetails',
-          );
-        default:
-          throw new JobConfigurationError(`The ${this.handler} handler could not read CodePipeline job ${job.id} to learn its pipeline: ${why}`);
-      }
-    }
-    const name = details.jobDetails?.data?.pipelineContext?.pipelineName;
-    if (typeof name !== 'string' || name.length === 0) {
-      throw new JobConfigurationError(`CodePipeline's details of job ${job.id} name no pipeline (jobDetails.data.pipelineContext.pipelineName)`);
-    }
-    return name;
   }
 
   /**
@@ -265,7 +209,7 @@ export function taggedRoleCredentials(
  * job's clients, so as the pipeline's role, on every call, so that a stack
  * update takes effect at once), or else from the handler's environment
  * variable, as a handler made for one pipeline has them.
- * @param clients the job's clients, from {@link HandlerIdentities.forJob}
+ * @param clients the job's clients, from `JobIdentities.forJob` (job-identities.ts)
  * @param variable the settings environment variable, e.g. `MLOPS_DEPLOY_SPEC`
  * @param handler the handler's name for messages, e.g. `deploy`
  */

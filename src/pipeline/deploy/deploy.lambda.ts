@@ -21,7 +21,8 @@ import {
 } from '../../runtime/codepipeline-job';
 import { ReleaseClients, ReleaseOutcome, ReleaseState, continueRelease, startRelease } from '../../runtime/endpoint-release';
 import { EnvironmentClients } from '../../runtime/environment-access';
-import { HandlerIdentities, readActionSettings } from '../../runtime/handler-identity';
+import { readActionSettings } from '../../runtime/handler-identity';
+import { JobIdentities } from '../../runtime/job-identities';
 import { createLogger } from '../../runtime/logger';
 import type { MonitorState } from '../../runtime/monitoring-release';
 import { removalNotes } from '../../runtime/removal';
@@ -150,7 +151,7 @@ export function releaseClientsFor(factory: EnvironmentClients, access?: Environm
   };
 }
 
-const identities = new HandlerIdentities({}, 'deploy');
+const identities = new JobIdentities({}, 'deploy');
 
 /**
  * CodePipeline Lambda invoke entry point. Every call but the job's result is

@@ -15,7 +15,8 @@ import {
   requireParameter,
 } from '../../runtime/codepipeline-job';
 import { EnvironmentClients } from '../../runtime/environment-access';
-import { HandlerIdentities, readActionSettings } from '../../runtime/handler-identity';
+import { readActionSettings } from '../../runtime/handler-identity';
+import { JobIdentities } from '../../runtime/job-identities';
 import { createLogger } from '../../runtime/logger';
 import { ShareClients, shareRelease } from '../../runtime/release-share';
 import type { EnvironmentAccessSpec } from '../access/access-spec';
@@ -75,7 +76,7 @@ export function shareClientsFor(factory: EnvironmentClients, access?: Environmen
   return { sagemaker: factory.get(SageMakerClient, access), apigateway: factory.get(APIGatewayClient, access), ssm: factory.get(SSMClient) };
 }
 
-const identities = new HandlerIdentities({}, 'share');
+const identities = new JobIdentities({}, 'share');
 
 /**
  * CodePipeline Lambda invoke entry point. Every call but the job's result is

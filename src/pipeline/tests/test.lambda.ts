@@ -7,8 +7,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { handleAction } from '../../runtime/codepipeline-job';
 import { EnvironmentClients } from '../../runtime/environment-access';
-import { HandlerIdentities } from '../../runtime/handler-identity';
 import { IntegrationTestClients, isTestTransient, readAccess, runTestJob } from '../../runtime/integration-tests';
+import { JobIdentities } from '../../runtime/job-identities';
 import { createLogger } from '../../runtime/logger';
 import type { EnvironmentAccessSpec } from '../access/access-spec';
 
@@ -29,7 +29,7 @@ export function testClientsFor(factory: EnvironmentClients, access?: Environment
   };
 }
 
-const identities = new HandlerIdentities({}, 'test');
+const identities = new JobIdentities({}, 'test');
 
 /**
  * CodePipeline Lambda invoke entry point. Every call but the job's result is

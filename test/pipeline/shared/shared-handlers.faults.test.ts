@@ -33,6 +33,7 @@ import {
   stackSessionTag,
   taggedRoleCredentials,
 } from '../../../src/runtime/handler-identity';
+import { JobIdentities } from '../../../src/runtime/job-identities';
 import { awsError } from '../../fixtures/aws-error';
 import { cfnEvent, DEV, isCompleteEvent } from '../cleanup/cleanup-fixtures';
 import { codePipelineEvent, deploySpec, envSpec, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
@@ -631,7 +632,7 @@ describe('HandlerIdentities', () => {
 
   test('the same clients are handed out for a role on every call', async () => {
     const role = newRole();
-    const identities = new HandlerIdentities({ region: 'us-east-1' }, 'deploy');
+    const identities = new JobIdentities({ region: 'us-east-1' }, 'deploy');
     const first = await identities.forJob(job({ [HANDLER_ROLE_PARAMETER]: role }));
     expect(await identities.forJob(job({ [HANDLER_ROLE_PARAMETER]: role }))).toBe(first);
     expect(first).not.toBe(identities.own);
@@ -640,7 +641,7 @@ describe('HandlerIdentities', () => {
 
   test('a job\'s pipeline is what CodePipeline says, whatever the job\'s user parameters claim', async () => {
     codepipeline.on(GetJobDetailsCommand, { jobId: 'job-7' }).resolves(jobDetails('job-7', 'fraud-mlops'));
-    const identities = new HandlerIdentities({ region: 'us-east-1' }, 'deploy');
+    const identities = new JobIdentities({ region: 'us-east-1' }, 'deploy');
     expect(await identities.pipelineOf({ id: 'job-7', userParameters: { pipelineName: 'churn-mlops' } })).toBe('fraud-mlops');
   });
 
