@@ -293,4 +293,14 @@ demo.spawn(blueprints);
 demo.spawn(pythonTools);
 demo.exec('ts-node --prefer-ts-exts demo/run.ts');
 
+// `npm run bench` (DESIGN.md §8): measures the bundles it builds, the
+// blueprints and the example stacks, and runs the handlers against the emulator.
+const bench = project.addTask('bench', {
+  description: 'Measure synth time, template sizes, bundles, provisioning latency and deploy calls; write bench/results.json (--quick: fewer runs)',
+});
+bench.spawn(project.tasks.tryFind('bundle')!);
+bench.spawn(blueprints);
+bench.spawn(pythonTools);
+bench.exec('ts-node --prefer-ts-exts bench/run.ts', { receiveArgs: true });
+
 project.synth();

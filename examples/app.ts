@@ -12,7 +12,7 @@ import { ByomPipeline, DriftCheckFrequency, Framework, IntegrationTests, MlopsFr
  * (months); asked for JSON, the XGBoost container answers
  * `{"predictions":[{"score":<churn probability>}]}`.
  */
-const KNOWN_CUSTOMERS = IntegrationTests.requests([
+export const KNOWN_CUSTOMERS = IntegrationTests.requests([
   {
     // Two months in, monthly contract, six support calls.
     name: 'likely to churn',
@@ -35,7 +35,7 @@ const KNOWN_CUSTOMERS = IntegrationTests.requests([
  * The versioned bucket a team's training job (or the team) uploads model
  * artifacts and container sources to: private, TLS-only, encrypted, logged, kept.
  */
-function teamBucket(scope: Construct, id: string): s3.Bucket {
+export function teamBucket(scope: Construct, id: string): s3.Bucket {
   return new s3.Bucket(scope, id, {
     versioned: true,
     enforceSSL: true,
@@ -153,11 +153,19 @@ export class MlopsPlatformStack extends Stack {
   }
 }
 
+/** The account and region the example's stacks are for. */
+export const EXAMPLE_ENV = { account: '111111111111', region: 'us-east-1' };
+
+/** An empty app configured as the example's (the benchmarks add their own stacks to one). */
+export function exampleApp(outdir?: string): App {
+  // The flag `cdk init` sets in new apps: access logs delivered through bucket policies, not ACLs.
+  return new App({ outdir, context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+}
+
 /** The example app: used by `npm run demo`, the README and the benchmarks. */
 export function buildExampleApp(outdir?: string): App {
-  // The flag `cdk init` sets in new apps: access logs delivered through bucket policies, not ACLs.
-  const app = new App({ outdir, context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
-  const env = { account: '111111111111', region: 'us-east-1' };
+  const app = exampleApp(outdir);
+  const env = EXAMPLE_ENV;
   new MlopsPlatformStack(app, 'MlopsPlatform', { env });
   new ChurnModelStack(app, 'ChurnModel', { env });
   new RecommenderModelStack(app, 'RecommenderModel', { env });

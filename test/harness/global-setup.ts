@@ -7,7 +7,7 @@ export const MOTO_HANDLE = Symbol.for('cdk-mlops-framework.test-harness.moto');
  * Fake credentials and a fixed region for the whole run, so no SDK call made by
  * a test can authenticate against, or be routed to, a real AWS account.
  */
-function isolateFromRealAws(): void {
+export function isolateFromRealAws(): void {
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
