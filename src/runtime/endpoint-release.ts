@@ -13,7 +13,7 @@ import {
   TrafficRoutingConfigType,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { isEndpointBusy, isNameTaken, isNotFound } from './aws-errors';
+import { isEndpointBusy, isNameTaken, isNotFound, isTransient } from './aws-errors';
 import { enableScaling, suspendScaling } from './endpoint-scaling';
 import { ReleaseClients, ReleaseRequest, createOnce, createReleaseModel, sageMakerTags } from './release-model';
 import { Removal, removeEach, staleNames } from './removal';
@@ -198,6 +198,11 @@ async function rollOut(
     } catch (err) {
       if (isEndpointBusy(err)) {
         return inProgress({ phase: 'awaiting-idle', release, previousConfig: serving }, `Endpoint ${spec.endpointName} is busy; waiting to update it`);
+      }
+      if (!isTransient(err)) {
+        // Refused for good: the serving config stays, and so must its scaling.
+        // Best effort: the job fails with the update's reason either way.
+        await enableScaling(spec, clients.autoscaling).catch(() => undefined);
       }
       throw err;
     }
