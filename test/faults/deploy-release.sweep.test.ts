@@ -145,3 +145,12 @@ describe.each(FAULT_KINDS)('deploy release with one %s fault', (kind) => {
     expect(await sweep(kind, cleanCalls.first, firstReleaseCase)).toEqual([]);
   });
 });
+
+test('an update SageMaker refuses for good: the job fails with the reason, the previous config keeps serving and is put back into autoscaling', async () => {
+  const spec = worldSpec(buckets, 'sweep-refused', { autoScaling: AUTOSCALING });
+  await serveTwoReleases(spec);
+  const at = cleanCalls.update.indexOf('UpdateEndpointCommand') + 1;
+  const { final, clients } = await release(spec, 'exec-c', { at, kind: 'refuse' });
+  expect(final).toEqual({ kind: 'failed', message: 'ValidationException: UpdateEndpointCommand refused for good' });
+  expect(await worldState(clients, spec)).toMatchObject({ endpoint: { status: 'InService', config: releaseOf(spec, 'exec-b') }, scalableTargets: 1 });
+});

@@ -8,8 +8,11 @@ import { awsError } from '../fixtures/aws-error';
  * - `crash-after`: the service did the work, then the Lambda ran out of time: nothing
  *   more happens in that invocation, its answer is lost, and Lambda delivers the
  *   same event (same job, same continuation token) again.
+ * - `refuse`: the service refuses the call for good (a ValidationException); nothing happened.
  */
-export type FaultKind = 'throttle' | 'timeout-after' | 'crash-after';
+export type FaultKind = 'throttle' | 'timeout-after' | 'crash-after' | 'refuse';
+
+/** The faults a retry must absorb. */
 
 export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'timeout-after', 'crash-after'];
 
@@ -72,6 +75,9 @@ export class FaultInjector {
     }
     if (this.plan.kind === 'throttle') {
       throw awsError('ThrottlingException', 'Rate exceeded');
+    }
+    if (this.plan.kind === 'refuse') {
+      throw awsError('ValidationException', `${command} refused for good`);
     }
     // The service does the work; its answer never reaches the handler.
     await next(args);
