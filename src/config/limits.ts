@@ -35,9 +35,10 @@ export const MAX_EMAILS = 10;
 export const EMAIL_MAX = 254;
 /**
  * The construct's deliberately loose address check: one "@", something on
- * each side, a dot in the domain, no spaces. SNS confirms the rest.
+ * each side, a dot in the domain, no spaces or control characters (no
+ * address has them, and they would reach SNS and mail headers). SNS confirms the rest.
  */
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL_PATTERN = /^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+\.[^\s@\u0000-\u001f\u007f]+$/;
 
 /** Request tests per environment. */
 export const MAX_TESTS = 20;
@@ -47,8 +48,12 @@ export const TEST_NAME_MAX = 100;
 export const MAX_EXPECTATIONS = 20;
 /** Longest MIME type accepted for `contentType` / `accept`. */
 export const MIME_TYPE_MAX = 255;
-/** The construct's MIME type check. */
-export const MIME_TYPE_PATTERN = /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/;
+/**
+ * The construct's MIME type check: a type, then optional parameters on the
+ * same line. It becomes an HTTP header, so no line break or other control
+ * character may follow it.
+ */
+export const MIME_TYPE_PATTERN = /^[\w.+-]+\/[\w.+-]+([ \t]*;[^\u0000-\u001f\u007f]*)?$/;
 /** Longest JSON path of an expectation. */
 export const JSON_PATH_MAX = 256;
 /** SageMaker's real-time invocation timeout is 60 s, so a longer latency budget means nothing. */
