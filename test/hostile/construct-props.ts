@@ -72,6 +72,7 @@ const PIPELINE_ROWS: PipelineRow[] = [
   ['monitoring with zero instances', (stack) => ({ environments: [{ name: 'dev', monitoring: { baselineDataset: at(stack, 'train.csv'), instanceCount: 0 } }] }), 'environments[0].monitoring.instanceCount'],
   ['a notification email without a dot in its domain', () => ({ notifications: { emails: ['ml@localhost'] } }), 'notifications.emails[0]'],
   ['a notification email with a newline', () => ({ notifications: { emails: ['ml@example.com\nBcc: x@example.com'] } }), 'notifications.emails[0]'],
+  ['a notification email with a NUL', () => ({ notifications: { emails: ['ml\u0000@example.com'] } }), 'notifications.emails[0]'],
   ['a notification email twice in another case', () => ({ notifications: { emails: ['ml@example.com', 'ML@EXAMPLE.COM'] } }), 'notifications.emails[1]'],
 ];
 

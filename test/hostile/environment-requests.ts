@@ -96,6 +96,8 @@ const ROWS: Row[] = [
   ['two tests of one name', dev({ tests: [{ name: 'smoke', body: '1' }, { name: 'smoke', body: '2' }] }), `${ENV}.tests[1].name`],
   ['a content type that is no MIME type', test({ body: '1', contentType: 'csv' }), `${TEST}.contentType`],
   ['a content type with a header injection', test({ body: '1', contentType: 'text/csv\r\nX-Amz-Target: x' }), `${TEST}.contentType`],
+  ['a content type whose parameters start on a new line', test({ body: '1', contentType: 'text/csv\r\n; X-Injected: 1' }), `${TEST}.contentType`],
+  ['a content type parameter with a NUL', test({ body: '1', contentType: 'text/csv; charset=utf-8\u0000' }), `${TEST}.contentType`],
   ['an accept past 255 characters', test({ body: '1', accept: `application/${'x'.repeat(250)}` }), `${TEST}.accept`],
   ['tests over the 4096 characters of a parameter', dev({ tests: [{ body: 'x'.repeat(4100) }] }), `${ENV}.tests`],
   ['an unknown test key', test({ body: '1', method: 'GET' }), `${TEST}.method`],

@@ -117,6 +117,8 @@ const ROWS: Row[] = [
   ['an email without @', top({ notifications: { emails: ['ml-team.example.com'] } }), 'notifications.emails[0]'],
   ['an email with a space', top({ notifications: { emails: ['ml team@example.com'] } }), 'notifications.emails[0]'],
   ['an email with a header injection', top({ notifications: { emails: ['a@example.com\r\nBcc: b@example.com'] } }), 'notifications.emails[0]'],
+  ['an email with a NUL', top({ notifications: { emails: ['ml\u0000@example.com'] } }), 'notifications.emails[0]'],
+  ['an email with an escape character', top({ notifications: { emails: ['ml@example.com\u001b[2J'] } }), 'notifications.emails[0]'],
   ['an email past 254 characters', top({ notifications: { emails: [`${'a'.repeat(243)}@example.com`] } }), 'notifications.emails[0]'],
   ['an email twice in another case', top({ notifications: { emails: ['ml@example.com', 'ML@Example.com'] } }), 'notifications.emails[1]'],
   ['an email as a number', top({ notifications: { emails: [5] } }), 'notifications.emails[0]'],
