@@ -1,8 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { buildExampleApp } from '../../examples/app';
+import { MlopsFramework } from '../../src';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../../src/framework/blueprint/blueprint-files';
 import { blueprintShapes } from '../../src/framework/blueprint/blueprint-parameters';
 import { PROJECT_ROOT } from '../harness/moto-server';
@@ -64,6 +66,18 @@ export function synthesizeExampleApp(): { readonly app: App; readonly templates:
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The framework with a Git trigger (its own CodePipeline, artifact bucket and
+ * connection grant), a variant neither the example app nor the integ tests build.
+ */
+export function gitTriggerFrameworkTemplate(): ProductTemplate {
+  const stack = new Stack(new App(), 'GitPlatform', { env: { account: '111111111111', region: 'us-east-1' } });
+  new MlopsFramework(stack, 'Mlops', {
+    gitSource: { connectionArn: 'arn:aws:codeconnections:us-east-1:111111111111:connection/00000000-0000-4000-8000-000000000000', owner: 'team', repository: 'models' },
+  });
+  return { name: 'framework with a Git trigger', template: Template.fromStack(stack).toJSON() };
 }
 
 function readJson(file: string): any {

@@ -1,12 +1,12 @@
 /**
  * A security review of every template the product synthesizes: the example
- * app's stacks, the 16 shipped blueprints and every integ test stack (the
- * framework stack is integ.orchestrator's, with an assets bucket passed in,
- * and the example's MlopsPlatform, with its own). Each rule names what it
- * checks; each lists the offenders when it fails.
+ * app's stacks, the 16 shipped blueprints and every integ test stack. The
+ * framework stack is there three ways: integ.orchestrator's (an assets bucket
+ * passed in), the example's MlopsPlatform (its own) and one with a Git
+ * trigger. Each rule names what it checks; each lists the offenders when it fails.
  */
 import { asArray, conditionKeys, FoundStatement, identityStatements, isReadOnlyAction, isWholeWildcard, resourcePolicyStatements } from './policy-statements';
-import { blueprintTemplates, integTemplates, integTestNames, ProductTemplate, synthesizeExampleApp } from './product-templates';
+import { blueprintTemplates, gitTriggerFrameworkTemplate, integTemplates, integTestNames, ProductTemplate, synthesizeExampleApp } from './product-templates';
 import { deniesWithoutTls, isEveryone, PolicyAttachment, resourcesOfType } from './tls-policies';
 import { UNSOURCED_SERVICE_GRANTS } from './unsourced-service-grants';
 import { WILDCARD_WRITE_ALLOW_LIST } from './wildcard-write-allow-list';
@@ -15,7 +15,7 @@ import { blueprintShapes } from '../../src/framework/blueprint/blueprint-paramet
 const blueprints = blueprintTemplates();
 const integ = integTemplates();
 const example = synthesizeExampleApp().templates;
-const templates: ProductTemplate[] = [...blueprints, ...integ, ...example];
+const templates: ProductTemplate[] = [...blueprints, ...integ, ...example, gitTriggerFrameworkTemplate()];
 
 describe('the reviewed templates', () => {
   // A set that came back empty (blueprints not built, snapshots moved) would
@@ -30,7 +30,7 @@ describe('the reviewed templates', () => {
 
   test('include the framework stack, with its provisioning API', () => {
     const frameworks = templates.filter((t) => Object.keys(t.template.Resources).some((id) => /^MlopsProvisionFunction/.test(id)));
-    expect(frameworks.map((t) => t.name).sort()).toEqual(['example MlopsPlatform', 'integ MlopsOrchestrator']);
+    expect(frameworks.map((t) => t.name).sort()).toEqual(['example MlopsPlatform', 'framework with a Git trigger', 'integ MlopsOrchestrator']);
   });
 });
 
