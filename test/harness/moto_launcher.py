@@ -1184,25 +1184,26 @@ def _delete_stack(self: Any, name_or_stack_id: str) -> None:
             _stack_change.notify_all()
 
 
-def _get_stack(self: Any, name_or_stack_id: str) -> Any:
+def _being_deleted_or_raise(backend: Any, name_or_stack_id: str, err: Exception) -> Any:
     # moto takes a stack out of its list before deleting its resources; CloudFormation still has it.
+    stack = _being_deleted(backend, name_or_stack_id)
+    if stack is None:
+        raise err
+    return stack
+
+
+def _get_stack(self: Any, name_or_stack_id: str) -> Any:
     try:
         return _original_get_stack(self, name_or_stack_id)
-    except CfnValidationError:
-        stack = _being_deleted(self, name_or_stack_id)
-        if stack is None:
-            raise
-        return stack
+    except CfnValidationError as err:
+        return _being_deleted_or_raise(self, name_or_stack_id, err)
 
 
 def _describe_stacks(self: Any, name_or_stack_id: str) -> Any:
     try:
         return _original_describe_stacks(self, name_or_stack_id)
-    except CfnValidationError:
-        stack = _being_deleted(self, name_or_stack_id)
-        if stack is None:
-            raise
-        return [stack]
+    except CfnValidationError as err:
+        return [_being_deleted_or_raise(self, name_or_stack_id, err)]
 
 
 cfn_models.Stack.__init__ = _stack_init
