@@ -37,8 +37,8 @@ export interface MotoWorld {
   readonly stackPrefix: string;
 }
 
-export async function createMotoWorld(): Promise<MotoWorld> {
-  const endpoint = process.env.MOTO_ENDPOINT;
+/** `endpoint`: the run's shared server by default; a test file that loads moto heavily passes its own. */
+export async function createMotoWorld(endpoint = process.env.MOTO_ENDPOINT): Promise<MotoWorld> {
   if (!endpoint) {
     throw new Error('MOTO_ENDPOINT is not set: run these tests through jest (test/harness/global-setup.ts starts moto)');
   }
@@ -136,13 +136,20 @@ export async function uploadAsset(world: MotoWorld, key: string, body = 'model b
   await world.s3.send(new PutObjectCommand({ Bucket: world.assetsBucket, Key: key, Body: body }));
 }
 
-/**
- * Everything the handler could have written: each stack under the prefix
- * (deleted ones too) with its status, parameters and tags, and each object in
- * both buckets with its ETag. Equal snapshots mean nothing was created or changed.
- */
-export async function worldSnapshot(world: MotoWorld): Promise<unknown> {
-  const stacks: unknown[] = [];
+/** A stack under the world's prefix as ListStacks and DescribeStacks show it; parameters and tags as sorted `key=value`. */
+export interface StackRecord {
+  readonly id: string | undefined;
+  readonly name: string | undefined;
+  readonly status: string | undefined;
+  readonly updated: string | undefined;
+  /** Undefined for a deleted stack. */
+  readonly parameters: string[] | undefined;
+  readonly tags: string[] | undefined;
+}
+
+/** Every stack under the prefix, deleted ones too, in ListStacks order. */
+export async function stacksUnderPrefix(world: MotoWorld): Promise<StackRecord[]> {
+  const stacks: StackRecord[] = [];
   for await (const page of paginateListStacks({ client: world.cloudformation }, {})) {
     for (const summary of page.StackSummaries ?? []) {
       if (!summary.StackName?.startsWith(world.stackPrefix)) {
@@ -153,6 +160,7 @@ export async function worldSnapshot(world: MotoWorld): Promise<unknown> {
         : (await world.cloudformation.send(new DescribeStacksCommand({ StackName: summary.StackId }))).Stacks?.[0];
       stacks.push({
         id: summary.StackId,
+        name: summary.StackName,
         status: summary.StackStatus,
         updated: summary.LastUpdatedTime?.toISOString(),
         parameters: detail?.Parameters?.map((p) => `${p.ParameterKey}=${p.ParameterValue}`).sort(),
@@ -160,10 +168,20 @@ export async function worldSnapshot(world: MotoWorld): Promise<unknown> {
       });
     }
   }
+  return stacks;
+}
+
+/**
+ * Everything the handler could have written: each stack under the prefix
+ * (deleted ones too) with its status, parameters and tags, and each object in
+ * both buckets with its ETag. Equal snapshots mean nothing was created or changed.
+ */
+export async function worldSnapshot(world: MotoWorld): Promise<unknown> {
+  const stacks = await stacksUnderPrefix(world);
   const objects: string[] = [];
   for (const bucket of [world.assetsBucket, world.blueprintBucket]) {
     const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
     objects.push(...(listed.Contents ?? []).map((o) => `${bucket}/${o.Key} ${o.ETag} ${o.LastModified?.toISOString()}`));
   }
-  return { stacks: stacks.sort((a: any, b: any) => (a.id < b.id ? -1 : 1)), objects: objects.sort() };
+  return { stacks: stacks.sort((a, b) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1)), objects: objects.sort() };
 }
