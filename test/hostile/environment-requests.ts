@@ -94,7 +94,7 @@ const ROWS: Row[] = [
   ['a test name one past 100 characters', test({ name: 't'.repeat(101), body: '1' }), `${TEST}.name`],
   ['an empty test name', test({ name: '', body: '1' }), `${TEST}.name`],
   ['two tests of one name', dev({ tests: [{ name: 'smoke', body: '1' }, { name: 'smoke', body: '2' }] }), `${ENV}.tests[1].name`],
-  ['a content type that is no MIME type', test({ body: '1', contentType: 'csv' }), `${TEST}.contentType`],
+  ['a test content type that is no MIME type', test({ body: '1', contentType: 'csv' }), `${TEST}.contentType`],
   ['a content type with a header injection', test({ body: '1', contentType: 'text/csv\r\nX-Amz-Target: x' }), `${TEST}.contentType`],
   ['a content type whose parameters start on a new line', test({ body: '1', contentType: 'text/csv\r\n; X-Injected: 1' }), `${TEST}.contentType`],
   ['a content type parameter with a NUL', test({ body: '1', contentType: 'text/csv; charset=utf-8\u0000' }), `${TEST}.contentType`],

@@ -120,7 +120,8 @@ function acceptablePaths(steps: readonly Step[]): string[] {
 }
 
 test('a valid request broken at any one place is refused naming that place or what holds it, with no AWS call', async () => {
-  await fc.assert(fc.asyncProperty(validPipelineRequest().chain((request) => mutationOf(request as unknown as Json)), async ({ request, steps, what }) => {
+  const mutations = validPipelineRequest().chain((request) => mutationOf(request as unknown as Json));
+  await fc.assert(fc.asyncProperty(mutations, async ({ request, steps, what }) => {
     cloudformation.reset();
     s3.reset();
     const result = await handleApiRequest(apiEvent('POST', '/pipelines', JSON.stringify(request)), deps);
