@@ -1,14 +1,11 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { CodePipelineEvent } from 'aws-lambda';
-import { referencedObjects } from '../../../src/config/validate';
 import type { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
 import type { ConfigTriggerDeps } from '../../../src/runtime/config-trigger/trigger-deps';
-import { LOGGER } from '../provision/provision-fixtures';
+import { mockedApiDeps } from '../provision/provision-fixtures';
 
 /** The parts of an SNS notification the tests read. */
 export interface Notification {
@@ -130,15 +127,16 @@ export function configText(pipelines: unknown[]): string {
  * mock every client with aws-sdk-client-mock.
  */
 export function mockedTriggerDeps(settings: ProvisionSettings): ConfigTriggerDeps {
+  const { region, cloudformation, s3, codepipeline, referencedObjects, logger } = mockedApiDeps(settings);
   return {
     settings,
-    region: 'us-east-1',
-    cloudformation: new CloudFormationClient({ region: 'us-east-1' }),
-    s3: new S3Client({ region: 'us-east-1' }),
-    sns: new SNSClient({ region: 'us-east-1' }),
-    codepipeline: new CodePipelineClient({ region: 'us-east-1' }),
-    artifactS3: (credentials) => new S3Client({ region: 'us-east-1', credentials }),
+    region,
+    cloudformation,
+    s3,
+    codepipeline,
     referencedObjects,
-    logger: LOGGER,
+    logger,
+    sns: new SNSClient({ region }),
+    artifactS3: (credentials) => new S3Client({ region, credentials }),
   };
 }
