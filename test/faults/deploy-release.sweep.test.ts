@@ -1,5 +1,6 @@
 import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
-import { FAULT_KINDS, FaultInjector, FaultKind, FaultPlan, redeliverAfterCrash } from './fault-injector';
+import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
+import { sweep } from './fault-sweep';
 import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
 import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
@@ -52,7 +53,6 @@ async function release(spec: DeploySpec, executionId: string, plan?: FaultPlan):
   return { final, injector, seen, clients };
 }
 
-const KIND_TAG: Record<FaultKind, string> = { 'throttle': 't', 'timeout-after': 'o', 'crash-after': 'c' };
 
 /** How many AWS calls a release without faults makes: the sweep covers each. */
 async function callsOfCleanRelease(scenario: string, setUp: (spec: DeploySpec) => Promise<void>, executionId: string): Promise<string[]> {
@@ -69,15 +69,6 @@ function outcomeOf(final: ActionOutcome) {
   return { kind: final.kind, outputVariables: (final as { outputVariables?: unknown }).outputVariables };
 }
 
-/** Runs every case of a sweep at once (each has its own endpoint) and collects what went wrong. */
-async function sweep(kind: FaultKind, calls: string[], check: (plan: FaultPlan) => Promise<string | undefined>): Promise<string[]> {
-  const results = await Promise.all(calls.map(async (command, i) => {
-    const problem = await check({ at: i + 1, kind });
-    return problem && `${kind} at call ${i + 1} (${command}): ${problem}`;
-  }));
-  return results.filter((p): p is string => p !== undefined);
-}
-
 /**
  * An update from exec-b (exec-a before it) to exec-c with one fault. What a
  * clean update leaves: exec-c serving, exec-b kept (keepReleases 1), exec-a
@@ -85,7 +76,7 @@ async function sweep(kind: FaultKind, calls: string[], check: (plan: FaultPlan) 
  * release, as the success message says; that release must then remove it.
  */
 async function updateCase(plan: FaultPlan): Promise<string | undefined> {
-  const spec = worldSpec(buckets, `sweep-u${KIND_TAG[plan.kind]}-${plan.at}`, { autoScaling: AUTOSCALING });
+  const spec = worldSpec(buckets, `sweep-u${FAULT_TAG[plan.kind]}-${plan.at}`, { autoScaling: AUTOSCALING });
   const endpointName = spec.environments.dev.endpointName;
   await serveTwoReleases(spec);
   const [stale, previous, next] = ['exec-a', 'exec-b', 'exec-c'].map((e) => releaseOf(spec, e));
@@ -120,7 +111,7 @@ async function updateCase(plan: FaultPlan): Promise<string | undefined> {
 
 /** A first release (no endpoint yet) with one fault: the endpoint ends InService on it, alone. */
 async function firstReleaseCase(plan: FaultPlan): Promise<string | undefined> {
-  const spec = worldSpec(buckets, `sweep-f${KIND_TAG[plan.kind]}-${plan.at}`, { autoScaling: AUTOSCALING });
+  const spec = worldSpec(buckets, `sweep-f${FAULT_TAG[plan.kind]}-${plan.at}`, { autoScaling: AUTOSCALING });
   const endpointName = spec.environments.dev.endpointName;
   const first = releaseOf(spec, 'exec-a');
   const { final, clients } = await release(spec, 'exec-a', plan);

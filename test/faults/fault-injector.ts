@@ -16,6 +16,9 @@ export type FaultKind = 'throttle' | 'timeout-after' | 'crash-after' | 'refuse';
 
 export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'timeout-after', 'crash-after'];
 
+/** A short tag per kind, for names of resources made per case. */
+export const FAULT_TAG: Record<FaultKind, string> = { 'throttle': 't', 'timeout-after': 'o', 'crash-after': 'c', 'refuse': 'r' };
+
 /** The fault to inject, at the `at`-th AWS call (1-based) across every client it is attached to. */
 export interface FaultPlan {
   readonly at: number;
