@@ -1,0 +1,115 @@
+import { CodeBuildClient, CreateProjectCommand, ListBuildsForProjectCommand } from '@aws-sdk/client-codebuild';
+import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
+import { sweep } from './fault-sweep';
+import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import { IntegrationTestClients, runTestJob } from '../../src/runtime/integration-tests';
+import { runActionToCompletion } from '../fixtures/codepipeline-driver';
+import { buildJob, SCALING } from '../pipeline/tests/tests-fixtures';
+
+/**
+ * The Test step of a release whose suite fails, faulted at each AWS call in
+ * turn against the suite's shared moto server (an endpoint and a CodeBuild
+ * project per case): one build only, the endpoint serving throughout and
+ * ending on the previous config, its autoscaling back, the job failing with
+ * the same report as a clean run.
+ */
+const BOUNDS = `${SCALING.autoScaling.minInstances}-${SCALING.autoScaling.maxInstances}`;
+
+function motoTestClients(): IntegrationTestClients & ReturnType<typeof motoReleaseClients> {
+  const config = { endpoint: process.env.MOTO_ENDPOINT!, region: 'us-east-1' };
+  return { ...motoReleaseClients(), runtime: new SageMakerRuntimeClient(config), ssm: new SSMClient(config), codebuild: new CodeBuildClient(config) };
+}
+
+/** An endpoint a release moved from exec-old to exec-new, and a test project whose next build fails. */
+async function releasedWithFailingSuite(name: string) {
+  const clients = motoTestClients();
+  const spec = worldSpec(buckets, name);
+  await serveRelease(clients.sagemaker, spec, ['exec-old', 'exec-new']);
+  const project = `${name}-tests`;
+  await clients.codebuild.send(new CreateProjectCommand({
+    name: project,
+    source: { type: 'NO_SOURCE', buildspec: 'version: 0.2\nphases:\n  build:\n    commands:\n      - pytest' },
+    artifacts: { type: 'NO_ARTIFACTS' },
+    environment: { type: 'ARM_CONTAINER', image: 'aws/codebuild/amazonlinux-aarch64-standard:3.0', computeType: 'BUILD_GENERAL1_SMALL' },
+    serviceRole: 'arn:aws:iam::123456789012:role/tests',
+  }));
+  const failNext = await fetch(`${process.env.MOTO_ENDPOINT}/_mlops/codebuild/${project}/fail-next`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'FAILED', phase: 'BUILD', message: 'pytest: 1 failed' }),
+  });
+  expect(failNext.ok).toBe(true);
+  const [previous, next] = [releaseOf(spec, 'exec-old'), releaseOf(spec, 'exec-new')];
+  const job = buildJob({ endpointName: name, endpointConfigName: next, previousConfig: previous, build: { projectName: project }, scaling: SCALING });
+  return { spec, project, previous, next, job };
+}
+
+async function testRelease(name: string, plan?: FaultPlan) {
+  const world = await releasedWithFailingSuite(name);
+  const clients = motoTestClients();
+  const injector = new FaultInjector(plan).attach(clients.sagemaker, clients.codebuild, clients.autoscaling);
+  const seen: DescribeEndpointCommandOutput[] = [];
+  clients.sagemaker.middlewareStack.add((next: any, context: any) => async (args: any) => {
+    const result = await next(args);
+    if (context.commandName === 'DescribeEndpointCommand') {
+      seen.push(result.output);
+    }
+    return result;
+  }, { step: 'initialize', name: 'describeRecorder' });
+  const { final } = await runActionToCompletion(redeliverAfterCrash(injector, (j) => runTestJob(j, clients)), world.job);
+  // Looked at with clients of its own: the calls the sweep faults are the handler's only.
+  const observer = motoTestClients();
+  const builds = (await observer.codebuild.send(new ListBuildsForProjectCommand({ projectName: world.project }))).ids ?? [];
+  return { ...world, final, injector, seen, builds, state: await worldState(observer, world.spec) };
+}
+
+let cleanCalls: string[];
+let buckets: ReleaseBuckets;
+
+beforeAll(async () => {
+  buckets = await createReleaseBuckets('faults-test-sweep');
+  const clean = await testRelease('tsweep-clean');
+  if (!/Rolled back to/.test(clean.final.message)) {
+    throw new Error(`The test step without faults did not roll back: ${clean.final.message}`);
+  }
+  cleanCalls = clean.injector.calls;
+});
+
+/** A failing suite with one fault; what a clean run leaves, or what differs. */
+async function rollbackCase(plan: FaultPlan): Promise<string | undefined> {
+  const run = await testRelease(`tsweep-${FAULT_TAG[plan.kind]}-${plan.at}`, plan);
+  const notServing = run.seen.filter((d) => !['InService', 'Updating'].includes(d.EndpointStatus!) || ![run.previous, run.next].includes(d.EndpointConfigName!));
+  const actual = {
+    kind: run.final.kind,
+    rolledBack: run.final.message.endsWith(`. Rolled back to ${run.previous} (endpoint ${run.spec.environments.dev.endpointName}); autoscaling restored (${BOUNDS} instances)`),
+    failures: run.final.message.includes('FAILED in phase BUILD (pytest: 1 failed)'),
+    builds: run.builds.length,
+    endpoint: run.state.endpoint,
+    scalableTargets: run.state.scalableTargets,
+    notServing,
+  };
+  const expected = {
+    kind: 'failed',
+    rolledBack: true,
+    failures: true,
+    builds: 1,
+    endpoint: { status: 'InService', config: run.previous },
+    scalableTargets: 1,
+    notServing: [],
+  };
+  return JSON.stringify(actual) === JSON.stringify(expected) ? undefined : `${JSON.stringify(actual)} ${run.final.message}`;
+}
+
+test('the sweep covers the build, the rollback and the restored autoscaling', () => {
+  expect(cleanCalls).toEqual(expect.arrayContaining([
+    'StartBuildCommand', 'BatchGetBuildsCommand', 'DescribeEndpointCommand', 'DeregisterScalableTargetCommand',
+    'UpdateEndpointCommand', 'RegisterScalableTargetCommand', 'PutScalingPolicyCommand',
+  ]));
+});
+
+test.each(FAULT_KINDS)('a failing suite with one %s fault at each call in turn: one build, the endpoint serving throughout and back on the previous config with its autoscaling', async (kind) => {
+  expect(await sweep(kind, cleanCalls, rollbackCase)).toEqual([]);
+});
