@@ -4,7 +4,7 @@ import { sweep } from './fault-sweep';
 import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
 import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
-import type { ActionOutcome } from '../../src/runtime/codepipeline-job';
+import type { ActionOutcome, CodePipelineJob } from '../../src/runtime/codepipeline-job';
 import { runActionToCompletion } from '../fixtures/codepipeline-driver';
 import { job } from '../pipeline/deploy/deploy-fixtures';
 
@@ -48,7 +48,7 @@ async function release(spec: DeploySpec, executionId: string, plan?: FaultPlan):
     }
     return result;
   }, { step: 'initialize', name: 'describeRecorder' });
-  const run = redeliverAfterCrash(injector, (j) => runDeployJob(j, spec, clients));
+  const run = redeliverAfterCrash(injector, (j: CodePipelineJob) => runDeployJob(j, spec, clients));
   const { final } = await runActionToCompletion(run, job(executionId, { artifactVersion: buckets.version }), { maxCalls: 40 });
   return { final, injector, seen, clients };
 }

@@ -1,4 +1,3 @@
-import type { ActionOutcome, CodePipelineJob } from '../../src/runtime/codepipeline-job';
 import { awsError } from '../fixtures/aws-error';
 
 /**
@@ -93,18 +92,22 @@ export class FaultInjector {
 }
 
 /**
- * Wraps one step of an action so that an invocation that crashed is delivered
- * again with the same job, as Lambda retries an asynchronous invocation.
+ * Wraps one invocation of a handler so that one that crashed is delivered
+ * again with the same event, as Lambda retries an asynchronous invocation
+ * (a CodePipeline job) or CloudFormation's caller tries again.
  */
-export function redeliverAfterCrash(
-  injector: FaultInjector,
-  run: (job: CodePipelineJob) => Promise<ActionOutcome>,
-): (job: CodePipelineJob) => Promise<ActionOutcome> {
-  return async (job) => {
+export function redeliverAfterCrash<E, O>(injector: FaultInjector, run: (event: E) => Promise<O>): (event: E) => Promise<O> {
+  return async (event) => {
     for (;;) {
-      const outcome = await run(job);
-      if (!injector.takeCrash()) {
-        return outcome;
+      try {
+        const outcome = await run(event);
+        if (!injector.takeCrash()) {
+          return outcome;
+        }
+      } catch (err) {
+        if (!injector.takeCrash()) {
+          throw err;
+        }
       }
     }
   };

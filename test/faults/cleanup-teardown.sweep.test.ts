@@ -1,0 +1,74 @@
+import { RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
+import { sweep } from './fault-sweep';
+import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import { CLEANUP_PHASE_FIELD, IS_COMPLETE_PHASE } from '../../src/pipeline/cleanup/cleanup-spec';
+import { CleanupEvent, isComplete, onEvent } from '../../src/pipeline/cleanup/cleanup.lambda';
+import { cfnEvent, deleteToCompletion } from '../pipeline/cleanup/cleanup-fixtures';
+
+/**
+ * The stack deletion's clean-up faulted at each AWS call in turn, against the
+ * suite's shared moto server (an environment per case, beside a neighbour
+ * whose names start the same way). A crashed poll fails the deletion, and
+ * deleting the stack again sends the same event: either way it must end with
+ * nothing of the environment left and the neighbour untouched.
+ */
+let buckets: ReleaseBuckets;
+let cleanCalls: string[];
+
+/** An environment as releases leave it: two releases, the endpoint on the newer, its variant autoscaled. */
+async function releasedEnvironment(name: string) {
+  const clients = motoReleaseClients();
+  const spec = worldSpec(buckets, name);
+  await serveRelease(clients.sagemaker, spec, ['exec-1', 'exec-2']);
+  await clients.autoscaling.send(new RegisterScalableTargetCommand({
+    ServiceNamespace: 'sagemaker',
+    ResourceId: `endpoint/${name}/variant/AllTraffic`,
+    ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    MinCapacity: 1,
+    MaxCapacity: 4,
+  }));
+  return spec;
+}
+
+async function deleteStack(name: string, plan?: FaultPlan) {
+  const spec = await releasedEnvironment(name);
+  const clients = motoReleaseClients();
+  const injector = new FaultInjector(plan).attach(clients.sagemaker, clients.autoscaling);
+  const poll = redeliverAfterCrash(injector, (event: CleanupEvent) => isComplete(event, clients));
+  const request = cfnEvent('Delete', [{ endpointName: name, releasePrefix: name, variantName: 'AllTraffic' }]);
+  const run = await deleteToCompletion(async (event) => (event[CLEANUP_PHASE_FIELD] === IS_COMPLETE_PHASE ? poll(event) : onEvent(event)), request);
+  return { run, injector, left: await worldState(motoReleaseClients(), spec) };
+}
+
+/** Another pipeline's environment whose names start as every case's do (`csweep`): it must survive them all. */
+let neighbour: ReturnType<typeof worldSpec>;
+
+beforeAll(async () => {
+  buckets = await createReleaseBuckets('faults-cleanup-sweep');
+  neighbour = await releasedEnvironment('csweep');
+  cleanCalls = (await deleteStack('csweep-clean')).injector.calls;
+});
+
+/** A deletion with one fault; what a clean one leaves, or what differs. */
+async function teardownCase(plan: FaultPlan): Promise<string | undefined> {
+  const { left } = await deleteStack(`csweep-${FAULT_TAG[plan.kind]}-${plan.at}`, plan);
+  const expected = { configs: [], models: [], copies: [], scalableTargets: 0 };
+  return JSON.stringify(left) === JSON.stringify(expected) ? undefined : JSON.stringify(left);
+}
+
+test('the sweep covers the scaling, the endpoint and every release config and model', () => {
+  expect(cleanCalls).toEqual(expect.arrayContaining([
+    'DeregisterScalableTargetCommand', 'DeleteEndpointCommand', 'DeleteEndpointConfigCommand', 'DeleteModelCommand',
+  ]));
+});
+
+test.each(FAULT_KINDS)('a stack deletion with one %s fault at each call in turn removes the environment\'s endpoint, releases and scaling, and nothing of its neighbour', async (kind) => {
+  expect(await sweep(kind, cleanCalls, teardownCase)).toEqual([]);
+});
+
+test('the neighbour whose names start the same way survived every one of those deletions', async () => {
+  const kept = [releaseOf(neighbour, 'exec-1'), releaseOf(neighbour, 'exec-2')].sort();
+  const state = await worldState(motoReleaseClients(), neighbour);
+  expect([state.endpoint?.status, state.configs, state.models, state.scalableTargets]).toEqual(['InService', kept, kept, 1]);
+});
