@@ -1,15 +1,15 @@
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ChurnModelStack, EXAMPLE_ENV, KNOWN_CUSTOMERS, MlopsPlatformStack, teamBucket } from '../examples/app';
-import { ByomPipeline, Framework, ModelArtifact, ModelImage, TrafficShift } from '../src';
+import { ChurnModelStack, EXAMPLE_ENV, MlopsPlatformStack, releaseEnvironments, teamBucket } from '../examples/app';
+import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../src';
 
 /**
- * A team stack with `count` pipelines of three environments each, configured
- * as examples/app.ts configures the churn model's dev, staging and prod (its
- * drift detection and batch environment are measured on their own, by the
- * `churn` stack): a tested dev endpoint, a serverless staging endpoint, an
- * approved, autoscaled prod endpoint taking canary releases with data capture.
- * All pipelines share the team's upload bucket, each under its own key.
+ * A team stack with `count` pipelines of three environments each, released
+ * as examples/app.ts releases the churn model (its drift detection and batch
+ * environment are measured on their own, by the `churn` stack): a tested dev
+ * endpoint, a serverless staging endpoint, an approved, autoscaled prod
+ * endpoint taking canary releases with data capture. All pipelines share the
+ * team's upload bucket, each under its own key.
  */
 export class ThreeEnvironmentPipelinesStack extends Stack {
   constructor(scope: Construct, id: string, count: number, props?: StackProps) {
@@ -22,20 +22,7 @@ export class ThreeEnvironmentPipelinesStack extends Stack {
         artifact: ModelArtifact.fromBucket(models, `${modelName}/model.tar.gz`),
         image: ModelImage.fromFramework(Framework.XGBOOST, '1.7-1'),
         notifications: { emails: ['ml-team@example.com'] },
-        environments: [
-          { name: 'dev', instanceType: 'ml.m5.large', tests: KNOWN_CUSTOMERS },
-          { name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
-          {
-            name: 'prod',
-            approval: true,
-            instanceType: 'ml.m5.xlarge',
-            instanceCount: 2,
-            autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500 },
-            trafficShift: TrafficShift.canary(10, Duration.minutes(10)),
-            dataCapture: { samplingPercentage: 20 },
-            tests: KNOWN_CUSTOMERS,
-          },
-        ],
+        environments: releaseEnvironments(),
       });
     }
   }

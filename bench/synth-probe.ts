@@ -1,6 +1,6 @@
 /**
  * Child process of the synth benchmark: synthesizes one stack and prints
- * `{ ms, resources, templateBytes }` as JSON. Usage: synth-probe.ts <kind> [count].
+ * `{ ms, cpuMs, heapMiB, resources, templateBytes }` as JSON. Usage: synth-probe.ts <kind> [count].
  *
  * Why a fresh process per sample and a warm-up inside it: every sample starts
  * from the same state (no constructs, assets or garbage of a previous sample
@@ -30,6 +30,7 @@ try {
   warmup.synth();
 
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const app = exampleApp(path.join(workdir, 'measured'));
   // 10 and 50 pipelines are far more than one deployable stack holds (about
   // 120 resources each, against CloudFormation's 500): the CDK's own check is
@@ -38,10 +39,14 @@ try {
   const stack = BENCH_STACKS[kind](app, count);
   const assembly = app.synth();
   const ms = msSince(start);
+  // CPU time as well: on a busy machine it grows less than wall time with the load of other processes.
+  const cpu = process.cpuUsage(cpuStart);
 
   const artifact = assembly.getStackByName(stack.stackName);
   console.log(JSON.stringify({
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
     resources: Object.keys(artifact.template.Resources ?? {}).length,
     // The file the CDK CLI uploads, as written (CloudFormation's limit is on it).
     templateBytes: statSync(artifact.templateFullPath).size,

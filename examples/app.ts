@@ -1,7 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ByomPipeline, DriftCheckFrequency, Framework, IntegrationTests, MlopsFramework, ModelArtifact, ModelImage, TrafficShift } from '../src';
+import { ByomPipeline, DriftCheckFrequency, EnvironmentProps, Framework, IntegrationTests, MlopsFramework, ModelArtifact, ModelImage, TrafficShift } from '../src';
 
 /**
  * Two customers whose churn risk the team knows, scored after each release of
@@ -47,6 +47,30 @@ export function teamBucket(scope: Construct, id: string): s3.Bucket {
 }
 
 /**
+ * How the churn model is released: to a tested dev endpoint, a serverless
+ * staging endpoint, then, once someone approves, an autoscaled prod endpoint
+ * that takes new releases as a canary and is tested again once it serves them.
+ * (The benchmarks build stacks of many pipelines released this way.)
+ */
+export function releaseEnvironments(): [EnvironmentProps, EnvironmentProps, EnvironmentProps] {
+  return [
+    { name: 'dev', instanceType: 'ml.m5.large', tests: KNOWN_CUSTOMERS },
+    { name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
+    {
+      name: 'prod',
+      approval: true,
+      instanceType: 'ml.m5.xlarge',
+      instanceCount: 2,
+      autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500 },
+      trafficShift: TrafficShift.canary(10, Duration.minutes(10)),
+      dataCapture: { samplingPercentage: 20 },
+      tags: { 'cost-center': 'ml-platform' },
+      tests: KNOWN_CUSTOMERS,
+    },
+  ];
+}
+
+/**
  * A team's model stack: the versioned bucket their training job writes
  * `churn/model.tar.gz` to, and the pipeline that takes each new version to a
  * tested dev endpoint, a serverless staging endpoint, then, once someone
@@ -63,6 +87,7 @@ export class ChurnModelStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     const models = teamBucket(this, 'Models');
+    const [dev, staging, prod] = releaseEnvironments();
 
     this.pipeline = new ByomPipeline(this, 'Churn', {
       modelName: 'churn',
@@ -70,24 +95,16 @@ export class ChurnModelStack extends Stack {
       image: ModelImage.fromFramework(Framework.XGBOOST, '1.7-1'),
       notifications: { emails: ['ml-team@example.com'] },
       environments: [
-        { name: 'dev', instanceType: 'ml.m5.large', tests: KNOWN_CUSTOMERS },
-        { name: 'staging', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
+        dev,
+        staging,
         {
-          name: 'prod',
-          approval: true,
-          instanceType: 'ml.m5.xlarge',
-          instanceCount: 2,
-          autoScaling: { maxInstances: 8, targetInvocationsPerInstance: 500 },
-          trafficShift: TrafficShift.canary(10, Duration.minutes(10)),
-          dataCapture: { samplingPercentage: 20 },
+          ...prod,
           // churn/baseline.csv: a header row, then per customer the churn score
           // and the four features (Model Monitor wants the prediction column first).
           monitoring: {
             baselineDataset: { bucket: models, prefix: 'churn/baseline.csv' },
             frequency: DriftCheckFrequency.HOURLY,
           },
-          tags: { 'cost-center': 'ml-platform' },
-          tests: KNOWN_CUSTOMERS,
         },
         {
           // No approval of its own: a release gets here only once prod serves it.
