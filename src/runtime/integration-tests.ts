@@ -1,4 +1,5 @@
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { errorName, isTransient } from './aws-errors';
 import {
   ActionOutcome,
@@ -118,7 +119,7 @@ export async function runTestJob(job: CodePipelineJob, clients: IntegrationTestC
     const verdict = await runSuite(job, params, continuation, clients);
     switch (verdict.kind) {
       case 'passed':
-        return { kind: 'succeeded', message: verdict.message };
+        return await stillServed(params, verdict.message, clients);
       case 'running':
         return { kind: 'in-progress', message: verdict.message, continuationToken: encodeContinuation(verdict.state) };
       default:
@@ -144,6 +145,26 @@ async function runSuite(
   }
   // readTestParameters guarantees one of build and requestsParameter.
   return runRequestTests(params.requestsParameter!, params.environment, params.endpointName, clients);
+}
+
+/**
+ * Passing tests pass the release only while the endpoint serves it: a job
+ * delivered again after its report was lost finds its first attempt's
+ * rollback done or under way, and its requests reach the previous release.
+ */
+async function stillServed(params: TestJobParameters, message: string, clients: IntegrationTestClients): Promise<ActionOutcome> {
+  const endpoint = await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: params.endpointName }));
+  const pending = endpoint.PendingDeploymentSummary?.EndpointConfigName;
+  const serving = endpoint.EndpointConfigName;
+  if (serving === params.endpointConfigName && (pending === undefined || pending === serving)) {
+    return { kind: 'succeeded', message };
+  }
+  const where = serving === params.endpointConfigName ? `is being moved to ${pending}` : `serves ${serving}`;
+  return {
+    kind: 'failed',
+    message: `Tests of ${params.environment} passed, but endpoint ${params.endpointName} ${where}, not release ${params.endpointConfigName}: `
+      + 'an earlier attempt of this job rolled it back, or another release replaced it',
+  };
 }
 
 /** Failed tests stop the release; the environment returns to the config that served before, if there was one. */

@@ -466,6 +466,7 @@ describe('test handler, shared', () => {
       Parameter: { Value: JSON.stringify({ requests: [{ name: 'ping', body: '1,2', contentType: 'text/csv', status: 200 }] }) },
     });
     runtime.on(InvokeEndpointCommand).resolves({ Body: new TextEncoder().encode('0.9') as any, ContentType: 'text/csv' });
+    sagemaker.on(DescribeEndpointCommand).resolves({ EndpointName: 'churn-dev', EndpointStatus: 'InService', EndpointConfigName: 'churn-dev-rnew' });
   });
 
   test('reads the suite and invokes the endpoint as the job\'s role', async () => {
@@ -474,6 +475,7 @@ describe('test handler, shared', () => {
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: role, RoleSessionName: 'mlops-test', Tags: PIPELINE_TAG });
     expect(await keyUsedBy(ssm.commandCalls(GetParameterCommand, { Name: '/tests/dev' })[0])).toBe(keyOf(role));
     expect(await keyUsedBy(runtime.commandCalls(InvokeEndpointCommand)[0])).toBe(keyOf(role));
+    expect(await keyUsedBy(sagemaker.commandCalls(DescribeEndpointCommand)[0])).toBe(keyOf(role));
     expect(await keyUsedBy(codepipeline.commandCalls(PutJobSuccessResultCommand)[0])).toBe(OWN_KEY);
   });
 

@@ -75,6 +75,8 @@ beforeEach(() => {
   autoscaling.reset();
   suite([SCORE, PING]);
   runtime.on(InvokeEndpointCommand, { Body: new TextEncoder().encode('ping') }).resolves({ Body: new TextEncoder().encode('pong') as any });
+  // The endpoint serves the release under test, unless a test says otherwise.
+  sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: PARAMS.endpointConfigName });
 });
 
 describe('test handler: passing tests', () => {
@@ -83,6 +85,21 @@ describe('test handler: passing tests', () => {
     const outcome = await runTestJob(testJob(), clients());
     expect(outcome).toEqual({ kind: 'succeeded', message: 'All 2 requests to churn-dev passed' });
     expect(runtime).toHaveReceivedCommandWith(InvokeEndpointCommand, { EndpointName: 'churn-dev', ContentType: 'application/json' });
+    expect(sagemaker).not.toHaveReceivedCommand(UpdateEndpointCommand);
+  });
+
+  test('requests that pass while the endpoint is being moved off the release (a rollback in flight) do not pass it', async () => {
+    runtime.on(InvokeEndpointCommand, { Body: new TextEncoder().encode('{"x":1}') }).resolves(body({ score: 0.9, label: 'churn' }));
+    sagemaker.on(DescribeEndpointCommand).resolves({
+      EndpointStatus: 'Updating',
+      EndpointConfigName: PARAMS.endpointConfigName,
+      PendingDeploymentSummary: { EndpointConfigName: PARAMS.previousConfig },
+    });
+    expect(await runTestJob(testJob(), clients())).toEqual({
+      kind: 'failed',
+      message: `Tests of dev passed, but endpoint churn-dev is being moved to ${PARAMS.previousConfig}, not release ${PARAMS.endpointConfigName}: `
+        + 'an earlier attempt of this job rolled it back, or another release replaced it',
+    });
     expect(sagemaker).not.toHaveReceivedCommand(UpdateEndpointCommand);
   });
 });
