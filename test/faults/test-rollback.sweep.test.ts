@@ -1,11 +1,10 @@
-import { CodeBuildClient, CreateProjectCommand, ListBuildsForProjectCommand } from '@aws-sdk/client-codebuild';
+import { CreateProjectCommand, ListBuildsForProjectCommand } from '@aws-sdk/client-codebuild';
 import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
-import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
-import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
-import { IntegrationTestClients, runTestJob } from '../../src/runtime/integration-tests';
+import { createReleaseBuckets, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import { motoTestClients } from './test-world';
+import { runTestJob } from '../../src/runtime/integration-tests';
 import { runActionToCompletion } from '../fixtures/codepipeline-driver';
 import { buildJob, SCALING } from '../pipeline/tests/tests-fixtures';
 
@@ -18,10 +17,6 @@ import { buildJob, SCALING } from '../pipeline/tests/tests-fixtures';
  */
 const BOUNDS = `${SCALING.autoScaling.minInstances}-${SCALING.autoScaling.maxInstances}`;
 
-function motoTestClients(): IntegrationTestClients & ReturnType<typeof motoReleaseClients> {
-  const config = { endpoint: process.env.MOTO_ENDPOINT!, region: 'us-east-1' };
-  return { ...motoReleaseClients(), runtime: new SageMakerRuntimeClient(config), ssm: new SSMClient(config), codebuild: new CodeBuildClient(config) };
-}
 
 /** An endpoint a release moved from exec-old to exec-new, and a test project whose next build fails. */
 async function releasedWithFailingSuite(name: string) {
