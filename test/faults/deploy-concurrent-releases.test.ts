@@ -1,6 +1,5 @@
-import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import { meetAfter } from './call-barrier';
-import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import { createReleaseBuckets, motoReleaseClients, notServing, recordDescribes, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
 import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
 import type { ActionOutcome } from '../../src/runtime/codepipeline-job';
@@ -23,19 +22,12 @@ beforeAll(async () => {
 /** One job's side of the race: its own clients (its own Lambda invocation), token and answers. */
 class Release {
   public readonly clients = motoReleaseClients();
-  public readonly seen: DescribeEndpointCommandOutput[] = [];
+  public readonly seen = recordDescribes(this.clients.sagemaker);
   public final?: ActionOutcome;
   public finishedAt = 0;
   private token?: string;
 
   constructor(public readonly spec: DeploySpec, public readonly executionId: string) {
-    this.clients.sagemaker.middlewareStack.add((next: any, context: any) => async (args: any) => {
-      const result = await next(args);
-      if (context.commandName === 'DescribeEndpointCommand') {
-        this.seen.push(result.output);
-      }
-      return result;
-    }, { step: 'initialize', name: 'describeRecorder' });
   }
 
   public get name(): string {
@@ -69,12 +61,10 @@ async function breaches(spec: DeploySpec, releases: Release[], before: string[])
     if (r.final?.kind !== 'succeeded' && !r.final?.message.includes(`Release ${r.name} was superseded: endpoint ${r.spec.environments.dev.endpointName} now serves ${other.name}`)) {
       problems.push(`${r.executionId} did not succeed, nor say it was superseded: ${JSON.stringify(r.final)}`);
     }
-    const down = r.seen.filter((d) => !['InService', 'Updating', 'Creating'].includes(d.EndpointStatus!) || !names.includes(d.EndpointConfigName!));
-    if (before.length > 0 && down.some((d) => d.EndpointStatus === 'Creating')) {
-      problems.push(`${r.executionId} saw the serving endpoint created again`);
-    }
+    // A first release sees the endpoint Creating; one that found it serving never may.
+    const down = notServing(r.seen, names, before.length > 0 ? ['InService', 'Updating'] : ['InService', 'Updating', 'Creating']);
     if (down.length > 0) {
-      problems.push(`${r.executionId} saw the endpoint ${down.map((d) => `${d.EndpointStatus} on ${d.EndpointConfigName}`).join(', ')}`);
+      problems.push(`${r.executionId} saw the endpoint ${down.join(', ')}`);
     }
   }
   const winners = releases.filter((r) => r.final?.kind === 'succeeded').sort((x, y) => y.finishedAt - x.finishedAt);

@@ -1,7 +1,7 @@
 import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
-import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import { createReleaseBuckets, motoReleaseClients, notServing, recordDescribes, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
 import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
 import type { ActionOutcome, CodePipelineJob } from '../../src/runtime/codepipeline-job';
@@ -40,14 +40,7 @@ interface Run {
 async function release(spec: DeploySpec, executionId: string, plan?: FaultPlan): Promise<Run> {
   const clients = motoReleaseClients();
   const injector = new FaultInjector(plan).attach(clients.sagemaker, clients.s3, clients.autoscaling);
-  const seen: DescribeEndpointCommandOutput[] = [];
-  clients.sagemaker.middlewareStack.add((next: any, context: any) => async (args: any) => {
-    const result = await next(args);
-    if (context.commandName === 'DescribeEndpointCommand') {
-      seen.push(result.output);
-    }
-    return result;
-  }, { step: 'initialize', name: 'describeRecorder' });
+  const seen = recordDescribes(clients.sagemaker);
   const run = redeliverAfterCrash(injector, (j: CodePipelineJob) => runDeployJob(j, spec, clients));
   const { final } = await runActionToCompletion(run, job(executionId, { artifactVersion: buckets.version }), { maxCalls: 40 });
   return { final, injector, seen, clients };
@@ -82,7 +75,7 @@ async function updateCase(plan: FaultPlan): Promise<string | undefined> {
   const [stale, previous, next] = ['exec-a', 'exec-b', 'exec-c'].map((e) => releaseOf(spec, e));
   const { final, seen, clients } = await release(spec, 'exec-c', plan);
   const state = await worldState(clients, spec);
-  const notServing = seen.filter((d) => !['InService', 'Updating'].includes(d.EndpointStatus!) || ![previous, next].includes(d.EndpointConfigName!));
+  const down = notServing(seen, [previous, next]);
   const leftForNext = state.configs.includes(stale) && final.message.includes(`could not remove ${stale}`);
   const expected = {
     outcome: { kind: 'succeeded', outputVariables: { EndpointName: endpointName, EndpointConfigName: next, ModelName: next, PreviousEndpointConfigName: previous } },
@@ -92,9 +85,9 @@ async function updateCase(plan: FaultPlan): Promise<string | undefined> {
     models: state.configs.filter((c) => c !== stale || state.models.includes(stale)),
     copies: [`releases/${endpointName}/${next}/model.tar.gz`],
     scalableTargets: 1,
-    notServing: [],
+    down: [],
   };
-  const actual = { outcome: outcomeOf(final), ...state, notServing };
+  const actual = { outcome: outcomeOf(final), ...state, down };
   if (JSON.stringify(actual) !== JSON.stringify(expected) || !state.models.every((m) => state.configs.includes(m))) {
     return JSON.stringify(actual);
   }

@@ -5,6 +5,7 @@ import {
   CreateEndpointConfigCommand,
   CreateModelCommand,
   DescribeEndpointCommand,
+  DescribeEndpointCommandOutput,
   ListEndpointConfigsCommand,
   ListEndpointsCommand,
   ListModelsCommand,
@@ -134,4 +135,24 @@ export async function worldState(clients: ReturnType<typeof motoReleaseClients>,
     copies: (copies.Contents ?? []).map((o) => o.Key!).sort(),
     scalableTargets: targets.ScalableTargets?.length ?? 0,
   };
+}
+
+/** Every DescribeEndpoint answer a handler gets through this client, in order: what it saw of the endpoint. */
+export function recordDescribes(sagemaker: SageMakerClient): DescribeEndpointCommandOutput[] {
+  const seen: DescribeEndpointCommandOutput[] = [];
+  sagemaker.middlewareStack.add((next: any, context: any) => async (args: any) => {
+    const result = await next(args);
+    if (context.commandName === 'DescribeEndpointCommand') {
+      seen.push(result.output);
+    }
+    return result;
+  }, { step: 'initialize', name: 'describeRecorder' });
+  return seen;
+}
+
+/** The answers in which the endpoint was not up (in one of `statuses`) on one of `configs`, as "status on config". */
+export function notServing(seen: readonly DescribeEndpointCommandOutput[], configs: readonly string[], statuses = ['InService', 'Updating']): string[] {
+  return seen
+    .filter((d) => !statuses.includes(d.EndpointStatus!) || !configs.includes(d.EndpointConfigName!))
+    .map((d) => `${d.EndpointStatus} on ${d.EndpointConfigName}`);
 }

@@ -1,8 +1,7 @@
 import { CreateProjectCommand, ListBuildsForProjectCommand } from '@aws-sdk/client-codebuild';
-import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
-import { createReleaseBuckets, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import { createReleaseBuckets, notServing, recordDescribes, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
 import { motoTestClients } from './test-world';
 import { runTestJob } from '../../src/runtime/integration-tests';
 import { runActionToCompletion } from '../fixtures/codepipeline-driver';
@@ -46,14 +45,7 @@ async function testRelease(name: string, plan?: FaultPlan) {
   const world = await releasedWithFailingSuite(name);
   const clients = motoTestClients();
   const injector = new FaultInjector(plan).attach(clients.sagemaker, clients.codebuild, clients.autoscaling);
-  const seen: DescribeEndpointCommandOutput[] = [];
-  clients.sagemaker.middlewareStack.add((next: any, context: any) => async (args: any) => {
-    const result = await next(args);
-    if (context.commandName === 'DescribeEndpointCommand') {
-      seen.push(result.output);
-    }
-    return result;
-  }, { step: 'initialize', name: 'describeRecorder' });
+  const seen = recordDescribes(clients.sagemaker);
   const { final } = await runActionToCompletion(redeliverAfterCrash(injector, (j) => runTestJob(j, clients)), world.job);
   // Looked at with clients of its own: the calls the sweep faults are the handler's only.
   const observer = motoTestClients();
@@ -76,7 +68,7 @@ beforeAll(async () => {
 /** A failing suite with one fault; what a clean run leaves, or what differs. */
 async function rollbackCase(plan: FaultPlan): Promise<string | undefined> {
   const run = await testRelease(`tsweep-${FAULT_TAG[plan.kind]}-${plan.at}`, plan);
-  const notServing = run.seen.filter((d) => !['InService', 'Updating'].includes(d.EndpointStatus!) || ![run.previous, run.next].includes(d.EndpointConfigName!));
+  const down = notServing(run.seen, [run.previous, run.next]);
   const actual = {
     kind: run.final.kind,
     rolledBack: run.final.message.endsWith(`. Rolled back to ${run.previous} (endpoint ${run.spec.environments.dev.endpointName}); autoscaling restored (${BOUNDS} instances)`),
@@ -84,7 +76,7 @@ async function rollbackCase(plan: FaultPlan): Promise<string | undefined> {
     builds: run.builds.length,
     endpoint: run.state.endpoint,
     scalableTargets: run.state.scalableTargets,
-    notServing,
+    down,
   };
   const expected = {
     kind: 'failed',
@@ -93,7 +85,7 @@ async function rollbackCase(plan: FaultPlan): Promise<string | undefined> {
     builds: 1,
     endpoint: { status: 'InService', config: run.previous },
     scalableTargets: 1,
-    notServing: [],
+    down: [],
   };
   return JSON.stringify(actual) === JSON.stringify(expected) ? undefined : `${JSON.stringify(actual)} ${run.final.message}`;
 }
