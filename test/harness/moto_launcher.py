@@ -108,7 +108,11 @@ What moto 5.2.5 gets wrong, and is patched here:
     and can not be updated.", DeleteStack of one being updated with "Stack
     [<id>] cannot be deleted while in status <status>"; a DeleteStack during
     a create deletes the stack once the create has finished (CloudFormation
-    cancels the create), and one during a delete is the same delete.
+    cancels the create), and one during a delete is the same delete. The
+    resources of one stack change at a time are created, updated or deleted
+    on the whole server (moto's backends have no locks), reads going on
+    meanwhile; a create that raises ends CREATE_FAILED rather than reading
+    CREATE_IN_PROGRESS for ever.
     ClientRequestToken is still ignored.
   Checked and left alone, since moto gets them right for these templates:
   Conditions (Fn::Equals, Fn::Not, conditional resources and outputs),
@@ -1067,6 +1071,10 @@ CloudFormationResponse._validate_different_update = _validate_different_update
 # Stack changes one at a time, and a name held until its stack is deleted
 # (see the header: concurrent requests).
 _stack_change = threading.Condition(_lock)
+# moto's backends are plain dicts without locks, which two stack changes
+# would modify at once: one change's resources at a time on the whole server.
+# Reads go on meanwhile.
+_stack_work = threading.RLock()
 _creating: dict[tuple[str, str], set[str]] = {}  # (account, region) -> names CreateStack holds but has not stored yet
 _deleting: dict[tuple[str, str], dict[str, Any]] = {}  # (account, region) -> stack ID -> stack being deleted
 _original_stack_init = cfn_models.Stack.__init__
@@ -1122,6 +1130,10 @@ def _create_resources(self: Any) -> None:
         _stack_change.notify_all()
     try:
         _original_create_resources(self)
+    except BaseException:
+        # Never left CREATE_IN_PROGRESS, which nothing would end: failed, as CloudFormation reports it.
+        self.status = "CREATE_FAILED"
+        raise
     finally:
         with _stack_change:
             _stack_change.notify_all()
@@ -1135,7 +1147,8 @@ def _create_stack(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
             raise AlreadyExistsException(f"Stack [{name}] already exists")
         _creating.setdefault(key, set()).add(name)
     try:
-        return _original_create_stack(self, name, *args, **kwargs)
+        with _stack_work:
+            return _original_create_stack(self, name, *args, **kwargs)
     finally:
         with _stack_change:
             _creating[key].discard(name)
@@ -1151,7 +1164,8 @@ def _update_stack(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
         settled = stack.status
         stack.status = "UPDATE_IN_PROGRESS"
     try:
-        return _original_update_stack(self, name, *args, **kwargs)
+        with _stack_work:
+            return _original_update_stack(self, name, *args, **kwargs)
     except BaseException:
         # moto applied nothing it could roll back; the stack reads as before.
         stack.status = settled
@@ -1177,7 +1191,8 @@ def _delete_stack(self: Any, name_or_stack_id: str) -> None:
         stack.status = "DELETE_IN_PROGRESS"
         _deleting.setdefault(key, {})[stack.stack_id] = stack
     try:
-        return _original_delete_stack(self, stack.stack_id)
+        with _stack_work:
+            return _original_delete_stack(self, stack.stack_id)
     finally:
         with _stack_change:
             _deleting[key].pop(stack.stack_id, None)
