@@ -1,11 +1,20 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, Tag } from '@aws-sdk/client-cloudformation';
 import { errorName } from '../../src/runtime/aws-errors';
+import { REQUEST_HASH_TAG } from '../../src/runtime/provisioning/provision-pipeline';
+
+/** One CreateStack, UpdateStack or DeleteStack, as CloudFormation answered it. */
+export interface Write {
+  /** `CreateStack ok`, `CreateStack AlreadyExistsException`, `UpdateStack ValidationError`, ... */
+  readonly outcome: string;
+  /** The hash tag the write carried: which request sent it. */
+  readonly requestHash: string | undefined;
+}
 
 /** A CloudFormation client that lines requests up for a race, and what CloudFormation answered their writes. */
 export interface RacingClient {
   readonly client: CloudFormationClient;
-  /** Each CreateStack, UpdateStack or DeleteStack sent, in the order answered: `CreateStack ok`, `CreateStack AlreadyExistsException`, ... */
-  readonly writes: string[];
+  /** The writes in the order CloudFormation answered them. */
+  readonly writes: Write[];
 }
 
 const WRITES = new Set(['CreateStackCommand', 'UpdateStackCommand', 'DeleteStackCommand']);
@@ -20,7 +29,7 @@ const WRITES = new Set(['CreateStackCommand', 'UpdateStackCommand', 'DeleteStack
  */
 export function racingClient(endpoint: string, parties: number): RacingClient {
   const client = new CloudFormationClient({ endpoint, region: 'us-east-1' });
-  const writes: string[] = [];
+  const writes: Write[] = [];
   let arrived = 0;
   let releaseAll!: () => void;
   const allArrived = new Promise<void>((resolve) => {
@@ -36,15 +45,17 @@ export function racingClient(endpoint: string, parties: number): RacingClient {
       await allArrived;
     }
     const operation = command.replace(/Command$/, '');
+    const tags = (args.input as { Tags?: Tag[] }).Tags;
+    const requestHash = tags?.find((t) => t.Key === REQUEST_HASH_TAG)?.Value;
     try {
       const output = await next(args);
       if (WRITES.has(command)) {
-        writes.push(`${operation} ok`);
+        writes.push({ outcome: `${operation} ok`, requestHash });
       }
       return output;
     } catch (err) {
       if (WRITES.has(command)) {
-        writes.push(`${operation} ${errorName(err)}`);
+        writes.push({ outcome: `${operation} ${errorName(err)}`, requestHash });
       }
       throw err;
     }
