@@ -13,7 +13,7 @@ import {
   TrafficRoutingConfigType,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { isEndpointBusy, isNameTaken, isNotFound, isTransient } from './aws-errors';
+import { errorMessage, errorName, isEndpointBusy, isNameTaken, isNotFound, isTransient } from './aws-errors';
 import { enableScaling, suspendScaling } from './endpoint-scaling';
 import { ReleaseClients, ReleaseRequest, createOnce, createReleaseModel, sageMakerTags } from './release-model';
 import { Removal, removeEach, staleNames } from './removal';
@@ -85,7 +85,17 @@ export async function startRelease(request: ReleaseRequest, clients: ReleaseClie
   // One look at the endpoint serves both the new config (an autoscaled variant
   // keeps its current instance count) and the choice to create or update.
   const endpoint = await describeEndpoint(clients, spec.endpointName);
-  await createOnce(() => clients.sagemaker.send(new CreateEndpointConfigCommand(endpointConfig(spec, release, currentInstanceCount(endpoint)))));
+  try {
+    await createOnce(() => clients.sagemaker.send(new CreateEndpointConfigCommand(endpointConfig(spec, release, currentInstanceCount(endpoint)))));
+  } catch (err) {
+    if (!isTransient(err)) {
+      // Refused for good, so there is no config of this release: nothing
+      // would ever find its model (old releases are found by their configs).
+      // A retry of the job makes it again. Best effort: the job fails with the reason.
+      await deleteIfPresent(() => clients.sagemaker.send(new DeleteModelCommand({ ModelName: release }))).catch(() => undefined);
+    }
+    throw err;
+  }
 
   return rollOut(spec, release, clients, endpoint);
 }
@@ -292,7 +302,13 @@ export async function continueRelease(spec: EnvironmentDeploySpec, state: Releas
 
 async function succeed(spec: EnvironmentDeploySpec, release: string, clients: ReleaseClients, previousConfig?: string): Promise<ReleaseOutcome> {
   await enableScaling(spec, clients.autoscaling);
-  const cleanup = await removeOldReleases(spec, release, clients, previousConfig);
+  const cleanup = await removeOldReleases(spec, release, clients, previousConfig).catch((err: unknown): CleanupResult => {
+    if (isTransient(err)) {
+      throw err;
+    }
+    // The release serves: old releases that cannot even be listed now are the next release's to remove.
+    return { removed: [], failed: [{ name: 'old releases', reason: `${errorName(err)}: ${errorMessage(err)}` }] };
+  });
   return { kind: 'succeeded', release, previousConfig, cleanup, message: `Endpoint ${spec.endpointName} is InService with ${release}` };
 }
 
