@@ -1,7 +1,6 @@
-import { RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
-import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import { createReleaseBuckets, motoReleaseClients, registerScaling, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
 import { CLEANUP_PHASE_FIELD, IS_COMPLETE_PHASE } from '../../src/pipeline/cleanup/cleanup-spec';
 import { CleanupEvent, isComplete, onEvent } from '../../src/pipeline/cleanup/cleanup.lambda';
 import { cfnEvent, deleteToCompletion } from '../pipeline/cleanup/cleanup-fixtures';
@@ -21,13 +20,7 @@ async function releasedEnvironment(name: string) {
   const clients = motoReleaseClients();
   const spec = worldSpec(buckets, name);
   await serveRelease(clients.sagemaker, spec, ['exec-1', 'exec-2']);
-  await clients.autoscaling.send(new RegisterScalableTargetCommand({
-    ServiceNamespace: 'sagemaker',
-    ResourceId: `endpoint/${name}/variant/AllTraffic`,
-    ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-    MinCapacity: 1,
-    MaxCapacity: 4,
-  }));
+  await registerScaling(clients.autoscaling, spec);
   return spec;
 }
 

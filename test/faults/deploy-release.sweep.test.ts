@@ -1,7 +1,7 @@
 import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
-import { createReleaseBuckets, motoReleaseClients, notServing, recordDescribes, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import { createReleaseBuckets, motoReleaseClients, notServing, recordDescribes, registerScaling, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
 import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
 import type { ActionOutcome, CodePipelineJob } from '../../src/runtime/codepipeline-job';
@@ -137,4 +137,41 @@ test('an update SageMaker refuses for good: the job fails with the reason, the p
   const { final, clients } = await release(spec, 'exec-c', { at, kind: 'refuse' });
   expect(final).toEqual({ kind: 'failed', message: 'ValidationException: UpdateEndpointCommand refused for good' });
   expect(await worldState(clients, spec)).toMatchObject({ endpoint: { status: 'InService', config: releaseOf(spec, 'exec-b') }, scalableTargets: 1 });
+});
+
+/**
+ * An update with one call refused for good (a partial failure: what came
+ * before it exists). Whatever the call, the endpoint keeps serving; if the
+ * release did not go out, the job fails and the previous config keeps its
+ * scaling; a refused clean-up of old releases does not fail the release; no model is left without its config (but for a refused look at
+ * the endpoint between the two, which may be a retry's whose config exists);
+ * and a retry of the stage (a new job of the same execution) converges on
+ * the clean update.
+ */
+async function refusedCase(plan: FaultPlan): Promise<string | undefined> {
+  const spec = worldSpec(buckets, `sweep-u${FAULT_TAG[plan.kind]}-${plan.at}`, { autoScaling: AUTOSCALING });
+  await serveTwoReleases(spec);
+  await registerScaling(motoReleaseClients().autoscaling, spec);
+  const [previous, next] = [releaseOf(spec, 'exec-b'), releaseOf(spec, 'exec-c')];
+  const { final, seen, clients } = await release(spec, 'exec-c', plan);
+  const state = await worldState(clients, spec);
+  const onPrevious = state.endpoint?.status === 'InService' && state.endpoint.config === previous;
+  const inCleanup = ['ListEndpointConfigsCommand', 'DeleteModelCommand', 'DeleteEndpointConfigCommand'].includes(cleanCalls.update[plan.at - 1]);
+  const problems = [
+    // The clean-up of old releases never fails the release that serves.
+    ...(inCleanup && final.kind !== 'succeeded' ? ['the clean-up of old releases failed the release'] : []),
+    ...notServing(seen, [previous, next]),
+    ...(onPrevious && (final.kind !== 'failed' || state.scalableTargets !== 1) ? [`ended ${final.kind} with the previous config serving, ${state.scalableTargets} scalable targets`] : []),
+    ...(cleanCalls.update[plan.at - 1] === 'DescribeEndpointCommand' ? [] : state.models.filter((m) => !state.configs.includes(m)).map((m) => `model ${m} has no config`)),
+  ];
+  const retried = await release(spec, 'exec-c');
+  const after = await worldState(clients, spec);
+  if (retried.final.kind !== 'succeeded' || after.endpoint?.config !== next || after.scalableTargets !== 1 || after.models.some((m) => !after.configs.includes(m))) {
+    problems.push(`the retry ended ${JSON.stringify(outcomeOf(retried.final))} with ${JSON.stringify(after)}`);
+  }
+  return problems.length ? `${final.message}: ${problems.join('; ')}` : undefined;
+}
+
+test('an update refused for good at each call in turn: the endpoint keeps serving, no model outlives its config, a retry of the stage converges', async () => {
+  expect(await sweep('refuse', cleanCalls.update, refusedCase)).toEqual([]);
 });

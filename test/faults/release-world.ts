@@ -1,4 +1,4 @@
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CreateBucketCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
@@ -97,6 +97,18 @@ export async function serveRelease(sagemaker: SageMakerClient, spec: DeploySpec,
   await sagemaker.send(new CreateEndpointCommand({ EndpointName: env.endpointName, EndpointConfigName: serving }));
   // The emulator finishes a change after its first describe.
   await sagemaker.send(new DescribeEndpointCommand({ EndpointName: env.endpointName }));
+}
+
+/** Registers the environment's variant for scaling, as a release of an autoscaled environment leaves it. */
+export async function registerScaling(autoscaling: ApplicationAutoScalingClient, spec: DeploySpec): Promise<void> {
+  const env = spec.environments.dev;
+  await autoscaling.send(new RegisterScalableTargetCommand({
+    ServiceNamespace: 'sagemaker',
+    ResourceId: `endpoint/${env.endpointName}/variant/${env.variantName}`,
+    ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    MinCapacity: 1,
+    MaxCapacity: 4,
+  }));
 }
 
 /** What exists of one environment: its endpoint, and its release configs, models and artifact copies. */
