@@ -15,11 +15,11 @@ import { cfnEvent, deleteToCompletion } from '../pipeline/cleanup/cleanup-fixtur
 let buckets: ReleaseBuckets;
 let cleanCalls: string[];
 
-/** An environment as releases leave it: two releases, the endpoint on the newer, its variant autoscaled. */
+/** An environment as releases leave it: a release serving, its variant autoscaled. */
 async function releasedEnvironment(name: string) {
   const clients = motoReleaseClients();
   const spec = worldSpec(buckets, name);
-  await serveRelease(clients.sagemaker, spec, ['exec-1', 'exec-2']);
+  await serveRelease(clients.sagemaker, spec, ['exec-1']);
   await registerScaling(clients.autoscaling, spec);
   return spec;
 }
@@ -61,7 +61,7 @@ test.each(FAULT_KINDS)('a stack deletion with one %s fault at each call in turn 
 });
 
 test('the neighbour whose names start the same way survived every one of those deletions', async () => {
-  const kept = [releaseOf(neighbour, 'exec-1'), releaseOf(neighbour, 'exec-2')].sort();
+  const kept = [releaseOf(neighbour, 'exec-1')];
   const state = await worldState(motoReleaseClients(), neighbour);
   expect([state.endpoint?.status, state.configs, state.models, state.scalableTargets]).toEqual(['InService', kept, kept, 1]);
 });
