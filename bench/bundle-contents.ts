@@ -1,7 +1,6 @@
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync } from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
 import { ROOT } from './child';
 
 /** One of projen's bundle tasks: the esbuild command that makes an asset. */
@@ -19,8 +18,6 @@ export interface BundleContents {
   readonly clients: Record<string, string[]>;
   /** The clients of the SDK's default credential chain (SSO, STS web identity, sign-in), bundled with every client. */
   readonly credentialChainClients: string[];
-  /** The service clients whose commands the bundled source code imports, with those commands. */
-  readonly importedClients: Record<string, string[]>;
 }
 
 /**
@@ -51,31 +48,6 @@ function clientOf(input: string): { kind: 'service' | 'credentials'; name: strin
   return nested ? { kind: 'credentials', name: nested[1] } : undefined;
 }
 
-/** An SDK export that makes a call: a command, a paginator or a waiter. */
-function isOperation(name: string): boolean {
-  return /Command$|^paginate[A-Z]|^waitUntil[A-Z]/.test(name);
-}
-
-/** The operations a source file imports (as values, not `import type`) from each `@aws-sdk/client-*` package. */
-function importedOperations(file: string): Record<string, string[]> {
-  const source = ts.createSourceFile(file, readFileSync(path.join(ROOT, file), 'utf-8'), ts.ScriptTarget.Latest);
-  const found: Record<string, string[]> = {};
-  for (const statement of source.statements) {
-    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
-    const from = statement.moduleSpecifier.text;
-    const clause = statement.importClause;
-    if (!from.startsWith('@aws-sdk/client-') || !clause || clause.isTypeOnly) continue;
-    const bindings = clause.namedBindings;
-    const names = bindings && ts.isNamedImports(bindings)
-      ? bindings.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text).filter(isOperation)
-      : [];
-    if (names.length > 0) {
-      found[from] = [...(found[from] ?? []), ...names];
-    }
-  }
-  return found;
-}
-
 function addAll(into: Record<string, Set<string>>, key: string, values: Iterable<string>): void {
   const set = (into[key] ??= new Set());
   for (const value of values) set.add(value);
@@ -95,9 +67,9 @@ export interface BuiltBundle extends BundleContents {
 /**
  * Builds a bundle into `outdir` with its task's own esbuild arguments plus a
  * metafile, and reads from the metafile which clients and operations it
- * carries and which the bundled source imports. The bench measures this
- * build rather than the file in assets/, so size, contents and load time
- * come from one and the same build even while the sources change.
+ * carries. The bench measures this build rather than the file in assets/,
+ * so size, contents and load time come from one and the same build even
+ * while the sources change.
  */
 export function buildBundle(task: BundleTask, outdir: string): BuiltBundle {
   const workdir = path.join(outdir, task.name.replace(/\//g, '-'));
@@ -116,7 +88,6 @@ export function buildBundle(task: BundleTask, outdir: string): BuiltBundle {
 
   const clients: Record<string, Set<string>> = {};
   const credentialChain = new Set<string>();
-  const imported: Record<string, Set<string>> = {};
   for (const input of inputs) {
     const client = clientOf(input);
     if (client?.kind === 'credentials') {
@@ -124,9 +95,7 @@ export function buildBundle(task: BundleTask, outdir: string): BuiltBundle {
     } else if (client) {
       const command = /\/commands\/(\w+Command)\.js$/.exec(input)?.[1];
       addAll(clients, client.name, command ? [command] : []);
-    } else if (input.startsWith('src/')) {
-      for (const [from, names] of Object.entries(importedOperations(input))) addAll(imported, from, names);
     }
   }
-  return { file, sameAsAsset, clients: sorted(clients), credentialChainClients: [...credentialChain].sort(), importedClients: sorted(imported) };
+  return { file, sameAsAsset, clients: sorted(clients), credentialChainClients: [...credentialChain].sort() };
 }

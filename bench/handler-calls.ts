@@ -8,9 +8,10 @@ import { ROOT } from './child';
  * class and variable it refers to (resolved by the type checker, so a method
  * call reaches that method, not every method of the name), collecting the
  * SDK commands, paginators and waiters reached code uses. A method called
- * through an interface reaches every method of that name in the project.
- * What it finds is what the handler may call; a client in its bundle that no
- * reached code calls is dead weight.
+ * through an interface reaches every method of that name in the project, so
+ * the walk errs towards reaching too much rather than too little. What it finds
+ * is what the handler may call; a client in its bundle that no reached code
+ * calls is dead weight.
  */
 export class HandlerCalls {
   private readonly program: ts.Program;
