@@ -153,7 +153,16 @@ async function createStack(deps: ProvisioningDeps, input: CreateInput): Promise<
     // Another request created it since our describe: the same request is a retry, any other a conflict.
     const raced = await describeStack(deps.cloudformation, stackName);
     if (!raced) {
-      throw err;
+      // Created and deleted again by other requests between our two calls: nothing
+      // of ours was written, and the same request sent again decides afresh.
+      return {
+        kind: 'conflict',
+        name,
+        stackName,
+        stackId: stackName,
+        stackStatus: 'DELETE_COMPLETE',
+        message: `Stack ${stackName} was created and deleted by other requests meanwhile; send the request again`,
+      };
     }
     const stack = { name, stackName, stackId: raced.StackId ?? stackName };
     return busyOutcome(stack, raced, hash);

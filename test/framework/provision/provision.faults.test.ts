@@ -136,6 +136,18 @@ describe('create', () => {
     expect(other.statusCode).toBe(409);
     expect(bodyOf(other)).toMatchObject({ stackStatus: 'CREATE_IN_PROGRESS', message: expect.stringContaining('another change is under way') });
   });
+
+  test('a stack created and deleted again by others between AlreadyExists and the second look is a 409 to send again, nothing written', async () => {
+    cloudformation.on(CreateStackCommand).rejects(awsError('AlreadyExistsException', 'Stack [mlops-churn] already exists'));
+    cloudformation.on(DescribeStacksCommand).rejects(MISSING_STACK());
+
+    const result = await post();
+
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result)).toMatchObject({ stackStatus: 'DELETE_COMPLETE', message: expect.stringContaining('send the request again') });
+    expect(cloudformation.commandCalls(CreateStackCommand)).toHaveLength(1);
+    expect(cloudformation.commandCalls(UpdateStackCommand)).toHaveLength(0);
+  });
 });
 
 describe('update', () => {
