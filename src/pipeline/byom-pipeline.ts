@@ -183,6 +183,12 @@ export class ByomPipeline extends Construct {
       pipelineType: codepipeline.PipelineType.V2,
       artifactBucket: this.artifactBucket,
       restartExecutionOnUpdate: false,
+      // Every action runs as the pipeline's role instead of a role of its own
+      // (the CDK's default: a role and a policy per action, five per environment,
+      // about a quarter of a three-environment stack's resources). The pipeline's
+      // role could assume each of those roles, so this grants it nothing it could
+      // not already do.
+      usePipelineRoleForActions: true,
     });
     const sourceOutput = new codepipeline.Artifact('Model');
     const source = new actions.S3SourceAction({

@@ -181,8 +181,9 @@ function makeMonitoringConditional(template: Json, slot: number): void {
   const schedule = MONITORING_NAMES.MonitoringSchedule(endpoint);
   const resources: { [id: string]: Json } = template.Resources;
 
-  // The role the jobs run with, and the role CodePipeline's Monitor action runs with.
-  const roles = [`Env${env}MonitoringRole`, `Monitor${env}MonitorCodePipelineActionRole`].map((name) => {
+  // The role the jobs run with. (CodePipeline's Monitor action runs as the
+  // pipeline's role and invokes the deploy function, as the Deploy action does.)
+  const roles = [`Env${env}MonitoringRole`].map((name) => {
     const found = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::IAM::Role' && id.includes(name));
     if (found.length !== 1) {
       throw new Error(`Environment slot ${slot}: expected one role with ${name} in its logical ID, found ${found.length}`);
