@@ -83,6 +83,31 @@ describe('ByomPipeline pipeline shape', () => {
   });
 });
 
+test('every action runs as the pipeline\'s role: no action has a role of its own, and that role may invoke only the pipeline\'s functions', () => {
+  const stack = newStack();
+  new ByomPipeline(stack, 'Churn', basicProps(stack, {
+    environments: [{ name: 'dev' }, { name: 'prod', approval: true, tests: IntegrationTests.requests([{ body: '1,2,3' }]) }],
+  }));
+  const template = Template.fromStack(stack);
+  const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline'));
+  const actions = pipeline.Properties.Stages.flatMap((stage: { Actions: object[] }) => stage.Actions);
+  expect(actions).toHaveLength(7);
+  expect(actions.filter((action: { RoleArn?: unknown }) => action.RoleArn !== undefined)).toEqual([]);
+  const roleIds = Object.keys(template.findResources('AWS::IAM::Role'));
+  expect(roleIds.filter((id) => id.includes('CodePipelineActionRole'))).toEqual([]);
+
+  const pipelineRole = pipeline.Properties.RoleArn['Fn::GetAtt'][0];
+  const invokes = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: pipelineRole }]))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .filter((statement: { Action: string | string[] }) => [statement.Action].flat().includes('lambda:InvokeFunction'));
+  const invoked = new Set(invokes.flatMap((statement: { Resource: unknown }) => [statement.Resource].flat())
+    .map((resource: any) => JSON.stringify(resource).match(/"([A-Za-z0-9]+)","Arn"/)?.[1]));
+  const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+  expect([...invoked].every((id) => id !== undefined && functions.includes(id))).toBe(true);
+  expect(invoked.size).toBeGreaterThanOrEqual(3);
+});
+
 describe('ByomPipeline deploy function', () => {
   test('runs on arm64 with a pinned Node.js runtime and JSON logs kept one year by default', () => {
     const stack = newStack();
