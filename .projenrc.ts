@@ -138,6 +138,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
       testTimeout: 60_000,
+      // jest's default is one worker per core but one, so a single worker on
+      // the 2-core machines CI and newcomers use. The test files share the moto
+      // server under names of their own, and the ones that reset it start their own.
+      maxWorkers: 2,
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/integ/', '/test/consumers/'],
     },
   },
