@@ -166,14 +166,9 @@ function batchValues(env: EnvironmentRequest, batch: BatchRequest, slot: number,
     [p.batchInput]: batch.input,
     [p.batchOutput]: batch.output,
     [p.batch]: JSON.stringify(batchEnvironmentSpec({
+      ...batch,
       inputS3Uri: `s3://${assetsBucket}/${batch.input}`,
       outputS3Uri: `s3://${assetsBucket}/${batch.output}`,
-      contentType: batch.contentType,
-      splitType: batch.splitType,
-      accept: batch.accept,
-      maxPayloadMb: batch.maxPayloadMb,
-      maxConcurrentTransforms: batch.maxConcurrentTransforms,
-      check: batch.check,
     })),
   };
 }

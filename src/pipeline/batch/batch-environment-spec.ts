@@ -20,7 +20,12 @@ export interface BatchJsonPathInput {
   readonly max?: number;
 }
 
-/** What the `batch` member is computed from: the data's URIs and the transform's and check's settings. */
+/**
+ * What the `batch` member is computed from: the data's URIs and the
+ * transform's and check's settings. The construct's BatchProps and the
+ * request's `batch` both carry the settings under these names, so each
+ * caller spreads its own and adds the URIs; other members are not read.
+ */
 export interface BatchSpecInput {
   /** `s3://bucket/prefix`: every object under it is transformed. */
   readonly inputS3Uri: string;

@@ -83,16 +83,11 @@ export function createBatchRuntime(scope: Construct, props: BatchRuntimeProps): 
     imageUri: image.imageUri,
     connections: placement?.connections,
     vpcConfig: placement?.config,
+    // The settings were validated with the environment (validateBatch), so converted here without a second report.
     spec: batchEnvironmentSpec({
+      ...batch,
       inputS3Uri: dataLocationUri(batch.input),
       outputS3Uri: dataLocationUri(batch.output),
-      contentType: batch.contentType,
-      splitType: batch.splitType,
-      accept: batch.accept,
-      maxPayloadMb: batch.maxPayloadMb,
-      maxConcurrentTransforms: batch.maxConcurrentTransforms,
-      // Validated with the environment (validateBatch), so converted here without a second report.
-      check: batch.check,
     }),
   };
 }
