@@ -1,8 +1,16 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { DescribeMonitoringScheduleCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
-import type { CleanupEvent, IsCompleteResponse, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
+import { onEvent, type CleanupEvent, type IsCompleteResponse, type OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
+import { awsError } from '../../fixtures/aws-error';
 
 export const DEV: CleanupEnvironment = { endpointName: 'churn-dev', releasePrefix: 'churn-dev', variantName: 'AllTraffic' };
 export const PROD: CleanupEnvironment = { endpointName: 'churn-prod', releasePrefix: 'churn-prod', variantName: 'AllTraffic' };
+
+/** The prefix a drift-detecting dev's monitoring names derive from, and that environment. */
+export const MONITORING_PREFIX = 'churn-dev-mon';
+export const MONITORED_DEV: CleanupEnvironment = { ...DEV, monitoringPrefix: MONITORING_PREFIX };
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/churn/11111111-2222-3333-4444-555555555555';
 const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:churn-CleanupProviderframeworkonEvent';
@@ -58,14 +66,47 @@ export async function deleteToCompletion(
   request: CleanupEvent,
   maxPolls = 20,
 ): Promise<DeletionRun> {
-  const onEvent = await handler(request) as OnEventResponse;
+  const started = await handler(request) as OnEventResponse;
   const polls: IsCompleteResponse[] = [];
   for (let poll = 1; poll <= maxPolls; poll++) {
-    const answer = await handler(isCompleteEvent(request, onEvent)) as IsCompleteResponse;
+    const answer = await handler(isCompleteEvent(request, started)) as IsCompleteResponse;
     polls.push(answer);
     if (answer.IsComplete) {
-      return { onEvent, polls };
+      return { onEvent: started, polls };
     }
   }
   throw new Error(`Release clean-up still incomplete after ${maxPolls} polls`);
+}
+
+/** The event of an isComplete call for a Delete of the given environments. */
+export function deletePoll(environments: unknown[] = [DEV]): CleanupEvent {
+  const request = cfnEvent('Delete', environments);
+  return isCompleteEvent(request, onEvent(request));
+}
+
+/**
+ * Mocked SageMaker and Application Auto Scaling, and the clients a teardown
+ * is given. A function, not module state: the moto tests import these
+ * fixtures too and must keep the real clients.
+ */
+export function mockedTeardownClients() {
+  const sagemaker = mockClient(SageMakerClient);
+  const autoscaling = mockClient(ApplicationAutoScalingClient);
+  const clients = { sagemaker: new SageMakerClient({ region: 'us-east-1' }), autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }) };
+  return { sagemaker, autoscaling, clients };
+}
+
+/** Monitoring job definitions of churn-dev, as a List*JobDefinitions page lists them. */
+export function definitionSummaries(names: string[]) {
+  return names.map((n) => ({ MonitoringJobDefinitionName: n, MonitoringJobDefinitionArn: 'a', CreationTime: new Date(), EndpointName: 'churn-dev' }));
+}
+
+/** Which schedules DescribeMonitoringSchedule still finds; any other is ResourceNotFound. */
+export function schedulesThere(sagemaker: AwsClientStub<SageMakerClient>, names: string[]): void {
+  sagemaker.on(DescribeMonitoringScheduleCommand).callsFake(({ MonitoringScheduleName }) => {
+    if (!names.includes(MonitoringScheduleName)) {
+      throw awsError('ResourceNotFound', `Monitoring schedule ${MonitoringScheduleName} does not exist.`);
+    }
+    return { MonitoringScheduleName, MonitoringScheduleStatus: 'Scheduled' };
+  });
 }

@@ -1,5 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
   DeleteDataQualityJobDefinitionCommand,
   DeleteEndpointCommand,
@@ -11,12 +11,18 @@ import {
   ListModelQualityJobDefinitionsCommand,
   ListEndpointConfigsCommand,
   ListModelsCommand,
-  SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
-import { cfnEvent, DEV, isCompleteEvent, PROD } from './cleanup-fixtures';
-import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
-import { handler, isComplete, onEvent, readEnvironments } from '../../../src/pipeline/cleanup/cleanup.lambda';
+import {
+  definitionSummaries,
+  deletePoll,
+  DEV,
+  mockedTeardownClients,
+  MONITORED_DEV,
+  MONITORING_PREFIX,
+  PROD,
+  schedulesThere,
+} from './cleanup-fixtures';
+import { handler, isComplete, readEnvironments } from '../../../src/pipeline/cleanup/cleanup.lambda';
 import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
 import { tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
 import { awsError } from '../../fixtures/aws-error';
@@ -26,27 +32,16 @@ import { awsError } from '../../fixtures/aws-error';
  * cannot: a schedule still there, definitions still in use, throttling,
  * missing permissions; and the properties check of its monitoringPrefix.
  */
-const sagemaker = mockClient(SageMakerClient);
-const autoscaling = mockClient(ApplicationAutoScalingClient);
-const clients = { sagemaker: new SageMakerClient({ region: 'us-east-1' }), autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }) };
+const { sagemaker, autoscaling, clients } = mockedTeardownClients();
 
-const PREFIX = 'churn-dev-mon';
-const MONITORED: CleanupEnvironment = { ...DEV, monitoringPrefix: PREFIX };
-const SCHEDULE = monitoringScheduleName(PREFIX);
-const definition = (n: number) => dataQualityDefinitionName(PREFIX, `s3://m/b${n}/statistics.json`, `s3://m/b${n}/constraints.json`);
+const SCHEDULE = monitoringScheduleName(MONITORING_PREFIX);
+const definition = (n: number) => dataQualityDefinitionName(MONITORING_PREFIX, `s3://m/b${n}/statistics.json`, `s3://m/b${n}/constraints.json`);
 /** Another environment's definition: ListDataQualityJobDefinitions' NameContains may still answer it. */
 const NEIGHBOUR_DEFINITION = dataQualityDefinitionName('churn-dev-eu-mon', 's3://m/b1/statistics.json', 's3://m/b1/constraints.json');
 const noSchedule = () => awsError('ResourceNotFound', `Monitoring schedule "arn:aws:sagemaker:us-east-1:123456789012:monitoring-schedule/${SCHEDULE}" does not exist.`);
 
-function deletePoll(environments: unknown[]) {
-  const request = cfnEvent('Delete', environments);
-  return isCompleteEvent(request, onEvent(request));
-}
-
 function definitionsListed(names: string[]): void {
-  sagemaker.on(ListDataQualityJobDefinitionsCommand).resolves({
-    JobDefinitionSummaries: names.map((n) => ({ MonitoringJobDefinitionName: n, MonitoringJobDefinitionArn: 'a', CreationTime: new Date(), EndpointName: 'churn-dev' })),
-  });
+  sagemaker.on(ListDataQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: definitionSummaries(names) });
 }
 
 beforeEach(() => {
@@ -55,12 +50,7 @@ beforeEach(() => {
   // Default world: the data-quality schedule and the serving endpoint are there (no model-quality
   // schedule: the environment does not monitor model quality), no scaling, no definitions listed.
   autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
-  sagemaker.on(DescribeMonitoringScheduleCommand).callsFake(({ MonitoringScheduleName }) => {
-    if (MonitoringScheduleName !== SCHEDULE) {
-      throw awsError('ResourceNotFound', `Monitoring schedule ${MonitoringScheduleName} does not exist.`);
-    }
-    return { MonitoringScheduleName: SCHEDULE, MonitoringScheduleStatus: 'Scheduled' };
-  });
+  schedulesThere(sagemaker, [SCHEDULE]);
   sagemaker.on(DeleteMonitoringScheduleCommand).resolves({});
   sagemaker.on(DeleteDataQualityJobDefinitionCommand).resolves({});
   sagemaker.on(ListModelQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: [] });
@@ -74,7 +64,7 @@ beforeEach(() => {
 
 describe('teardown of a monitored environment', () => {
   test('the schedule is deleted before anything else, and that pass is not done', async () => {
-    const progress = await tearDownEnvironment(MONITORED, clients);
+    const progress = await tearDownEnvironment(MONITORED_DEV, clients);
 
     expect(progress).toEqual({ endpointName: 'churn-dev', done: false, steps: [`deleting monitoring schedule ${SCHEDULE}`], remaining: [SCHEDULE, 'churn-dev'] });
     expect(sagemaker).toHaveReceivedCommandWith(DeleteMonitoringScheduleCommand, { MonitoringScheduleName: SCHEDULE });
@@ -97,7 +87,7 @@ describe('teardown of a monitored environment', () => {
       return {};
     });
 
-    const progress = await tearDownEnvironment(MONITORED, clients);
+    const progress = await tearDownEnvironment(MONITORED_DEV, clients);
 
     expect(order).toEqual([definition(1), definition(2), 'churn-dev']);
     expect(progress).toMatchObject({ done: false, remaining: ['churn-dev'] });
@@ -113,7 +103,7 @@ describe('teardown of a monitored environment', () => {
     definitionsListed([definition(1)]);
     sagemaker.on(DeleteDataQualityJobDefinitionCommand).rejects(awsError('ResourceInUse', 'Job definition is in use by a monitoring schedule'));
 
-    const progress = await tearDownEnvironment(MONITORED, clients);
+    const progress = await tearDownEnvironment(MONITORED_DEV, clients);
 
     expect(progress.steps).toContain(`could not delete data-quality job definition ${definition(1)} (Job definition is in use by a monitoring schedule); left in place`);
     expect(sagemaker).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'churn-dev' });
@@ -121,7 +111,7 @@ describe('teardown of a monitored environment', () => {
 
   test('a schedule gone between the look and the delete is fine: the pass is not done, and the next goes on', async () => {
     sagemaker.on(DeleteMonitoringScheduleCommand).rejects(noSchedule());
-    expect(await tearDownEnvironment(MONITORED, clients)).toMatchObject({ done: false });
+    expect(await tearDownEnvironment(MONITORED_DEV, clients)).toMatchObject({ done: false });
     expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
   });
 
@@ -133,7 +123,7 @@ describe('teardown of a monitored environment', () => {
   });
 
   test('the other environments of the stack are not held up by a monitored one', async () => {
-    expect(await isComplete(deletePoll([MONITORED, PROD]), clients)).toEqual({ IsComplete: false });
+    expect(await isComplete(deletePoll([MONITORED_DEV, PROD]), clients)).toEqual({ IsComplete: false });
     expect(sagemaker).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'churn-prod' });
     expect(sagemaker).not.toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'churn-dev' });
   });
@@ -142,13 +132,13 @@ describe('teardown of a monitored environment', () => {
 describe('teardown of a monitored environment: faults', () => {
   test('throttling on the schedule is "not complete yet", not a failure', async () => {
     sagemaker.on(DescribeMonitoringScheduleCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-    expect(await isComplete(deletePoll([MONITORED]), clients)).toEqual({ IsComplete: false });
+    expect(await isComplete(deletePoll([MONITORED_DEV]), clients)).toEqual({ IsComplete: false });
     expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
   });
 
   test('AccessDenied on the schedule fails the deletion, naming the schedule', async () => {
     sagemaker.on(DeleteMonitoringScheduleCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: sagemaker:DeleteMonitoringSchedule'));
-    await expect(isComplete(deletePoll([MONITORED]), clients)).rejects.toThrow(
+    await expect(isComplete(deletePoll([MONITORED_DEV]), clients)).rejects.toThrow(
       `Could not delete monitoring schedule ${SCHEDULE}: AccessDeniedException: not authorized to perform: sagemaker:DeleteMonitoringSchedule`,
     );
   });
@@ -156,8 +146,8 @@ describe('teardown of a monitored environment: faults', () => {
   test('AccessDenied listing the definitions fails the deletion, naming the prefix, and the endpoint stays', async () => {
     sagemaker.on(DescribeMonitoringScheduleCommand).rejects(noSchedule());
     sagemaker.on(ListDataQualityJobDefinitionsCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: sagemaker:ListDataQualityJobDefinitions'));
-    await expect(tearDownEnvironment(MONITORED, clients)).rejects.toThrow(
-      `Could not delete the data-quality job definitions of ${PREFIX}: AccessDeniedException: not authorized to perform: sagemaker:ListDataQualityJobDefinitions`,
+    await expect(tearDownEnvironment(MONITORED_DEV, clients)).rejects.toThrow(
+      `Could not delete the data-quality job definitions of ${MONITORING_PREFIX}: AccessDeniedException: not authorized to perform: sagemaker:ListDataQualityJobDefinitions`,
     );
     expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
   });
@@ -165,7 +155,7 @@ describe('teardown of a monitored environment: faults', () => {
 
 describe('readEnvironments: monitoringPrefix', () => {
   test('a SageMaker name is kept; an environment without one has none', () => {
-    expect(readEnvironments({ Environments: [MONITORED, DEV] }).map((e) => e.monitoringPrefix)).toEqual([PREFIX, undefined]);
+    expect(readEnvironments({ Environments: [MONITORED_DEV, DEV] }).map((e) => e.monitoringPrefix)).toEqual([MONITORING_PREFIX, undefined]);
   });
 
   test.each([
@@ -180,7 +170,7 @@ describe('readEnvironments: monitoringPrefix', () => {
   });
 
   test('a Delete with a malformed monitoringPrefix fails before any AWS call', async () => {
-    await expect(handler(deletePoll([{ ...MONITORED, monitoringPrefix: 'churn_dev' }]))).rejects.toThrow('Environments[0].monitoringPrefix is not a SageMaker name: "churn_dev"');
+    await expect(handler(deletePoll([{ ...MONITORED_DEV, monitoringPrefix: 'churn_dev' }]))).rejects.toThrow('Environments[0].monitoringPrefix is not a SageMaker name: "churn_dev"');
     expect(sagemaker.calls()).toHaveLength(0);
     expect(autoscaling.calls()).toHaveLength(0);
   });

@@ -1,5 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
   DeleteDataQualityJobDefinitionCommand,
   DeleteEndpointCommand,
@@ -11,12 +11,16 @@ import {
   ListEndpointConfigsCommand,
   ListModelQualityJobDefinitionsCommand,
   ListModelsCommand,
-  SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
-import { cfnEvent, DEV, isCompleteEvent } from './cleanup-fixtures';
-import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
-import { isComplete, onEvent } from '../../../src/pipeline/cleanup/cleanup.lambda';
+import {
+  definitionSummaries,
+  deletePoll,
+  mockedTeardownClients,
+  MONITORED_DEV,
+  MONITORING_PREFIX,
+  schedulesThere,
+} from './cleanup-fixtures';
+import { isComplete } from '../../../src/pipeline/cleanup/cleanup.lambda';
 import {
   dataQualityDefinitionName,
   modelQualityDefinitionName,
@@ -32,43 +36,23 @@ import { awsError } from '../../fixtures/aws-error';
  * times, definitions still in use, throttling, missing permissions. The
  * clean-up is told only the monitoring prefix, so it looks for both schedules.
  */
-const sagemaker = mockClient(SageMakerClient);
-const autoscaling = mockClient(ApplicationAutoScalingClient);
-const clients = { sagemaker: new SageMakerClient({ region: 'us-east-1' }), autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }) };
+const { sagemaker, autoscaling, clients } = mockedTeardownClients();
 
-const PREFIX = 'churn-dev-mon';
-const MONITORED: CleanupEnvironment = { ...DEV, monitoringPrefix: PREFIX };
-const DQ_SCHEDULE = monitoringScheduleName(PREFIX);
-const MQ_SCHEDULE = modelQualityScheduleName(PREFIX);
-const DQ_DEFINITION = dataQualityDefinitionName(PREFIX, 's3://m/b1/statistics.json', 's3://m/b1/constraints.json');
-const MQ_DEFINITION = modelQualityDefinitionName(PREFIX, 's3://m/mq1/constraints.json');
+const DQ_SCHEDULE = monitoringScheduleName(MONITORING_PREFIX);
+const MQ_SCHEDULE = modelQualityScheduleName(MONITORING_PREFIX);
+const DQ_DEFINITION = dataQualityDefinitionName(MONITORING_PREFIX, 's3://m/b1/statistics.json', 's3://m/b1/constraints.json');
+const MQ_DEFINITION = modelQualityDefinitionName(MONITORING_PREFIX, 's3://m/mq1/constraints.json');
 
-const summaries = (names: string[]) => names.map((n) => ({ MonitoringJobDefinitionName: n, MonitoringJobDefinitionArn: 'a', CreationTime: new Date(), EndpointName: 'churn-dev' }));
-
-/** Which schedules DescribeMonitoringSchedule still finds. */
-function schedulesThere(names: string[]): void {
-  sagemaker.on(DescribeMonitoringScheduleCommand).callsFake(({ MonitoringScheduleName }) => {
-    if (!names.includes(MonitoringScheduleName)) {
-      throw awsError('ResourceNotFound', `Monitoring schedule ${MonitoringScheduleName} does not exist.`);
-    }
-    return { MonitoringScheduleName, MonitoringScheduleStatus: 'Scheduled' };
-  });
-}
-
-function deletePoll(environments: unknown[]) {
-  const request = cfnEvent('Delete', environments);
-  return isCompleteEvent(request, onEvent(request));
-}
 
 beforeEach(() => {
   sagemaker.reset();
   autoscaling.reset();
   // Default world: both schedules, one definition of each kind and the serving endpoint are there.
   autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
-  schedulesThere([DQ_SCHEDULE, MQ_SCHEDULE]);
+  schedulesThere(sagemaker, [DQ_SCHEDULE, MQ_SCHEDULE]);
   sagemaker.on(DeleteMonitoringScheduleCommand).resolves({});
-  sagemaker.on(ListDataQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: summaries([DQ_DEFINITION]) });
-  sagemaker.on(ListModelQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: summaries([MQ_DEFINITION]) });
+  sagemaker.on(ListDataQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: definitionSummaries([DQ_DEFINITION]) });
+  sagemaker.on(ListModelQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: definitionSummaries([MQ_DEFINITION]) });
   sagemaker.on(DeleteDataQualityJobDefinitionCommand).resolves({});
   sagemaker.on(DeleteModelQualityJobDefinitionCommand).resolves({});
   sagemaker.on(DescribeEndpointCommand).resolves({ EndpointName: 'churn-dev', EndpointStatus: 'InService' });
@@ -78,7 +62,7 @@ beforeEach(() => {
 });
 
 test('both schedules are deleted in the first pass, which is not done and touches neither definitions nor the endpoint', async () => {
-  const progress = await tearDownEnvironment(MONITORED, clients);
+  const progress = await tearDownEnvironment(MONITORED_DEV, clients);
 
   expect(progress).toEqual({
     endpointName: 'churn-dev',
@@ -92,15 +76,15 @@ test('both schedules are deleted in the first pass, which is not done and touche
 });
 
 test('a model-quality schedule still being deleted holds the endpoint back, though the data-quality one is gone', async () => {
-  schedulesThere([MQ_SCHEDULE]);
-  const progress = await tearDownEnvironment(MONITORED, clients);
+  schedulesThere(sagemaker, [MQ_SCHEDULE]);
+  const progress = await tearDownEnvironment(MONITORED_DEV, clients);
   expect(progress).toMatchObject({ done: false, remaining: [MQ_SCHEDULE, 'churn-dev'] });
   expect(sagemaker).not.toHaveReceivedCommand(DeleteDataQualityJobDefinitionCommand);
   expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
 });
 
 test('once both schedules are gone, the definitions of both kinds go, then the endpoint', async () => {
-  schedulesThere([]);
+  schedulesThere(sagemaker, []);
   const order: string[] = [];
   const deleted = (name: string) => {
     order.push(name);
@@ -110,7 +94,7 @@ test('once both schedules are gone, the definitions of both kinds go, then the e
   sagemaker.on(DeleteModelQualityJobDefinitionCommand).callsFake(({ JobDefinitionName }) => deleted(JobDefinitionName));
   sagemaker.on(DeleteEndpointCommand).callsFake(({ EndpointName }) => deleted(EndpointName));
 
-  const progress = await tearDownEnvironment(MONITORED, clients);
+  const progress = await tearDownEnvironment(MONITORED_DEV, clients);
 
   expect(order).toEqual([DQ_DEFINITION, MQ_DEFINITION, 'churn-dev']);
   expect(progress.steps).toEqual([
@@ -121,42 +105,42 @@ test('once both schedules are gone, the definitions of both kinds go, then the e
 });
 
 test('an environment that never monitored model quality finds no model-quality schedule or definition, and goes on', async () => {
-  schedulesThere([]);
+  schedulesThere(sagemaker, []);
   sagemaker.on(ListModelQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: [] });
   sagemaker.on(DeleteMonitoringScheduleCommand).rejects(awsError('ResourceNotFound', 'Monitoring schedule does not exist.'));
-  const progress = await tearDownEnvironment(MONITORED, clients);
+  const progress = await tearDownEnvironment(MONITORED_DEV, clients);
   expect(progress.steps).not.toContainEqual(expect.stringContaining('model-quality'));
   expect(sagemaker).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'churn-dev' });
 });
 
 test('a model-quality definition SageMaker will not delete yet is reported and does not hold up the endpoint', async () => {
-  schedulesThere([]);
+  schedulesThere(sagemaker, []);
   sagemaker.on(DeleteModelQualityJobDefinitionCommand).rejects(awsError('ResourceInUse', 'Job definition is in use by a monitoring schedule'));
-  const progress = await tearDownEnvironment(MONITORED, clients);
+  const progress = await tearDownEnvironment(MONITORED_DEV, clients);
   expect(progress.steps).toContain(`could not delete model-quality job definition ${MQ_DEFINITION} (Job definition is in use by a monitoring schedule); left in place`);
   expect(sagemaker).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'churn-dev' });
 });
 
 test('throttling on the model-quality schedule is "not complete yet", not a failure', async () => {
   sagemaker.on(DescribeMonitoringScheduleCommand, { MonitoringScheduleName: MQ_SCHEDULE }).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-  expect(await isComplete(deletePoll([MONITORED]), clients)).toEqual({ IsComplete: false });
+  expect(await isComplete(deletePoll([MONITORED_DEV]), clients)).toEqual({ IsComplete: false });
   expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
 });
 
 test('AccessDenied on the model-quality schedule fails the deletion, naming it', async () => {
   sagemaker.on(DeleteMonitoringScheduleCommand, { MonitoringScheduleName: MQ_SCHEDULE })
     .rejects(awsError('AccessDeniedException', 'not authorized to perform: sagemaker:DeleteMonitoringSchedule'));
-  await expect(isComplete(deletePoll([MONITORED]), clients)).rejects.toThrow(
+  await expect(isComplete(deletePoll([MONITORED_DEV]), clients)).rejects.toThrow(
     `Could not delete monitoring schedule ${MQ_SCHEDULE}: AccessDeniedException: not authorized to perform: sagemaker:DeleteMonitoringSchedule`,
   );
 });
 
 test('AccessDenied listing the model-quality definitions fails the deletion, naming the prefix, and the endpoint stays', async () => {
-  schedulesThere([]);
+  schedulesThere(sagemaker, []);
   sagemaker.on(ListModelQualityJobDefinitionsCommand)
     .rejects(awsError('AccessDeniedException', 'not authorized to perform: sagemaker:ListModelQualityJobDefinitions'));
-  await expect(tearDownEnvironment(MONITORED, clients)).rejects.toThrow(
-    `Could not delete the model-quality job definitions of ${PREFIX}: AccessDeniedException: not authorized to perform: sagemaker:ListModelQualityJobDefinitions`,
+  await expect(tearDownEnvironment(MONITORED_DEV, clients)).rejects.toThrow(
+    `Could not delete the model-quality job definitions of ${MONITORING_PREFIX}: AccessDeniedException: not authorized to perform: sagemaker:ListModelQualityJobDefinitions`,
   );
   expect(sagemaker).not.toHaveReceivedCommand(DeleteEndpointCommand);
 });

@@ -1,6 +1,5 @@
 import 'aws-sdk-client-mock-jest';
 import {
-  ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
@@ -11,18 +10,14 @@ import {
   DescribeEndpointCommand,
   ListEndpointConfigsCommand,
   ListModelsCommand,
-  SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
-import { cfnEvent, DEV, isCompleteEvent, PROD } from './cleanup-fixtures';
+import { cfnEvent, deletePoll, DEV, isCompleteEvent, mockedTeardownClients, PROD } from './cleanup-fixtures';
 import { handler, isComplete, onEvent, OnEventResponse, readEnvironments } from '../../../src/pipeline/cleanup/cleanup.lambda';
 import { releaseId, releaseName } from '../../../src/pipeline/naming';
 import { TeardownError, tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
 import { awsError } from '../../fixtures/aws-error';
 
-const sagemaker = mockClient(SageMakerClient);
-const autoscaling = mockClient(ApplicationAutoScalingClient);
-const clients = { sagemaker: new SageMakerClient({ region: 'us-east-1' }), autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }) };
+const { sagemaker, autoscaling, clients } = mockedTeardownClients();
 
 const DEV_1 = releaseName('churn-dev', releaseId('exec-1'));
 const DEV_2 = releaseName('churn-dev', releaseId('exec-2'));
@@ -32,12 +27,6 @@ const VARIANT = 'endpoint/churn-dev/variant/AllTraffic';
 
 const validation = (message: string) => awsError('ValidationException', message);
 const noEndpoint = (name: string) => validation(`Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}".`);
-
-/** The event of an isComplete call for a Delete of the given environments. */
-function deletePoll(environments: unknown[] = [DEV]) {
-  const request = cfnEvent('Delete', environments);
-  return isCompleteEvent(request, onEvent(request));
-}
 
 beforeEach(() => {
   sagemaker.reset();
