@@ -1,5 +1,4 @@
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand,
   DescribeMonitoringScheduleCommand,
@@ -8,17 +7,12 @@ import {
   ListModelQualityJobDefinitionsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { cfnEvent, DEV, isCompleteEvent } from './cleanup-fixtures';
-import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
+import { cfnEvent, DEV, isCompleteEvent, MONITORED_DEV, MONITORING_PREFIX } from './cleanup-fixtures';
+import { releaseMonitoredDev } from './monitored-release';
 import { handler, IsCompleteResponse, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
 import { modelQualityScheduleName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
-import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
-import { xgboostModelArtifact } from '../../fixtures/model-artifact';
 import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
-import { modelQualitySpec, monitoringSpec } from '../../runtime/monitoring/monitoring-fixtures';
-import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
+import { modelQualitySpec } from '../../runtime/monitoring/monitoring-fixtures';
 
 /**
  * Deleting the stack of an environment that monitors data and model
@@ -30,9 +24,7 @@ import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from '../deplo
 let moto: MotoServer;
 let sagemaker: SageMakerClient;
 
-const PREFIX = 'churn-dev-mon';
-const SCHEDULES = [monitoringScheduleName(PREFIX), modelQualityScheduleName(PREFIX)];
-const MONITORED: CleanupEnvironment = { ...DEV, monitoringPrefix: PREFIX };
+const SCHEDULES = [monitoringScheduleName(MONITORING_PREFIX), modelQualityScheduleName(MONITORING_PREFIX)];
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -48,23 +40,7 @@ afterAll(async () => {
 /** The dev environment released once and monitored for data and model quality, as its pipeline leaves it. */
 beforeEach(async () => {
   await resetMoto(moto.endpoint);
-  const s3 = new S3Client({});
-  for (const bucket of [MODEL_BUCKET, RELEASE_BUCKET]) {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  }
-  await s3.send(new PutBucketVersioningCommand({ Bucket: MODEL_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
-  const put = await s3.send(new PutObjectCommand({ Bucket: MODEL_BUCKET, Key: 'churn/model.tar.gz', Body: xgboostModelArtifact() }));
-
-  const { endpointName: _e, kmsKeyArn: _k, tags: _t, ...fields } = monitoringSpec({ namePrefix: PREFIX, modelQuality: modelQualitySpec() });
-  const monitoring: EnvironmentMonitoringSpec = fields;
-  const spec = deploySpec({ dev: envSpec({ monitoring }) });
-  const clients = { sagemaker, s3, autoscaling: new ApplicationAutoScalingClient({}) };
-  const deployJob = job('exec-1', { artifactVersion: put.VersionId });
-  for (const step of ['release', 'monitor']) {
-    const stepJob = { ...deployJob, userParameters: { ...deployJob.userParameters, step } };
-    const { final } = await runActionToCompletion((j) => runDeployJob(j, spec, clients), stepJob);
-    expect(final).toMatchObject({ kind: 'succeeded' });
-  }
+  await releaseMonitoredDev(sagemaker, new S3Client({}), { modelQuality: modelQualitySpec() });
 });
 
 async function schedulesLeft(): Promise<string[]> {
@@ -82,7 +58,7 @@ async function definitionsLeft(): Promise<string[]> {
 test('both schedules go first, the definitions of both kinds and the endpoint next, the releases last', async () => {
   expect(await schedulesLeft()).toEqual(SCHEDULES);
   expect(await definitionsLeft()).toHaveLength(2);
-  const request = cfnEvent('Delete', [MONITORED]);
+  const request = cfnEvent('Delete', [MONITORED_DEV]);
   const started = await handler(request) as OnEventResponse;
   const pass = async () => await handler(isCompleteEvent(request, started)) as IsCompleteResponse;
 

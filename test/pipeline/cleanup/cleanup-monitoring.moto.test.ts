@@ -1,5 +1,4 @@
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand,
   DescribeMonitoringScheduleCommand,
@@ -9,17 +8,11 @@ import {
   ListModelsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { cfnEvent, DEV, isCompleteEvent } from './cleanup-fixtures';
-import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
+import { cfnEvent, DEV, isCompleteEvent, MONITORED_DEV, MONITORING_PREFIX } from './cleanup-fixtures';
+import { releaseMonitoredDev } from './monitored-release';
 import { CleanupEvent, handler, IsCompleteResponse, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
 import { monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
-import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
-import { xgboostModelArtifact } from '../../fixtures/model-artifact';
 import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
-import { monitoringSpec } from '../../runtime/monitoring/monitoring-fixtures';
-import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
 
 /**
  * Deleting the stack of a drift-detecting environment against moto, after a
@@ -34,9 +27,7 @@ let moto: MotoServer;
 let sagemaker: SageMakerClient;
 let s3: S3Client;
 
-const MONITORING_PREFIX = 'churn-dev-mon';
 const SCHEDULE = monitoringScheduleName(MONITORING_PREFIX);
-const MONITORED: CleanupEnvironment = { ...DEV, monitoringPrefix: MONITORING_PREFIX };
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -54,22 +45,7 @@ afterAll(async () => {
 /** The dev environment of the deploy fixtures, released once and monitored, as its pipeline leaves it. */
 beforeEach(async () => {
   await resetMoto(moto.endpoint);
-  for (const bucket of [MODEL_BUCKET, RELEASE_BUCKET]) {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  }
-  await s3.send(new PutBucketVersioningCommand({ Bucket: MODEL_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
-  const put = await s3.send(new PutObjectCommand({ Bucket: MODEL_BUCKET, Key: 'churn/model.tar.gz', Body: xgboostModelArtifact() }));
-
-  const { endpointName: _e, kmsKeyArn: _k, tags: _t, ...fields } = monitoringSpec({ namePrefix: MONITORING_PREFIX });
-  const monitoring: EnvironmentMonitoringSpec = fields;
-  const spec = deploySpec({ dev: envSpec({ monitoring }) });
-  const clients = { sagemaker, s3, autoscaling: new ApplicationAutoScalingClient({}) };
-  const deployJob = job('exec-1', { artifactVersion: put.VersionId });
-  for (const step of ['release', 'monitor']) {
-    const stepJob = { ...deployJob, userParameters: { ...deployJob.userParameters, step } };
-    const { final } = await runActionToCompletion((j) => runDeployJob(j, spec, clients), stepJob);
-    expect(final.kind).toBe('succeeded');
-  }
+  await releaseMonitoredDev(sagemaker, s3);
 });
 
 /** One isComplete call of the Provider framework for the stack's Delete. */
@@ -90,7 +66,7 @@ async function endpointNames(): Promise<string[]> {
 
 test('the schedule is deleted first: the pass that deletes it is not done and leaves the endpoint serving', async () => {
   expect(await scheduleExists()).toBe(true);
-  const request = cfnEvent('Delete', [MONITORED]);
+  const request = cfnEvent('Delete', [MONITORED_DEV]);
   const onEvent = await handler(request) as OnEventResponse;
 
   expect(await deletionPass(request, onEvent)).toEqual({ IsComplete: false });
@@ -101,7 +77,7 @@ test('the schedule is deleted first: the pass that deletes it is not done and le
 });
 
 test('the next pass deletes the job definitions and the endpoint, and the one after the releases', async () => {
-  const request = cfnEvent('Delete', [MONITORED]);
+  const request = cfnEvent('Delete', [MONITORED_DEV]);
   const onEvent = await handler(request) as OnEventResponse;
   await deletionPass(request, onEvent);
 
