@@ -20,7 +20,7 @@ import { ProvisioningApi } from './provisioning-api';
 import { grantProvisioning } from './provisioning-permissions';
 import { SharedPipelineHandlers } from './shared-handlers';
 import { PipelineStackRole } from './stack-role';
-import { acknowledgeRule, justifyWildcards } from '../nag/acknowledgements';
+import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../nag/acknowledgements';
 import { createLoggedBucket } from '../pipeline/logged-bucket';
 import { createEncryptedTopic, subscribeEmails } from '../pipeline/notifications/encrypted-topic';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
@@ -72,7 +72,9 @@ export class MlopsFramework extends Construct {
     if (props.assetsBucket) {
       this.assetsBucket = props.assetsBucket;
       this.assetsBucket.enableEventBridgeNotification();
-      acknowledgeNotificationsHandler(Stack.of(this.assetsBucket));
+      // A bucket passed in cannot take the EventBridge property directly: CDK's custom resource turns it on.
+      acknowledgeBucketNotificationsHandler(Stack.of(this.assetsBucket),
+        'CDK\'s bucket-notifications handler, which turns on EventBridge notifications for the assets bucket passed in; the managed policy lets it write only its own logs');
     } else {
       this.assetsBucket = this.createAssetsBucket(props);
     }
@@ -197,16 +199,4 @@ function blueprintAsset(scope: Construct, shape: string): s3assets.Asset {
     throw new Error(`MlopsFramework: the blueprint template ${file} is missing; build it with \`npx projen blueprints\``);
   }
   return new s3assets.Asset(scope, `Blueprint-${shape}`, { path: file });
-}
-
-/**
- * A bucket passed in cannot take the EventBridge property directly, so CDK
- * turns notifications on through its own custom resource, one handler per
- * stack, whose role has the AWS managed basic-execution policy (its own logs only).
- */
-function acknowledgeNotificationsHandler(stack: Stack): void {
-  for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('BucketNotificationsHandler'))) {
-    acknowledgeRule(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'CDK\'s bucket-notifications handler, which turns on EventBridge notifications for the assets bucket passed in; the managed policy lets it write only its own logs');
-  }
 }

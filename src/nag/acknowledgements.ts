@@ -14,6 +14,25 @@ export function acknowledgeRule(scope: IConstruct, ruleId: string, reason: strin
   scope.node.addMetadata(ACKNOWLEDGED_RULES, { [ruleId]: reason });
 }
 
+/** The id CDK gives its bucket-notifications handler, one per stack. */
+const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+/**
+ * Turning on EventBridge notifications for a bucket from outside its own
+ * construct makes CDK add its notifications custom resource to the bucket's
+ * stack, with one handler per stack whose role has the AWS managed
+ * basic-execution policy (its own logs only). Acknowledges that finding.
+ * @param reason why the handler is there, for the caller's bucket
+ * @returns the handler, for a caller to explain more of it; undefined when the stack has none
+ */
+export function acknowledgeBucketNotificationsHandler(stack: Stack, reason: string): IConstruct | undefined {
+  const handler = stack.node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
+  if (handler) {
+    acknowledgeRule(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason);
+  }
+  return handler;
+}
+
 /** Why some wildcard in an IAM policy is needed, for the findings whose text matches. */
 export interface WildcardJustification {
   /** Matched against cdk-nag's finding text, e.g. `Action::s3:GetObject*` or `Resource::<Bucket.Arn>/releases/x/*`. */

@@ -27,7 +27,7 @@ import { NotificationProps } from './notifications/notification-props';
 import { validateNotifications } from './notifications/notification-validation';
 import { PipelineNotifications } from './notifications/pipeline-notifications';
 import { IntegrationTestHandler } from './tests/test-handler';
-import { acknowledgeRule, justifyWildcards } from '../nag/acknowledgements';
+import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../nag/acknowledgements';
 import { INFERENCE_API_STAGE, inferenceApiName } from './share/inference-api';
 import { ShareHandler } from './share/share-handler';
 import { deployVariables } from './tests/test-binding';
@@ -436,12 +436,11 @@ function startOnNewVersion(
  * notifications custom resource to the bucket's stack; its findings are CDK's design.
  */
 function acknowledgeNotificationsHandler(bucket: s3.IBucket): void {
-  const handler = Stack.of(bucket).node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+  const handler = acknowledgeBucketNotificationsHandler(Stack.of(bucket),
+    'CDK\'s bucket-notifications handler, which turns on EventBridge notifications for the model bucket, uses the basic execution policy');
   if (!handler) {
     return;
   }
-  acknowledgeRule(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'CDK\'s bucket-notifications handler, which turns on EventBridge notifications for the model bucket, uses the basic execution policy');
   justifyWildcards(handler, [
     { finding: /^Resource::\*$/, reason: 'CDK\'s bucket-notifications handler calls s3:PutBucketNotification, which it scopes to any bucket in the stack' },
   ]);
