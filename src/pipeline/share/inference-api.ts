@@ -135,38 +135,22 @@ const MAX_BURST = 5_000;
 
 
 /**
- * A response template that answers 503 "not shared yet" when the backend's
- * body meets `condition` (a Velocity expression on `$body`) and passes the
- * body through otherwise.
+ * The response template of an API that goes live on share, for the answers
+ * SageMaker gives the placeholder: 503 "not shared yet" while the stage's
+ * `endpoint` variable still names the placeholder, SageMaker's own answer
+ * (under the integration response's status) once a share has named the
+ * endpoint. The decision is the API's own knowledge, the stage variable,
+ * never the wording of SageMaker's message, which AWS does not document.
  */
-function notSharedWhen(condition: string): string {
-  return [
-    '#set($body = $input.body)',
-    `#if(${condition})`,
-    '#set($context.responseOverride.status = 503)',
-    '#set($context.responseOverride.header.Content-Type = "application/json")',
-    `{"message": "${NOT_SHARED_MESSAGE}"}`,
-    '#else',
-    '$body',
-    '#end',
-  ].join('\n');
-}
-
-/**
- * Before the first release the endpoint does not exist and the SageMaker
- * runtime answers 400 "Endpoint <name> of account <id> not found."; this turns
- * exactly that answer into a 503 that says what is going on. Any other 400 (a
- * bad payload) passes through unchanged.
- */
-const NOT_SHARED_TEMPLATE = notSharedWhen('$body.contains("Endpoint ") && $body.contains("not found")');
-
-/**
- * SageMaker refused the API's own role. For an API that goes live on share,
- * that is the answer until the first share (the placeholder endpoint is not
- * the role's to invoke): a 503 that says so. Anything else is the API's
- * fault, not the caller's, so it stays a 502.
- */
-const REFUSED_TEMPLATE = notSharedWhen(`$body.contains("endpoint/${NOT_SHARED_ENDPOINT}")`);
+const NOT_SHARED_TEMPLATE = [
+  `#if($stageVariables.${ENDPOINT_STAGE_VARIABLE} == "${NOT_SHARED_ENDPOINT}")`,
+  '#set($context.responseOverride.status = 503)',
+  '#set($context.responseOverride.header.Content-Type = "application/json")',
+  `{"message": "${NOT_SHARED_MESSAGE}"}`,
+  '#else',
+  '$input.body',
+  '#end',
+].join('\n');
 
 /**
  * An environment's inference API: a regional REST API whose `POST /invocations`
@@ -187,8 +171,10 @@ const REFUSED_TEMPLATE = notSharedWhen(`$body.contains("endpoint/${NOT_SHARED_EN
  * Each share also records the release behind the API (model, image, endpoint
  * config, pipeline execution, time) in `releaseParameter`.
  *
- * Without `liveOnShare`, the integration names the endpoint itself and the
- * API answers 503 only until the endpoint exists.
+ * Without `liveOnShare`, the integration names the endpoint itself, and
+ * until the endpoint exists callers get SageMaker's own answer (a 400 that
+ * names the missing endpoint): such an API has nothing of its own that says
+ * whether the endpoint exists yet.
  */
 export class InferenceApi extends Construct {
   /** The REST API. */
@@ -263,7 +249,6 @@ export class InferenceApi extends Construct {
         throttlingBurstLimit: burstLimit,
       },
     });
-    this.restApi.deploymentStage.node.addDependency(accessLogs);
 
     // SageMaker writes endpoint names in lower case in its ARNs.
     const endpointArn = stack.formatArn({
@@ -276,6 +261,10 @@ export class InferenceApi extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources: [endpointArn] }));
 
     const contentType = { 'method.response.header.Content-Type': 'integration.response.header.Content-Type' };
+    // Before the first share the placeholder is all SageMaker is asked about:
+    // it refuses the API's role (403), or, should it look for the endpoint
+    // first, answers that none exists (400). Either is "not shared yet".
+    const notShared = props.liveOnShare ? { responseTemplates: { 'application/json': NOT_SHARED_TEMPLATE } } : {};
     const integration = new apigateway.AwsIntegration({
       service: 'runtime.sagemaker',
       // Live on share: the stage variable names the endpoint once a share sets it.
@@ -291,10 +280,11 @@ export class InferenceApi extends Construct {
         },
         integrationResponses: [
           { statusCode: '200', responseParameters: contentType },
-          { selectionPattern: '400', statusCode: '400', responseParameters: contentType, responseTemplates: { 'application/json': NOT_SHARED_TEMPLATE } },
+          { selectionPattern: '400', statusCode: '400', responseParameters: contentType, ...notShared },
+          // The API's own role was refused: before the first share (the
+          // placeholder), or, once shared, a misconfiguration: the API's fault, not the caller's.
+          { selectionPattern: '403', statusCode: '502', responseParameters: contentType, ...notShared },
           // The model container itself answered with an error.
-          // The API's own role was refused: before the first share (the placeholder), or a misconfiguration.
-          { selectionPattern: '403', statusCode: '502', responseParameters: contentType, responseTemplates: { 'application/json': REFUSED_TEMPLATE } },
           { selectionPattern: '424', statusCode: '424', responseParameters: contentType },
           { selectionPattern: '429', statusCode: '429', responseParameters: contentType },
           // Every other 4xx; Java regex, disjoint from the patterns above.

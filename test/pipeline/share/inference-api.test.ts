@@ -66,21 +66,18 @@ describe('InferenceApi', () => {
     }]]);
   });
 
-  test('SageMaker\'s "endpoint not found" becomes a 503 saying the model has not been shared yet; other errors keep their meaning', () => {
+  test('without live on share, SageMaker\'s answers pass through under their mapped status, whatever their wording', () => {
     const { template } = build();
-    const found = integrationResponse(template, '400');
-    expect(found.SelectionPattern).toBe('400');
-    const vtl: string = found.ResponseTemplates['application/json'];
-    expect(vtl).toContain('$context.responseOverride.status = 503');
-    expect(vtl).toContain(`{"message": "${NOT_SHARED_MESSAGE}"}`);
-    expect(NOT_SHARED_MESSAGE).toBe('The model has not been shared to this environment yet');
-    expect(vtl).toMatch(/#else\s+\$body/);
     const method = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0] as any;
     const patterns = method.Properties.Integration.IntegrationResponses.map((r: any) => [r.SelectionPattern, r.StatusCode]);
     expect(patterns).toEqual([
       [undefined, '200'], ['400', '400'], ['403', '502'], ['424', '424'], ['429', '429'], ['4(0[124-9]|1\\d|2[0-35-8]|[3-9]\\d)', '400'], ['5\\d{2}', '502'],
     ]);
     expect(method.Properties.MethodResponses.map((r: any) => r.StatusCode)).toEqual(['200', '400', '424', '429', '502', '503']);
+    // No mapping template reads SageMaker's message: its wording is not documented.
+    for (const response of method.Properties.Integration.IntegrationResponses) {
+      expect(response.ResponseTemplates).toBeUndefined();
+    }
   });
 
   test('the "other 4xx" pattern matches every 4xx except the four mapped on their own, so no selection is ambiguous', () => {
@@ -100,13 +97,39 @@ describe('InferenceApi', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', { Variables: { endpoint: NOT_SHARED_ENDPOINT } });
     const method = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0] as any;
     expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(':runtime.sagemaker:path/endpoints/${stageVariables.endpoint}/invocations');
-    // The role still invokes the real endpoint only: the placeholder is refused (403), which the API answers as its 503.
-    const refusal = method.Properties.Integration.IntegrationResponses.find((r: any) => r.SelectionPattern === '403');
-    const refused = refusal.ResponseTemplates['application/json'];
-    expect(refused).toContain(`#if($body.contains("endpoint/${NOT_SHARED_ENDPOINT}"))`);
-    expect(refused).toContain('$context.responseOverride.status = 503');
-    expect(refused).toContain(`{"message": "${NOT_SHARED_MESSAGE}"}`);
-    expect(refusal.StatusCode).toBe('502');
+  });
+
+  test.each([['403', '502'], ['400', '400']])(
+    'live on share: SageMaker\'s %s is a 503 "not shared yet" while the stage variable names the placeholder, else its own answer under %s',
+    (selectionPattern, statusCode) => {
+      const { template } = build({ liveOnShare: true });
+      const method = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0] as any;
+      const response = method.Properties.Integration.IntegrationResponses.find((r: any) => r.SelectionPattern === selectionPattern);
+      expect(response.StatusCode).toBe(statusCode);
+      // The role may invoke the real endpoint only, so SageMaker refuses the
+      // placeholder; the API decides from its own stage variable, not from
+      // the wording of that refusal.
+      expect(response.ResponseTemplates['application/json'].split('\n')).toEqual([
+        `#if($stageVariables.endpoint == "${NOT_SHARED_ENDPOINT}")`,
+        '#set($context.responseOverride.status = 503)',
+        '#set($context.responseOverride.header.Content-Type = "application/json")',
+        `{"message": "${NOT_SHARED_MESSAGE}"}`,
+        '#else',
+        '$input.body',
+        '#end',
+      ]);
+      expect(NOT_SHARED_MESSAGE).toBe('The model has not been shared to this environment yet');
+    },
+  );
+
+  test('live on share: every other answer keeps the status it has without live on share', () => {
+    const live = Object.values(build({ liveOnShare: true }).template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0] as any;
+    const plain = Object.values(build().template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0] as any;
+    const statuses = (method: any) => method.Properties.Integration.IntegrationResponses.map((r: any) => [r.SelectionPattern, r.StatusCode]);
+    expect(statuses(live)).toEqual(statuses(plain));
+    for (const response of live.Properties.Integration.IntegrationResponses.filter((r: any) => !['400', '403'].includes(r.SelectionPattern))) {
+      expect(response.ResponseTemplates).toBeUndefined();
+    }
   });
 
   test('without live on share, the integration names the endpoint and the stage has no variables', () => {
@@ -142,6 +165,14 @@ describe('InferenceApi', () => {
         ThrottlingBurstLimit: 75,
       }],
     });
+  });
+
+  test('the stage waits for its access log group through its reference alone, with no DependsOn repeating it (cfn-lint W3005)', () => {
+    const { template } = build();
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as any;
+    const [logGroup] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    expect(stage.Properties.AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': [logGroup, 'Arn'] });
+    expect(stage.DependsOn ?? []).not.toContain(logGroup);
   });
 
   test('throttling defaults to 100 requests per second with bursts of 200', () => {
