@@ -5,7 +5,7 @@ import { CONTEXT, Figure, atMost } from './figure';
 import { median, repeat, round, timed } from './samples';
 import { blueprintStackInput } from '../src/framework/blueprint/blueprint-input';
 import { handleApiRequest } from '../src/runtime/provisioning/api-handler';
-import { PIPELINE_TAG, REQUEST_HASH_TAG } from '../src/runtime/provisioning/provision-pipeline';
+import { PIPELINE_TAG, REQUEST_HASH_TAG } from '../src/framework/provision/stack-tags';
 import { createToken, requestSha256 } from '../src/runtime/provisioning/request-fingerprint';
 import type { PipelineRequest } from '../src/runtime/provisioning/request-schema';
 import { stackNameFor } from '../src/runtime/provisioning/stack-names';

@@ -91,10 +91,9 @@ export class MlopsFramework extends Construct {
     }
 
     const handlers = new SharedPipelineHandlers(this, 'Handlers', { stackPrefix: this.stackPrefix, logRetention });
-    const stackRole = new PipelineStackRole(this, 'StackRole', { stackPrefix: this.stackPrefix }).role;
-    this.cloudFormationRole = stackRole;
     // CloudFormation invokes the clean-up's provider with the stack role when a pipeline stack changes.
-    stackRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [handlers.cleanupServiceToken] }));
+    const stackRole = new PipelineStackRole(this, 'StackRole', { stackPrefix: this.stackPrefix, cleanupServiceToken: handlers.cleanupServiceToken }).role;
+    this.cloudFormationRole = stackRole;
 
     const blueprints = blueprintShapes().map((shape) => ({ shape, asset: blueprintAsset(this, shape) }));
     const settings: ProvisionSettings = {

@@ -40,6 +40,10 @@ export const WILDCARD_WRITE_ALLOW_LIST: Readonly<Record<string, WildcardWriteAll
     reason: 'CreateKey supports no resource-level permissions (the key does not exist yet); the framework\'s stack role may create only keys carrying its tag',
     requiredConditionKey: 'aws:RequestTag/mlops:framework',
   },
+  ...Object.fromEntries(['logs:CreateLogDelivery', 'logs:PutResourcePolicy', 'logs:DeleteResourcePolicy', 'logs:PutIndexPolicy', 'logs:DeleteIndexPolicy'].map((action) => [action, {
+    reason: 'The CloudFormation registry schema of AWS::Logs::LogGroup lists it among its handlers\' permissions and IAM authorizes it on no resource; '
+      + 'only the framework\'s stack role has it, which only the provisioning functions may pass to CloudFormation, with the framework\'s blueprint templates',
+  }])),
   'kms:TagResource': {
     reason: 'Tagging a key as CreateKey makes it is authorized before the key has an ARN, so it is granted on * with the same tag condition '
       + '(tagging existing keys is granted separately, on the account\'s key ARNs)',

@@ -7,6 +7,7 @@ import {
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { BlueprintStackInput, blueprintStackInput } from '../../framework/blueprint/blueprint-input';
+import { pipelineStackTags, REQUEST_HASH_TAG } from '../../framework/provision/stack-tags';
 import { errorMessage, errorName } from '../aws-errors';
 import { missingObjects } from './object-check';
 import type { ProvisioningDeps } from './provisioning-deps';
@@ -15,8 +16,6 @@ import type { PipelineRequest, Problem } from './request-schema';
 import { stackNameFor } from './stack-names';
 import { describeStack, stackCondition, stackTag } from './stack-state';
 
-export const PIPELINE_TAG = 'mlops:pipeline';
-export const REQUEST_HASH_TAG = 'mlops:request-sha256';
 
 /** A pipeline stack CloudFormation has accepted work on, or found already as asked. */
 export interface ProvisionedStack {
@@ -70,7 +69,7 @@ export async function provisionPipeline(request: PipelineRequest, deps: Provisio
 
   const stackName = stackNameFor(settings.stackPrefix, name);
   const hash = requestSha256(request);
-  const tags: Tag[] = [{ Key: PIPELINE_TAG, Value: name }, { Key: REQUEST_HASH_TAG, Value: hash }];
+  const tags: Tag[] = pipelineStackTags(settings.stackPrefix, name, hash);
   const existing = await describeStack(deps.cloudformation, stackName);
 
   if (!existing) {

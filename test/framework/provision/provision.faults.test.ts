@@ -14,7 +14,7 @@ import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagema
 import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, bodyOf, churnRequest, LOGGER, mockedApiDeps, provisionSettings, v1Body } from './provision-fixtures';
 import { ApiDeps, handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
-import { REQUEST_HASH_TAG } from '../../../src/runtime/provisioning/provision-pipeline';
+import { FRAMEWORK_TAG, REQUEST_HASH_TAG } from '../../../src/framework/provision/stack-tags';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
 import { awsError } from '../../fixtures/aws-error';
 
@@ -82,7 +82,7 @@ describe('create', () => {
       RoleARN: SETTINGS.cloudFormationRoleArn,
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
       OnFailure: 'DELETE',
-      Tags: [{ Key: 'mlops:pipeline', Value: 'churn' }, { Key: REQUEST_HASH_TAG, Value: HASH }],
+      Tags: [{ Key: 'mlops:pipeline', Value: 'churn' }, { Key: REQUEST_HASH_TAG, Value: HASH }, { Key: FRAMEWORK_TAG, Value: SETTINGS.stackPrefix }],
     });
     expect(input.ClientRequestToken).toMatch(/^mlops-create-[0-9a-f]{48}$/);
     expect(input.Parameters).toContainEqual({ ParameterKey: 'ArtifactKey', ParameterValue: 'churn/model.tar.gz' });
@@ -162,7 +162,7 @@ describe('update', () => {
       StackName: STACK_ID,
       RoleARN: SETTINGS.cloudFormationRoleArn,
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
-      Tags: [{ Key: 'mlops:pipeline', Value: 'churn' }, { Key: REQUEST_HASH_TAG, Value: HASH }],
+      Tags: [{ Key: 'mlops:pipeline', Value: 'churn' }, { Key: REQUEST_HASH_TAG, Value: HASH }, { Key: FRAMEWORK_TAG, Value: SETTINGS.stackPrefix }],
     });
     expect(cloudformation).not.toHaveReceivedCommand(CreateStackCommand);
   });

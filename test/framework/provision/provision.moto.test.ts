@@ -5,7 +5,7 @@ import { blueprintTemplate, createMotoWorld, inferenceUrlOf, MotoWorld, stackRes
 import { apiEvent, bodyOf, churnRequest, v1Body } from './provision-fixtures';
 import { endpointNameFor } from '../../../src/pipeline/naming';
 import { handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
-import { REQUEST_HASH_TAG } from '../../../src/runtime/provisioning/provision-pipeline';
+import { REQUEST_HASH_TAG } from '../../../src/framework/provision/stack-tags';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
 
 /**

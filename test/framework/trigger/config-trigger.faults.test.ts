@@ -15,7 +15,7 @@ import { buildZip } from './zip-builder';
 import { MAX_SUBJECT, subjectLine } from '../../../src/runtime/config-trigger/config-report';
 import { MAX_ARCHIVE_BYTES } from '../../../src/runtime/config-trigger/git-trigger';
 import { handleTriggerEvent } from '../../../src/runtime/config-trigger/trigger-handler';
-import { REQUEST_HASH_TAG } from '../../../src/runtime/provisioning/provision-pipeline';
+import { REQUEST_HASH_TAG } from '../../../src/framework/provision/stack-tags';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
 import { awsError } from '../../fixtures/aws-error';
 import { zipFiles } from '../../fixtures/zip';
