@@ -4,7 +4,7 @@
  * instance types checked against the known hosting types.
  */
 import { checkBatch, ENDPOINT_ONLY_KEYS } from './batch-rules';
-import { closestHostingInstanceType, isHostingInstanceType } from './instance-types';
+import { closestInstanceType, INSTANCE_USE_NAMES, InstanceUse, isInstanceTypeFor } from './instance-types';
 import { readBoolean, readInteger, readNumber, readObject } from './json-reader';
 import { ENVIRONMENT_NAME_MAX, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES } from './limits';
 import { checkMonitoring } from './monitoring-rules';
@@ -22,16 +22,19 @@ export const ENVIRONMENT_KEYS: readonly string[] = [
 /** What a serverless variant cannot have: the construct refuses each of them together with `serverless`. */
 const INSTANCE_ONLY_KEYS = ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture'] as const;
 
-/** Checks an instance type against the known hosting types, suggesting the closest one. */
-export function checkInstanceType(value: unknown, path: string, problems: ProblemList): string | undefined {
+/**
+ * Checks an instance type against the types SageMaker runs the use on
+ * (endpoints and transform jobs take different lists), suggesting the closest one.
+ */
+export function checkInstanceType(value: unknown, path: string, problems: ProblemList, use: InstanceUse = 'hosting'): string | undefined {
   if (typeof value !== 'string') {
     problems.add(path, `must be a SageMaker instance type (a string like "ml.m5.large"), got ${describe(value)}`);
     return undefined;
   }
-  if (!isHostingInstanceType(value)) {
-    const closest = closestHostingInstanceType(value);
+  if (!isInstanceTypeFor(use, value)) {
+    const closest = closestInstanceType(value, use);
     const hint = closest ? ` (did you mean "${closest}"?)` : '';
-    problems.add(path, `${quote(value)} is not a SageMaker real-time hosting instance type${hint}`);
+    problems.add(path, `${quote(value)} is not a SageMaker ${INSTANCE_USE_NAMES[use]} instance type${hint}`);
     return undefined;
   }
   return value;
@@ -105,9 +108,9 @@ type Fields = Record<string, unknown>;
 type At = (key: string) => string;
 
 /** The instance settings an endpoint or a batch environment shares. */
-function checkInstances(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList): void {
+function checkInstances(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList, use: InstanceUse): void {
   if ('instanceType' in fields) {
-    result.instanceType = checkInstanceType(fields.instanceType, at('instanceType'), problems);
+    result.instanceType = checkInstanceType(fields.instanceType, at('instanceType'), problems, use);
   }
   if ('instanceCount' in fields) {
     result.instanceCount = readInteger(fields.instanceCount, at('instanceCount'), problems, 1, MAX_INSTANCE_COUNT);
@@ -121,7 +124,7 @@ function checkBatchEnvironment(fields: Fields, at: At, result: Mutable<Environme
       problems.add(at(key), 'cannot be set together with batch (a batch environment runs a transform job and has no endpoint)');
     }
   }
-  checkInstances(fields, at, result, problems);
+  checkInstances(fields, at, result, problems, 'transform');
   result.batch = checkBatch(fields.batch, at('batch'), problems);
 }
 
@@ -138,7 +141,7 @@ function checkServerlessEnvironment(fields: Fields, at: At, result: Mutable<Envi
 }
 
 function checkInstanceEnvironment(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList): void {
-  checkInstances(fields, at, result, problems);
+  checkInstances(fields, at, result, problems, 'hosting');
   if ('autoScaling' in fields) {
     // An invalid instanceCount is already reported; scaling is then checked against the default.
     result.autoScaling = checkAutoScaling(fields.autoScaling, result.instanceCount, at('autoScaling'), problems);

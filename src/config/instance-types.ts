@@ -1,5 +1,6 @@
 /*
- * The instance types a SageMaker real-time endpoint's production variant may
+ * The instance types SageMaker runs real-time endpoints and batch transform
+ * jobs on. Hosting: the instance types a SageMaker real-time endpoint's production variant may
  * run on: the valid values of ProductionVariant.InstanceType in the SageMaker
  * API Reference (CreateEndpointConfig), as listed by the
  * ProductionVariantInstanceType enum of @aws-sdk/client-sagemaker 3.1142.0.
@@ -69,22 +70,85 @@ const HOSTING_FAMILIES: Readonly<Record<string, readonly string[]>> = {
   'trn2': ['48xlarge'],
 };
 
-const HOSTING_INSTANCE_TYPES: readonly string[] = Object.entries(HOSTING_FAMILIES)
-  .flatMap(([family, sizes]) => sizes.map((size) => `ml.${family}.${size}`));
-const HOSTING_INSTANCE_TYPE_SET: ReadonlySet<string> = new Set(HOSTING_INSTANCE_TYPES);
+/**
+ * Family -> sizes a batch transform job runs on: the valid values of
+ * TransformResources.InstanceType (CreateTransformJob), the
+ * TransformInstanceType enum of the SageMaker API (botocore's sagemaker
+ * 2017-07-24 model, 1.44.18). Fewer than hosting: no ml.t2, ml.r5, ml.inf1,
+ * ml.c5.large, Graviton or ml.p4+ types. A test compares both lists with
+ * botocore's enums.
+ */
+const TRANSFORM_FAMILIES: Readonly<Record<string, readonly string[]>> = {
+  c4: ['xlarge', '2xlarge', '4xlarge', '8xlarge'],
+  c5: ['xlarge', '2xlarge', '4xlarge', '9xlarge', '18xlarge'],
+  c6i: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '32xlarge'],
+  c7i: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  g4dn: ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  g5: ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  g6: ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  g6e: ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  inf2: ['xlarge', '8xlarge', '24xlarge', '48xlarge'],
+  m4: ['xlarge', '2xlarge', '4xlarge', '10xlarge', '16xlarge'],
+  m5: ['large', 'xlarge', '2xlarge', '4xlarge', '12xlarge', '24xlarge'],
+  m6i: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '32xlarge'],
+  m7i: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  p2: ['xlarge', '8xlarge', '16xlarge'],
+  p3: ['2xlarge', '8xlarge', '16xlarge'],
+  r6i: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '32xlarge'],
+  r7i: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  trn1: ['2xlarge', '32xlarge'],
+};
 
-/** The default instance type of an instance-backed environment (the construct's default). */
+/** What an instance runs: a real-time endpoint's variant, or a batch transform job. */
+export type InstanceUse = 'hosting' | 'transform';
+
+class InstanceCatalog {
+  public readonly types: readonly string[];
+  private readonly set: ReadonlySet<string>;
+
+  constructor(public readonly families: Readonly<Record<string, readonly string[]>>) {
+    this.types = Object.entries(families).flatMap(([family, sizes]) => sizes.map((size) => `ml.${family}.${size}`));
+    this.set = new Set(this.types);
+  }
+
+  public has(value: string): boolean {
+    return this.set.has(value);
+  }
+}
+
+const CATALOGS: Readonly<Record<InstanceUse, InstanceCatalog>> = {
+  hosting: new InstanceCatalog(HOSTING_FAMILIES),
+  transform: new InstanceCatalog(TRANSFORM_FAMILIES),
+};
+
+/** The default instance type of an instance-backed or batch environment (the construct's default), valid for both. */
 export const DEFAULT_INSTANCE_TYPE = 'ml.m5.large';
+
+/** Every known instance type for a use, e.g. `ml.m5.large`, grouped by family. */
+export function instanceTypesFor(use: InstanceUse): string[] {
+  return [...CATALOGS[use].types];
+}
 
 /** Every known real-time hosting instance type, e.g. `ml.m5.large`, grouped by family. */
 export function hostingInstanceTypes(): string[] {
-  return [...HOSTING_INSTANCE_TYPES];
+  return instanceTypesFor('hosting');
+}
+
+/** Whether SageMaker runs the use on the type. */
+export function isInstanceTypeFor(use: InstanceUse, value: string): boolean {
+  return CATALOGS[use].has(value);
 }
 
 /** Whether SageMaker hosts real-time endpoints on the type. */
 export function isHostingInstanceType(value: string): boolean {
-  return HOSTING_INSTANCE_TYPE_SET.has(value);
+  return isInstanceTypeFor('hosting', value);
 }
+
+/** How an instance use is named in messages. */
+export const INSTANCE_USE_NAMES: Readonly<Record<InstanceUse, string>> = {
+  hosting: 'real-time hosting',
+  transform: 'batch transform',
+};
 
 /** Longer input is no typo of a known type: no suggestion, and the distance stays cheap. */
 const SUGGEST_MAX_LENGTH = 40;
@@ -94,26 +158,25 @@ const SUGGEST_MAX_DISTANCE = 3;
 /**
  * The known type closest to a mistyped one, for "did you mean" messages:
  * the same family's nearest-named size when the family is known
- * (`ml.m5.huge` -> `ml.m5.large`), otherwise the type within three edits
- * (`ml.m5.larg`, `m5.large`), otherwise none.
+ * (`ml.m5.huge` -> `ml.m5.large`, `ml.c5.large` -> `ml.c5.xlarge` for a
+ * transform), otherwise the type within three edits (`ml.m5.larg`,
+ * `m5.large`), otherwise none.
  */
-export function closestHostingInstanceType(value: string): string | undefined {
+export function closestInstanceType(value: string, use: InstanceUse = 'hosting'): string | undefined {
   if (value.length > SUGGEST_MAX_LENGTH) {
     return undefined;
   }
+  const catalog = CATALOGS[use];
   const normalized = value.trim().toLowerCase();
-  if (isHostingInstanceType(normalized)) {
-    return normalized;
-  }
   const withPrefix = normalized.startsWith('ml.') ? normalized : `ml.${normalized}`;
-  if (isHostingInstanceType(withPrefix)) {
-    return withPrefix;
+  for (const candidate of [normalized, withPrefix]) {
+    if (catalog.has(candidate)) {
+      return candidate;
+    }
   }
   const parts = withPrefix.split('.');
-  const sizes = parts.length === 3 ? HOSTING_FAMILIES[parts[1]] : undefined;
-  const candidates = sizes && Object.prototype.hasOwnProperty.call(HOSTING_FAMILIES, parts[1])
-    ? sizes.map((size) => `ml.${parts[1]}.${size}`)
-    : HOSTING_INSTANCE_TYPES;
+  const sizes = parts.length === 3 && Object.prototype.hasOwnProperty.call(catalog.families, parts[1]) ? catalog.families[parts[1]] : undefined;
+  const candidates = sizes ? sizes.map((size) => `ml.${parts[1]}.${size}`) : catalog.types;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
@@ -124,7 +187,7 @@ export function closestHostingInstanceType(value: string): string | undefined {
     }
   }
   // Within a known family any size is a fair guess; across families only a near miss is.
-  return candidates !== HOSTING_INSTANCE_TYPES || bestDistance <= SUGGEST_MAX_DISTANCE ? best : undefined;
+  return sizes || bestDistance <= SUGGEST_MAX_DISTANCE ? best : undefined;
 }
 
 /** Levenshtein distance (insertions, deletions, substitutions), two rows at a time. */

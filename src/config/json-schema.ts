@@ -10,7 +10,7 @@
  */
 import { ENDPOINT_ONLY_KEYS } from './batch-rules';
 import { ECR_IMAGE_URI } from './image-rules';
-import { hostingInstanceTypes } from './instance-types';
+import { hostingInstanceTypes, instanceTypesFor } from './instance-types';
 import {
   ARTIFACT_SUFFIX, BATCH_CHECK_MAX_MIN_OBJECTS, CONFIG_PREFIX, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB,
   BATCH_SPLIT_TYPES, CONTAINER_SOURCE_SUFFIX, EMAIL_MAX, EMAIL_PATTERN, ENVIRONMENT_NAME_MAX, IMAGE_URI_MAX, JSON_PATH_MAX,
@@ -231,8 +231,13 @@ function environmentSchema(): JsonSchema {
     dependentSchemas: {
       // A serverless variant has no instances to type, count, scale or capture from (and so nothing to monitor).
       serverless: forbidden(['instanceType', 'instanceCount', 'autoScaling', 'dataCapture', 'monitoring']),
-      // A batch environment has no endpoint.
-      batch: forbidden(ENDPOINT_ONLY_KEYS),
+      // A batch environment has no endpoint, and its transform jobs run on fewer instance types.
+      batch: {
+        properties: {
+          ...forbidden(ENDPOINT_ONLY_KEYS).properties as JsonSchema,
+          instanceType: { description: 'A SageMaker batch transform instance type. Default "ml.m5.large".', enum: instanceTypesFor('transform') },
+        },
+      },
     },
   };
 }

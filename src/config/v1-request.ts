@@ -99,8 +99,9 @@ export function fromV1ProvisionRequest(input: unknown): Validated<PipelineReques
   const artifact = present('model_artifact_location', (v) => checkS3Key(v, 'model_artifact_location', problems, ARTIFACT_SUFFIX));
   // Informational in v1.0 too; still a key in the assets bucket.
   present('training_data', (v) => checkS3Key(v, 'training_data', problems));
-  const instanceType = present('inference_instance', (v) => checkInstanceType(v, 'inference_instance', problems));
   const inferenceType = present('inference_type', (v) => readOneOf(v, 'inference_type', problems, ['realtime', 'batch']));
+  // A batch transform runs on fewer instance types than an endpoint.
+  const instanceType = present('inference_instance', (v) => checkInstanceType(v, 'inference_instance', problems, inferenceType === 'batch' ? 'transform' : 'hosting'));
   const batchInput = checkBatchData(present, inferenceType === 'batch', problems);
   let batch: BatchRequest | undefined;
   if (inferenceType === 'batch' && batchInput !== undefined && name !== undefined) {

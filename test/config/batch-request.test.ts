@@ -39,6 +39,16 @@ describe('a batch environment', () => {
   });
 
   test.each([
+    ['ml.c5.large', ' (did you mean "ml.c5.xlarge"?)'],
+    ['ml.t2.medium', ''],
+    ['ml.r5.large', ' (did you mean "ml.m5.large"?)'],
+    ['ml.inf1.xlarge', ' (did you mean "ml.inf2.xlarge"?)'],
+  ])('runs only on instance types SageMaker runs transform jobs on: %s hosts endpoints but is refused', (instanceType, hint) => {
+    expect(batchMessageAt((_batch, env) => { env.instanceType = instanceType; }, 'environments[3].instanceType'))
+      .toBe(`"${instanceType}" is not a SageMaker batch transform instance type${hint}`);
+  });
+
+  test.each([
     ['serverless', { memorySizeMb: 2048, maxConcurrency: 5 }],
     ['autoScaling', { maxInstances: 2, targetInvocationsPerInstance: 10 }],
     ['dataCapture', { samplingPercentage: 10 }],

@@ -7,7 +7,7 @@
  * - `arbitraryJson()`: any JSON value, including deep and odd ones.
  */
 import * as fc from 'fast-check';
-import { hostingInstanceTypes } from '../../src/config/instance-types';
+import { hostingInstanceTypes, instanceTypesFor } from '../../src/config/instance-types';
 import {
   BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_PAYLOAD_MB, BATCH_SPLIT_TYPES, ENVIRONMENT_NAME_MAX, KEEP_RELEASES_MAX,
   MAX_CONFIG_PIPELINES, MAX_EMAILS, MAX_INSTANCE_COUNT, MONITORING_DATASET_FORMATS, MONITORING_FREQUENCIES,
@@ -208,7 +208,8 @@ function batchEnvironment(envName: string): fc.Arbitrary<EnvironmentRequest> {
     batchPayload,
   ).map(([prefixes, rest, payload]): BatchRequest => ({ ...prefixes, ...rest, ...payload }));
   return fc.record({
-    instanceType: fc.constantFrom(...hostingInstanceTypes()),
+    // Transform jobs run on fewer instance types than endpoints.
+    instanceType: fc.constantFrom(...instanceTypesFor('transform')),
     instanceCount: fc.integer({ min: 1, max: MAX_INSTANCE_COUNT }),
     approval: fc.boolean(),
   }, { requiredKeys: [] }).chain((rest) => batch.map((b) => ({ name: envName, ...rest, batch: b })));

@@ -66,6 +66,13 @@ describe('v1.0 provisioning request', () => {
     expect(result.ok && result.value.environments).toEqual([{ name: 'default', instanceType: 'ml.m5.large' }]);
   });
 
+  test('a batch body\'s inference_instance must be a batch transform instance type; a realtime body\'s a hosting one', () => {
+    const batch = { ...v1Body(), inference_type: 'batch', batch_inference_data: 'churn/batch.csv' };
+    expect(problemAt(fromV1ProvisionRequest({ ...batch, inference_instance: 'ml.c5.large' }), 'inference_instance').message)
+      .toBe('"ml.c5.large" is not a SageMaker batch transform instance type (did you mean "ml.c5.xlarge"?)');
+    expect(fromV1ProvisionRequest({ ...v1Body(), inference_instance: 'ml.c5.large' }).ok).toBe(true);
+  });
+
   test('a batch body needs batch_inference_data', () => {
     expect(problemsOf(fromV1ProvisionRequest({ ...v1Body(), inference_type: 'batch' }))).toEqual([{
       path: 'batch_inference_data',

@@ -4,6 +4,7 @@ import {
   BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, MIME_TYPE_PATTERN,
   MONITORING_MAX_VIOLATIONS_THRESHOLD, PROCESSING_INSTANCE_TYPE_PATTERN, PROCESSING_MAX_INSTANCE_COUNT,
 } from '../../config/limits';
+import { closestInstanceType, isInstanceTypeFor } from '../../config/instance-types';
 import { ProblemCollector } from '../../problem-collector';
 import { BatchProps } from '../batch/batch-props';
 import { DataLocation } from '../data/data-location';
@@ -27,6 +28,22 @@ function validateLocation(location: DataLocation, path: string, problems: Proble
   }
 }
 
+/**
+ * Transform jobs run on fewer instance types than endpoints (no ml.t2,
+ * ml.r5, ml.inf1, ml.c5.large, ...): SageMaker would refuse the first
+ * CreateTransformJob. A value that is no instance type at all is reported by
+ * the environment's own check.
+ */
+function validateTransformInstanceType(instanceType: string | undefined, path: string, problems: ProblemCollector): void {
+  if (instanceType === undefined || Token.isUnresolved(instanceType) || !/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceType)) {
+    return;
+  }
+  if (!isInstanceTypeFor('transform', instanceType)) {
+    const closest = closestInstanceType(instanceType, 'transform');
+    problems.add(path, `${JSON.stringify(instanceType)} is not a SageMaker batch transform instance type${closest ? ` (did you mean "${closest}"?)` : ''}`);
+  }
+}
+
 /** A batch environment: its own fields, and none of an endpoint's. */
 export function validateBatch(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
   const batch: BatchProps = props.batch!;
@@ -34,6 +51,7 @@ export function validateBatch(props: EnvironmentProps, path: string, problems: P
   for (const conflicting of ENDPOINT_ONLY) {
     problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, 'cannot be set together with batch: a batch environment has no endpoint');
   }
+  validateTransformInstanceType(props.instanceType, `${path}.instanceType`, problems);
   validateLocation(batch.input, `${where}.input`, problems);
   validateLocation(batch.output, `${where}.output`, problems);
   const output = batch.output.prefix ?? '';
