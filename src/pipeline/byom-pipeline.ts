@@ -1,8 +1,6 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -30,6 +28,7 @@ import { IntegrationTestHandler } from './tests/test-handler';
 import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../nag/acknowledgements';
 import { INFERENCE_API_STAGE, inferenceApiName } from './share/inference-api';
 import { ShareHandler } from './share/share-handler';
+import { startOnNewVersion } from './source/new-version-trigger';
 import { deployVariables } from './tests/test-binding';
 import { KEEP_RELEASES_MAX, PIPELINE_NAME_MAX } from '../config/limits';
 
@@ -207,10 +206,22 @@ export class ByomPipeline extends Construct {
       acknowledgeNotificationsHandler(build.source);
       this.pipeline.addStage({ stageName: 'Build', actions: [build.buildAction] });
       this.imageUriVariable = build.imageUriVariable;
-      startOnNewVersion(this, 'NewContainerVersion', this.pipeline, build.source, build.sourceKey, `Starts ${pipelineName} when a new version of the container source is uploaded`);
+      startOnNewVersion(this, 'NewContainerVersion', {
+        pipeline: this.pipeline,
+        source: build.sourceAction,
+        bucket: build.source,
+        key: build.sourceKey,
+        description: `Starts ${pipelineName} when a new version of the container source is uploaded`,
+      });
     }
 
-    startOnNewVersion(this, 'NewArtifactVersion', this.pipeline, props.artifact.bucket, props.artifact.key, `Starts ${pipelineName} when a new version of the model artifact is uploaded`);
+    startOnNewVersion(this, 'NewArtifactVersion', {
+      pipeline: this.pipeline,
+      source,
+      bucket: props.artifact.bucket,
+      key: props.artifact.key,
+      description: `Starts ${pipelineName} when a new version of the model artifact is uploaded`,
+    });
 
     // Deleting the stack deletes every endpoint, config, model and scaling
     // registration the deploy handler created. The pipeline and the deploy
@@ -408,28 +419,6 @@ export class ByomPipeline extends Construct {
     return env.endpointName;
   }
 }
-
-/** A new version of `key` in `bucket` starts the pipeline, through EventBridge (no polling). */
-function startOnNewVersion(
-  scope: Construct,
-  id: string,
-  pipeline: codepipeline.Pipeline,
-  bucket: s3.IBucket,
-  key: string,
-  description: string,
-): void {
-  bucket.enableEventBridgeNotification();
-  new events.Rule(scope, id, {
-    description,
-    eventPattern: {
-      source: ['aws.s3'],
-      detailType: ['Object Created'],
-      detail: { bucket: { name: [bucket.bucketName] }, object: { key: [key] } },
-    },
-    targets: [new targets.CodePipeline(pipeline)],
-  });
-}
-
 
 /**
  * Turning on EventBridge notifications for the model bucket adds CDK's

@@ -65,6 +65,22 @@ describe('ByomPipeline pipeline shape', () => {
     });
   });
 
+  test('each execution releases the version that was uploaded, not whatever version is newest when its Source action runs', () => {
+    const stack = newStack();
+    new ByomPipeline(stack, 'Churn', basicProps(stack));
+    const template = Template.fromStack(stack);
+    const rule = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.s3'] } } }))[0];
+    const transformer = rule.Properties.Targets[0].InputTransformer;
+    expect(transformer.InputPathsMap).toEqual({ 'detail-object-version-id': '$.detail.object.version-id' });
+    // EventBridge puts the path's JSON value (a quoted string) where the bare placeholder stands.
+    expect(JSON.parse(transformer.InputTemplate.replace('<detail-object-version-id>', '"v2"'))).toEqual({
+      sourceRevisions: { actionName: 'ModelArtifact', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: 'v2' },
+    });
+    // The override names the pipeline's own source action.
+    const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0];
+    expect(pipeline.Properties.Stages[0].Actions.map((a: { Name: string }) => a.Name)).toContain('ModelArtifact');
+  });
+
   test('each Deploy action invokes the deploy function with the environment, the execution id and the artifact version', () => {
     const stack = newStack();
     new ByomPipeline(stack, 'Churn', basicProps(stack));

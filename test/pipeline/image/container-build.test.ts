@@ -69,6 +69,13 @@ describe('custom container images', () => {
     containerPipeline(stack);
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({ detail: { bucket: Match.anyValue(), object: { key: ['churn/container.zip'] } } }),
+      // That very version is built: the container source action is pinned to the uploaded version.
+      Targets: [Match.objectLike({
+        InputTransformer: {
+          InputPathsMap: { 'detail-object-version-id': '$.detail.object.version-id' },
+          InputTemplate: '{"sourceRevisions":{"actionName":"ContainerSource","revisionType":"S3_OBJECT_VERSION_ID","revisionValue":<detail-object-version-id>}}',
+        },
+      })],
     });
   });
 
