@@ -5,6 +5,15 @@ Usage: moto_launcher.py [PORT] [--exit-on-stdin-eof]
 PORT 0 (the default) picks a free port. Once the socket is bound the chosen port
 is printed as a single line `MOTO_PORT=<port>` on stdout.
 
+Before moto sees a request, request_contract.py checks it against botocore's
+model of the service (required members, enums, lengths, ranges, patterns and
+JSON types, in whichever of JSON, query, REST-JSON or REST-XML it came) and
+answers one that breaks the model as AWS would (ValidationException and the
+like, "1 validation error detected: ..."), marked with the header
+x-mlops-contract-violation; moto never sees it. What it cannot check is in its
+modules' docstrings (cross-member rules, a few Java patterns, constraints
+botocore's models leave out).
+
 What moto 5.2.5 gets wrong, and is patched here:
 - CreateEndpoint is InService at once; real endpoints are `Creating` for minutes.
   Here an endpoint reports its in-progress status on the first N
@@ -139,7 +148,12 @@ Control API (same port, outside the AWS protocols):
       Custom::MlopsReleaseCleanup, oldest first, as {"requestType",
       "stackId", "logicalResourceId", "physicalResourceId",
       "resourceProperties"} (and "oldResourceProperties" for an Update).
-  POST /moto-api/reset  (moto's own) also clears this extra state.
+  GET /_mlops/contract-report
+      what the request checker saw: {"requestsChecked", "operations" (count
+      per Service.Operation), "violations", "violationSamples",
+      "unidentified", "uncheckedPatterns", "checkerErrors"}.
+  POST /moto-api/reset  (moto's own) also clears this extra state, but not the
+      contract report, which covers the server's whole run.
 """
 
 import argparse
@@ -182,6 +196,8 @@ from moto.ssm.models import Parameter as SsmParameter
 from moto.utilities.utils import get_partition
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from request_contract import RequestContract
 
 DEFAULT_DESCRIBES_UNTIL_READY = 1
 DEFAULT_BUILD_CHECKS_UNTIL_DONE = 1
@@ -1325,7 +1341,7 @@ def main() -> None:
     # One log line per request on stderr is noise for a test run.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    app = ControlApiMiddleware(DomainDispatcherApplication(create_backend_app))
+    app = RequestContract(ControlApiMiddleware(DomainDispatcherApplication(create_backend_app)))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     port = server.server_port
     # moto builds some URLs it returns (SQS queue URLs, Lambda env) from MOTO_PORT.
