@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { REPORTS_DIR_VARIABLE } from './contract-report';
 import { ensurePythonTools, MotoServer, startMotoServer } from './moto-server';
 
 /** Where global-teardown.ts finds the server (globalSetup and globalTeardown share globalThis). */
@@ -42,6 +46,9 @@ export function isolateFromRealAws(): void {
 export default async function globalSetup(): Promise<void> {
   isolateFromRealAws();
   ensurePythonTools();
+  // Every moto server the run starts leaves its contract report here for
+  // global-teardown.ts to add up.
+  process.env[REPORTS_DIR_VARIABLE] = mkdtempSync(path.join(tmpdir(), 'mlops-contracts-'));
   const server = await startMotoServer();
   (globalThis as Record<symbol, MotoServer | undefined>)[MOTO_HANDLE] = server;
   process.env.MOTO_ENDPOINT = server.endpoint;

@@ -1,10 +1,33 @@
+import { rmSync } from 'fs';
+import { combine, contractLine, contractNotes, contractProblems, recordedReports, REPORTS_DIR_VARIABLE } from './contract-report';
 import { MOTO_HANDLE } from './global-setup';
 import { MotoServer } from './moto-server';
 
-/** jest globalTeardown: stops the moto server started by global-setup.ts. */
+/**
+ * jest globalTeardown: stops the moto server started by global-setup.ts,
+ * printing what it checked against botocore's models (and failing the run on
+ * any contract violation), then the same for every server of the run.
+ */
 export default async function globalTeardown(): Promise<void> {
   const handles = globalThis as Record<symbol, MotoServer | undefined>;
   const server = handles[MOTO_HANDLE];
   handles[MOTO_HANDLE] = undefined;
-  await server?.stop();
+  let failure: unknown;
+  try {
+    await server?.stop({ label: 'shared server' });
+  } catch (err) {
+    failure = err;
+  }
+  const dir = process.env[REPORTS_DIR_VARIABLE];
+  if (dir) {
+    const run = combine(recordedReports(dir));
+    rmSync(dir, { recursive: true, force: true });
+    process.stderr.write(`moto (${run.label}): ${contractLine(run.report, run.expectedViolations)}\n`);
+    for (const note of contractNotes(run.report)) process.stderr.write(`moto (${run.label}): ${note}\n`);
+    const problems = contractProblems(run);
+    failure ??= problems ? new Error(problems) : undefined;
+  }
+  if (failure) {
+    throw failure;
+  }
 }

@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { existsSync } from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
+import { contractLine, contractNotes, contractProblems, fetchContractReport, recordForRun, ServerContractReport } from './contract-report';
 
 /** Project root: this file lives in test/harness/. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -17,7 +18,25 @@ const STDERR_KEPT_CHARS = 16_000;
 export interface MotoServer {
   /** `http://127.0.0.1:PORT`: pass as `endpoint` to SDK clients or as AWS_ENDPOINT_URL. */
   readonly endpoint: string;
-  stop(): Promise<void>;
+  /**
+   * Stops the server after printing what it checked against botocore's models;
+   * rejects if any request broke a service's contract (beyond those expected).
+   */
+  stop(options?: StopOptions): Promise<void>;
+}
+
+export interface StopOptions {
+  /**
+   * Requests that break a service's contract on purpose (tests of the checker
+   * itself); any other number of violations fails the stop.
+   * @default 0
+   */
+  readonly expectedContractViolations?: number;
+  /**
+   * Names the server in the printed line.
+   * @default the jest test file, else the endpoint
+   */
+  readonly label?: string;
 }
 
 /** Path of an executable in the project's .venv (created by test/harness/python-tools.sh). */
@@ -93,8 +112,42 @@ export async function startMotoServer(): Promise<MotoServer> {
 
   return {
     endpoint,
-    stop: () => stopChild(child),
+    stop: (options) => stopAndReport(endpoint, child, options ?? {}),
   };
+}
+
+/**
+ * Reads the server's contract report before stopping it, prints it, leaves it
+ * for the run's summary, and fails on any unexpected violation: a violation
+ * made where no jest test watched (a child process, a bundled handler) is
+ * still noticed here.
+ */
+async function stopAndReport(endpoint: string, child: ChildProcess, options: StopOptions): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  let server: ServerContractReport;
+  try {
+    server = {
+      label: options.label ?? jestTestFile() ?? endpoint,
+      report: await fetchContractReport(endpoint),
+      expectedViolations: options.expectedContractViolations ?? 0,
+    };
+  } finally {
+    await stopChild(child);
+  }
+  process.stderr.write(`moto (${server.label}): ${contractLine(server.report, server.expectedViolations)}\n`);
+  // In a jest run the notes come once, in the run's summary (global-teardown.ts).
+  if (!recordForRun(server)) {
+    for (const note of contractNotes(server.report)) process.stderr.write(`moto (${server.label}): ${note}\n`);
+  }
+  const problems = contractProblems(server);
+  if (problems) {
+    throw new Error(problems);
+  }
+}
+
+function jestTestFile(): string | undefined {
+  const state = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.();
+  return state?.testPath ? path.relative(PROJECT_ROOT, state.testPath) : undefined;
 }
 
 function readPort(child: ChildProcess, fail: (what: string) => Error): Promise<number> {
