@@ -1,3 +1,4 @@
+import { failOnContractViolations } from './contract-violations';
 import { installSdkCallHook } from './sdk-calls';
 
 /**
@@ -6,3 +7,4 @@ import { installSdkCallHook } from './sdk-calls';
  * the checks against AWS's own contracts listen to.
  */
 installSdkCallHook();
+failOnContractViolations();
