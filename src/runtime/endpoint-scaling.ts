@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { isNotFound } from './aws-errors';
 import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
+import { SCALING_TAG } from '../pipeline/deploy/scaling-tag';
 
 /**
  * Target-tracking autoscaling of an endpoint's variant. The handlers own it
@@ -43,7 +44,9 @@ export function scalingPolicyName(variant: ScaledVariant): string {
 /**
  * Registers the variant with its bounds and puts its target-tracking policy.
  * Idempotent. Registering leaves the variant's current instance count alone
- * when it is within the bounds, so scaling carries on from where it was.
+ * when it is within the bounds, so scaling carries on from where it was. The
+ * target is tagged with its endpoint: the handlers' roles may change only
+ * targets tagged so.
  */
 export async function enableScaling(variant: ScaledVariant, client: ApplicationAutoScalingClient): Promise<void> {
   const scaling = variant.autoScaling;
@@ -56,6 +59,7 @@ export async function enableScaling(variant: ScaledVariant, client: ApplicationA
     ScalableDimension: SCALABLE_DIMENSION,
     MinCapacity: scaling.minInstances,
     MaxCapacity: scaling.maxInstances,
+    Tags: { [SCALING_TAG]: variant.endpointName },
   }));
   await client.send(new PutScalingPolicyCommand({
     PolicyName: scalingPolicyName(variant),

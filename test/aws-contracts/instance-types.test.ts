@@ -1,5 +1,5 @@
-import { instanceTypesFor } from '../../src/config/instance-types';
 import { botocoreEnum } from './botocore-models';
+import { instanceTypesFor } from '../../src/config/instance-types';
 
 /**
  * The instance types requests and constructs accept are SageMaker's own

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
 import { ByomPipeline } from '../byom-pipeline';
-import { releasePermissions } from '../deploy/release-permissions';
+import { SCALABLE_TARGETS_REASON, releasePermissions } from '../deploy/release-permissions';
 import { createEndpointRuntime } from '../environment/endpoint-runtime';
 import { PipelineEnvironment, RemoteEnvironment } from '../environment/pipeline-environment';
 import { createLoggedBucket } from '../logged-bucket';
@@ -135,6 +135,7 @@ export class MlopsEnvironmentAccess extends Construct {
       { finding: /^Resource::\*$/, reason: 'sagemaker:ListEndpointConfigs/ListModels and Application Auto Scaling (generated target IDs, limited to SageMaker variants by condition) support no usable resource-level permissions' },
       { finding: /^Resource::arn:.*:sagemaker:.*:(model|endpoint-config)\/[a-z0-9-]+-\*$/, reason: 'Each release creates a model and endpoint config named <environment prefix>-<release id>; only that prefix is reachable' },
       { finding: /^Resource::arn:.*:cloudwatch:.*:alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/, reason: 'Target tracking names its alarms after the scaled variant with a generated suffix' },
+      { finding: /^Resource::arn:<AWS::Partition>:application-autoscaling:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):scalable-target\/\*$/, reason: SCALABLE_TARGETS_REASON },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'Each release is copied to its own key under the environment\'s prefix' },
       { finding: /^Resource::arn:<AWS::Partition>:s3:::\*\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'The pipeline\'s artifact bucket has a generated name in the pipeline\'s account; the s3:ResourceAccount condition limits this to that account, and that bucket\'s policy to this role' },
       { finding: /^Resource::arn:<AWS::Partition>:kms:[a-z0-9-]+:\d{12}:key\/\*$/, reason: 'Decrypting release copies with the pipeline\'s artifact key (generated ID) through S3 only; the key\'s policy names this role' },

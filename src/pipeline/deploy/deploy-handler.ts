@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DeployFunction } from './deploy-function';
 import { DEPLOY_SPEC_VARIABLE, DeploySettings, EnvironmentDeploySpec } from './deploy-spec';
 import { monitoringPermissions } from './monitoring-permissions';
-import { releasePermissions } from './release-permissions';
+import { SCALABLE_TARGETS_REASON, releasePermissions } from './release-permissions';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
 import { DataLocation } from '../data/data-location';
@@ -87,6 +87,7 @@ export class DeployHandler extends Construct {
     justifyWildcards(this, [
       { finding: /^Resource::\*$/, reason: 'codepipeline:PutJobSuccessResult/PutJobFailureResult, sagemaker:ListEndpointConfigs/ListModels/ListDataQualityJobDefinitions and Application Auto Scaling (generated target IDs) support no usable resource-level permissions' },
       { finding: /^Resource::arn:.*:cloudwatch:.*:alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/, reason: 'Target tracking names its alarms after the scaled variant with a generated suffix' },
+      { finding: /^Resource::arn:<AWS::Partition>:application-autoscaling:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):scalable-target\/\*$/, reason: SCALABLE_TARGETS_REASON },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/releases\/[A-Za-z0-9-]+\/\*$/, reason: 'Each release copies the artifact to its own key under the environment\'s prefix' },
       { finding: /^Resource::arn:.*:sagemaker:.*:(model|endpoint-config|transform-job)\/[a-z0-9-]+-\*$/, reason: 'Each release creates a model and an endpoint config or transform job named <environment prefix>-<release id>; only that prefix is reachable' },

@@ -2,6 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EnvironmentDeploySpec } from './deploy-spec';
+import { SCALING_TAG } from './scaling-tag';
 
 /** Where an environment's endpoint runs, when not in the stack's own account and region. */
 export interface ReleaseLocation {
@@ -78,6 +79,10 @@ export function passRole(roleArn: string): iam.PolicyStatement {
   });
 }
 
+/** Why the scaling grants name every scalable target's ARN, for the cdk-nag acknowledgements. */
+export const SCALABLE_TARGETS_REASON = 'Application Auto Scaling gives scalable targets IDs it generates on registration, so no ARN names an '
+  + 'environment\'s target beforehand; only targets tagged with the environment\'s endpoint (aws:ResourceTag) may be deregistered or given a policy';
+
 /**
  * What taking an endpoint variant out of target tracking and registering it
  * again needs: the deploy handler around an update, the test handler around a rollback.
@@ -85,21 +90,30 @@ export function passRole(roleArn: string): iam.PolicyStatement {
 export function scalingPermissions(scope: Construct, endpointName: string, location: ReleaseLocation = {}): iam.PolicyStatement[] {
   const stack = Stack.of(scope);
   const { account, region } = location;
+  const variants = {
+    'application-autoscaling:service-namespace': 'sagemaker',
+    'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+  };
   const statements = [
-    // Application Auto Scaling names scalable targets with generated IDs: '*', narrowed to SageMaker variants by condition.
+    // Application Auto Scaling names scalable targets with IDs it generates on
+    // registration, so no ARN names this environment's target beforehand: it
+    // may be registered only with its endpoint's tag (tagging on registration
+    // is authorized as TagResource too)...
     new iam.PolicyStatement({
-      actions: [
-        'application-autoscaling:RegisterScalableTarget',
-        'application-autoscaling:DeregisterScalableTarget',
-        'application-autoscaling:PutScalingPolicy',
-      ],
+      actions: ['application-autoscaling:RegisterScalableTarget'],
       resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'application-autoscaling:service-namespace': 'sagemaker',
-          'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
-        },
-      },
+      conditions: { StringEquals: { ...variants, [`aws:RequestTag/${SCALING_TAG}`]: endpointName } },
+    }),
+    new iam.PolicyStatement({
+      actions: ['application-autoscaling:TagResource'],
+      resources: [stack.formatArn({ service: 'application-autoscaling', account, region, resource: 'scalable-target', resourceName: '*' })],
+      conditions: { StringEquals: { [`aws:RequestTag/${SCALING_TAG}`]: endpointName } },
+    }),
+    // ...and only the targets that carry it may be deregistered or given a policy.
+    new iam.PolicyStatement({
+      actions: ['application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy'],
+      resources: [stack.formatArn({ service: 'application-autoscaling', account, region, resource: 'scalable-target', resourceName: '*' })],
+      conditions: { StringEquals: { ...variants, [`aws:ResourceTag/${SCALING_TAG}`]: endpointName } },
     }),
     // Registering checks that the caller could change the variant's capacity itself.
     new iam.PolicyStatement({

@@ -1,10 +1,10 @@
 import { Duration, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
+import { closestInstanceType, isInstanceTypeFor } from '../../config/instance-types';
 import {
   BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, MIME_TYPE_PATTERN,
   MONITORING_MAX_VIOLATIONS_THRESHOLD, PROCESSING_INSTANCE_TYPE_PATTERN, PROCESSING_MAX_INSTANCE_COUNT,
 } from '../../config/limits';
-import { closestInstanceType, isInstanceTypeFor } from '../../config/instance-types';
 import { ProblemCollector } from '../../problem-collector';
 import { BatchProps } from '../batch/batch-props';
 import { DataLocation } from '../data/data-location';

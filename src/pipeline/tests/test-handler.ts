@@ -10,7 +10,7 @@ import { TestSuiteSpec } from './test-spec';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { EnvironmentAccessSpec } from '../access/access-spec';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
-import { scalingPermissions } from '../deploy/release-permissions';
+import { SCALABLE_TARGETS_REASON, scalingPermissions } from '../deploy/release-permissions';
 import { createHandlerFunction, sharedHandlersOf } from '../shared/handler-function';
 
 /** Props of the integration-test handler. */
@@ -60,6 +60,7 @@ export class IntegrationTestHandler extends Construct {
       { finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/, reason: 'Log streams of the function\'s own log group' },
       { finding: /^Resource::arn:.*:sagemaker:.*:endpoint-config\/[a-z0-9-]+-\*$/, reason: 'A rollback returns the endpoint to an earlier release config, named <environment prefix>-<release id>; only that prefix is reachable' },
       { finding: /^Resource::arn:.*:cloudwatch:.*:alarm:TargetTracking-endpoint\/[A-Za-z0-9-]+\/\*$/, reason: 'Target tracking names its alarms after the scaled variant with a generated suffix' },
+      { finding: /^Resource::arn:<AWS::Partition>:application-autoscaling:([a-z0-9-]+|<AWS::Region>):([0-9]+|<AWS::AccountId>):scalable-target\/\*$/, reason: SCALABLE_TARGETS_REASON },
     ]);
     if (!handler.shared) {
       // CodePipeline's job result actions have no resource-level permissions: AWS requires '*'.

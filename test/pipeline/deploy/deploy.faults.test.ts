@@ -285,11 +285,12 @@ describe('deploy handler: autoscaled environments', () => {
     });
   });
 
-  test('a finished release registers the variant with its bounds and its target-tracking policy', async () => {
+  test('a finished release registers the variant with its bounds, tagged with its endpoint, and its target-tracking policy', async () => {
     sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: RELEASE });
     const outcome = await runDeployJob(job(EXEC, { continuationToken: JSON.stringify({ phase: 'awaiting-endpoint', release: RELEASE }) }), deploySpec({ dev: scaled }), clients);
     expect(outcome.kind).toBe('succeeded');
-    expect(autoscaling).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ResourceId: resourceId, MinCapacity: 2, MaxCapacity: 8 });
+    // The deploy role may change only targets that carry the endpoint's tag.
+    expect(autoscaling).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ResourceId: resourceId, MinCapacity: 2, MaxCapacity: 8, Tags: { 'mlops:endpoint': 'churn-dev' } });
     expect(autoscaling).toHaveReceivedCommandWith(PutScalingPolicyCommand, {
       PolicyName: 'churn-dev-invocations',
       PolicyType: 'TargetTrackingScaling',

@@ -148,16 +148,22 @@ describe('autoscaling', () => {
     });
   });
 
-  test('the deploy function may register only for its endpoints, with target-tracking alarms named after them', () => {
+  test('the deploy function may register only targets tagged with its endpoint, and change only those, with target-tracking alarms named after them', () => {
     const stack = newStack();
     pipelineWith(stack, [{ name: 'prod', autoScaling: { maxInstances: 4, targetInvocationsPerInstance: 100 } }]);
+    const variants = { 'application-autoscaling:service-namespace': 'sagemaker', 'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount' };
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: Match.arrayWith(['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy']),
+            Action: 'application-autoscaling:RegisterScalableTarget',
             Resource: '*',
-            Condition: { StringEquals: { 'application-autoscaling:service-namespace': 'sagemaker', 'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount' } },
+            Condition: { StringEquals: { ...variants, 'aws:RequestTag/mlops:endpoint': 'churn-prod' } },
+          }),
+          Match.objectLike({
+            Action: ['application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy'],
+            Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':scalable-target/\\*$')])] },
+            Condition: { StringEquals: { ...variants, 'aws:ResourceTag/mlops:endpoint': 'churn-prod' } },
           }),
           Match.objectLike({
             Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],

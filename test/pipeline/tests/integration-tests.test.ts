@@ -195,12 +195,25 @@ describe('IntegrationTests.codeBuild', () => {
       expect(statements).toEqual(expect.arrayContaining([
         {
           Effect: 'Allow',
-          Action: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy'],
+          Action: 'application-autoscaling:RegisterScalableTarget',
           Resource: '*',
           Condition: {
             StringEquals: {
               'application-autoscaling:service-namespace': 'sagemaker',
               'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+              'aws:RequestTag/mlops:endpoint': 'churn-prod',
+            },
+          },
+        },
+        {
+          Effect: 'Allow',
+          Action: ['application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':application-autoscaling:us-east-1:111111111111:scalable-target/*']] },
+          Condition: {
+            StringEquals: {
+              'application-autoscaling:service-namespace': 'sagemaker',
+              'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+              'aws:ResourceTag/mlops:endpoint': 'churn-prod',
             },
           },
         },

@@ -426,7 +426,7 @@ describe('rollback of an autoscaled environment', () => {
     sagemaker.on(DescribeEndpointCommand).resolves(inService(PARAMS.previousConfig));
     const done = await runTestJob(buildJob({ scaling: SCALING }, token), clients());
     expect(done).toMatchObject({ kind: 'failed', message: expect.stringMatching(/\. Rolled back to churn-dev-rold0000000 \(endpoint churn-dev\); autoscaling restored \(2-8 instances\)$/) });
-    expect(autoscaling).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ...SCALED_TARGET, MinCapacity: 2, MaxCapacity: 8 });
+    expect(autoscaling).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ...SCALED_TARGET, MinCapacity: 2, MaxCapacity: 8, Tags: { 'mlops:endpoint': 'churn-dev' } });
     expect(autoscaling).toHaveReceivedCommandWith(PutScalingPolicyCommand, {
       ...SCALED_TARGET,
       PolicyName: 'churn-dev-invocations',
