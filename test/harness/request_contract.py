@@ -12,7 +12,7 @@ test that made the request.
       {"requestsChecked": N, "operations": {"SageMaker.CreateModel": n, ...},
        "violations": V, "violationSamples": [{"operation", "message"}, ...],
        "unidentified": {reason: n}, "uncheckedPatterns": {pattern: reason},
-       "checkerErrors": [...]}
+       "checkerErrors": [...], "checkSeconds": time spent checking}
   The counts cover the server's whole run: /moto-api/reset leaves them.
 
 Not checked, because botocore's models do not say or the check cannot be
@@ -30,6 +30,7 @@ import io
 import json
 import sys
 import threading
+import time
 import traceback
 import urllib.parse
 from collections import Counter
@@ -59,6 +60,7 @@ class RequestContract:
         self._unidentified: Counter[str] = Counter()
         self._unchecked_patterns: dict[str, str] = {}
         self._errors: list[str] = []
+        self._check_seconds = 0.0  # what the checks cost the server, for anyone weighing it
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
@@ -66,6 +68,7 @@ class RequestContract:
             return _send(Answer(200, [("Content-Type", "application/json")], json.dumps(self.report()).encode()), start_response)
         if path.startswith("/_mlops/") or path.startswith("/moto-api/"):
             return self.app(environ, start_response)
+        started = time.perf_counter()
         try:
             answer = self._check(environ)
         except Exception:  # a fault of the checker, not of the request
@@ -74,6 +77,8 @@ class RequestContract:
             print(f"request contract: checker failed on {environ.get('REQUEST_METHOD')} {path}", file=sys.stderr, flush=True)
             traceback.print_exc(file=sys.stderr)
             answer = None
+        with self._lock:
+            self._check_seconds += time.perf_counter() - started
         if answer is not None:
             _drain(environ)
             return _send(answer, start_response)
@@ -122,6 +127,7 @@ class RequestContract:
                 "unidentified": dict(self._unidentified),
                 "uncheckedPatterns": dict(self._unchecked_patterns),
                 "checkerErrors": list(self._errors),
+                "checkSeconds": round(self._check_seconds, 3),
             }
 
 
