@@ -30,6 +30,7 @@ from botocore.model import OperationModel, ServiceModel
 
 DATA = os.path.join(os.path.dirname(botocore.__file__), "data")
 JSON_CONTENT = re.compile(r"application/x-amz-json-(1\.[01])")
+METADATA_HEAD_CHARS = 8192
 SIGV4_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 
 
@@ -77,6 +78,7 @@ class ModelIndex:
         self._by_signing_name: dict[str, list[str]] = {}
         self._by_target_prefix: dict[str, list[str]] = {}
         self._query_services: list[str] = []
+        self._metadata: dict[str, dict[str, Any]] = {}
         self._models: dict[str, ServiceModel] = {}
         self._index()
 
@@ -87,6 +89,7 @@ class ModelIndex:
             metadata = _metadata(os.path.join(DATA, name))
             if metadata is None:
                 continue
+            self._metadata[name] = metadata
             signing = metadata.get("signingName") or metadata.get("endpointPrefix")
             self._by_signing_name.setdefault(signing, []).append(name)
             if metadata.get("targetPrefix"):
@@ -126,7 +129,7 @@ class ModelIndex:
             names = self._query_services
         else:
             names = []
-        return [n for n in names if _speaks(self.model(n), protocol)]
+        return [n for n in names if _speaks(self._metadata[n], protocol)]
 
 
 def _metadata(service_dir: str) -> dict[str, Any] | None:
@@ -138,9 +141,11 @@ def _metadata(service_dir: str) -> dict[str, Any] | None:
             path = os.path.join(service_dir, version, file)
             if os.path.exists(path):
                 with gzip.open(path, "rt") if file.endswith(".gz") else open(path) as f:
-                    head = f.read(8192)
-                start = head.find("{", head.find('"metadata"'))
-                return json.JSONDecoder().raw_decode(head, start)[0]
+                    head = f.read(METADATA_HEAD_CHARS)
+                    try:
+                        return json.JSONDecoder().raw_decode(head, head.find("{", head.find('"metadata"')))[0]
+                    except ValueError:  # not at the top after all: read it all
+                        return json.loads(head + f.read())["metadata"]
     return None
 
 
@@ -148,8 +153,8 @@ def _protocols(metadata: dict[str, Any]) -> list[str]:
     return list(metadata.get("protocols") or [metadata.get("protocol")])
 
 
-def _speaks(model: ServiceModel, protocol: str) -> bool:
-    spoken = _protocols(model.metadata)
+def _speaks(metadata: dict[str, Any], protocol: str) -> bool:
+    spoken = _protocols(metadata)
     if protocol == "rest":
         return any(p in ("rest-json", "rest-xml") for p in spoken)
     return protocol in spoken
