@@ -20,6 +20,12 @@ export interface DeployContext {
   readonly region: string;
   /** Parameter values; parameters left out take their Default. */
   readonly parameters?: { readonly [name: string]: string };
+  /**
+   * Physical names to use instead of the ones CloudFormation would generate,
+   * by logical ID: to line a deployed stack up with the names a test's
+   * fixtures use.
+   */
+  readonly names?: { readonly [logicalId: string]: string };
 }
 
 export interface DeployedResource {
@@ -311,6 +317,11 @@ export function deployStack(template: any, context: DeployContext): DeployedStac
       throw new Error(`deployed-stack: parameter ${name} is not in the template`);
     }
   }
+  for (const logicalId of Object.keys(context.names ?? {})) {
+    if (!template.Resources[logicalId]) {
+      throw new Error(`deployed-stack: no resource ${logicalId} to name`);
+    }
+  }
 
   const conditions = new Map<string, boolean>();
   const condition = (name: string): boolean => {
@@ -341,7 +352,8 @@ export function deployStack(template: any, context: DeployContext): DeployedStac
       if (!exists(logicalId)) throw new Error(`deployed-stack: ${logicalId} does not exist (no such resource, or its condition is false)`);
       const naming = namingOf(template.Resources[logicalId].Type);
       const given = naming.nameProperty ? raw(logicalId).property(naming.nameProperty) : undefined;
-      names.set(logicalId, given !== undefined && given !== NO_VALUE ? String(given) : generatedName(naming, context, logicalId));
+      const name = context.names?.[logicalId] ?? (given !== undefined && given !== NO_VALUE ? String(given) : generatedName(naming, context, logicalId));
+      names.set(logicalId, name);
     }
     return names.get(logicalId)!;
   };

@@ -9,7 +9,11 @@ export interface NamedPolicy {
   readonly policy: any;
 }
 
-/** Everything IAM weighs for one principal's request on one resource. */
+/**
+ * Everything IAM weighs for one principal's request on one resource.
+ * `allowedBy`, when given, hears `<policy name>#<statement index>` of each
+ * statement that allowed it.
+ */
 export interface PolicyContext {
   /** The principal's identity policies (inline and managed). */
   readonly identityPolicies: readonly NamedPolicy[];
@@ -43,7 +47,11 @@ export type Verdict =
  * operators and context keys, resource-type matching from AWS's Service
  * Authorization Reference), in strict mode: a context key not given is absent.
  */
-export async function evaluate(request: AuthorizationRequest, policies: PolicyContext): Promise<Verdict> {
+export async function evaluate(
+  request: AuthorizationRequest,
+  policies: PolicyContext,
+  allowedBy?: (statement: string) => void,
+): Promise<Verdict> {
   await correctAuthorizationData();
   const result = await runSimulation({
     request: {
@@ -68,6 +76,12 @@ export async function evaluate(request: AuthorizationRequest, policies: PolicyCo
     throw new Error(`iam-simulate could not evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
   }
   if (result.overallResult === 'Allowed') {
+    if (allowedBy && result.resultType === 'single') {
+      const analysis: any = result.result.analysis;
+      for (const statement of [...(analysis.identityAnalysis?.allowStatements ?? []), ...(analysis.resourceAnalysis?.allowStatements ?? [])]) {
+        allowedBy(`${statement.policyId}#${statement.statement.index()}`);
+      }
+    }
     return { kind: 'allowed' };
   }
   const analysis = result.resultType === 'single' ? result.result.analysis : undefined;

@@ -4,9 +4,13 @@ import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListEndpointCon
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
 import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
 import { releaseId, releaseName } from '../../../src/pipeline/naming';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { churnDeploy } from '../../aws-contracts/worlds/churn-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';
 import { failNextEndpointChange, MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
+
+checkHandlerCallsAs(churnDeploy);
 
 /**
  * Full release sequences against moto (extended by the harness's launcher so

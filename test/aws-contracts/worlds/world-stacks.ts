@@ -1,0 +1,31 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DeployedStack, deployStack } from '../cloudformation/deployed-stack';
+
+/** The account and region the emulator answers as (moto's default account): the worlds are deployed there. */
+export const EMULATOR_ACCOUNT = '123456789012';
+export const EMULATOR_REGION = 'us-east-1';
+
+/** A stack in the emulator's account and region, for a world to build its constructs in. */
+export function worldStack(name: string, account = EMULATOR_ACCOUNT): Stack {
+  return new Stack(new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } }), name, { env: { account, region: EMULATOR_REGION } });
+}
+
+/**
+ * Deploys a synthesized stack offline. `names` gives resources the physical
+ * names a test's fixtures use, by the start of their logical IDs (each must
+ * match exactly one resource), where CloudFormation would generate others.
+ */
+export function deployWorldStack(stack: Stack, names: { readonly [logicalIdPrefix: string]: string } = {}): DeployedStack {
+  const template = Template.fromStack(stack).toJSON();
+  const resolved: { [logicalId: string]: string } = {};
+  for (const [prefix, name] of Object.entries(names)) {
+    // A resource's policy (its role's, bucket's or topic's) shares its logical ID's start.
+    const matches = Object.keys(template.Resources).filter((id) => id.startsWith(prefix) && !/Policy$/.test(template.Resources[id].Type));
+    if (matches.length !== 1) {
+      throw new Error(`world ${stack.stackName}: "${prefix}" matches ${matches.length} resources (${matches.join(', ')}); it must match one`);
+    }
+    resolved[matches[0]] = name;
+  }
+  return deployStack(template, { stackName: stack.stackName, account: stack.account, region: stack.region, names: resolved });
+}
