@@ -18,6 +18,7 @@ import { CONFIG_PREFIX } from '../config/limits';
 import { acknowledgeRule } from '../nag/acknowledgements';
 import { createLoggedBucket } from '../pipeline/logged-bucket';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
+import { removeRedundantDependsOn } from '../redundant-dependencies';
 
 /** The prefix of config files in the assets bucket. */
 export { CONFIG_PREFIX };
@@ -93,6 +94,8 @@ export class ConfigTrigger extends Construct {
       logPrefix: 'git-artifacts/',
       removalPolicy,
     });
+    // The pipeline's role and its policy: CDK makes the pipeline depend on both.
+    removeRedundantDependsOn(this);
     const pipeline = new codepipeline.Pipeline(this, 'GitPipeline', {
       pipelineType: codepipeline.PipelineType.V2,
       artifactBucket: artifacts.bucket,

@@ -76,4 +76,23 @@ export interface MlopsFrameworkProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly bucketRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Create API Gateway's account-level CloudWatch Logs role in this stack's
+   * account and region: a role API Gateway assumes, with AWS's managed policy
+   * AmazonAPIGatewayPushToCloudWatchLogs, set on the account
+   * (AWS::ApiGateway::Account). The provisioning API and the inference APIs
+   * of the pipelines it provisions write access and error logs, which API
+   * Gateway cannot set up in an account and region that has never had that
+   * role: there the first deploy fails. The setting is one per account
+   * and region, so set this on one construct in one stack. If two stacks
+   * create it, each deploy points the account at that stack's role and the
+   * one deployed last wins; the role and the setting are kept
+   * (RemovalPolicy.RETAIN) when a stack is deleted, so the other stacks' APIs
+   * keep logging.
+   * @default false - the account's existing role is used, and synthesis warns
+   * (`cdk-mlops-framework:apiGatewayLoggingRole`) when a stack with an API
+   * has no AWS::ApiGateway::Account
+   */
+  readonly apiGatewayLoggingRole?: boolean;
 }

@@ -20,10 +20,12 @@ import { ProvisioningApi } from './provisioning-api';
 import { grantProvisioning } from './provisioning-permissions';
 import { SharedPipelineHandlers } from './shared-handlers';
 import { PipelineStackRole } from './stack-role';
+import { ApiGatewayLoggingRole } from '../api-gateway-logging-role';
 import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../nag/acknowledgements';
 import { createLoggedBucket } from '../pipeline/logged-bucket';
 import { createEncryptedTopic, subscribeEmails } from '../pipeline/notifications/encrypted-topic';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
+import { removeRedundantDependsOn } from '../redundant-dependencies';
 
 /** The prefix of the framework's pipeline stacks when none is given. */
 const DEFAULT_STACK_PREFIX = 'mlops-';
@@ -67,6 +69,11 @@ export class MlopsFramework extends Construct {
     validateFrameworkProps(props, this);
     this.stackPrefix = props.stackPrefix ?? DEFAULT_STACK_PREFIX;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    // Each resource below keeps only the DependsOn entries its references do not already imply (cfn-lint W3005).
+    removeRedundantDependsOn(this);
+    if (props.apiGatewayLoggingRole) {
+      new ApiGatewayLoggingRole(this, 'ApiGatewayLoggingRole');
+    }
 
     // Pipelines start on new object versions through EventBridge, and config/ uploads trigger provisioning.
     if (props.assetsBucket) {

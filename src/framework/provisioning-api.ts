@@ -5,8 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { apiAccessLogFormat } from '../api-access-log';
+import { expectApiGatewayLoggingRole } from '../api-gateway-logging-role';
 import { protectWithWebAcl } from '../api-web-acl';
 import { acknowledgeRule } from '../nag/acknowledgements';
+import { removeRedundantDependsOn } from '../redundant-dependencies';
 
 /** Props of a {@link ProvisioningApi}. */
 export interface ProvisioningApiProps {
@@ -58,7 +60,9 @@ export class ProvisioningApi extends Construct {
         throttlingBurstLimit: props.throttlingBurstLimit,
       },
     });
-    this.restApi.deploymentStage.node.addDependency(accessLogs);
+    // The stage refers to its log group (AccessLogSetting), which orders them.
+    removeRedundantDependsOn(this);
+    expectApiGatewayLoggingRole(this);
     protectWithWebAcl(this, this.restApi.deploymentStage, props.webAclArn);
     // The methods have no body models: the handler checks bodies and reports
     // every problem at once, which model validation cannot. The validator

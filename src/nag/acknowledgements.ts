@@ -1,6 +1,8 @@
-import { Aspects, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { recordLibraryAcknowledgement, writeNagV2Suppressions } from './nag-v2-suppressions';
+import { removeRedundantDependsOn } from '../redundant-dependencies';
 
 /**
  * The construct-metadata key under which CDK's `Validations.of(x).acknowledge()`
@@ -9,9 +11,15 @@ import { IConstruct } from 'constructs';
  */
 const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
 
-/** Acknowledges a cdk-nag rule on a construct and everything below it, with the reason. */
+/**
+ * Acknowledges a cdk-nag rule on a construct and everything below it, with
+ * the reason: for cdk-nag 3 as construct metadata, and for cdk-nag 2, when
+ * an app attaches it, as its CloudFormation metadata (see nag-v2-suppressions.ts).
+ */
 export function acknowledgeRule(scope: IConstruct, ruleId: string, reason: string): void {
   scope.node.addMetadata(ACKNOWLEDGED_RULES, { [ruleId]: reason });
+  recordLibraryAcknowledgement(scope, ruleId, reason);
+  writeNagV2Suppressions(Stack.of(scope));
 }
 
 /** The id CDK gives its bucket-notifications handler, one per stack. */
@@ -29,6 +37,12 @@ export function acknowledgeBucketNotificationsHandler(stack: Stack, reason: stri
   const handler = stack.node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
   if (handler) {
     acknowledgeRule(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason);
+    // Some aws-cdk-lib versions grant it s3:PutBucketNotification on '*'.
+    justifyWildcards(handler, [
+      { finding: /^Resource::\*$/, reason: 'CDK\'s bucket-notifications handler calls s3:PutBucketNotification, which it scopes to any bucket in the stack' },
+    ]);
+    // The library made CDK add it, so its template is the library's to keep clean.
+    removeRedundantDependsOn(handler);
   }
   return handler;
 }
@@ -47,7 +61,10 @@ export interface WildcardJustification {
  * at synthesis (an aspect), when logical IDs are known.
  */
 export function justifyWildcards(scope: IConstruct, justifications: WildcardJustification[]): void {
-  Aspects.of(scope).add(new WildcardJustifier(justifications));
+  // Before the cdk-nag 2 form is written (and before cdk-nag 2 itself looks),
+  // and registering that writer now: an aspect added by an aspect never runs.
+  Aspects.of(scope).add(new WildcardJustifier(justifications), { priority: AspectPriority.MUTATING });
+  writeNagV2Suppressions(Stack.of(scope));
 }
 
 class WildcardJustifier implements IAspect {
@@ -57,14 +74,31 @@ class WildcardJustifier implements IAspect {
     if (!(node instanceof iam.CfnPolicy || node instanceof iam.CfnManagedPolicy)) {
       return;
     }
-    const document = Stack.of(node).resolve((node as CfnResource & { policyDocument: unknown }).policyDocument);
+    const stack = Stack.of(node);
+    const document = stack.resolve((node as CfnResource & { policyDocument: unknown }).policyDocument);
     for (const finding of wildcardFindings(document)) {
-      const justification = this.justifications.find((j) => j.finding.test(finding));
+      const general = withPlaceholders(finding, stack);
+      const justification = this.justifications.find((j) => j.finding.test(finding) || j.finding.test(general));
       if (justification) {
         acknowledgeRule(node, `AwsSolutions-IAM5[${finding}]`, justification.reason);
       }
     }
   }
+}
+
+/**
+ * A finding as it reads in an env-agnostic stack: in a stack with a concrete
+ * account and region, ARNs hold them (and, on some aws-cdk-lib versions, the
+ * partition) as literals where an env-agnostic stack has
+ * `<AWS::AccountId>`, `<AWS::Region>` and `<AWS::Partition>`. The
+ * justifications are written against the latter, and hold for both.
+ */
+function withPlaceholders(finding: string, stack: Stack): string {
+  let general = finding;
+  if (!Token.isUnresolved(stack.partition)) general = general.split(`arn:${stack.partition}:`).join('arn:<AWS::Partition>:');
+  if (!Token.isUnresolved(stack.account)) general = general.split(stack.account).join('<AWS::AccountId>');
+  if (!Token.isUnresolved(stack.region)) general = general.split(stack.region).join('<AWS::Region>');
+  return general;
 }
 
 /** The IAM5 findings of a resolved policy document, in cdk-nag's notation. */

@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { isVersioned } from './bucket-versioning';
 import { createLoggedBucket } from './logged-bucket';
+import { ApiGatewayLoggingRole } from '../api-gateway-logging-role';
 import { ProblemCollector } from '../problem-collector';
 import { ReleaseCleanup } from './cleanup/release-cleanup';
 import { DeployHandler } from './deploy/deploy-handler';
@@ -31,6 +32,7 @@ import { ShareHandler } from './share/share-handler';
 import { startOnNewVersion } from './source/new-version-trigger';
 import { deployVariables } from './tests/test-binding';
 import { KEEP_RELEASES_MAX, PIPELINE_NAME_MAX } from '../config/limits';
+import { removeRedundantDependsOn } from '../redundant-dependencies';
 
 /** Props of a {@link ByomPipeline}. */
 export interface ByomPipelineProps {
@@ -82,6 +84,24 @@ export interface ByomPipelineProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly bucketRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Create API Gateway's account-level CloudWatch Logs role in this stack's
+   * account and region: a role API Gateway assumes, with AWS's managed policy
+   * AmazonAPIGatewayPushToCloudWatchLogs, set on the account
+   * (AWS::ApiGateway::Account). The environments' inference APIs write
+   * access and error logs, which API Gateway cannot set up in an account and
+   * region that has never had that role: there the first deploy fails. The setting is one per account
+   * and region, so set this on one construct in one stack. If two stacks
+   * create it, each deploy points the account at that stack's role and the
+   * one deployed last wins; the role and the setting are kept
+   * (RemovalPolicy.RETAIN) when a stack is deleted, so the other stacks' APIs
+   * keep logging.
+   * @default false - the account's existing role is used, and synthesis warns
+   * (`cdk-mlops-framework:apiGatewayLoggingRole`) when a stack with an API
+   * has no AWS::ApiGateway::Account
+   */
+  readonly apiGatewayLoggingRole?: boolean;
 }
 
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
@@ -164,6 +184,12 @@ export class ByomPipeline extends Construct {
     const key = artifacts.key;
     this.artifactKey = key;
     this.artifactBucket = artifacts.bucket;
+
+    // Each resource below keeps only the DependsOn entries its references do not already imply (cfn-lint W3005).
+    removeRedundantDependsOn(this);
+    if (props.apiGatewayLoggingRole) {
+      new ApiGatewayLoggingRole(this, 'ApiGatewayLoggingRole');
+    }
 
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.deployHandler = new DeployHandler(this, 'Deploy', {

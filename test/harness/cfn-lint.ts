@@ -1,18 +1,10 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { venvBin } from './moto-server';
-
-/**
- * The only check turned off. W3005 flags a DependsOn that a Ref/GetAtt already
- * implies; CDK adds exactly that DependsOn on purpose (e.g. a function depends
- * on its role's default policy, which it does not reference, as well as on the
- * role it does), so every CDK template would trip it.
- */
-const IGNORED_CHECKS = ['W3005'];
 
 export interface CfnLintFinding {
   /** e.g. `E3002`. */
@@ -60,42 +52,88 @@ export function runCfnLint(template: object, opts: CfnLintOptions = {}): CfnLint
  * checking a large template about one more.
  */
 export function runCfnLintOnEach(templates: readonly object[], opts: CfnLintOptions = {}): CfnLintResult[] {
-  const cfnLint = venvBin('cfn-lint');
-  const dir = mkdtempSync(path.join(tmpdir(), 'cfn-lint-'));
+  const run = prepareRun(templates, opts);
   try {
-    const files = templates.map((template, index) => {
-      const file = `template-${index}.json`;
-      writeFileSync(path.join(dir, file), JSON.stringify(template, undefined, 2));
-      return file;
-    });
-    const result = spawnSync(
-      cfnLint,
-      ['--format', 'json', '--regions', ...(opts.regions ?? ['us-east-1']), '--ignore-checks', ...IGNORED_CHECKS, '--', ...files],
-      {
-        encoding: 'utf-8',
-        cwd: dir,
-        // A .cfnlintrc in the working directory or in $HOME could silently
-        // switch checks off; give cfn-lint an empty home and working directory.
-        env: { ...process.env, HOME: dir },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    // The exit status adds up 2 (errors), 4 (warnings) and 8 (informational);
-    // an odd status means cfn-lint itself failed.
-    let matches: RawMatch[];
-    try {
-      if (result.error || result.status === null || result.status % 2 !== 0) throw new Error('cfn-lint failed');
-      matches = JSON.parse(result.stdout);
-    } catch {
-      throw new Error(
-        `cfn-lint did not produce a report (exit ${result.status ?? result.signal}${result.error ? `, ${result.error.message}` : ''}):\n` +
-        `${result.stderr}${result.stdout}`,
-      );
-    }
-    return files.map((file) => toResult(matches.filter((m) => path.basename(m.Filename) === file)));
+    const result = spawnSync(run.command, run.args, { ...run.options, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+    return run.results(result.status, result.stdout, result.stderr, result.error?.message ?? (result.signal ? `signal ${result.signal}` : undefined));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    run.dispose();
   }
+}
+
+/**
+ * As {@link runCfnLintOnEach}, in `processes` cfn-lint processes at once, each
+ * with a share of the templates: for many large templates on a machine with
+ * more than one core (the machines CI and newcomers use have two).
+ */
+export async function runCfnLintInParallel(templates: readonly object[], processes: number, opts: CfnLintOptions = {}): Promise<CfnLintResult[]> {
+  const shares = Array.from({ length: Math.max(1, Math.min(processes, templates.length)) }, (_, share) =>
+    templates.map((template, index) => ({ template, index })).filter(({ index }) => index % processes === share));
+  const results: CfnLintResult[] = new Array(templates.length);
+  await Promise.all(shares.map(async (share) => {
+    const run = prepareRun(share.map(({ template }) => template), opts);
+    try {
+      const lints = await new Promise<CfnLintResult[]>((resolve, reject) => {
+        const child = spawn(run.command, run.args, run.options);
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk) => { stdout += chunk; });
+        child.stderr.on('data', (chunk) => { stderr += chunk; });
+        child.on('error', reject);
+        child.on('close', (status, signal) => {
+          try {
+            resolve(run.results(status, stdout, stderr, signal ? `signal ${signal}` : undefined));
+          } catch (e) {
+            reject(e);
+          }
+        });
+      });
+      share.forEach(({ index }, position) => { results[index] = lints[position]; });
+    } finally {
+      run.dispose();
+    }
+  }));
+  return results;
+}
+
+interface PreparedRun {
+  readonly command: string;
+  readonly args: string[];
+  readonly options: { cwd: string; env: NodeJS.ProcessEnv };
+  results(status: number | null, stdout: string, stderr: string, failure?: string): CfnLintResult[];
+  dispose(): void;
+}
+
+/** The templates written to a directory of their own, and how to run cfn-lint on them. */
+function prepareRun(templates: readonly object[], opts: CfnLintOptions): PreparedRun {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cfn-lint-'));
+  const files = templates.map((template, index) => {
+    const file = `template-${index}.json`;
+    writeFileSync(path.join(dir, file), JSON.stringify(template, undefined, 2));
+    return file;
+  });
+  return {
+    command: venvBin('cfn-lint'),
+    // No check is turned off: W3005 (a DependsOn a Ref or GetAtt already
+    // implies) included, which the library's templates avoid (src/redundant-dependencies.ts).
+    args: ['--format', 'json', '--regions', ...(opts.regions ?? ['us-east-1']), '--', ...files],
+    // A .cfnlintrc in the working directory or in $HOME could silently
+    // switch checks off; give cfn-lint an empty home and working directory.
+    options: { cwd: dir, env: { ...process.env, HOME: dir } },
+    results: (status, stdout, stderr, failure) => {
+      // The exit status adds up 2 (errors), 4 (warnings) and 8 (informational);
+      // an odd status means cfn-lint itself failed.
+      let matches: RawMatch[];
+      try {
+        if (failure || status === null || status % 2 !== 0) throw new Error('cfn-lint failed');
+        matches = JSON.parse(stdout);
+      } catch {
+        throw new Error(`cfn-lint did not produce a report (exit ${status}${failure ? `, ${failure}` : ''}):\n${stderr}${stdout}`);
+      }
+      return files.map((file) => toResult(matches.filter((m) => path.basename(m.Filename) === file)));
+    },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 function toResult(matches: RawMatch[]): CfnLintResult {

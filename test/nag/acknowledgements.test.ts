@@ -39,3 +39,26 @@ test('wildcardFindings flattens intrinsics the way cdk-nag names its findings an
     ],
   })).toEqual(['Action::s3:Get*', 'Resource::<Bucket.Arn>/*', 'Resource::arn:<AWS::Partition>:s3:::b/*']);
 });
+
+test('a justification written for an env-agnostic stack holds in a stack with a concrete account and region', () => {
+  const justify = (stack: Stack) => {
+    const role = roleWith(stack, [new iam.PolicyStatement({
+      actions: ['application-autoscaling:DeregisterScalableTarget'],
+      resources: [stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
+    })]);
+    justifyWildcards(role, [{
+      finding: /^Resource::arn:<AWS::Partition>:application-autoscaling:<AWS::Region>:<AWS::AccountId>:scalable-target\/\*$/,
+      reason: 'scalable target IDs are assigned at registration',
+    }]);
+    return nagFindings(stack).filter((f) => f.ruleId.startsWith('AwsSolutions-IAM5'));
+  };
+  expect(justify(new Stack(new App(), 'Agnostic'))).toEqual([]);
+  expect(justify(new Stack(new App(), 'Concrete', { env: { account: '111111111111', region: 'eu-west-1' } }))).toEqual([]);
+  // The same finding without its justification is reported, literal account and region in it.
+  const bare = new Stack(new App(), 'Bare', { env: { account: '111111111111', region: 'eu-west-1' } });
+  roleWith(bare, [new iam.PolicyStatement({
+    actions: ['application-autoscaling:DeregisterScalableTarget'],
+    resources: [bare.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
+  })]);
+  expect(nagFindings(bare).map((f) => f.ruleId)).toContainEqual(expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:.*:eu-west-1:111111111111:scalable-target\/\*\]$/));
+});

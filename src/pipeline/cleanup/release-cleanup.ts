@@ -6,7 +6,9 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CleanupFunction } from './cleanup-function';
 import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from './cleanup-spec';
+import { newestNodeRuntime } from '../../lambda-runtime';
 import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
+import { removeRedundantDependsOn } from '../../redundant-dependencies';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
 import {
   dataQualityDefinitionPrefix,
@@ -255,6 +257,8 @@ export interface CleanupProvider {
  * `ProviderWaiterRole` and `Provider` (a pipeline's own, or the framework's shared one).
  */
 export function createCleanupProvider(scope: Construct, logRetention: logs.RetentionDays): CleanupProvider {
+  // CDK makes each function and the waiter state machine depend on their whole roles.
+  removeRedundantDependsOn(scope);
   const logGroup = new logs.LogGroup(scope, 'Logs', { retention: logRetention });
   // Its own role rather than the AWS managed basic execution policy.
   const role = new iam.Role(scope, 'Role', {
@@ -263,6 +267,7 @@ export function createCleanupProvider(scope: Construct, logRetention: logs.Reten
   });
   logGroup.grantWrite(role);
   const fn = new CleanupFunction(scope, 'Function', {
+    runtime: newestNodeRuntime(),
     role,
     description: 'Deletes the SageMaker endpoints, release configs and models of an MLOps pipeline when its stack is deleted',
     architecture: lambda.Architecture.ARM_64,
@@ -297,7 +302,11 @@ export function createCleanupProvider(scope: Construct, logRetention: logs.Reten
   acknowledgeRule(provider, 'AwsSolutions-SF1',
     'CDK\'s Provider waiter only re-invokes the clean-up handler, which logs every pass itself; the execution history stays in Step Functions');
   acknowledgeRule(provider, 'AwsSolutions-SF2', 'CDK\'s Provider waiter state machine offers no X-Ray tracing option');
-  acknowledgeRule(provider, 'AwsSolutions-L1',
-    'CDK\'s Provider framework chooses its own functions\' runtime (the newest Node.js CDK\'s region facts list); the clean-up handler itself runs the newest');
+  // The framework's functions run the Node.js the library's own do, not the
+  // one CDK's region facts name (nodejs20.x on older aws-cdk-lib, which Lambda
+  // has deprecated): their code is CDK's plain JavaScript for any Node.js since 18.
+  for (const frameworkFunction of provider.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function)) {
+    (frameworkFunction.node.defaultChild as lambda.CfnFunction).runtime = newestNodeRuntime().name;
+  }
   return { function: fn, provider };
 }

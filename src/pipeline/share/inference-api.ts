@@ -7,9 +7,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ENDPOINT_STAGE_VARIABLE, NOT_SHARED, NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from './share-spec';
 import { apiAccessLogFormat } from '../../api-access-log';
+import { expectApiGatewayLoggingRole } from '../../api-gateway-logging-role';
 import { WEB_ACL_PATTERN, protectWithWebAcl } from '../../api-web-acl';
 import { acknowledgeRule } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../problem-collector';
+import { removeRedundantDependsOn } from '../../redundant-dependencies';
 
 /** How callers of an inference API prove who they are. */
 export class InferenceApiAuth {
@@ -220,6 +222,9 @@ export class InferenceApi extends Construct {
     const rateLimit = props.throttlingRateLimit ?? 100;
     const burstLimit = props.throttlingBurstLimit ?? 200;
 
+    removeRedundantDependsOn(this);
+    // Its access and error logs need the account's logging role: warn at synthesis when the stack does not create one.
+    expectApiGatewayLoggingRole(this);
     this.releaseParameter = props.releaseRecord === false ? undefined : new ssm.StringParameter(this, 'Release', {
       description: `The release shared through the inference API of endpoint ${props.endpointName}`,
       // Written once by CloudFormation; the share handler owns the value afterwards.

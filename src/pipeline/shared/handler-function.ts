@@ -5,6 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { HANDLER_ROLE_PARAMETER, PIPELINE_SESSION_TAG, SETTINGS_PARAMETER } from './shared-handler-spec';
+import { newestNodeRuntime } from '../../lambda-runtime';
+import { removeRedundantDependsOn } from '../../redundant-dependencies';
 
 /** A handler function made once elsewhere (by an MlopsFramework) that pipelines use by ARN. */
 export interface SharedHandlerRef {
@@ -42,6 +44,11 @@ export function sharedHandlersOf(scope: IConstruct): SharedHandlers | undefined 
   return (Stack.of(scope) as unknown as { [SHARED_HANDLERS]?: SharedHandlers })[SHARED_HANDLERS];
 }
 
+/** What a handler's function is made with: its settings and the runtime every library function has. */
+export interface HandlerFunctionOptions extends lambda.FunctionOptions {
+  readonly runtime: lambda.Runtime;
+}
+
 /** Props of {@link createHandlerFunction}. */
 export interface HandlerFunctionProps {
   /** What the role is for: "Deploys releases of churn-mlops". */
@@ -50,7 +57,7 @@ export interface HandlerFunctionProps {
   readonly timeout: Duration;
   readonly logRetention: logs.RetentionDays;
   /** Makes the function (the generated class of the handler's bundle). */
-  readonly createFunction: (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
+  readonly createFunction: (scope: Construct, id: string, props: HandlerFunctionOptions) => lambda.Function;
   /** Set to use a shared function instead of making one. */
   readonly shared?: SharedHandlerRef;
   /**
@@ -109,6 +116,8 @@ export function sharedFunctionPrincipal(functionRoleArn: string, tagKey: string,
 }
 
 function ownHandler(scope: Construct, props: HandlerFunctionProps): HandlerFunction {
+  // CDK makes the function depend on its whole role, the role it refers to included.
+  removeRedundantDependsOn(scope);
   const logGroup = new logs.LogGroup(scope, 'Logs', { retention: props.logRetention });
   // Its own role rather than the AWS managed basic execution policy: it may
   // write to its own log group only.
@@ -118,6 +127,7 @@ function ownHandler(scope: Construct, props: HandlerFunctionProps): HandlerFunct
   });
   logGroup.grantWrite(role);
   const fn = props.createFunction(scope, 'Function', {
+    runtime: newestNodeRuntime(),
     role,
     description: props.functionDescription,
     architecture: lambda.Architecture.ARM_64,
