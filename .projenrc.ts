@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /**
  * The lowest aws-cdk-lib 2.x with every API the library uses (CodePipeline V2
@@ -10,13 +10,48 @@ const MINIMUM_CDK_VERSION = '2.189.1';
 /**
  * The aws-cdk-lib the tests run against: the one version both test tools
  * accept. cdk-nag v3 needs 2.257.0 or later; the newest @aws-cdk/integ-runner
- * reads cloud assembly schema 53 at most, and 2.258.0 moved to schema 54.
- * (Older versions also gave integ assertion providers a retired Node.js runtime.)
+ * (2.197.10, checked 2026-12) reads cloud assembly schema 53 at most, and
+ * 2.258.0 moved to schema 54. (Older versions also gave integ assertion
+ * providers a retired Node.js runtime.) So it stays at 2.257.0, the one
+ * version where cdk-nag v3 attached with `Validations.of(app).addPlugins()`
+ * cannot run (2.258.0 gave validation plugins the construct tree): the tests
+ * call the pack's `validateScope`, and test/setups runs `addPlugins` on the
+ * newest aws-cdk-lib.
  */
 const DEV_CDK_VERSION = '2.257.0';
 
 /** The newest @aws-cdk/integ-tests-alpha release; its peer range accepts DEV_CDK_VERSION. */
 const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
+
+/**
+ * The newest aws-cdk-lib when last checked; the users' setups test
+ * (test/setups) pins it, so CI stays reproducible. `npx projen compat` checks
+ * whatever the registry serves today.
+ */
+const NEWEST_CDK_VERSION = '2.278.0';
+
+/** cdk-nag 3: a validation plugin; its peer range starts at aws-cdk-lib 2.257.0. */
+const CDK_NAG_VERSION = '3.0.2';
+
+/**
+ * What a user on an aws-cdk-lib older than cdk-nag 3 accepts gets: cdk-nag 2's
+ * newest release (peer range from aws-cdk-lib 2.176.0), an Aspect that reads
+ * suppressions from CloudFormation metadata (src/nag writes both kinds).
+ */
+const CDK_NAG_V2_VERSION = '2.38.2';
+
+/**
+ * The @aws-cdk/integ-tests-alpha release the integ apps use on
+ * MINIMUM_CDK_VERSION: the newest whose peer range accepts it.
+ */
+const MINIMUM_INTEG_TESTS_ALPHA_VERSION = '2.187.0-alpha.0';
+
+/**
+ * The Node.js version the handlers are bundled for: the oldest Node.js the
+ * library's functions can get. They run on the newest Node.js runtime the
+ * user's aws-cdk-lib offers, which on MINIMUM_CDK_VERSION is nodejs22.x.
+ */
+const HANDLER_NODE_TARGET = 'node22';
 
 /** AWS SDK v3 clients the handlers use; bundled into each Lambda asset, never a runtime dependency. */
 const AWS_SDK_VERSION = '^3.700.0';
@@ -53,7 +88,8 @@ const CLI_DEPS = [
  * every handler runs the exact client version it was tested with, minified.
  * (`minify` and `mainFields` are bundle options projen's lambda options do not declare but pass through.)
  */
-const HANDLER_BUNDLING: javascript.BundlingOptions & Pick<javascript.AddBundleOptions, 'minify' | 'mainFields'> = {
+const HANDLER_BUNDLING: javascript.BundlingOptions & Pick<javascript.AddBundleOptions, 'minify' | 'mainFields' | 'target'> = {
+  target: HANDLER_NODE_TARGET,
   externals: [],
   minify: true,
   sourcemap: false,
@@ -85,7 +121,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     `aws-cdk-lib@${DEV_CDK_VERSION}`,
     'constructs@10.5.1',
-    'cdk-nag@^3.0.2',
+    `cdk-nag@^${CDK_NAG_VERSION}`,
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
     '@aws-cdk/integ-runner@^2.197.10',
     'aws-cdk@^2.1100.0',
@@ -120,8 +156,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // so jsii never compiles them (they use the AWS SDK, which is not a jsii type).
   excludeTypescript: ['src/**/*.lambda.ts', 'src/runtime/**', 'src/cli/**'],
   lambdaAutoDiscover: true,
+  // No fixed runtime: each generated function class takes a `runtime` prop,
+  // and the library passes the newest Node.js runtime of the user's aws-cdk-lib
+  // (src/lambda-runtime.ts); the bundles target the oldest of those (HANDLER_NODE_TARGET).
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
     bundlingOptions: HANDLER_BUNDLING,
   },
   // integ/ is driven by @aws-cdk/integ-runner (tasks below), not projen's test/ discovery.
@@ -149,7 +187,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // the 2-core machines CI and newcomers use. The test files share the moto
       // server under names of their own, and the ones that reset it start their own.
       maxWorkers: 2,
-      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/integ/', '/test/consumers/'],
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/integ/', '/test/consumers/', '/test/setups/'],
+      // The users' setups' package.json files (and their scratch copies) are no modules of this project.
+      modulePathIgnorePatterns: ['<rootDir>/.cache/', '<rootDir>/test/setups/variants/'],
     },
   },
 
@@ -201,8 +241,9 @@ project.eslint?.allowDevDeps('src/cli/**');
 // The `mlops` command: one esbuild bundle (its SDK packages inlined), shipped in assets/.
 project.bundler.addBundle('./src/cli/main.ts', {
   platform: 'node',
-  target: 'node20',
   ...HANDLER_BUNDLING,
+  // Runs on the user's own machine: any Node.js the project supports.
+  target: 'node20',
   banner: '#!/usr/bin/env node',
   executable: true,
 });
@@ -289,6 +330,65 @@ project.testTask.insertStep(1, { spawn: readmeExamples.name });
 // jsii-pacmak reuses) is a build output shipped in the npm package; the fixtures are not.
 project.gitignore.exclude('/.jsii.tabl.json');
 project.addPackageIgnore('/rosetta/');
+
+// Users' real setups (#14): the packed library in scratch apps that hold the
+// lowest aws-cdk-lib its peer range allows, the one the tests pin, and the
+// newest, each with the cdk-nag its users can install; the example app and
+// the integ apps are synthesized there, nagged and linted (test/setups/).
+// Each variant's package.json is written here, its lock file by
+// `npx projen test:setups:lock`, so every transitive version is pinned too.
+const SETUP_VARIANTS: { [name: string]: { [pkg: string]: string } } = {
+  lowest: {
+    'aws-cdk-lib': MINIMUM_CDK_VERSION,
+    'constructs': '10.5.1',
+    'cdk-nag': CDK_NAG_V2_VERSION,
+    '@aws-cdk/integ-tests-alpha': MINIMUM_INTEG_TESTS_ALPHA_VERSION,
+  },
+  pinned: {
+    'aws-cdk-lib': DEV_CDK_VERSION,
+    'constructs': '10.5.1',
+    'cdk-nag': CDK_NAG_VERSION,
+    '@aws-cdk/integ-tests-alpha': INTEG_TESTS_ALPHA_VERSION,
+  },
+  newest: {
+    'aws-cdk-lib': NEWEST_CDK_VERSION,
+    'constructs': '10.8.1',
+    'cdk-nag': CDK_NAG_VERSION,
+    '@aws-cdk/integ-tests-alpha': INTEG_TESTS_ALPHA_VERSION,
+  },
+};
+for (const [name, dependencies] of Object.entries(SETUP_VARIANTS)) {
+  new JsonFile(project, `test/setups/variants/${name}/package.json`, {
+    obj: { name: `setups-${name}`, version: '0.0.0', private: true, dependencies },
+    marker: true,
+  });
+}
+const setupsLock = project.addTask('test:setups:lock', {
+  description: 'Write the lock file of each users\' setup in test/setups/variants/ from its package.json',
+});
+for (const name of Object.keys(SETUP_VARIANTS)) {
+  setupsLock.exec('npm install --package-lock-only --no-audit --no-fund --omit-lockfile-registry-resolved', { cwd: `test/setups/variants/${name}` });
+}
+const setups = project.addTask('test:setups', {
+  description: 'Synthesize the example and integ apps with the packed library on the lowest, pinned and newest aws-cdk-lib, env-agnostic and env-specific; cdk-nag and cfn-lint must find nothing',
+  exec: 'jest --config test/setups/jest.config.json --ci',
+});
+// After jest: it needs lib/ (test:readme compiles), the bundles, the
+// blueprints and cfn-lint, all made earlier in the test command.
+project.testTask.spawn(setups);
+
+// `compat`: the same against whatever the registry serves today (not part of
+// the test command: the registry changes under it). projen's own `compat`
+// (jsii-diff against the last published release) moves to `compat:api`.
+const compat = project.tasks.tryFind('compat')!;
+project.addTask('compat:api', { description: compat.description, steps: compat.steps });
+compat.reset();
+compat.description = 'Synthesize, nag and lint the example and integ apps with the packed library on the newest aws-cdk-lib, constructs and cdk-nag the registry serves today';
+compat.spawn(project.compileTask);
+compat.spawn(project.tasks.tryFind('bundle')!);
+compat.spawn(blueprints);
+compat.spawn(pythonTools);
+compat.exec('jest --config test/setups/jest.config.json --ci', { env: { MLOPS_SETUPS: 'latest' } });
 
 // .NET code is generated but not built: there is no .NET SDK on this machine kind.
 const dotnet = project.tasks.tryFind('package:dotnet');
