@@ -352,7 +352,8 @@ export function deployStack(template: any, context: DeployContext): DeployedStac
       if (!exists(logicalId)) throw new Error(`deployed-stack: ${logicalId} does not exist (no such resource, or its condition is false)`);
       const naming = namingOf(template.Resources[logicalId].Type);
       const given = naming.nameProperty ? raw(logicalId).property(naming.nameProperty) : undefined;
-      const name = context.names?.[logicalId] ?? (given !== undefined && given !== NO_VALUE ? String(given) : generatedName(naming, context, logicalId));
+      const named = given !== undefined && given !== NO_VALUE ? String(given) : undefined;
+      const name = context.names?.[logicalId] ?? named ?? generatedName(naming, context, logicalId);
       names.set(logicalId, name);
     }
     return names.get(logicalId)!;

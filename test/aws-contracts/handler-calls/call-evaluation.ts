@@ -54,7 +54,8 @@ export async function evaluateCall(recorded: HandlerCall, log: HandlerCallLog, t
       scalableTargetTags: () => recorded.scalableTargetTags,
     });
   } catch (err) {
-    return { handler: acting.handler, call: name, principal: sessionArn ?? role.arn, world: world.name, roleLogicalId: role.logicalId, checked: 0, usedStatements: [], denied: [(err as Error).message] };
+    const where = { handler: acting.handler, call: name, principal: sessionArn ?? role.arn, world: world.name, roleLogicalId: role.logicalId };
+    return { ...where, checked: 0, usedStatements: [], denied: [(err as Error).message] };
   }
   const denied: string[] = [];
   const used = new Set<string>();
