@@ -12,12 +12,6 @@ function build(props: Partial<ConstructorParameters<typeof InferenceApi>[2]> = {
   return { stack, api, get template() { return Template.fromStack(stack); } };
 }
 
-function integrationResponse(template: Template, statusCode: string): any {
-  const methods = template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } });
-  const method = Object.values(methods)[0] as any;
-  return method.Properties.Integration.IntegrationResponses.find((r: any) => r.StatusCode === statusCode && r.SelectionPattern === (statusCode === '200' ? undefined : r.SelectionPattern));
-}
-
 describe('InferenceApi', () => {
   test('is a regional REST API that does not create the account-wide logging role by default', () => {
     const { template } = build();
