@@ -51,41 +51,51 @@ export class ApiGatewayLoggingRole extends Construct {
 /** Marks a stack whose APIs were registered for the check. */
 const APIS = Symbol.for('cdk-mlops-framework.apiGatewayLoggingApis');
 
+/** An API that writes logs, and its stage: the resource API Gateway refuses without the account's logging role. */
+interface LoggingApi {
+  readonly api: IConstruct;
+  readonly stage: IConstruct;
+}
+
 /**
- * Records that `api` (an API Gateway REST API with access logging) needs the
- * account's logging role, so that a stack which does not create it gets one
- * warning at synthesis (on its first such API) saying what to do. No warning when the stack has an
- * AWS::ApiGateway::Account of any origin (this library's, `cloudWatchRole:
- * true` on an API, or the app's own `CfnAccount`).
+ * Records that `api` (an API Gateway REST API whose `stage` writes access
+ * logs) needs the account's logging role. At synthesis, when its stack has
+ * an AWS::ApiGateway::Account of any origin (this library's, `cloudWatchRole:
+ * true` on an API, or the app's own `CfnAccount`), the stage waits for it:
+ * CloudFormation would otherwise create both at once, and the stage could
+ * come first. When the stack has none, one warning (on its first such API)
+ * says what to do.
  */
-export function expectApiGatewayLoggingRole(api: IConstruct): void {
+export function expectApiGatewayLoggingRole(api: IConstruct, stage: IConstruct): void {
   const stack = Stack.of(api);
-  const holder = stack as unknown as { [APIS]?: IConstruct[] };
+  const holder = stack as unknown as { [APIS]?: LoggingApi[] };
   if (!holder[APIS]) {
     holder[APIS] = [];
-    Aspects.of(stack).add(new LoggingRoleCheck(stack, holder[APIS]), { priority: AspectPriority.READONLY });
+    // Mutating: it may add the stages' dependencies on the account setting.
+    Aspects.of(stack).add(new LoggingRoleCheck(stack, holder[APIS]), { priority: AspectPriority.MUTATING });
   }
-  holder[APIS].push(api);
+  holder[APIS].push({ api, stage });
 }
 
 class LoggingRoleCheck implements IAspect {
-  private warned = false;
+  private checked = false;
 
-  constructor(private readonly stack: Stack, private readonly apis: IConstruct[]) {}
+  constructor(private readonly stack: Stack, private readonly apis: LoggingApi[]) {}
 
   public visit(node: IConstruct): void {
-    if (node !== this.stack || this.warned) {
+    if (node !== this.stack || this.checked) {
       return;
     }
-    this.warned = true;
-    const hasAccount = this.stack.node.findAll()
-      .some((c) => CfnResource.isCfnResource(c) && c.cfnResourceType === apigateway.CfnAccount.CFN_RESOURCE_TYPE_NAME);
-    if (hasAccount) {
+    this.checked = true;
+    const accounts = this.stack.node.findAll()
+      .filter((c) => CfnResource.isCfnResource(c) && c.cfnResourceType === apigateway.CfnAccount.CFN_RESOURCE_TYPE_NAME);
+    if (accounts.length > 0) {
+      for (const { stage } of this.apis) stage.node.addDependency(...accounts);
       return;
     }
     // On the first API rather than the stack: an acknowledgement on a scope covers the warnings below it.
-    Annotations.of(this.apis[0]).addWarningV2(LOGGING_ROLE_WARNING, [
-      `${this.apis.map((api) => api.node.path).join(', ')} write${this.apis.length === 1 ? 's' : ''} access logs,`,
+    Annotations.of(this.apis[0].api).addWarningV2(LOGGING_ROLE_WARNING, [
+      `${this.apis.map(({ api }) => api.node.path).join(', ')} write${this.apis.length === 1 ? 's' : ''} access logs,`,
       'which needs API Gateway\'s account-level CloudWatch Logs role in this account and region.',
       'Where the account has never had one, the first deploy fails ("CloudWatch Logs role ARN must be set in account settings to enable logging").',
       'Set apiGatewayLoggingRole: true on one ByomPipeline or MlopsFramework in one stack per account and region (or add an apigateway.CfnAccount),',

@@ -71,3 +71,14 @@ test('one warning per stack, naming every API in it', () => {
   expect(warnings).toHaveLength(1);
   expect(warnings[0].entry.data).toMatch(/^Test\/First, Test\/Second write access logs/);
 });
+
+test('every API stage in the stack waits for the account setting, so none is created before API Gateway may log', () => {
+  const stack = newStack();
+  new ByomPipeline(stack, 'Churn', { ...basicProps(stack, { environments: [{ name: 'dev' }, { name: 'prod' }] }), apiGatewayLoggingRole: true });
+  new MlopsFramework(stack, 'Mlops');
+  const template = Template.fromStack(stack);
+  const [accountId] = Object.keys(template.findResources('AWS::ApiGateway::Account'));
+  const stages = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+  expect(stages).toHaveLength(3);
+  for (const stage of stages) expect(stage.DependsOn).toContain(accountId);
+});

@@ -62,7 +62,7 @@ export class ProvisioningApi extends Construct {
     });
     // The stage refers to its log group (AccessLogSetting), which orders them.
     removeRedundantDependsOn(this);
-    expectApiGatewayLoggingRole(this);
+    expectApiGatewayLoggingRole(this, this.restApi.deploymentStage);
     protectWithWebAcl(this, this.restApi.deploymentStage, props.webAclArn);
     // The methods have no body models: the handler checks bodies and reports
     // every problem at once, which model validation cannot. The validator

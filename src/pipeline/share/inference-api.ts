@@ -223,8 +223,6 @@ export class InferenceApi extends Construct {
     const burstLimit = props.throttlingBurstLimit ?? 200;
 
     removeRedundantDependsOn(this);
-    // Its access and error logs need the account's logging role: warn at synthesis when the stack does not create one.
-    expectApiGatewayLoggingRole(this);
     this.releaseParameter = props.releaseRecord === false ? undefined : new ssm.StringParameter(this, 'Release', {
       description: `The release shared through the inference API of endpoint ${props.endpointName}`,
       // Written once by CloudFormation; the share handler owns the value afterwards.
@@ -254,6 +252,10 @@ export class InferenceApi extends Construct {
         throttlingBurstLimit: burstLimit,
       },
     });
+
+    // Its access and error logs need the account's logging role: the stage waits for
+    // the stack's, or synthesis warns when the stack sets none.
+    expectApiGatewayLoggingRole(this, this.restApi.deploymentStage);
 
     // SageMaker writes endpoint names in lower case in its ARNs.
     const endpointArn = stack.formatArn({
