@@ -14,10 +14,14 @@ import type { DeploySpec } from '../../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
 import { releaseId, releaseName } from '../../../src/pipeline/naming';
 import type { ActionOutcome, CodePipelineJob } from '../../../src/runtime/codepipeline-job';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { batchDeploy } from '../../aws-contracts/worlds/batch-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';
 import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
 import { batchSpec, INPUT_BUCKET, OUTPUT_BUCKET } from '../../runtime/batch/batch-fixtures';
+
+checkHandlerCallsAs(batchDeploy);
 
 /**
  * A batch environment's Deploy and Test actions through the deploy handler

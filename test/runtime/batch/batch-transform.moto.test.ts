@@ -2,6 +2,11 @@ import { DescribeTransformJobCommand, SageMakerClient } from '@aws-sdk/client-sa
 import { OUTPUT_BUCKET, transformRequest } from './batch-fixtures';
 import { releaseId } from '../../../src/pipeline/naming';
 import { continueTransform, startTransform, transformJobName } from '../../../src/runtime/batch-transform';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { batchDeploy } from '../../aws-contracts/worlds/batch-world';
+
+// Transforms run in the deploy function of a batch pipeline (its `nightly` environment, as the fixtures name it).
+checkHandlerCallsAs(batchDeploy);
 
 /**
  * Transform jobs against the suite's shared moto. moto 5.2.5 implements
