@@ -39,6 +39,7 @@ import { isNotFound } from '../src/runtime/aws-errors';
 import { CodePipelineJob } from '../src/runtime/codepipeline-job';
 import { readRecord } from '../src/runtime/release-share';
 import { parseS3Uri } from '../src/runtime/s3-uri';
+import { asObserver } from '../test/aws-contracts/handler-calls/acting-role';
 import { runActionToCompletion } from '../test/fixtures/codepipeline-driver';
 
 /** Everything an execution needs, set up once for every release. */
@@ -206,7 +207,8 @@ class Execution {
     if (!parameter) {
       throw new Error('The share handler did not name its release parameter (output variable ReleaseParameter)');
     }
-    return { parameter, record: await readRecord(this.pipeline.clients.ssm, parameter) };
+    // Read back as an operator would, with their own credentials: no handler's call.
+    return { parameter, record: await asObserver(() => readRecord(this.pipeline.clients.ssm, parameter)) };
   }
 
   /** The demo's own step: once shared, the endpoint answers a request. */
@@ -263,7 +265,7 @@ async function environmentStates(pipeline: LocalPipeline): Promise<EnvironmentSt
       // A batch environment: no endpoint, nothing shared.
       return { environment, batch: true, serving: await batchOutput(pipeline, spec.releasePrefix), driftCheck };
     }
-    const record = await readRecord(pipeline.clients.ssm, share.parameterName);
+    const record = await asObserver(() => readRecord(pipeline.clients.ssm, share.parameterName));
     return {
       environment,
       batch: false,

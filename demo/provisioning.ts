@@ -13,6 +13,7 @@ import { ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { Emulator, REGION } from './emulator';
+import type { HandlerCallCheck } from './handler-call-check';
 import { LocalStack } from './local-stack';
 import { detail, log, table } from './report';
 import { SynthesizedStack } from './synth-check';
@@ -20,6 +21,7 @@ import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../src/framework/bluepri
 import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../src/framework/provision/provision-settings';
 import { REQUEST_SCHEMA } from '../src/framework/provision/provision.lambda';
 import { ApiDeps, handleApiRequest } from '../src/runtime/provisioning/api-handler';
+import { PolicyWorld } from '../test/aws-contracts/handler-calls/policy-world';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 import { apiEvent } from '../test/framework/provision/provision-fixtures';
 
@@ -34,18 +36,23 @@ export interface ProvisioningResult {
   readonly stackStatus: string;
 }
 
-export async function provisionFromRequest(platform: SynthesizedStack, emulator: Emulator): Promise<ProvisioningResult> {
-  const local = new LocalStack(platform.template);
+export async function provisionFromRequest(platform: SynthesizedStack, emulator: Emulator, calls: HandlerCallCheck): Promise<ProvisioningResult> {
+  const local = new LocalStack(platform.template, platform.stack.stackName);
   await local.create(emulator.clients);
-  const settings = provisioningSettings(platform, local);
+  const functionId = provisioningFunction(platform);
+  const settings: ProvisionSettings = JSON.parse(local.functionEnvironment(functionId)[PROVISION_SETTINGS_VARIABLE]);
+  const world = new PolicyWorld('the example platform', [local.deployed]);
   await uploadBlueprints(emulator, settings);
   const request = JSON.parse(readFileSync(REQUEST_FILE, 'utf-8')).pipelines[0];
   await emulator.clients.s3.send(new PutObjectCommand({ Bucket: settings.assetsBucket, Key: request.artifact, Body: xgboostModelArtifact() }));
   log(`The model team uploaded s3://${settings.assetsBucket}/${request.artifact} and sends examples/requests/fraud.json to the provisioning API`);
 
   const deps = apiDeps(settings, emulator);
+  // The provisioning function's calls, as its role.
+  const call = (method: string, route: string, body?: unknown) =>
+    calls.as('provision', world, local.functionRole(functionId), () => callApi(deps, method, route, body));
   const mistaken = { ...request, environments: [{ ...request.environments[0], instanceType: 'ml.m5.huge' }, ...request.environments.slice(1)], keepReleases: 0 };
-  const refusal = await call(deps, 'POST', '/pipelines', mistaken);
+  const refusal = await call('POST', '/pipelines', mistaken);
   const stacksAfterRefusal = await pipelineStacks(emulator, settings.stackPrefix);
   const refused = refusal.statusCode === 400 && stacksAfterRefusal.length === 0;
   log(`POST /pipelines with two mistakes -> ${refusal.statusCode}, ${stacksAfterRefusal.length} stacks created`);
@@ -53,10 +60,10 @@ export async function provisionFromRequest(platform: SynthesizedStack, emulator:
     detail(`${problem.path}: ${problem.message}`);
   }
 
-  const answer = await call(deps, 'POST', '/pipelines', request);
+  const answer = await call('POST', '/pipelines', request);
   const accepted = answer.statusCode === 202;
   log(`POST /pipelines -> ${answer.statusCode} ${answer.body.status ?? answer.body.message} (stack ${answer.body.stackId ?? 'none'})`);
-  const status = await call(deps, 'GET', `/pipelines/${request.name}`);
+  const status = await call('GET', `/pipelines/${request.name}`);
   log(`GET /pipelines/${request.name} -> ${status.statusCode}, stack ${status.body.stackStatus ?? status.body.message}`);
   if (status.statusCode === 200) {
     table([['environment', 'endpoint', 'endpoint status', 'inference URL'],
@@ -65,11 +72,11 @@ export async function provisionFromRequest(platform: SynthesizedStack, emulator:
   return { refused, accepted, stackStatus: status.body.stackStatus ?? 'none' };
 }
 
-/** The provisioning function's settings, as the platform stack's template gives them, resolved locally. */
-function provisioningSettings(platform: SynthesizedStack, local: LocalStack): ProvisionSettings {
+/** The logical ID of the platform's provisioning function. */
+function provisioningFunction(platform: SynthesizedStack): string {
   const [functionId] = Object.entries<any>(platform.template.Resources)
     .find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description).startsWith('Provisions, describes'))!;
-  return JSON.parse(local.functionEnvironment(functionId)[PROVISION_SETTINGS_VARIABLE]);
+  return functionId;
 }
 
 /** Puts each shipped blueprint where the platform stack's asset URL says it is (the CDK CLI would publish it there). */
@@ -102,7 +109,7 @@ function apiDeps(settings: ProvisionSettings, emulator: Emulator): ApiDeps {
   };
 }
 
-async function call(deps: ApiDeps, method: string, route: string, body?: unknown): Promise<{ statusCode: number; body: any }> {
+async function callApi(deps: ApiDeps, method: string, route: string, body?: unknown): Promise<{ statusCode: number; body: any }> {
   const event = { ...apiEvent(method, route, body), requestContext: { requestId: `demo-${method}-${route}` } } as APIGatewayProxyEvent;
   const answer = await handleApiRequest(event, deps);
   return { statusCode: answer.statusCode, body: JSON.parse(answer.body) };

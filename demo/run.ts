@@ -14,6 +14,7 @@
  */
 import { Emulator, withEmulator } from './emulator';
 import { LocalPipeline, runRelease } from './flow';
+import { HandlerCallCheck } from './handler-call-check';
 import { handlerStep } from './handler-steps';
 import { LocalStack } from './local-stack';
 import { StandInModel } from './model-stand-in';
@@ -27,6 +28,7 @@ import { uploadTeamData } from './team-data';
 import { EnvironmentDeploySpec } from '../src/pipeline/deploy/deploy-spec';
 import { loadDeploySpec, readDeploySettings } from '../src/pipeline/deploy/deploy.lambda';
 import { readShareSettings } from '../src/pipeline/share/share.lambda';
+import { PolicyWorld } from '../test/aws-contracts/handler-calls/policy-world';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 
 const RELEASES = [
@@ -37,17 +39,18 @@ const RELEASES = [
 async function main(): Promise<number> {
   const broken = brokenRelease();
   const example = synthesizeAndCheck();
-  const local = new LocalStack(example.template);
+  const local = new LocalStack(example.template, example.stack.stackName);
   const actions = pipelineActions(example.stack, example.template, local);
+  const calls = new HandlerCallCheck();
 
   log('Starting the local AWS emulator (moto) on 127.0.0.1 ...');
   let provisioning: ProvisioningResult | undefined;
   const results = await withEmulator(async (emulator) => {
-    provisioning = await provisionFromRequest(example.platform, emulator);
+    provisioning = await provisionFromRequest(example.platform, emulator, calls);
     const created = await local.create(emulator.clients);
     log(`Created what CloudFormation would and the handlers use: ${created.buckets.length} S3 buckets, `
       + `${created.parameters.length} SSM parameters (deploy specs, test requests, release records)`);
-    const pipeline = await localPipeline(actions, local, emulator);
+    const pipeline = await localPipeline(actions, local, emulator, calls);
     await uploadTeamData(pipeline.specs, emulator.clients.s3);
     const released: ReleaseResult[] = [];
     for (const { release, title } of RELEASES) {
@@ -57,20 +60,28 @@ async function main(): Promise<number> {
   });
 
   printSummary(results);
+  const authorized = await calls.report();
   const provisioned = provisioning !== undefined && provisioning.refused && provisioning.accepted && provisioning.stackStatus === 'CREATE_COMPLETE';
   log(provisioned
     ? 'Provisioning: the request with mistakes was refused with every problem and nothing created; the team\'s request became a pipeline stack.'
     : `Provisioning failed: ${JSON.stringify(provisioning)}`);
-  const ok = example.clean && provisioned && results.every(succeeded);
+  const ok = example.clean && provisioned && authorized && results.every(succeeded);
   log(ok ? 'Demo finished: every release passed every stage in every environment.' : 'Demo finished with failures (see above).');
   return ok ? 0 : 1;
 }
 
-/** The handlers behind the pipeline's actions and the environments they serve, wired to the emulator. */
-async function localPipeline(actions: PipelineAction[], local: LocalStack, emulator: Emulator): Promise<LocalPipeline> {
-  const handlers = new Map(actions.flatMap((action) => action.kind === 'invoke'
-    ? [[action.functionId, handlerStep(action.handler, local.functionEnvironment(action.functionId), emulator.clients)] as const]
-    : []));
+/**
+ * The handlers behind the pipeline's actions and the environments they
+ * serve, wired to the emulator, each acting as its function's role.
+ */
+async function localPipeline(actions: PipelineAction[], local: LocalStack, emulator: Emulator, calls: HandlerCallCheck): Promise<LocalPipeline> {
+  const world = new PolicyWorld('the example app', [local.deployed]);
+  const handlers = new Map(actions.flatMap((action) => {
+    if (action.kind !== 'invoke') return [];
+    const step = handlerStep(action.handler, local.functionEnvironment(action.functionId), emulator.clients);
+    const role = local.functionRole(action.functionId);
+    return [[action.functionId, (job: Parameters<typeof step>[0]) => calls.as(action.handler, world, role, () => step(job))] as const];
+  }));
   const functionOf = (kind: HandlerKind) => {
     const action = actions.find((a) => a.kind === 'invoke' && a.handler === kind);
     if (!action || action.kind !== 'invoke') {
@@ -84,7 +95,8 @@ async function localPipeline(actions: PipelineAction[], local: LocalStack, emula
     actions,
     handlers,
     environments: readShareSettings(local.functionEnvironment(functionOf('share'))).environments,
-    specs: await environmentSpecs(local.functionEnvironment(functionOf('deploy')), emulator),
+    // The deploy handler's own reading of its specs, as the deploy function's role.
+    specs: await calls.as('deploy', world, local.functionRole(functionOf('deploy')), () => environmentSpecs(local.functionEnvironment(functionOf('deploy')), emulator)),
     clients: emulator.clients,
     model,
   };

@@ -48,6 +48,8 @@ export interface DeployedStack {
   readonly resources: ReadonlyMap<string, DeployedResource>;
   /** Outputs that exist, resolved. */
   readonly outputs: { readonly [name: string]: string };
+  /** Resolves any fragment of the template (an action's configuration, say) as the deployment would. */
+  resolve(value: unknown): any;
 }
 
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -58,6 +60,8 @@ interface Naming {
   readonly nameProperty?: string;
   /** How CloudFormation generates a name when the property is left out. */
   readonly generated?: 'stack-logical' | 'logical' | 'ssm' | 'id';
+  /** For `id`: the form of the ID the service gives (a key's UUID, a REST API's 10 characters). */
+  readonly idForm?: (seed: string) => string;
   readonly maxLength?: number;
   readonly lowerCase?: boolean;
   /** What Ref returns, from the name (or ID) and the resource. */
@@ -78,6 +82,9 @@ interface Raw {
 const apiGateway = (region: string, path: string) => `arn:aws:apigateway:${region}::${path}`;
 
 /**
+ * A name given through `names`, or one CloudFormation generates, is what
+ * `Ref` returns unless the type's `ref` says otherwise.
+ *
  * Documented naming (CloudFormation User Guide, "Name type"): a resource
  * without an explicit name gets `<stack name>-<logical ID>-<random>`, cut to
  * the service's limit; S3 buckets and ECR repositories in lower case; SSM
@@ -99,9 +106,9 @@ const NAMING: { readonly [type: string]: Naming } = {
   },
   'AWS::KMS::Key': {
     generated: 'id',
-    ref: (id) => uuidOf(id),
-    arn: (id, r) => `arn:aws:kms:${r.context.region}:${r.context.account}:key/${uuidOf(id)}`,
-    attributes: { KeyId: (id) => uuidOf(id) },
+    idForm: uuidOf,
+    arn: (id, r) => `arn:aws:kms:${r.context.region}:${r.context.account}:key/${id}`,
+    attributes: { KeyId: (id) => id },
   },
   'AWS::IAM::Role': {
     nameProperty: 'RoleName',
@@ -166,14 +173,14 @@ const NAMING: { readonly [type: string]: Naming } = {
   },
   'AWS::ApiGateway::RestApi': {
     generated: 'id',
-    ref: (id) => apiId(id),
-    arn: (id, r) => apiGateway(r.context.region, `/restapis/${apiId(id)}`),
+    idForm: apiId,
+    arn: (id, r) => apiGateway(r.context.region, `/restapis/${id}`),
     attributes: { RootResourceId: (id) => apiId(`${id}/root`) },
   },
   'AWS::ApiGateway::Deployment': {
     generated: 'id',
-    ref: (id) => apiId(id),
-    arn: (id, r) => apiGateway(r.context.region, `/restapis/${r.property('RestApiId')}/deployments/${apiId(id)}`),
+    idForm: apiId,
+    arn: (id, r) => apiGateway(r.context.region, `/restapis/${r.property('RestApiId')}/deployments/${id}`),
   },
   'AWS::ApiGateway::Stage': {
     nameProperty: 'StageName',
@@ -182,9 +189,9 @@ const NAMING: { readonly [type: string]: Naming } = {
   },
   'AWS::ApiGateway::Resource': {
     generated: 'id',
-    ref: (id) => apiId(id),
-    arn: (id, r) => apiGateway(r.context.region, `/restapis/${r.property('RestApiId')}/resources/${apiId(id)}`),
-    attributes: { ResourceId: (id) => apiId(id) },
+    idForm: apiId,
+    arn: (id, r) => apiGateway(r.context.region, `/restapis/${r.property('RestApiId')}/resources/${id}`),
+    attributes: { ResourceId: (id) => id },
   },
   'AWS::ApiGateway::Method': {
     generated: 'id',
@@ -192,9 +199,9 @@ const NAMING: { readonly [type: string]: Naming } = {
   },
   'AWS::ApiGateway::RequestValidator': {
     generated: 'id',
-    ref: (id) => apiId(id),
-    arn: (id, r) => apiGateway(r.context.region, `/restapis/${r.property('RestApiId')}/requestvalidators/${apiId(id)}`),
-    attributes: { RequestValidatorId: (id) => apiId(id) },
+    idForm: apiId,
+    arn: (id, r) => apiGateway(r.context.region, `/restapis/${r.property('RestApiId')}/requestvalidators/${id}`),
+    attributes: { RequestValidatorId: (id) => id },
   },
   'AWS::ApiGateway::Account': {
     generated: 'id',
@@ -279,7 +286,7 @@ function generatedName(naming: Naming, context: DeployContext, logicalId: string
       name = `${logicalId.slice(0, max - suffix.length - 1)}-${suffix}`;
       break;
     case 'id':
-      name = `${logicalId}-${suffix}`;
+      name = naming.idForm ? naming.idForm(`${context.stackName}/${logicalId}`) : `${logicalId}-${suffix}`;
       break;
     default: {
       // The stack name keeps its start (what a prefix-scoped policy matches),
@@ -452,5 +459,5 @@ export function deployStack(template: any, context: DeployContext): DeployedStac
       outputs[name] = resolve(output.Value);
     }
   }
-  return { stackName: context.stackName, stackId, account: context.account, region: context.region, resources, outputs };
+  return { stackName: context.stackName, stackId, account: context.account, region: context.region, resources, outputs, resolve };
 }

@@ -17,7 +17,8 @@ export interface ActingRole {
 }
 
 let fileRole: (() => ActingRole) | undefined;
-const scopedRole = new AsyncLocalStorage<ActingRole>();
+/** `observer`: a test or the demo reading state back through product code, as a person would; no handler's call. */
+const scopedRole = new AsyncLocalStorage<ActingRole | 'observer'>();
 
 /**
  * Declares, for the test file that calls it, the role its handlers' calls act
@@ -34,10 +35,24 @@ export function actingAs<T>(role: ActingRole, body: () => Promise<T>): Promise<T
 }
 
 /**
+ * Runs `body` as an observer: a test or the demo reading state back through
+ * a product function (a release record, say) where a person would read it
+ * with their own credentials. Its calls are no handler's and are not checked.
+ */
+export function asObserver<T>(body: () => Promise<T>): Promise<T> {
+  return scopedRole.run('observer', body);
+}
+
+/** Whether a call made now is an observer's. */
+export function observing(): boolean {
+  return scopedRole.getStore() === 'observer';
+}
+
+/**
  * The role a call made now acts as, if one is declared, resolved only when
  * asked: at evaluation, where a world that cannot be built fails the test.
  */
 export function currentActingRole(): (() => ActingRole) | undefined {
   const scoped = scopedRole.getStore();
-  return scoped ? () => scoped : fileRole;
+  return scoped && scoped !== 'observer' ? () => scoped : fileRole;
 }

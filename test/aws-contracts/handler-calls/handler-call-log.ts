@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ActingRole, currentActingRole } from './acting-role';
+import { ActingRole, currentActingRole, observing } from './acting-role';
 import type { SdkCall } from '../../harness/sdk-calls';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -64,7 +64,7 @@ export class HandlerCallLog {
         this.targetTags.delete(resourceId);
       }
     }
-    if (madeByProductCode(call)) {
+    if (madeByProductCode(call) && !observing()) {
       this.calls.push({ call, acting, scalableTargetTags });
     }
   }
