@@ -5,9 +5,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ActingRole, handlerCallsActAs } from './acting-role';
 import { evaluateCall } from './call-evaluation';
-import { HandlerCallLog, madeByProductCode } from './handler-call-log';
+import { credentialsActAs, HandlerCallLog, madeByProductCode } from './handler-call-log';
 import { PolicyWorld } from './policy-world';
 import type { SdkCall } from '../../harness/sdk-calls';
+import * as policyEvaluator from '../iam/policy-evaluator';
 import { deployWorldStack, worldStack } from '../worlds/world-stacks';
 
 /**
@@ -121,4 +122,38 @@ test('an operation with no authorization rule fails rather than passing unchecke
   const { acting } = world(() => undefined);
   const [result] = await evaluated(acting, [call('SageMaker', 'CreateHyperParameterTuningJob', {})]);
   expect(result.denied).toEqual([expect.stringMatching(/^No IAM authorization rule for SageMaker CreateHyperParameterTuningJob/)]);
+});
+
+test('calls signed with credentials a service handed the handler act as the role they were declared for, not the function\'s', async () => {
+  const { world: w, acting } = world((role, stack) => {
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::artifacts/*'] }));
+    new iam.Role(stack, 'ActionRole', { assumedBy: new iam.AccountPrincipal('123456789012') });
+  });
+  credentialsActAs('ASIAHANDEDOUT', () => ({ handler: 'trigger (artifact credentials)', world: w, role: w.role('ActionRole') }));
+  const [own, handedOut] = await evaluated(acting, [
+    call('S3', 'GetObject', { Bucket: 'artifacts', Key: 'source.zip' }),
+    call('S3', 'GetObject', { Bucket: 'artifacts', Key: 'source.zip' }, { accessKeyId: 'ASIAHANDEDOUT' }),
+  ]);
+  expect(own).toMatchObject({ handler: 'deploy', denied: [] });
+  // The action's role has no grant on the bucket: the same read, refused to it.
+  expect(handedOut).toMatchObject({ handler: 'trigger (artifact credentials)', roleLogicalId: expect.stringMatching(/^ActionRole/) });
+  expect(handedOut.denied).toEqual([expect.stringMatching(/^s3:GetObject on arn:aws:s3:::artifacts\/source\.zip: .*no statement allows it$/)]);
+});
+
+test('each distinct request of a role is evaluated once; the same request again gets the same verdict and statements', async () => {
+  const { acting } = world((role) => {
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: ['arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn-dev'] }));
+  });
+  const evaluate = jest.spyOn(policyEvaluator, 'evaluate');
+  try {
+    const describe = (name: string) => call('SageMaker', 'DescribeEndpoint', { EndpointName: name });
+    const results = await evaluated(acting, [describe('churn-dev'), describe('churn-dev'), describe('churn-prod'), describe('churn-dev')]);
+    // Two distinct requests, each weighed by iam-simulate once.
+    expect(evaluate).toHaveBeenCalledTimes(2);
+    expect(results.map((r) => r.denied.length)).toEqual([0, 0, 1, 0]);
+    expect(results[3].usedStatements).toEqual(results[0].usedStatements);
+    expect(results[0].usedStatements.length).toBeGreaterThan(0);
+  } finally {
+    evaluate.mockRestore();
+  }
 });

@@ -1,7 +1,7 @@
 import type { ActingRole } from './acting-role';
 import { requiredPermissions, RequiredPermission } from './authorization-map';
 import type { HandlerCall, HandlerCallLog } from './handler-call-log';
-import { evaluate } from '../iam/policy-evaluator';
+import { AuthorizationRequest, evaluate, PolicyContext, Verdict } from '../iam/policy-evaluator';
 import type { DeployedRole } from '../iam/role-policies';
 
 /** A call evaluated against the policies of the role it acted as. */
@@ -61,7 +61,8 @@ export async function evaluateCall(recorded: HandlerCall, log: HandlerCallLog, t
   const used = new Set<string>();
   for (const permission of needed) {
     const context = { ...(permission.context ?? {}), ...principalTags(sessionTags) };
-    const verdict = await evaluate(
+    const verdict = await evaluateOnce(
+      role,
       { principal: sessionArn ?? role.arn, action: permission.action, resource: permission.resource, context },
       { identityPolicies: role.policies, resourcePolicy: permission.resource === '*' ? undefined : world.resourcePolicy(permission.resource) },
       (statement) => used.add(statement),
@@ -81,6 +82,52 @@ export async function evaluateCall(recorded: HandlerCall, log: HandlerCallLog, t
     denied,
     usedStatements: [...used],
   };
+}
+
+/** A verdict and the statements that allowed it, as iam-simulate gave them. */
+interface Remembered {
+  readonly verdict: Promise<Verdict>;
+  readonly allowedBy: string[];
+}
+
+/** Verdicts by role (whose world fixes every policy weighed) and request. */
+const verdicts = new WeakMap<DeployedRole, Map<string, Remembered>>();
+
+/**
+ * Evaluates a request once per role, principal, action, resource and
+ * context, and answers the same request again from memory: the policies
+ * weighed are the role's and the resource's in the role's world, which does
+ * not change, so the verdict cannot either. A test file that makes the same
+ * calls hundreds of times (the load tests) pays for each distinct one once.
+ */
+function evaluateOnce(
+  role: DeployedRole,
+  request: AuthorizationRequest,
+  policies: PolicyContext,
+  allowedBy: (statement: string) => void,
+): Promise<Verdict> {
+  let known = verdicts.get(role);
+  if (!known) {
+    known = new Map();
+    verdicts.set(role, known);
+  }
+  const key = JSON.stringify([request.principal, request.action, request.resource, sortedEntries(request.context ?? {})]);
+  let remembered = known.get(key);
+  if (!remembered) {
+    const statements: string[] = [];
+    remembered = { verdict: evaluate(request, policies, (statement) => statements.push(statement)), allowedBy: statements };
+    known.set(key, remembered);
+  }
+  const { verdict, allowedBy: statements } = remembered;
+  return verdict.then((result) => {
+    statements.forEach(allowedBy);
+    return result;
+  });
+}
+
+/** A context's entries in key order, so two equal contexts make one key. */
+function sortedEntries(context: { readonly [key: string]: string | readonly string[] }): Array<[string, string | readonly string[]]> {
+  return Object.keys(context).sort().map((key) => [key, context[key]]);
 }
 
 interface Principal {

@@ -24,6 +24,19 @@ export interface AssumedSession {
 
 const SOURCE_ROOT = path.resolve(__dirname, '..', '..', '..', 'src') + path.sep;
 
+/** Credentials a service handed the handler in its event, by access key: whom calls signed with them act as. */
+const handedOut = new Map<string, () => ActingRole>();
+
+/**
+ * Declares that calls signed with `accessKeyId` act as `role`, whatever the
+ * code that made them runs as: for credentials an AWS service hands a
+ * handler in its event rather than through a recorded sts:AssumeRole (the
+ * artifact credentials of a CodePipeline job are a session of the action's role).
+ */
+export function credentialsActAs(accessKeyId: string, role: () => ActingRole): void {
+  handedOut.set(accessKeyId, role);
+}
+
 /**
  * Whether the call was made by product code (anything under src/: the
  * handlers and the runtime code they share), as opposed to a test setting up
@@ -42,7 +55,7 @@ export class HandlerCallLog {
 
   /** Records a call of the SDK hook: sessions from every AssumeRole, and the calls of product code. */
   public record(call: SdkCall): void {
-    const acting = currentActingRole();
+    const acting = (call.accessKeyId ? handedOut.get(call.accessKeyId) : undefined) ?? currentActingRole();
     if (call.service === 'STS' && call.operation === 'AssumeRole' && !call.error) {
       const credentials = (call.output as any)?.Credentials;
       if (credentials?.AccessKeyId) {
