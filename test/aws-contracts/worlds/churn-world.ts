@@ -5,11 +5,18 @@ import { ByomPipeline, DatasetFormat, Framework, IntegrationTests, ModelArtifact
 import { ActingRole } from '../handler-calls/acting-role';
 import { PolicyWorld } from '../handler-calls/policy-world';
 
-/** The names the deploy, test and share fixtures use (test/pipeline/deploy/deploy-fixtures.ts). */
+/**
+ * The names the deploy, test and share fixtures use (test/pipeline/deploy/deploy-fixtures.ts,
+ * test/pipeline/tests/tests-fixtures.ts, test/pipeline/share/share.moto.test.ts).
+ */
 export const CHURN_NAMES = {
   modelBucket: 'team-models',
   releaseBucket: 'pipeline-artifacts',
   devExecutionRole: 'churn-dev-sagemaker',
+  // Parameters whose names CloudFormation generates are simple (`CFN-...`, no
+  // slash), which CDK's grants rely on when they write the parameter's ARN.
+  devTestRequests: 'CFN-churn-dev-test-requests',
+  devReleaseRecord: 'CFN-churn-dev-release-record',
 };
 
 let world: PolicyWorld | undefined;
@@ -53,6 +60,8 @@ export function churnWorld(): PolicyWorld {
     world = new PolicyWorld('churn pipeline', [deployWorldStack(stack, {
       ChurnArtifacts: CHURN_NAMES.releaseBucket,
       ChurnEnvdevSageMakerRole: CHURN_NAMES.devExecutionRole,
+      ChurnTestsRequestsdev: CHURN_NAMES.devTestRequests,
+      ChurnEnvdevInferenceApiRelease: CHURN_NAMES.devReleaseRecord,
     })]);
   }
   return world;
@@ -64,4 +73,20 @@ let deploy: ActingRole | undefined;
 export function churnDeploy(): ActingRole {
   deploy ??= { handler: 'deploy', world: churnWorld(), role: churnWorld().role('ChurnDeployRole') };
   return deploy;
+}
+
+let tests: ActingRole | undefined;
+
+/** The churn pipeline's test function (request tests, rollback), acting as its role. */
+export function churnTests(): ActingRole {
+  tests ??= { handler: 'test', world: churnWorld(), role: churnWorld().role('ChurnTestsRole') };
+  return tests;
+}
+
+let share: ActingRole | undefined;
+
+/** The churn pipeline's share function, acting as its role. */
+export function churnShare(): ActingRole {
+  share ??= { handler: 'share', world: churnWorld(), role: churnWorld().role('ChurnShareRole') };
+  return share;
 }

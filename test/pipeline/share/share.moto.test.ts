@@ -3,9 +3,14 @@ import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand,
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { NOT_SHARED_ENDPOINT, ShareSettings } from '../../../src/pipeline/share/share-spec';
 import { runShareJob } from '../../../src/pipeline/share/share.lambda';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { CHURN_NAMES, churnShare, churnWorld } from '../../aws-contracts/worlds/churn-world';
+import { shareSettings } from '../../aws-contracts/worlds/handler-settings';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { createInferenceApiStage } from '../../fixtures/inference-api-stage';
 import { MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
+
+checkHandlerCallsAs(churnShare);
 
 /**
  * The share step against moto: a real SageMaker endpoint lifecycle and a real
@@ -15,7 +20,7 @@ let moto: MotoServer;
 let clients: { sagemaker: SageMakerClient; ssm: SSMClient; apigateway: APIGatewayClient };
 let settings: ShareSettings;
 
-const PARAMETER = '/cfn/churn-dev-release';
+const PARAMETER = CHURN_NAMES.devReleaseRecord;
 const IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 
 beforeAll(async () => {
@@ -34,7 +39,9 @@ beforeEach(async () => {
   // What CloudFormation creates with the InferenceApi.
   await clients.ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: '{"shared":false}', Type: 'String' }));
   // What CloudFormation creates with the InferenceApi: its stage names the placeholder until a share.
-  const restApiId = await createInferenceApiStage(clients.apigateway, 'churn-dev-inference', 'v1', { endpoint: NOT_SHARED_ENDPOINT });
+  // The API gets the ID the churn pipeline's dev API has, which its share role is granted.
+  const apiId = shareSettings(churnWorld()).environments.dev.api.restApiId;
+  const restApiId = await createInferenceApiStage(clients.apigateway, 'churn-dev-inference', 'v1', { endpoint: NOT_SHARED_ENDPOINT }, apiId);
   settings = {
     pipelineName: 'churn-mlops',
     environments: { dev: { endpointName: 'churn-dev', parameterName: PARAMETER, api: { restApiId, restApiName: 'churn-dev-inference', stageName: 'v1' } } },

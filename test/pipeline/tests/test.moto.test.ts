@@ -18,11 +18,19 @@ import {
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { buildJob, SCALING, testJob } from './tests-fixtures';
+import { SCALING_TAG } from '../../../src/pipeline/deploy/scaling-tag';
 import { TestSuiteSpec } from '../../../src/pipeline/tests/test-spec';
 import { ActionOutcome } from '../../../src/runtime/codepipeline-job';
 import { IntegrationTestClients, runTestJob } from '../../../src/runtime/integration-tests';
+import { handlerCallsActAs } from '../../aws-contracts/handler-calls/acting-role';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { CHURN_NAMES, churnTests } from '../../aws-contracts/worlds/churn-world';
+import { codeBuildTests } from '../../aws-contracts/worlds/codebuild-tests-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
+
+// The test function of the churn pipeline, whose dev runs these request tests...
+checkHandlerCallsAs(churnTests);
 
 /**
  * Test runs against moto: moto's SageMaker runtime answers InvokeEndpoint
@@ -37,6 +45,8 @@ let clients: IntegrationTestClients;
 
 const OLD = 'churn-dev-rold0000000';
 const NEW = 'churn-dev-rnew0000000';
+/** The parameter the churn pipeline keeps dev's requests in. */
+const REQUESTS = CHURN_NAMES.devTestRequests;
 const SUITE: TestSuiteSpec = {
   requests: [{ name: 'score high', body: '{"features":[1,2,3]}', contentType: 'application/json', status: 200, jsonPath: [{ path: '$.predictions[0].score', min: 0.5 }] }],
 };
@@ -92,10 +102,10 @@ async function releasedEndpoint(): Promise<void> {
   await waitInService();
   await clients.sagemaker.send(new UpdateEndpointCommand({ EndpointName: 'churn-dev', EndpointConfigName: NEW }));
   await waitInService();
-  await clients.ssm.send(new PutParameterCommand({ Name: '/tests/dev', Type: 'String', Value: JSON.stringify(SUITE) }));
+  await clients.ssm.send(new PutParameterCommand({ Name: REQUESTS, Type: 'String', Value: JSON.stringify(SUITE) }));
 }
 
-const job = (previousConfig = OLD) => testJob({ endpointConfigName: NEW, previousConfig });
+const job = (previousConfig = OLD) => testJob({ endpointConfigName: NEW, previousConfig, requestsParameter: REQUESTS });
 
 beforeEach(async () => {
   await resetMoto(moto.endpoint);
@@ -130,6 +140,10 @@ test('failing tests on a first release: no rollback, the endpoint keeps the rele
 });
 
 describe('CodeBuild tests', () => {
+  // ...and of the churn pipeline whose dev runs a CodeBuild suite instead.
+  beforeAll(() => handlerCallsActAs(codeBuildTests));
+  afterAll(() => handlerCallsActAs(churnTests));
+
   const PROJECT = 'churn-dev-tests';
   const VARIANT = { ServiceNamespace: 'sagemaker' as const, ResourceId: 'endpoint/churn-dev/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
 
@@ -221,9 +235,9 @@ describe('CodeBuild tests', () => {
   });
 
   test('an autoscaled environment: out of scaling during the rollback, back in afterwards with its bounds, its policy and the instance count scaling gave it', async () => {
-    // What the deploy handler left: the variant registered, and scaled out to 3 instances.
+    // What the deploy handler left: the variant registered (tagged with its endpoint), and scaled out to 3 instances.
     const bounds = { MinCapacity: SCALING.autoScaling.minInstances, MaxCapacity: SCALING.autoScaling.maxInstances };
-    await clients.autoscaling.send(new RegisterScalableTargetCommand({ ...VARIANT, ...bounds }));
+    await clients.autoscaling.send(new RegisterScalableTargetCommand({ ...VARIANT, ...bounds, Tags: { [SCALING_TAG]: 'churn-dev' } }));
     await clients.autoscaling.send(new PutScalingPolicyCommand({
       ...VARIANT,
       PolicyName: 'churn-dev-invocations',
