@@ -3,8 +3,12 @@ import { racingClient } from './racing-client';
 import type { PipelineRequest } from '../../src/config/pipeline-request';
 import { handleApiRequest } from '../../src/runtime/provisioning/api-handler';
 import { requestSha256 } from '../../src/runtime/provisioning/request-fingerprint';
+import { checkHandlerCallsAs } from '../aws-contracts/handler-calls/jest-checks';
 import { createMotoWorld, MotoWorld, StackRecord, stacksUnderPrefix, uploadAsset } from '../framework/provision/moto-world';
 import { apiEvent, bodyOf, churnRequest } from '../framework/provision/provision-fixtures';
+
+// The provisioning API's function, acting as its role in the framework these names are deployed with.
+checkHandlerCallsAs(() => world.framework.provision());
 
 /**
  * Two provisioning requests for one pipeline at the same moment, against

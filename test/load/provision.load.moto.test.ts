@@ -2,9 +2,13 @@ import { runBounded } from './bounded';
 import { BurstRequest, burstPlan, CHANGED_ARTIFACT, changedBody, usualBody } from './burst-plan';
 import { holdsRequest } from './expected-stack';
 import { handleApiRequest } from '../../src/runtime/provisioning/api-handler';
+import { checkHandlerCallsAs } from '../aws-contracts/handler-calls/jest-checks';
 import { createMotoWorld, MotoWorld, StackRecord, stacksUnderPrefix, uploadAsset } from '../framework/provision/moto-world';
 import { apiEvent, bodyOf } from '../framework/provision/provision-fixtures';
 import { MotoServer, startMotoServer } from '../harness/moto-server';
+
+// The provisioning API's function, acting as its role in the framework these names are deployed with.
+checkHandlerCallsAs(() => world.framework.provision());
 
 /**
  * The provisioning API under a bounded burst against the emulator: 500

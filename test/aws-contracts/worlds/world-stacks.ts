@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, IStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DeployedStack, deployStack } from '../cloudformation/deployed-stack';
 
@@ -6,9 +6,25 @@ import { DeployedStack, deployStack } from '../cloudformation/deployed-stack';
 export const EMULATOR_ACCOUNT = '123456789012';
 export const EMULATOR_REGION = 'us-east-1';
 
+/** Where else a world stack may be: another region, one app with other stacks, the file assets in a bucket of the test's. */
+export interface WorldStackOptions {
+  readonly region?: string;
+  /** The app of a world's other stacks (constructs of one may read another's); a new one by default. */
+  readonly app?: App;
+  readonly synthesizer?: IStackSynthesizer;
+}
+
+/** An app as the worlds' stacks are made in. */
+export function worldApp(): App {
+  return new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+}
+
 /** A stack in the emulator's account and region, for a world to build its constructs in. */
-export function worldStack(name: string, account = EMULATOR_ACCOUNT): Stack {
-  return new Stack(new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } }), name, { env: { account, region: EMULATOR_REGION } });
+export function worldStack(name: string, account = EMULATOR_ACCOUNT, options: WorldStackOptions = {}): Stack {
+  return new Stack(options.app ?? worldApp(), name, {
+    env: { account, region: options.region ?? EMULATOR_REGION },
+    ...(options.synthesizer ? { synthesizer: options.synthesizer } : {}),
+  });
 }
 
 /**

@@ -11,20 +11,24 @@ import {
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { blueprintKey, LOGGER, provisionSettings, REQUEST_SCHEMA } from './provision-fixtures';
+import { LOGGER, REQUEST_SCHEMA } from './provision-fixtures';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../../../src/framework/blueprint/blueprint-files';
-import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
 import type { ApiDeps } from '../../../src/runtime/provisioning/api-handler';
+import { FrameworkWorld, frameworkWorld } from '../../aws-contracts/worlds/framework-world';
 import { motoS3ClientConfig, PROJECT_ROOT } from '../../harness/moto-server';
 
 /**
- * The provisioning handler's world on the run's shared moto server: an assets
- * bucket, a bucket holding the real blueprint templates (as the package ships
- * them, built into assets/blueprints/ by the test command before jest), and a
- * stack prefix. Names carry a random run ID instead of resetting moto, which
- * other test files use at the same time; the handler can only name stacks
- * with the prefix, so what it did is all under that prefix and in these
- * buckets.
+ * The provisioning handler's world on the run's shared moto server: an
+ * MlopsFramework deployed (offline) with this world's names, its assets
+ * bucket, the bucket its blueprint templates are published to (holding the
+ * real templates, as the package ships them, built into assets/blueprints/
+ * by the test command before jest, each at the key the framework's settings
+ * name), its topic's name and its stack prefix; the handler gets the
+ * settings the framework gives its function, and its calls are checked
+ * against that function's role. Names carry a random run ID instead of
+ * resetting moto, which other test files use at the same time; the handler
+ * can only name stacks with the prefix, so what it did is all under that
+ * prefix and in these buckets.
  */
 export interface MotoWorld {
   readonly deps: ApiDeps;
@@ -35,10 +39,19 @@ export interface MotoWorld {
   readonly assetsBucket: string;
   readonly blueprintBucket: string;
   readonly stackPrefix: string;
+  /** The framework's topic: a test that reads its messages creates it (with this name) and subscribes. */
+  readonly topicName: string;
+  /** The framework as deployed with these names: the settings in deps are its provisioning function's. */
+  readonly framework: FrameworkWorld;
+}
+
+/** What else a test's world has: the Git trigger's artifact bucket, when the framework has a Git source. */
+export interface MotoWorldOptions {
+  readonly gitArtifactsBucket?: string;
 }
 
 /** `endpoint`: the run's shared server by default; a test file that loads moto heavily passes its own. */
-export async function createMotoWorld(endpoint = process.env.MOTO_ENDPOINT): Promise<MotoWorld> {
+export async function createMotoWorld(endpoint = process.env.MOTO_ENDPOINT, options: MotoWorldOptions = {}): Promise<MotoWorld> {
   if (!endpoint) {
     throw new Error('MOTO_ENDPOINT is not set: run these tests through jest (test/harness/global-setup.ts starts moto)');
   }
@@ -46,16 +59,19 @@ export async function createMotoWorld(endpoint = process.env.MOTO_ENDPOINT): Pro
   const assetsBucket = `${run}-assets`;
   const blueprintBucket = `${run}-blueprints`;
   const stackPrefix = `mlops-${run}-`;
+  const topicName = `${run}-mlops`;
+  const framework = frameworkWorld({ stackPrefix, assetsBucket, blueprintBucket, topicName, ...options });
   const config = { endpoint, region: 'us-east-1' };
   const cloudformation = new CloudFormationClient(config);
   const s3 = new S3Client(motoS3ClientConfig(endpoint));
   const sagemaker = new SageMakerClient(config);
   const apigateway = new APIGatewayClient(config);
-  const settings = provisionSettings({ stackPrefix, assetsBucket, blueprintBucket });
+  const settings = framework.provisionSettings;
   await s3.send(new CreateBucketCommand({ Bucket: assetsBucket }));
   await s3.send(new CreateBucketCommand({ Bucket: blueprintBucket }));
-  for (const shape of blueprintShapes()) {
-    await s3.send(new PutObjectCommand({ Bucket: blueprintBucket, Key: blueprintKey(shape), Body: blueprintTemplate(shape) }));
+  for (const [shape, url] of Object.entries(settings.blueprintUrls)) {
+    const { bucket, key } = blueprintObjectOf(url);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: blueprintTemplate(shape) }));
   }
   const deps: ApiDeps = {
     settings,
@@ -68,7 +84,16 @@ export async function createMotoWorld(endpoint = process.env.MOTO_ENDPOINT): Pro
     referencedObjects: REQUEST_SCHEMA.referencedObjects,
     logger: LOGGER,
   };
-  return { deps, cloudformation, s3, sagemaker, apigateway, assetsBucket, blueprintBucket, stackPrefix };
+  return { deps, cloudformation, s3, sagemaker, apigateway, assetsBucket, blueprintBucket, stackPrefix, topicName, framework };
+}
+
+/** The bucket and key of a blueprint URL as CDK writes an asset's (path style: `https://s3.<region>.amazonaws.com/<bucket>/<key>`). */
+export function blueprintObjectOf(url: string): { bucket: string; key: string } {
+  const match = /^https:\/\/s3\.[a-z0-9-]+\.amazonaws\.com\/([^/]+)\/(.+)$/.exec(url);
+  if (!match) {
+    throw new Error(`${url} is not a path-style S3 URL`);
+  }
+  return { bucket: match[1], key: decodeURIComponent(match[2]) };
 }
 
 /** The built blueprint template of a shape, as the framework stack ships it. */

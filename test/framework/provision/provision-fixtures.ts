@@ -41,11 +41,6 @@ export function blueprintUrl(bucket: string, shape: string): string {
   return `https://${bucket}.s3.us-east-1.amazonaws.com/blueprints/${shape}.json`;
 }
 
-/** The key of a shape's template in the blueprint bucket. */
-export function blueprintKey(shape: string): string {
-  return `blueprints/${shape}.json`;
-}
-
 /** A valid request with two environments and a built-in framework image. */
 export function churnRequest(overrides: Partial<PipelineRequest> = {}): PipelineRequest {
   return {

@@ -7,6 +7,10 @@ import { blueprintShapes, OUTPUTS, parseShape } from '../../../src/framework/blu
 import { monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
 import { endpointNameFor, releasePrefixFor } from '../../../src/pipeline/naming';
 import { handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+
+// The provisioning API's function, acting as its role in the framework these names are deployed with.
+checkHandlerCallsAs(() => world.framework.provision());
 
 /**
  * One pipeline's life through the provisioning API on the real blueprint

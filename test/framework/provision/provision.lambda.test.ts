@@ -3,6 +3,10 @@ import { apiEvent, bodyOf, churnRequest } from './provision-fixtures';
 import { PROVISION_SETTINGS_VARIABLE } from '../../../src/framework/provision/provision-settings';
 import { handler, resetForTests } from '../../../src/framework/provision/provision.lambda';
 import { readProvisionSettings } from '../../../src/runtime/provisioning/settings';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+
+// The provisioning API's function, acting as its role in the framework these names are deployed with.
+checkHandlerCallsAs(() => world.framework.provision());
 
 /**
  * The Lambda entry point as deployed: settings from its environment variable,

@@ -7,6 +7,10 @@ import { endpointNameFor } from '../../../src/pipeline/naming';
 import { handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 import { REQUEST_HASH_TAG } from '../../../src/framework/provision/stack-tags';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+
+// The provisioning API's function, acting as its role in the framework these names are deployed with.
+checkHandlerCallsAs(() => world.framework.provision());
 
 /**
  * The provisioning API against moto: real CloudFormation call sequences

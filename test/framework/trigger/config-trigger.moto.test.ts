@@ -7,6 +7,8 @@ import { PROVISION_SETTINGS_VARIABLE } from '../../../src/framework/provision/pr
 import { handler, resetForTests } from '../../../src/framework/trigger/config-trigger.lambda';
 import type { ArtifactCredentials, ConfigTriggerDeps } from '../../../src/runtime/config-trigger/trigger-deps';
 import { handleTriggerEvent } from '../../../src/runtime/config-trigger/trigger-handler';
+import { credentialsActAs } from '../../aws-contracts/handler-calls/handler-call-log';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { zipFiles } from '../../fixtures/zip';
 import { motoS3ClientConfig } from '../../harness/moto-server';
 import { createMotoWorld, MotoWorld, uploadAsset, worldSnapshot } from '../provision/moto-world';
@@ -17,7 +19,10 @@ import { churnRequest, LOGGER } from '../provision/provision-fixtures';
  * repository zips in an artifact bucket, real CloudFormation stacks from the
  * shipped blueprints (as the provisioning tests upload them), the report read from an HTTP
  * subscription of the topic (moto posts to it during Publish), and the
- * CodePipeline job results from a loopback recorder.
+ * CodePipeline job results from a loopback recorder. The trigger's calls act
+ * as its function's role in a framework with a Git source deployed with
+ * these names; its reads of a repository zip, as the Git pipeline's Provision
+ * action, whose session the job's artifact credentials are.
  */
 let world: MotoWorld;
 let inbox: LoopbackRecorder;
@@ -26,8 +31,11 @@ let deps: ConfigTriggerDeps;
 let artifactS3Credentials: ArtifactCredentials[];
 const artifactBucket = `${Math.random().toString(36).slice(2, 10).replace(/^[0-9]+/, '') || 'run'}-git-artifacts`;
 
+checkHandlerCallsAs(() => world.framework.configTrigger());
+credentialsActAs(gitJobEvent({ bucket: artifactBucket, key: 'any' })['CodePipeline.job'].data.artifactCredentials.accessKeyId, () => world.framework.gitProvisionAction());
+
 beforeAll(async () => {
-  world = await createMotoWorld();
+  world = await createMotoWorld(undefined, { gitArtifactsBucket: artifactBucket });
   const endpoint = process.env.MOTO_ENDPOINT!;
   await world.s3.send(new PutBucketVersioningCommand({ Bucket: world.assetsBucket, VersioningConfiguration: { Status: 'Enabled' } }));
   await world.s3.send(new CreateBucketCommand({ Bucket: artifactBucket }));
@@ -38,12 +46,13 @@ beforeAll(async () => {
   const inboxUrl = await inbox.start();
   const jobsUrl = await jobs.start();
   const sns = new SNSClient({ endpoint, region: 'us-east-1' });
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${world.stackPrefix}topic` }));
+  // The framework's topic, as its stack creates it; the trigger publishes to the one its settings name.
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: world.topicName }));
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: inboxUrl }));
 
   artifactS3Credentials = [];
   deps = {
-    settings: { ...world.deps.settings, topicArn: TopicArn! },
+    settings: world.framework.triggerSettings,
     region: 'us-east-1',
     cloudformation: world.cloudformation,
     s3: world.s3,
