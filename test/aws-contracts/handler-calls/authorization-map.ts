@@ -96,13 +96,24 @@ function pascal(type: string): string {
 /** S3: objects are `arn:aws:s3:::bucket/key`; reading a version is its own action. */
 const objectArn = (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key}`;
 
-function readObject(bucket: string, key: string, versionId: string | undefined, site: CallSite): RequiredPermission[] {
+function readObject(bucket: string, key: string, versionId: string | undefined, site: CallSite, call?: SdkCall): RequiredPermission[] {
   const permissions: RequiredPermission[] = [{ action: versionId ? 's3:GetObjectVersion' : 's3:GetObject', resource: objectArn(bucket, key) }];
+  // S3 answers a missing object with 404 only to a caller allowed to list the
+  // bucket, with 403 AccessDenied to any other (S3 API reference, GetObject and
+  // HeadObject): code that tells "missing" from "refused" needs s3:ListBucket.
+  if (call && isMissingObject(call.error)) {
+    permissions.push({ action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, context: { 's3:prefix': key }, because: 'the object is missing, and S3 says so (404) only to a caller allowed to list the bucket' });
+  }
   const key_ = site.bucketKey(bucket);
   if (key_) {
     permissions.push({ action: 'kms:Decrypt', resource: key_, context: { 'kms:ViaService': `s3.${site.region}.amazonaws.com` }, because: `${bucket} encrypts objects with a KMS key` });
   }
   return permissions;
+}
+
+function isMissingObject(error: unknown): boolean {
+  const name = (error as { name?: string } | undefined)?.name;
+  return name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchVersion';
 }
 
 function writeObject(bucket: string, key: string, site: CallSite): RequiredPermission[] {
@@ -177,8 +188,8 @@ function stackChange(action: string): Rule {
 
 const RULES: { readonly [service: string]: { readonly [operation: string]: Rule } } = {
   'S3': {
-    HeadObject: (input, site) => readObject(input.Bucket, input.Key, input.VersionId, site),
-    GetObject: (input, site) => readObject(input.Bucket, input.Key, input.VersionId, site),
+    HeadObject: (input, site, call) => readObject(input.Bucket, input.Key, input.VersionId, site, call),
+    GetObject: (input, site, call) => readObject(input.Bucket, input.Key, input.VersionId, site, call),
     PutObject: (input, site) => writeObject(input.Bucket, input.Key, site),
     CopyObject: (input, site) => {
       const source = copySource(input.CopySource);

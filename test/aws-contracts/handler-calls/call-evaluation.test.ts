@@ -157,3 +157,16 @@ test('each distinct request of a role is evaluated once; the same request again 
     evaluate.mockRestore();
   }
 });
+
+test('reading an object that is missing needs s3:ListBucket too: S3 answers 404 only to a caller allowed to list the bucket', async () => {
+  const { acting } = world((role) => {
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::models/*'] }));
+  });
+  const missing = Object.assign(new Error('Not Found'), { name: 'NotFound' });
+  const [found, notFound] = await evaluated(acting, [
+    call('S3', 'HeadObject', { Bucket: 'models', Key: 'churn/model.tar.gz' }),
+    call('S3', 'HeadObject', { Bucket: 'models', Key: 'churn/missing.tar.gz' }, { error: missing }),
+  ]);
+  expect(found.denied).toEqual([]);
+  expect(notFound.denied).toEqual([expect.stringMatching(/^s3:ListBucket on arn:aws:s3:::models \(needed because the object is missing/)]);
+});

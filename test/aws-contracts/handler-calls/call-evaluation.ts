@@ -18,6 +18,8 @@ export interface EvaluatedCall {
   readonly denied: readonly string[];
   /** The statements that allowed it, as `<policy>#<index>`, for the report of grants nothing uses. */
   readonly usedStatements: readonly string[];
+  /** The role whose policies were weighed (not written to the run's report). */
+  readonly role?: DeployedRole;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function evaluateCall(recorded: HandlerCall, log: HandlerCallLog, t
     checked: needed.length,
     denied,
     usedStatements: [...used],
+    role,
   };
 }
 

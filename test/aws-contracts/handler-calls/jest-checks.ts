@@ -1,10 +1,13 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { randomUUID } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { ActingRole, handlerCallsActAs } from './acting-role';
 import { evaluateCall, EvaluatedCall } from './call-evaluation';
 import { HandlerCallLog } from './handler-call-log';
+import type { RoleStatement, RoleStatements } from './run-report';
 import { onSdkCall } from '../../harness/sdk-calls';
+import type { DeployedRole } from '../iam/role-policies';
 
 /** Where each test file leaves its evaluated calls for the run's report (set by the jest global setup). */
 export const HANDLER_CALL_REPORTS_VARIABLE = 'MLOPS_HANDLER_CALL_REPORTS';
@@ -13,6 +16,8 @@ export const HANDLER_CALL_REPORTS_VARIABLE = 'MLOPS_HANDLER_CALL_REPORTS';
 export interface HandlerCallFileReport {
   readonly file: string;
   readonly calls: readonly EvaluatedCall[];
+  /** The statements of the roles the calls acted as, for the report of grants nothing used. */
+  readonly roles: RoleStatements;
 }
 
 /**
@@ -41,11 +46,15 @@ export function failOnUnauthorizedHandlerCalls(): void {
   const log = new HandlerCallLog();
   onSdkCall((call) => log.record(call));
   const evaluated: EvaluatedCall[] = [];
+  const roles = new Map<string, RoleStatement[]>();
 
   const check = async (where: string) => {
     const results: EvaluatedCall[] = [];
     for (const call of log.take()) {
-      results.push(await evaluateCall(call, log, where));
+      const result = await evaluateCall(call, log, where);
+      results.push(result);
+      const role = result.role;
+      if (role) roles.set(`${result.world} ${role.logicalId}`, statementsOf(role));
     }
     evaluated.push(...results);
     const denied = results.filter((r) => r.denied.length > 0);
@@ -62,18 +71,27 @@ export function failOnUnauthorizedHandlerCalls(): void {
     try {
       await check('beforeAll/afterAll');
     } finally {
-      writeReport(evaluated);
+      writeReport(evaluated, Object.fromEntries(roles));
     }
   });
 }
 
-function writeReport(calls: EvaluatedCall[]): void {
+/** A role's statements as `<policy>#<index>` (iam-simulate's statement indexes start at 1). */
+function statementsOf(role: DeployedRole): RoleStatement[] {
+  return role.policies.flatMap((policy) => [policy.policy.Statement].flat().map((statement: any, index: number) => ({
+    id: `${policy.name}#${index + 1}`,
+    actions: [statement.Action ?? statement.NotAction].flat().map(String),
+    resources: [statement.Resource ?? statement.NotResource ?? '*'].flat().map((r: unknown) => (typeof r === 'string' ? r : JSON.stringify(r))),
+  })));
+}
+
+function writeReport(calls: EvaluatedCall[], roles: RoleStatements): void {
   const dir = process.env[HANDLER_CALL_REPORTS_VARIABLE];
   if (!dir || calls.length === 0) {
     return;
   }
   mkdirSync(dir, { recursive: true });
   const file = expect.getState().testPath ?? 'unknown';
-  const report: HandlerCallFileReport = { file: path.relative(process.cwd(), file), calls };
+  const report: HandlerCallFileReport = { file: path.relative(process.cwd(), file), calls: calls.map(({ role: _role, ...call }) => call), roles };
   writeFileSync(path.join(dir, `${randomUUID()}.json`), JSON.stringify(report));
 }
