@@ -1,7 +1,8 @@
 /**
  * Built-in framework, real-time endpoint: uploading a model artifact starts
  * the pipeline, which releases it to one environment; the assertions wait for
- * the endpoint to be InService and invoke it.
+ * the endpoint to be InService, invoke it, and check that the execution
+ * released the uploaded version of the artifact.
  *
  * Offline (the test suite): integ-runner checks this app still synthesizes to
  * the committed snapshot. Deploying for real needs AWS credentials:
@@ -43,3 +44,15 @@ const shared = integ.assertions
   .expect(ExpectedResult.objectLike({ Parameter: { Value: Match.serializedJson(Match.objectLike({ shared: true })) } }))
   .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.minutes(1) });
 invoke.next(shared);
+
+// The release was the version uploaded: the rule passes the event's object
+// version to the execution as a source revision override (docs/aws-assumptions.md).
+const uploaded = integ.assertions.awsApiCall('S3', 'headObject', { Bucket: models.bucketName, Key: 'churn/model.tar.gz' });
+const released = integ.assertions
+  .awsApiCall('CodePipeline', 'listPipelineExecutions', { pipelineName: pipeline.pipelineName, maxResults: 1 })
+  .expect(ExpectedResult.objectLike({
+    pipelineExecutionSummaries: [Match.objectLike({
+      sourceRevisions: Match.arrayWith([Match.objectLike({ actionName: 'ModelArtifact', revisionId: uploaded.getAttString('VersionId') })]),
+    })],
+  }));
+shared.next(uploaded).next(released);
