@@ -8,8 +8,8 @@ import { awsError } from '../../fixtures/aws-error';
 export const DEV: CleanupEnvironment = { endpointName: 'churn-dev', releasePrefix: 'churn-dev', variantName: 'AllTraffic' };
 export const PROD: CleanupEnvironment = { endpointName: 'churn-prod', releasePrefix: 'churn-prod', variantName: 'AllTraffic' };
 
-/** The prefix a drift-detecting dev's monitoring names derive from, and that environment. */
-export const MONITORING_PREFIX = 'churn-dev-mon';
+/** The prefix a drift-detecting dev's monitoring names derive from (its endpoint's name, as the pipeline gives it), and that environment. */
+export const MONITORING_PREFIX = 'churn-dev';
 export const MONITORED_DEV: CleanupEnvironment = { ...DEV, monitoringPrefix: MONITORING_PREFIX };
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/churn/11111111-2222-3333-4444-555555555555';

@@ -11,8 +11,12 @@ import { cfnEvent, DEV, isCompleteEvent, MONITORED_DEV, MONITORING_PREFIX } from
 import { releaseMonitoredDev } from './monitored-release';
 import { handler, IsCompleteResponse, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
 import { modelQualityScheduleName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { cleanupRole, cleanupWorldDeploy } from '../../aws-contracts/worlds/cleanup-world';
 import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
 import { modelQualitySpec } from '../../runtime/monitoring/monitoring-fixtures';
+
+checkHandlerCallsAs(cleanupRole('model-quality'));
 
 /**
  * Deleting the stack of an environment that monitors data and model
@@ -40,7 +44,7 @@ afterAll(async () => {
 /** The dev environment released once and monitored for data and model quality, as its pipeline leaves it. */
 beforeEach(async () => {
   await resetMoto(moto.endpoint);
-  await releaseMonitoredDev(sagemaker, new S3Client({}), { modelQuality: modelQualitySpec() });
+  await releaseMonitoredDev(sagemaker, new S3Client({}), cleanupWorldDeploy('model-quality'), { modelQuality: modelQualitySpec() });
 });
 
 async function schedulesLeft(): Promise<string[]> {

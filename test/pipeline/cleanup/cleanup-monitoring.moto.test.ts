@@ -12,7 +12,11 @@ import { cfnEvent, DEV, isCompleteEvent, MONITORED_DEV, MONITORING_PREFIX } from
 import { releaseMonitoredDev } from './monitored-release';
 import { CleanupEvent, handler, IsCompleteResponse, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
 import { monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { cleanupRole, cleanupWorldDeploy } from '../../aws-contracts/worlds/cleanup-world';
 import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
+
+checkHandlerCallsAs(cleanupRole('data-quality'));
 
 /**
  * Deleting the stack of a drift-detecting environment against moto, after a
@@ -45,7 +49,7 @@ afterAll(async () => {
 /** The dev environment of the deploy fixtures, released once and monitored, as its pipeline leaves it. */
 beforeEach(async () => {
   await resetMoto(moto.endpoint);
-  await releaseMonitoredDev(sagemaker, s3);
+  await releaseMonitoredDev(sagemaker, s3, cleanupWorldDeploy('data-quality'));
 });
 
 /** One isComplete call of the Provider framework for the stack's Delete. */

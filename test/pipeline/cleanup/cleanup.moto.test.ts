@@ -17,7 +17,11 @@ import { cfnEvent, DEV, deleteToCompletion, PROD } from './cleanup-fixtures';
 import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
 import { handler } from '../../../src/pipeline/cleanup/cleanup.lambda';
 import { releaseId, releaseName } from '../../../src/pipeline/naming';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { cleanupRole } from '../../aws-contracts/worlds/cleanup-world';
 import { MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
+
+checkHandlerCallsAs(cleanupRole('none'));
 
 /**
  * A whole stack deletion against moto (extended by the harness's launcher so

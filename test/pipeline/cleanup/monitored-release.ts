@@ -5,6 +5,7 @@ import { MONITORING_PREFIX } from './cleanup-fixtures';
 import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
 import type { MonitoringSpec } from '../../../src/pipeline/monitoring/monitoring-spec';
+import { ActingRole, actingAs } from '../../aws-contracts/handler-calls/acting-role';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';
 import { monitoringSpec } from '../../runtime/monitoring/monitoring-fixtures';
@@ -14,9 +15,16 @@ import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from '../deplo
  * The deploy fixtures' dev environment as its pipeline leaves it: released
  * once through the deploy handler, then its Monitor step run, with the
  * monitoring names derived from MONITORING_PREFIX. For the clean-up's moto
- * tests, on the emulator the clients reach (the buckets are made here).
+ * tests, on the emulator the clients reach (the buckets are made here). The
+ * handler's calls act as `deployer`, the deploy function of the pipeline
+ * whose deletion the test runs.
  */
-export async function releaseMonitoredDev(sagemaker: SageMakerClient, s3: S3Client, monitoringOptions: Partial<MonitoringSpec> = {}): Promise<void> {
+export async function releaseMonitoredDev(
+  sagemaker: SageMakerClient,
+  s3: S3Client,
+  deployer: () => ActingRole,
+  monitoringOptions: Partial<MonitoringSpec> = {},
+): Promise<void> {
   for (const bucket of [MODEL_BUCKET, RELEASE_BUCKET]) {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   }
@@ -30,7 +38,7 @@ export async function releaseMonitoredDev(sagemaker: SageMakerClient, s3: S3Clie
   const deployJob = job('exec-1', { artifactVersion: put.VersionId });
   for (const step of ['release', 'monitor']) {
     const stepJob = { ...deployJob, userParameters: { ...deployJob.userParameters, step } };
-    const { final } = await runActionToCompletion((j) => runDeployJob(j, spec, clients), stepJob);
+    const { final } = await actingAs(deployer(), () => runActionToCompletion((j) => runDeployJob(j, spec, clients), stepJob));
     expect(final).toMatchObject({ kind: 'succeeded' });
   }
 }
