@@ -11,7 +11,7 @@ import { DatasetFormat, ModelQualityProblemType, MonitoringProps } from '../../.
  * hourly check; the handlers' calls do not depend on the limit.)
  */
 export function fixtureMonitoring(scope: Construct, options: { readonly modelQuality: boolean }): MonitoringProps {
-  const data = s3.Bucket.fromBucketName(scope, 'FixtureMonitoringData', 'churn-data');
+  const data = bucket(scope, 'FixtureMonitoringData', 'churn-data');
   return {
     baselineDataset: { bucket: data, prefix: 'baseline/train.csv' },
     datasetFormat: DatasetFormat.csv({ header: true }),
@@ -23,7 +23,12 @@ export function fixtureMonitoring(scope: Construct, options: { readonly modelQua
       probabilityColumn: 'probability',
       endpointProbability: '0',
       probabilityThreshold: 0.5,
-      groundTruth: { bucket: s3.Bucket.fromBucketName(scope, 'FixtureGroundTruth', 'churn-ground-truth'), prefix: 'prod' },
+      groundTruth: { bucket: bucket(scope, 'FixtureGroundTruth', 'churn-ground-truth'), prefix: 'prod' },
     } : undefined,
   };
+}
+
+/** The team's bucket, imported once per scope however many environments monitor with it. */
+function bucket(scope: Construct, id: string, name: string): s3.IBucket {
+  return (scope.node.tryFindChild(id) as s3.IBucket | undefined) ?? s3.Bucket.fromBucketName(scope, id, name);
 }

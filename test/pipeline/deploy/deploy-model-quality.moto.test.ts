@@ -21,9 +21,12 @@ import {
   monitoringScheduleName,
 } from '../../../src/pipeline/monitoring/monitoring-naming';
 import { tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
+import { actingAs } from '../../aws-contracts/handler-calls/acting-role';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { monitoredEndpoint, monitoringCleanup, monitoringDeploy } from '../../aws-contracts/worlds/monitoring-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { motoS3ClientConfig } from '../../harness/moto-server';
-import { modelQualitySpec, monitoringSpec, motoSageMaker, REGION } from '../../runtime/monitoring/monitoring-fixtures';
+import { modelQualitySpec, monitoringSpecFor, motoSageMaker, REGION } from '../../runtime/monitoring/monitoring-fixtures';
 
 /**
  * The Monitor step of an environment that also monitors model quality,
@@ -39,10 +42,17 @@ const autoscaling = new ApplicationAutoScalingClient({ endpoint, region: REGION,
 const clients = { sagemaker, s3: new S3Client(motoS3ClientConfig(endpoint)), autoscaling };
 const runId = Date.now().toString(36);
 const BASELINES = 's3://churn-monitoring/prod/baselines';
+/** The environments of a pipeline detecting data and model drift (endpoints `churn-<name>`), named per run. */
+const ENVIRONMENTS = ['mq-first', 'mq-second', 'mq-teardown'].map((test) => ({ name: `${test}-${runId}`, modelQuality: true }));
+// Its deploy function runs the Monitor steps; its clean-up function tears an environment down with the stack.
+checkHandlerCallsAs(monitoringDeploy(ENVIRONMENTS));
+const tearDown = (env: Parameters<typeof tearDownEnvironment>[0]) =>
+  actingAs(monitoringCleanup(ENVIRONMENTS)(), () => tearDownEnvironment(env, { sagemaker, autoscaling }));
 
-/** A dev environment of its own, monitoring data and model quality. */
+/** The environment whose endpoint is `name`, monitoring data and model quality. */
 function monitoredSpec(name: string) {
-  const { endpointName: _e, kmsKeyArn: _k, tags: _t, ...fields } = monitoringSpec({ namePrefix: `${name}-mon`, modelQuality: modelQualitySpec() });
+  expect(ENVIRONMENTS.map((env) => monitoredEndpoint(env.name))).toContain(name);
+  const { endpointName: _e, kmsKeyArn: _k, tags: _t, ...fields } = monitoringSpecFor(name, { modelQuality: modelQualitySpec() });
   const monitoring: EnvironmentMonitoringSpec = fields;
   return deploySpec({ dev: envSpec({ endpointName: name, monitoring }) });
 }
@@ -129,7 +139,7 @@ test('tearing the environment down deletes both schedules first, then both kinds
   await monitor(spec, 'exec-1');
   const env = { endpointName: name, releasePrefix: name, variantName: 'AllTraffic', monitoringPrefix: prefix };
 
-  const first = await tearDownEnvironment(env, { sagemaker, autoscaling });
+  const first = await tearDown(env);
 
   expect(first).toEqual({
     endpointName: name,
@@ -142,7 +152,7 @@ test('tearing the environment down deletes both schedules first, then both kinds
   }
 
   // No endpoint was released here, so once the definitions are gone the environment is.
-  const second = await tearDownEnvironment(env, { sagemaker, autoscaling });
+  const second = await tearDown(env);
   expect(second).toMatchObject({ done: true, remaining: [] });
   expect(second.steps).toEqual([
     `deleted data-quality job definition ${dataQualityDefinitionOf(prefix, 'exec-1')}`,

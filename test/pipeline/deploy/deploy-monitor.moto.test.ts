@@ -17,9 +17,11 @@ import {
   dataQualityDefinitionPrefix,
   monitoringScheduleName,
 } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { monitoredEndpoint, monitoringDeploy } from '../../aws-contracts/worlds/monitoring-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { motoS3ClientConfig } from '../../harness/moto-server';
-import { monitoringSpec, motoSageMaker, REGION } from '../../runtime/monitoring/monitoring-fixtures';
+import { monitoringSpecFor, motoSageMaker, REGION } from '../../runtime/monitoring/monitoring-fixtures';
 
 /**
  * The Monitor step through the deploy handler against the suite's shared
@@ -40,10 +42,14 @@ const clients = {
   autoscaling: new ApplicationAutoScalingClient({ endpoint, region: REGION }),
 };
 const runId = Date.now().toString(36);
+/** The environments of a pipeline detecting drift (endpoints `churn-<name>`), named per run. */
+const ENVIRONMENTS = ['first', 'second', 'neighbour'].map((test) => ({ name: `${test}-${runId}`, modelQuality: false }));
+checkHandlerCallsAs(monitoringDeploy(ENVIRONMENTS));
 
-/** A monitored dev environment of its own: the monitoring fixture less what the environment's spec says. */
+/** The monitored environment whose endpoint is `name`: the monitoring fixture less what the environment's spec says. */
 function monitoredSpec(name: string) {
-  const { endpointName: _e, kmsKeyArn: _k, tags: _t, ...fields } = monitoringSpec({ namePrefix: `${name}-mon` });
+  expect(ENVIRONMENTS.map((env) => monitoredEndpoint(env.name))).toContain(name);
+  const { endpointName: _e, kmsKeyArn: _k, tags: _t, ...fields } = monitoringSpecFor(name);
   const monitoring: EnvironmentMonitoringSpec = fields;
   return deploySpec({ dev: envSpec({ endpointName: name, monitoring }) });
 }

@@ -1,7 +1,9 @@
 import { DescribeProcessingJobCommand, ListProcessingJobsCommand } from '@aws-sdk/client-sagemaker';
-import { monitoringSpec, motoSageMaker } from './monitoring-fixtures';
+import { monitoringSpecFor, motoSageMaker } from './monitoring-fixtures';
 import { baselineJobName } from '../../../src/pipeline/monitoring/monitoring-naming';
 import { continueBaseline, startBaseline } from '../../../src/runtime/model-monitor-baseline';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { monitoredEndpoint, monitoringDeploy } from '../../aws-contracts/worlds/monitoring-world';
 
 /**
  * The baseline sequence against the suite's shared moto server. moto 5.2.5
@@ -13,7 +15,11 @@ import { continueBaseline, startBaseline } from '../../../src/runtime/model-moni
  */
 const sm = motoSageMaker(process.env.MOTO_ENDPOINT!);
 const runId = Date.now().toString(36);
-const spec = monitoringSpec({ namePrefix: `churn-prod-mon-${runId}` });
+/** The environments of a pipeline detecting drift, named per run: its deploy function computes their baselines. */
+const ENVIRONMENTS = [`prod-${runId}`, `stage-${runId}`].map((name) => ({ name, modelQuality: false }));
+checkHandlerCallsAs(monitoringDeploy(ENVIRONMENTS));
+
+const spec = monitoringSpecFor(monitoredEndpoint(ENVIRONMENTS[0].name));
 
 test('a baseline is started, then found completed with its two files under the job folder', async () => {
   const started = await startBaseline(spec, 'exec-a', sm);
@@ -33,7 +39,7 @@ test('a baseline is started, then found completed with its two files under the j
 });
 
 test('a retried action of the same execution reuses the job; a new execution starts another', async () => {
-  const stage = monitoringSpec({ namePrefix: `churn-stage-mon-${runId}` });
+  const stage = monitoringSpecFor(monitoredEndpoint(ENVIRONMENTS[1].name));
   await startBaseline(stage, 'exec-b', sm);
   const retried = await startBaseline(stage, 'exec-b', sm);
   // moto ended the first job already: the retry reports it rather than creating a second.

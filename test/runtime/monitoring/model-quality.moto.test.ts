@@ -5,7 +5,7 @@ import {
   ListDataQualityJobDefinitionsCommand,
   ListModelQualityJobDefinitionsCommand,
 } from '@aws-sdk/client-sagemaker';
-import { modelQualitySpec, monitoringSpec, motoSageMaker } from './monitoring-fixtures';
+import { modelQualitySpec, monitoringSpecFor, motoSageMaker } from './monitoring-fixtures';
 import {
   modelQualityBaselineJobName,
   modelQualityDefinitionName,
@@ -15,6 +15,9 @@ import {
 } from '../../../src/pipeline/monitoring/monitoring-naming';
 import { continueBaseline, startBaseline } from '../../../src/runtime/model-monitor-baseline';
 import { deleteSchedule, ensureSchedule } from '../../../src/runtime/monitoring-schedule';
+import { actingAs } from '../../aws-contracts/handler-calls/acting-role';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { monitoredEndpoint, monitoringCleanup, monitoringDeploy } from '../../aws-contracts/worlds/monitoring-world';
 
 /**
  * The model-quality baseline and schedule against the suite's shared moto
@@ -27,11 +30,13 @@ import { deleteSchedule, ensureSchedule } from '../../../src/runtime/monitoring-
  */
 const sm = motoSageMaker(process.env.MOTO_ENDPOINT!);
 const runId = Date.now().toString(36);
-const spec = monitoringSpec({
-  namePrefix: `churn-prod-mon-${runId}`,
-  endpointName: `churn-prod-${runId}`,
-  modelQuality: modelQualitySpec(),
-});
+/** A pipeline environment monitoring model quality, named per run. */
+const ENVIRONMENTS = [{ name: `prod-${runId}`, modelQuality: true }];
+// The deploy function computes the baselines and keeps the schedules; the clean-up function deletes them with the stack.
+checkHandlerCallsAs(monitoringDeploy(ENVIRONMENTS));
+const tearDown = () => actingAs(monitoringCleanup(ENVIRONMENTS)(), () => deleteSchedule(spec, sm, 'model-quality'));
+
+const spec = monitoringSpecFor(monitoredEndpoint(ENVIRONMENTS[0].name), { modelQuality: modelQualitySpec() });
 const SCHEDULE = modelQualityScheduleName(spec.namePrefix);
 const baseline = (n: number) => ({ jobName: `mq${n}`, statisticsUri: `s3://m/mq${n}/statistics.json`, constraintsUri: `s3://m/mq${n}/constraints.json` });
 const definitionOf = (n: number) => modelQualityDefinitionName(spec.namePrefix, baseline(n).constraintsUri);
@@ -89,7 +94,7 @@ test('a model-quality schedule follows each new baseline, survives retries, and 
   const dataQuality = await sm.send(new ListDataQualityJobDefinitionsCommand({ MaxResults: 100 }));
   expect((dataQuality.JobDefinitionSummaries ?? []).filter((d) => d.MonitoringJobDefinitionName!.startsWith(spec.namePrefix))).toEqual([]);
 
-  expect(await deleteSchedule(spec, sm, 'model-quality')).toEqual({ scheduleDeleted: true, cleanup: { removed: [definitionOf(2)], failed: [] } });
+  expect(await tearDown()).toEqual({ scheduleDeleted: true, cleanup: { removed: [definitionOf(2)], failed: [] } });
   expect(await ourDefinitions()).toEqual([]);
-  expect(await deleteSchedule(spec, sm, 'model-quality')).toEqual({ scheduleDeleted: false, cleanup: { removed: [], failed: [] } });
+  expect(await tearDown()).toEqual({ scheduleDeleted: false, cleanup: { removed: [], failed: [] } });
 });

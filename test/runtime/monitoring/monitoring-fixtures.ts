@@ -24,6 +24,24 @@ export function monitoringSpec(overrides: Partial<MonitoringSpec> = {}): Monitor
 }
 
 /**
+ * The role a pipeline gives the monitoring jobs of the environment whose
+ * endpoint is `endpointName`, by the name the monitoring worlds give it
+ * (test/aws-contracts/worlds/monitoring-world.ts).
+ */
+export function monitoringRoleArn(endpointName: string): string {
+  return `arn:aws:iam::${ACCOUNT}:role/${endpointName}-monitoring`;
+}
+
+/**
+ * The monitoring of the pipeline environment whose endpoint is
+ * `endpointName`: named after the endpoint, as a pipeline names it, with
+ * that environment's monitoring role. `overrides` change one field per test.
+ */
+export function monitoringSpecFor(endpointName: string, overrides: Partial<MonitoringSpec> = {}): MonitoringSpec {
+  return monitoringSpec({ endpointName, namePrefix: endpointName, roleArn: monitoringRoleArn(endpointName), ...overrides });
+}
+
+/**
  * Model-quality monitoring of a binary classifier whose endpoint answers a
  * CSV probability: the baseline is a scored validation set, labels arrive
  * within a day. `overrides` change one field per test.

@@ -3,9 +3,13 @@ import {
   DescribeMonitoringScheduleCommand,
   ListDataQualityJobDefinitionsCommand,
 } from '@aws-sdk/client-sagemaker';
-import { monitoringSpec, motoSageMaker } from './monitoring-fixtures';
+import { monitoringSpecFor, motoSageMaker } from './monitoring-fixtures';
 import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import type { MonitoringSpec } from '../../../src/pipeline/monitoring/monitoring-spec';
 import { deleteSchedule, ensureSchedule } from '../../../src/runtime/monitoring-schedule';
+import { actingAs } from '../../aws-contracts/handler-calls/acting-role';
+import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
+import { monitoredEndpoint, monitoringCleanup, monitoringDeploy } from '../../aws-contracts/worlds/monitoring-world';
 
 /**
  * The schedule's life against the suite's shared moto server. moto 5.2.5 has
@@ -15,7 +19,13 @@ import { deleteSchedule, ensureSchedule } from '../../../src/runtime/monitoring-
  */
 const sm = motoSageMaker(process.env.MOTO_ENDPOINT!);
 const runId = Date.now().toString(36);
-const spec = monitoringSpec({ namePrefix: `churn-prod-mon-${runId}`, endpointName: `churn-prod-${runId}` });
+/** The environments of a pipeline detecting drift, named per run. */
+const ENVIRONMENTS = [`prod-${runId}`, `stage-${runId}`].map((name) => ({ name, modelQuality: false }));
+// The deploy function keeps the schedules; the clean-up function deletes them with the stack.
+checkHandlerCallsAs(monitoringDeploy(ENVIRONMENTS));
+const tearDown = (env: MonitoringSpec) => actingAs(monitoringCleanup(ENVIRONMENTS)(), () => deleteSchedule(env, sm));
+
+const spec = monitoringSpecFor(monitoredEndpoint(ENVIRONMENTS[0].name));
 const SCHEDULE = monitoringScheduleName(spec.namePrefix);
 const baseline = (n: number) => ({ jobName: `b${n}`, statisticsUri: `s3://m/b${n}/statistics.json`, constraintsUri: `s3://m/b${n}/constraints.json` });
 const definitionOf = (n: number) => dataQualityDefinitionName(spec.namePrefix, baseline(n).statisticsUri, baseline(n).constraintsUri);
@@ -48,17 +58,17 @@ test('a schedule follows each new baseline, survives retries, and goes with the 
   expect(await ourDefinitions()).toEqual([definitionOf(2)]);
 
   // Clean-up, then clean-up again (a retried stack delete).
-  expect(await deleteSchedule(spec, sm)).toEqual({ scheduleDeleted: true, cleanup: { removed: [definitionOf(2)], failed: [] } });
+  expect(await tearDown(spec)).toEqual({ scheduleDeleted: true, cleanup: { removed: [definitionOf(2)], failed: [] } });
   await expect(sm.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: SCHEDULE }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
   expect(await ourDefinitions()).toEqual([]);
-  expect(await deleteSchedule(spec, sm)).toEqual({ scheduleDeleted: false, cleanup: { removed: [], failed: [] } });
+  expect(await tearDown(spec)).toEqual({ scheduleDeleted: false, cleanup: { removed: [], failed: [] } });
 });
 
 test('changing the frequency to daily updates the schedule on the same baseline', async () => {
-  const env = monitoringSpec({ namePrefix: `churn-stage-mon-${runId}`, endpointName: `churn-stage-${runId}` });
+  const env = monitoringSpecFor(monitoredEndpoint(ENVIRONMENTS[1].name));
   await ensureSchedule(env, baseline(1), sm);
   expect(await ensureSchedule({ ...env, schedule: 'daily' }, baseline(1), sm)).toMatchObject({ kind: 'updated' });
   const schedule = await sm.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: monitoringScheduleName(env.namePrefix) }));
   expect(schedule.MonitoringScheduleConfig?.ScheduleConfig?.ScheduleExpression).toBe('cron(0 0 ? * * *)');
-  await deleteSchedule(env, sm);
+  await tearDown(env);
 });
