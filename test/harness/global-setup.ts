@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { REPORTS_DIR_VARIABLE } from './contract-report';
 import { ensurePythonTools, MotoServer, startMotoServer } from './moto-server';
+import { HANDLER_CALL_REPORTS_VARIABLE } from '../aws-contracts/handler-calls/run-report';
 
 /** Where global-teardown.ts finds the server (globalSetup and globalTeardown share globalThis). */
 export const MOTO_HANDLE = Symbol.for('cdk-mlops-framework.test-harness.moto');
@@ -49,6 +50,8 @@ export default async function globalSetup(): Promise<void> {
   // Every moto server the run starts leaves its contract report here for
   // global-teardown.ts to add up.
   process.env[REPORTS_DIR_VARIABLE] = mkdtempSync(path.join(tmpdir(), 'mlops-contracts-'));
+  // And every test file the handler calls it evaluated against their roles' policies.
+  process.env[HANDLER_CALL_REPORTS_VARIABLE] = mkdtempSync(path.join(tmpdir(), 'mlops-handler-calls-'));
   const server = await startMotoServer();
   (globalThis as Record<symbol, MotoServer | undefined>)[MOTO_HANDLE] = server;
   process.env.MOTO_ENDPOINT = server.endpoint;

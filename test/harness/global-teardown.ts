@@ -2,11 +2,14 @@ import { rmSync } from 'fs';
 import { combine, contractLine, contractNotes, contractProblems, recordedReports, REPORTS_DIR_VARIABLE } from './contract-report';
 import { MOTO_HANDLE } from './global-setup';
 import { MotoServer } from './moto-server';
+import { combineHandlerCallReports, HANDLER_CALL_REPORTS_VARIABLE, handlerCallLines } from '../aws-contracts/handler-calls/run-report';
 
 /**
  * jest globalTeardown: stops the moto server started by global-setup.ts,
  * printing what it checked against botocore's models (and failing the run on
- * any contract violation), then the same for every server of the run.
+ * any contract violation), then the same for every server of the run, and
+ * what the handlers' calls needed of IAM (calls and authorizations per
+ * handler, grants no call used).
  */
 export default async function globalTeardown(): Promise<void> {
   const handles = globalThis as Record<symbol, MotoServer | undefined>;
@@ -26,6 +29,13 @@ export default async function globalTeardown(): Promise<void> {
     for (const note of contractNotes(run.report)) process.stderr.write(`moto (${run.label}): ${note}\n`);
     const problems = contractProblems(run);
     failure ??= problems ? new Error(problems) : undefined;
+  }
+  const calls = process.env[HANDLER_CALL_REPORTS_VARIABLE];
+  if (calls) {
+    const run = combineHandlerCallReports(calls);
+    rmSync(calls, { recursive: true, force: true });
+    // Each refused call already failed the test that made it; this is the run's account of them.
+    for (const line of handlerCallLines(run)) process.stderr.write(`${line}\n`);
   }
   if (failure) {
     throw failure;

@@ -5,20 +5,10 @@ import * as path from 'path';
 import { ActingRole, handlerCallsActAs } from './acting-role';
 import { evaluateCall, EvaluatedCall } from './call-evaluation';
 import { HandlerCallLog } from './handler-call-log';
-import type { RoleStatement, RoleStatements } from './run-report';
+import { HANDLER_CALL_REPORTS_VARIABLE, HandlerCallFileReport, RoleStatement, RoleStatements } from './run-report';
 import { onSdkCall } from '../../harness/sdk-calls';
 import type { DeployedRole } from '../iam/role-policies';
 
-/** Where each test file leaves its evaluated calls for the run's report (set by the jest global setup). */
-export const HANDLER_CALL_REPORTS_VARIABLE = 'MLOPS_HANDLER_CALL_REPORTS';
-
-/** What one test file leaves for the run's report. */
-export interface HandlerCallFileReport {
-  readonly file: string;
-  readonly calls: readonly EvaluatedCall[];
-  /** The statements of the roles the calls acted as, for the report of grants nothing used. */
-  readonly roles: RoleStatements;
-}
 
 /**
  * DESIGN.md §9, the permissions a handler needs: records every AWS call the

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
-import type { HandlerCallFileReport } from './jest-checks';
+import type { EvaluatedCall } from './call-evaluation';
+
+/** Where each test file leaves its evaluated calls for the run's report (set by the jest global setup). */
+export const HANDLER_CALL_REPORTS_VARIABLE = 'MLOPS_HANDLER_CALL_REPORTS';
 
 /** A statement of a role's policies, as the report names it (`<policy>#<index>`). */
 export interface RoleStatement {
@@ -11,6 +14,14 @@ export interface RoleStatement {
 
 /** The statements of every role a file's calls acted as, by `<world> <role logical ID>`. */
 export type RoleStatements = { readonly [role: string]: readonly RoleStatement[] };
+
+/** What one test file leaves for the run's report. */
+export interface HandlerCallFileReport {
+  readonly file: string;
+  readonly calls: readonly EvaluatedCall[];
+  /** The statements of the roles the calls acted as, for the report of grants nothing used. */
+  readonly roles: RoleStatements;
+}
 
 /** What the whole run evaluated: calls and authorizations per handler, and grants no call used. */
 export interface HandlerCallRunReport {
