@@ -106,6 +106,8 @@ export class MlopsFramework extends Construct {
     const settings: ProvisionSettings = {
       stackPrefix: this.stackPrefix,
       assetsBucket: this.assetsBucket.bucketName,
+      // The pipelines' source actions, deploy handlers and SageMaker jobs read (and batch transforms write) the bucket through this key.
+      ...(this.assetsBucket.encryptionKey ? { assetsKeyArn: this.assetsBucket.encryptionKey.keyArn } : {}),
       cloudFormationRoleArn: stackRole.roleArn,
       blueprintUrls: Object.fromEntries(blueprints.map(({ shape, asset }) => [shape, asset.httpUrl])),
       sharedHandlers: handlers.settings,

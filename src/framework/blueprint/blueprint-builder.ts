@@ -1,9 +1,10 @@
 import { App, CfnCondition, CfnMapping, CfnOutput, CfnParameter, CfnRule, DefaultStackSynthesizer, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  ANY_MONITORING_CONDITION, DATASET_FORMAT_MAPPING, EMAIL_SLOTS, OUTPUTS, PARAMETERS, STAND_IN,
+  ANY_MONITORING_CONDITION, ASSETS_KEY_CONDITION, DATASET_FORMAT_MAPPING, EMAIL_SLOTS, OUTPUTS, PARAMETERS, STAND_IN,
   emailParameter, environmentConditions, environmentParameters, parseShape, sharedHandlerParameters,
 } from './blueprint-parameters';
 import {
@@ -73,7 +74,16 @@ export function buildBlueprintStack(app: App, shape: string): Stack {
     },
   });
 
-  const assets = s3.Bucket.fromBucketName(stack, 'Assets', assetsBucket);
+  const assetsKeyArn = text(PARAMETERS.assetsKeyArn, 'ARN of the KMS key the assets bucket encrypts its objects with, or empty when it needs none of the pipeline\'s grants', {
+    default: '',
+  });
+  new CfnCondition(stack, ASSETS_KEY_CONDITION, { expression: Fn.conditionNot(Fn.conditionEquals(assetsKeyArn, '')) });
+  // With its key, as a ByomPipeline on a KMS-encrypted bucket: each role given read or write of the bucket gets the key's
+  // decrypt or encrypt too. Every statement naming the key is kept only when the framework names one (see blueprintTemplate).
+  const assets = s3.Bucket.fromBucketAttributes(stack, 'Assets', {
+    bucketName: assetsBucket,
+    encryptionKey: kms.Key.fromKeyArn(stack, 'AssetsKey', assetsKeyArn),
+  });
   // The framework's assets bucket sends its events to EventBridge already;
   // a pipeline stack must not take over the bucket's notification settings.
   assets.enableEventBridgeNotification = () => undefined;

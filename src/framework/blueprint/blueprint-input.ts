@@ -72,6 +72,7 @@ export function blueprintStackInput(request: PipelineRequest, settings: Provisio
     [PARAMETERS.modelName]: request.name,
     [PARAMETERS.pipelineName]: `${settings.stackPrefix}${request.name}`,
     [PARAMETERS.assetsBucket]: settings.assetsBucket,
+    [PARAMETERS.assetsKeyArn]: settings.assetsKeyArn ?? '',
     [PARAMETERS.artifactKey]: request.artifact,
     [PARAMETERS.keepReleases]: String(request.keepReleases ?? 2),
     // Only those the shape's template has: CloudFormation refuses a parameter a template does not declare.

@@ -20,6 +20,7 @@ export const PARAMETERS = {
   modelName: 'ModelName',
   pipelineName: 'PipelineName',
   assetsBucket: 'AssetsBucket',
+  assetsKeyArn: 'AssetsKeyArn',
   artifactKey: 'ArtifactKey',
   containerSourceKey: 'ContainerSourceKey',
   keepReleases: 'KeepReleases',
@@ -136,6 +137,9 @@ export function environmentConditions(slot: number) {
 
 /** Some environment slot detects drift (the statements every monitored slot shares). */
 export const ANY_MONITORING_CONDITION = 'AnyMonitoringOn';
+
+/** The framework named the assets bucket's KMS key (its {@link PARAMETERS.assetsKeyArn} is not empty). */
+export const ASSETS_KEY_CONDITION = 'AssetsKeyArnSet';
 
 /** The mapping from a `DatasetFormat` parameter value to the deploy spec's JSON of that format (key `spec`). */
 export const DATASET_FORMAT_MAPPING = 'MlopsDatasetFormats';

@@ -18,7 +18,7 @@
  * 3. CDK's construct metadata is dropped.
  */
 import {
-  ANY_MONITORING_CONDITION, DATASET_FORMAT_MAPPING, EMAIL_SLOTS, MONITORING_NAMES, MonitoringNameKey, STAND_IN,
+  ANY_MONITORING_CONDITION, ASSETS_KEY_CONDITION, DATASET_FORMAT_MAPPING, PARAMETERS, EMAIL_SLOTS, MONITORING_NAMES, MonitoringNameKey, STAND_IN,
   emailParameter, environmentConditions, environmentParameters, parseShape,
 } from './blueprint-parameters';
 import { endpointNameFor, releasePrefixFor } from '../../pipeline/naming';
@@ -70,6 +70,7 @@ export function blueprintTemplate(synthesized: Json, shape: string): Json {
   if (endpointSlots > 0) {
     makeSharedMonitoringConditional(template);
   }
+  makeAssetsKeyConditional(template, shape);
   for (let slot = 1; slot <= EMAIL_SLOTS; slot++) {
     subscribeOnlyIfSet(template, slot);
     standIns.push([STAND_IN.email(slot), emailParameter(slot)]);
@@ -322,6 +323,26 @@ function testParameters(value: Json, p: Parameters, scaling: boolean): Json {
     const { scaling: _standIn, ...rest } = parameters;
     return scaling ? { ...rest, scaling: raw.value({ Ref: p.testScaling }) } : rest;
   });
+}
+
+/**
+ * Keeps the grants on the assets bucket's key only when the framework names
+ * one (a bucket passed in without its key needs none, and a statement on an
+ * empty ARN is no valid policy). Each names the key alone, as CDK's key
+ * grants do: one that named something else too would lose that as well.
+ */
+function makeAssetsKeyConditional(template: Json, shape: string): void {
+  const reference = JSON.stringify({ Ref: PARAMETERS.assetsKeyArn });
+  mapStatements(template, (statement) => {
+    // A statement another part already made conditional is Fn::If [condition, statement, AWS::NoValue].
+    let inner = statement;
+    while (inner['Fn::If']) inner = inner['Fn::If'][1];
+    if (JSON.stringify(inner).includes(reference) && JSON.stringify(inner.Resource) !== reference) {
+      throw new Error(`Blueprint ${shape}: a policy statement names the assets key with other resources: ${JSON.stringify(inner)}`);
+    }
+    return statement;
+  });
+  onlyIf(template, PARAMETERS.assetsKeyArn, ASSETS_KEY_CONDITION);
 }
 
 /** Makes every policy statement that refers to resource `id` conditional, as the resource is. */

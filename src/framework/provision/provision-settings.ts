@@ -27,6 +27,13 @@ export interface ProvisionSettings {
   readonly stackPrefix: string;
   /** The assets bucket: model artifacts, container sources and `config/` files are keys in it. */
   readonly assetsBucket: string;
+  /**
+   * The KMS key the assets bucket encrypts its objects with, when the
+   * framework knows it: a pipeline's roles that read or write the bucket may
+   * use it. Absent for a bucket passed in without its key (S3-managed
+   * encryption, or a key the pipelines' roles are given otherwise).
+   */
+  readonly assetsKeyArn?: string;
   /** The role CloudFormation assumes to create, update and delete pipeline stacks. */
   readonly cloudFormationRoleArn: string;
   /** Where each blueprint template is, by shape (see `blueprint-input.ts`): an S3 HTTPS URL. */
