@@ -64,16 +64,26 @@ export interface PipelineStackDeployment {
   readonly tags: { readonly [key: string]: string };
 }
 
-/** Deploys (offline) the blueprint a request needs, with the parameters and tags the provisioner gives it. */
-export function deployPipelineStack(request: PipelineRequest, deployment: FrameworkDeployment): PipelineStackDeployment {
-  const input = blueprintStackInput(request, deployment.settings, REGION);
+/**
+ * Deploys (offline) the blueprint a request needs, with the parameters and
+ * tags the provisioner gives it, in the framework's account and region.
+ * `names` gives resources the physical names a test's fixtures use, by logical ID.
+ */
+export function deployPipelineStack(
+  request: PipelineRequest,
+  deployment: FrameworkDeployment,
+  names: { readonly [logicalId: string]: string } = {},
+): PipelineStackDeployment {
+  const { account, region } = deployment.stack;
+  const input = blueprintStackInput(request, deployment.settings, region);
   const template = JSON.parse(readFileSync(path.join(PROJECT_ROOT, BLUEPRINT_DIRECTORY, blueprintFileName(input.shape)), 'utf-8'));
   const stackName = stackNameFor(deployment.settings.stackPrefix, request.name);
   const stack = deployStack(template, {
     stackName,
-    account: ACCOUNT,
-    region: REGION,
+    account,
+    region,
     parameters: Object.fromEntries(input.parameters.map((p) => [p.ParameterKey, p.ParameterValue])),
+    names,
   });
   const tags = pipelineStackTags(deployment.settings.stackPrefix, request.name, requestSha256(request));
   return { shape: input.shape, stack, tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])) };

@@ -10,44 +10,50 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { handler as cleanupHandler } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import type { DeploySettings } from '../../../src/pipeline/deploy/deploy-spec';
 import { handler as deployHandler } from '../../../src/pipeline/deploy/deploy.lambda';
 import { NOT_SHARED_ENDPOINT, ShareSettings } from '../../../src/pipeline/share/share-spec';
 import { handler as shareHandler } from '../../../src/pipeline/share/share.lambda';
-import { CLEANUP_ROLE_PROPERTY, HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER } from '../../../src/pipeline/shared/shared-handler-spec';
+import { CLEANUP_ROLE_PROPERTY, SETTINGS_PARAMETER } from '../../../src/pipeline/shared/shared-handler-spec';
 import { handler as testHandler } from '../../../src/pipeline/tests/test.lambda';
-import { EnvironmentClients } from '../../../src/runtime/environment-access';
+import { actingAs } from '../../aws-contracts/handler-calls/acting-role';
+import { failOnUnauthorizedHandlerCalls } from '../../aws-contracts/handler-calls/jest-checks';
+import { SHARED_ACCOUNT, SharedWorld, sharedWorld } from '../../aws-contracts/worlds/shared-world';
 import { createInferenceApiStage } from '../../fixtures/inference-api-stage';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';
 import { MotoServer, startMotoServer } from '../../harness/moto-server';
 import { cfnEvent, deleteToCompletion, DEV } from '../cleanup/cleanup-fixtures';
 import { codePipelineEvent, envSpec, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
 
-/**
- * The four handlers as one shared function each would run them: the real
- * entry points, with no settings in their environment, against moto. Moto
- * keeps what a call creates under the account of the credentials that made
- * it, so a pipeline role in its own account shows whether each call was made
- * as the role. CodePipeline's calls go to a recorder on loopback (moto has no
- * GetJobDetails or PutJobSuccessResult), which answers GetJobDetails for the
- * job as a job of {@link PIPELINE} and notes the access key that signed each
- * call. Moto's STS accepts AssumeRole with session tags (and ignores them and
- * trust policies: the tags' values are checked in the faults tests, the trust
- * condition in shared-trust.test.ts). The tests run in order: each stage
- * works on what the deploy released.
+/*
+ * Each handler's calls are checked against the framework's policies: its
+ * shared function acts as its own role (actingAs below), and through the
+ * credentials it assumes, as the pipeline stack's role for that handler.
  */
-const ROLE_ACCOUNT = '444455556666';
-const ROLE = `arn:aws:iam::${ROLE_ACCOUNT}:role/churn-mlops-shared-handlers`;
+failOnUnauthorizedHandlerCalls();
+
+/**
+ * The four handlers as the framework's shared functions run them for a
+ * pipeline it provisioned (the shared world: an MlopsFramework and the churn
+ * pipeline's stack, deployed offline): the real entry points, with no
+ * settings in their environment, against moto, with the user parameters and
+ * custom resource properties the pipeline's stack gives them and the SSM
+ * parameters it created. Moto keeps what a call creates under the account of
+ * the credentials that made it, and the function's own credentials map to
+ * its default account, so the pipeline's roles in the world's account show
+ * whether each call was made as the role. CodePipeline's calls go to a
+ * recorder on loopback (moto has no GetJobDetails or PutJobSuccessResult),
+ * which answers GetJobDetails for the job as a job of the pipeline and notes
+ * the access key that signed each call. Moto's STS accepts AssumeRole with
+ * session tags (and ignores them and trust policies: the handler call checks
+ * weigh each role's trust policy, the faults tests the tags' values). The
+ * tests run in order: each stage works on what the deploy released.
+ */
+const ROLE_ACCOUNT = SHARED_ACCOUNT;
 /** The function's own access key (jest's global setup), whose account is moto's default 123456789012. */
 const OWN_KEY = 'testing';
-const DEPLOY_SETTINGS_PARAMETER = '/mlops/churn/deploy-settings';
-const SHARE_SETTINGS_PARAMETER = '/mlops/churn/share-settings';
-const RECORD_PARAMETER = '/mlops/churn/dev-release';
-const SUITE_PARAMETER = '/mlops/churn/dev-tests';
-/** The pipeline CodePipeline (the recorder) says every job belongs to. */
-const PIPELINE = 'churn-mlops';
 
 interface RecordedResult {
   readonly action: string;
@@ -83,31 +89,48 @@ class CodePipelineRecorder {
       const request = JSON.parse(body);
       this.results.push({ action, accessKey, body: request });
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(action === 'GetJobDetails'
-        ? JSON.stringify({ jobDetails: { id: request.jobId, accountId: '123456789012', data: { pipelineContext: { pipelineName: PIPELINE } } } })
-        : '{}');
+      const pipelineContext = { pipelineName: shared.pipelineName };
+      res.end(action === 'GetJobDetails' ? JSON.stringify({ jobDetails: { id: request.jobId, accountId: ROLE_ACCOUNT, data: { pipelineContext } } }) : '{}');
     });
   }
 }
 
 let moto: MotoServer;
 let recorder: CodePipelineRecorder;
-/** Clients in the role's account, for setting the world up and checking it. */
+let shared: SharedWorld;
+/** Clients in the roles' account, for setting the world up and checking it. */
 let asRole: <C>(type: new (config: any) => C) => C;
 /** Clients with the function's own credentials. */
-let own: EnvironmentClients;
-let release: string;
+let own: <C>(type: new (config: any) => C) => C;
+/** What the deploy reported: the variables the later actions' user parameters name (`Deploy-dev.EndpointConfigName`). */
+let deployed: Record<string, string>;
+
+/** The user parameters of a stage's action in the pipeline's stack, with the variables CodePipeline resolves. */
+function actionParameters(stage: string, variables: Record<string, string> = {}): Record<string, unknown> {
+  const fromDeploy = Object.fromEntries(Object.entries(deployed ?? {}).map(([name, value]) => [`Deploy-dev.${name}`, value]));
+  return shared.userParameters(stage, { ...fromDeploy, ...variables });
+}
 
 beforeAll(async () => {
+  shared = sharedWorld();
   moto = await startMotoServer();
   recorder = new CodePipelineRecorder();
   // The handlers' clients find their endpoints as in any tool: AWS_ENDPOINT_URL, and one per service.
   process.env.AWS_ENDPOINT_URL = moto.endpoint;
   process.env.AWS_ENDPOINT_URL_CODEPIPELINE = await recorder.start();
   const base = { endpoint: moto.endpoint, region: 'us-east-1' };
-  own = new EnvironmentClients(base, 'test-setup');
-  // The test's own session of the role: moto maps it to the same account as the handlers'.
-  asRole = (type) => own.get(type, { roleArn: ROLE, region: 'us-east-1' });
+  own = (type) => new type(base);
+  // The test's own session of a role of the pipeline's stack: moto maps it to the same account as the handlers'.
+  const session = (await own(STSClient).send(new AssumeRoleCommand({
+    RoleArn: String(shared.cleanupProperties[CLEANUP_ROLE_PROPERTY]),
+    RoleSessionName: 'test-setup',
+  }))).Credentials!;
+  const credentials = { accessKeyId: session.AccessKeyId!, secretAccessKey: session.SecretAccessKey!, sessionToken: session.SessionToken };
+  asRole = (type) => new type({ ...base, credentials });
+  // What the pipeline's stack created in its account: its settings, deploy specs, test suites and release record.
+  for (const [name, value] of shared.parameters) {
+    await asRole(SSMClient).send(new PutParameterCommand({ Name: name, Type: 'String', Value: value }));
+  }
 });
 
 afterAll(async () => {
@@ -152,43 +175,25 @@ test('deploy: settings from the SSM parameter, the release created as the role, 
     await asRole(S3Client).send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   }
   const put = await asRole(S3Client).send(new PutObjectCommand({ Bucket: MODEL_BUCKET, Key: 'churn/model.tar.gz', Body: xgboostModelArtifact() }));
-  const settings: DeploySettings = {
-    pipelineName: 'churn-mlops',
-    artifact: { bucket: MODEL_BUCKET, key: 'churn/model.tar.gz' },
-    environmentParameters: { dev: '/mlops/churn/dev-deploy-spec' },
-  };
-  const ssm = asRole(SSMClient);
-  await ssm.send(new PutParameterCommand({ Name: '/mlops/churn/dev-deploy-spec', Type: 'String', Value: JSON.stringify(envSpec()) }));
-  await ssm.send(new PutParameterCommand({ Name: DEPLOY_SETTINGS_PARAMETER, Type: 'String', Value: JSON.stringify(settings) }));
   expect(process.env.MLOPS_DEPLOY_SPEC).toBeUndefined();
 
-  const results = await runEntryPoint(deployHandler, {
-    environment: 'dev',
-    executionId: 'exec-shared',
-    artifactVersion: put.VersionId,
-    [HANDLER_ROLE_PARAMETER]: ROLE,
-    [SETTINGS_PARAMETER]: DEPLOY_SETTINGS_PARAMETER,
-  });
+  const parameters = actionParameters('Deploy-dev', { 'codepipeline.PipelineExecutionId': 'exec-shared', 'Source.VersionId': put.VersionId! });
+  const results = await actingAs(shared.sharedHandler('deploy'), () => runEntryPoint(deployHandler, parameters));
 
   const final = results[results.length - 1];
   expect(final).toMatchObject({ action: 'PutJobSuccessResult', body: { outputVariables: { EndpointName: 'churn-dev', PreviousEndpointConfigName: 'none' } } });
   // Created, then waited for through continuations; every result with the function's own key.
   expect(results.length).toBeGreaterThanOrEqual(2);
   expect(results.map((r) => r.accessKey)).toEqual(results.map(() => OWN_KEY));
-  release = final.body.outputVariables!.EndpointConfigName;
+  deployed = final.body.outputVariables!;
 
   const endpoint = await describeDevEndpoint(asRole(SageMakerClient));
-  expect(endpoint).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: release });
+  expect(endpoint).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: deployed.EndpointConfigName });
   expect(endpoint.EndpointArn).toBe(`arn:aws:sagemaker:us-east-1:${ROLE_ACCOUNT}:endpoint/churn-dev`);
-  await expect(describeDevEndpoint(own.get(SageMakerClient))).rejects.toThrow(/Could not find endpoint/);
+  await expect(describeDevEndpoint(own(SageMakerClient))).rejects.toThrow(/Could not find endpoint/);
 });
 
 test('test: the suite is read and the endpoint invoked as the role', async () => {
-  await asRole(SSMClient).send(new PutParameterCommand({
-    Name: SUITE_PARAMETER,
-    Type: 'String',
-    Value: JSON.stringify({ requests: [{ name: 'score', body: '{"features":[1]}', contentType: 'application/json', status: 200, jsonPath: [{ path: '$.score', min: 0.5 }] }] }),
-  }));
   // Moto's runtime answers from a queue per account: only the role's account has one.
   const canned = await fetch(`${moto.endpoint}/moto-api/static/sagemaker/endpoint-results`, {
     method: 'POST',
@@ -197,48 +202,37 @@ test('test: the suite is read and the endpoint invoked as the role', async () =>
   });
   expect(canned.ok).toBe(true);
 
-  const results = await runEntryPoint(testHandler, {
-    environment: 'dev',
-    endpointName: 'churn-dev',
-    endpointConfigName: release,
-    previousConfig: 'none',
-    requestsParameter: SUITE_PARAMETER,
-    [HANDLER_ROLE_PARAMETER]: ROLE,
-  });
+  const results = await actingAs(shared.sharedHandler('test'), () => runEntryPoint(testHandler, actionParameters('Test-dev')));
   expect(results).toEqual([{ action: 'PutJobSuccessResult', accessKey: OWN_KEY, body: { jobId: 'job-1' } }]);
 });
 
 test('share: settings from the SSM parameter, the API and the release record updated as the role', async () => {
-  const restApiId = await createInferenceApiStage(asRole(APIGatewayClient), 'churn-dev-inference', 'v1', { endpoint: NOT_SHARED_ENDPOINT });
-  const settings: ShareSettings = {
-    pipelineName: 'churn-mlops',
-    environments: { dev: { endpointName: 'churn-dev', parameterName: RECORD_PARAMETER, api: { restApiId, restApiName: 'churn-dev-inference', stageName: 'v1' } } },
-  };
+  const parameters = actionParameters('Share-dev', { 'codepipeline.PipelineExecutionId': 'exec-shared' });
+  const settings: ShareSettings = JSON.parse(shared.parameters.get(String(parameters[SETTINGS_PARAMETER]))!);
+  const { api, parameterName: record } = settings.environments.dev;
+  // The inference API the stack created, with the ID CloudFormation gave it.
+  const placeholder = { endpoint: NOT_SHARED_ENDPOINT };
+  const restApiId = await createInferenceApiStage(asRole(APIGatewayClient), api.restApiName, api.stageName, placeholder, api.restApiId);
+  expect(restApiId).toBe(api.restApiId);
+
+  const results = await actingAs(shared.sharedHandler('share'), () => runEntryPoint(shareHandler, parameters));
+
+  expect(results).toEqual([{
+    action: 'PutJobSuccessResult',
+    accessKey: OWN_KEY,
+    body: expect.objectContaining({ outputVariables: expect.objectContaining({ ReleaseParameter: record }) }),
+  }]);
   const ssm = asRole(SSMClient);
-  await ssm.send(new PutParameterCommand({ Name: RECORD_PARAMETER, Type: 'String', Value: '{"shared":false}' }));
-  await ssm.send(new PutParameterCommand({ Name: SHARE_SETTINGS_PARAMETER, Type: 'String', Value: JSON.stringify(settings) }));
-
-  const results = await runEntryPoint(shareHandler, {
-    environment: 'dev',
-    executionId: 'exec-shared',
-    endpointName: 'churn-dev',
-    endpointConfigName: release,
-    modelName: release,
-    [HANDLER_ROLE_PARAMETER]: ROLE,
-    [SETTINGS_PARAMETER]: SHARE_SETTINGS_PARAMETER,
-  });
-
-  expect(results).toEqual([{ action: 'PutJobSuccessResult', accessKey: OWN_KEY, body: expect.objectContaining({ outputVariables: expect.objectContaining({ ReleaseParameter: RECORD_PARAMETER }) }) }]);
-  const record = await ssm.send(new GetParameterCommand({ Name: RECORD_PARAMETER }));
-  expect(JSON.parse(record.Parameter!.Value!)).toMatchObject({ shared: true, endpointConfigName: release, pipelineExecutionId: 'exec-shared' });
+  const recorded = await ssm.send(new GetParameterCommand({ Name: record }));
+  expect(JSON.parse(recorded.Parameter!.Value!)).toMatchObject({ shared: true, endpointConfigName: deployed.EndpointConfigName, pipelineExecutionId: 'exec-shared' });
   const stage = await asRole(APIGatewayClient).send(new GetStageCommand({ restApiId, stageName: 'v1' }));
   expect(stage.variables).toEqual({ endpoint: 'churn-dev' });
-  await expect(own.get(SSMClient).send(new GetParameterCommand({ Name: RECORD_PARAMETER }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
+  await expect(own(SSMClient).send(new GetParameterCommand({ Name: record }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
 });
 
-test('clean-up: the endpoint and its releases are deleted as HandlerRoleArn; the function\'s own account is untouched', async () => {
-  // An endpoint of the same name in the function's own account, which the clean-up must not see.
-  const sagemaker = own.get(SageMakerClient);
+test('clean-up: the endpoint and its releases are deleted as HandlerRoleArn; what the function\'s own credentials reach is untouched', async () => {
+  // An endpoint of the same name where the function's own credentials reach, which the clean-up must not see.
+  const sagemaker = own(SageMakerClient);
   await sagemaker.send(new CreateModelCommand({
     ModelName: 'churn-dev-r-own',
     ExecutionRoleArn: 'arn:aws:iam::123456789012:role/churn-dev-sagemaker',
@@ -250,11 +244,16 @@ test('clean-up: the endpoint and its releases are deleted as HandlerRoleArn; the
   }));
   await sagemaker.send(new CreateEndpointCommand({ EndpointName: 'churn-dev', EndpointConfigName: 'churn-dev-r-own' }));
 
+  // CloudFormation's Delete of the stack's clean-up resource: its stack, its properties as the stack wrote them.
   const request = cfnEvent('Delete', [DEV]);
-  const { polls } = await deleteToCompletion(cleanupHandler, {
+  const properties = shared.cleanupProperties;
+  expect(properties.Environments).toEqual([DEV]);
+  const { polls } = await actingAs(shared.sharedHandler('cleanup'), () => deleteToCompletion(cleanupHandler, {
     ...request,
-    ResourceProperties: { ...request.ResourceProperties, [CLEANUP_ROLE_PROPERTY]: ROLE },
-  } as typeof request);
+    StackId: shared.pipeline.stack.stackId,
+    ServiceToken: properties.ServiceToken,
+    ResourceProperties: properties,
+  } as typeof request));
 
   expect(polls[polls.length - 1]).toEqual({ IsComplete: true });
   await expect(describeDevEndpoint(asRole(SageMakerClient))).rejects.toThrow(/Could not find endpoint/);
