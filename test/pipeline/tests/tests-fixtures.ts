@@ -9,6 +9,7 @@ import { IntegrationTests } from '../../../src/pipeline/tests/integration-tests'
 import { deployVariables } from '../../../src/pipeline/tests/test-binding';
 import { IntegrationTestHandler } from '../../../src/pipeline/tests/test-handler';
 import { TestJobParameters } from '../../../src/pipeline/tests/test-spec';
+import { removeRedundantDependsOn } from '../../../src/redundant-dependencies';
 import { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
 import { VariantAutoScaling } from '../../../src/runtime/endpoint-scaling';
 import { modelBucket, newStack } from '../fixtures';
@@ -37,6 +38,8 @@ export function pipelineWithTests(
     artifactBucket,
     restartExecutionOnUpdate: false,
   });
+  // As ByomPipeline does for the pipeline it stands in for: no DependsOn its role reference implies.
+  removeRedundantDependsOn(pipeline);
   const models = modelBucket(stack);
   const sourceStage = pipeline.addStage({
     stageName: 'Source',
