@@ -19,6 +19,8 @@ export interface CallSite {
   readonly region: string;
   /** The KMS key a bucket encrypts new objects with, if any. */
   bucketKey(bucket: string): string | undefined;
+  /** The region a bucket is in, when known (else the call's). */
+  bucketRegion?(bucket: string): string | undefined;
   /** The KMS key a topic encrypts messages with, if any. */
   topicKey(topicArn: string): string | undefined;
   /** The tags a scalable target was registered with earlier (Application Auto Scaling's resource tags). */
@@ -106,9 +108,22 @@ function readObject(bucket: string, key: string, versionId: string | undefined, 
   }
   const key_ = site.bucketKey(bucket);
   if (key_) {
-    permissions.push({ action: 'kms:Decrypt', resource: key_, context: { 'kms:ViaService': `s3.${site.region}.amazonaws.com` }, because: `${bucket} encrypts objects with a KMS key` });
+    permissions.push({ action: 'kms:Decrypt', resource: key_, context: { 'kms:ViaService': s3Endpoint(bucket, site) }, because: `${bucket} encrypts objects with a KMS key` });
   }
   return permissions;
+}
+
+/**
+ * The S3 endpoint that uses a bucket's key, as kms:ViaService names it: the
+ * bucket's region, which for a copy from a bucket in another region is not
+ * the region the request was sent to. S3's documented policy for
+ * replicating SSE-KMS objects decrypts with kms:ViaService
+ * s3.<source bucket's region> and encrypts with s3.<destination bucket's
+ * region> (S3 User Guide, "Replicating encrypted objects"); a cross-region
+ * CopyObject is taken to use keys the same way (no contract here settles it).
+ */
+function s3Endpoint(bucket: string, site: CallSite): string {
+  return `s3.${site.bucketRegion?.(bucket) ?? site.region}.amazonaws.com`;
 }
 
 function isMissingObject(error: unknown): boolean {
@@ -120,7 +135,7 @@ function writeObject(bucket: string, key: string, site: CallSite): RequiredPermi
   const permissions: RequiredPermission[] = [{ action: 's3:PutObject', resource: objectArn(bucket, key) }];
   const key_ = site.bucketKey(bucket);
   if (key_) {
-    permissions.push({ action: 'kms:GenerateDataKey', resource: key_, context: { 'kms:ViaService': `s3.${site.region}.amazonaws.com` }, because: `${bucket} encrypts objects with a KMS key` });
+    permissions.push({ action: 'kms:GenerateDataKey', resource: key_, context: { 'kms:ViaService': s3Endpoint(bucket, site) }, because: `${bucket} encrypts objects with a KMS key` });
   }
   return permissions;
 }

@@ -9,7 +9,7 @@ import { credentialsActAs, HandlerCallLog, madeByProductCode } from './handler-c
 import { PolicyWorld } from './policy-world';
 import type { SdkCall } from '../../harness/sdk-calls';
 import * as policyEvaluator from '../iam/policy-evaluator';
-import { deployWorldStack, worldStack } from '../worlds/world-stacks';
+import { deployWorldStack, worldApp, worldStack } from '../worlds/world-stacks';
 
 /**
  * The evaluation of a handler's calls is a test itself: it must refuse what
@@ -169,4 +169,55 @@ test('reading an object that is missing needs s3:ListBucket too: S3 answers 404 
   ]);
   expect(found.denied).toEqual([]);
   expect(notFound.denied).toEqual([expect.stringMatching(/^s3:ListBucket on arn:aws:s3:::models \(needed because the object is missing/)]);
+});
+
+test('an object of a bucket in another account: the bucket\'s policy must allow the reader too, and the request names the owner (s3:ResourceAccount)', async () => {
+  const readerArn = 'arn:aws:iam::123456789012:role/reader';
+  const outcome = async (bucketPolicy: boolean, owner?: string) => {
+    const app = worldApp();
+    const owning = worldStack('Owner', '111111111111', { app });
+    const bucket = new s3.Bucket(owning, 'Releases', { bucketName: 'releases-111111111111' });
+    if (bucketPolicy) {
+      bucket.addToResourcePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('releases/*')], principals: [new iam.ArnPrincipal(readerArn)] }));
+    }
+    const reading = worldStack('Reader', '123456789012', { app });
+    const role = new iam.Role(reading, 'ReaderRole', { roleName: 'reader', assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: ['arn:aws:s3:::*/releases/*'],
+      ...(owner ? { conditions: { StringEquals: { 's3:ResourceAccount': owner } } } : {}),
+    }));
+    const w = new PolicyWorld('cross-account', [deployWorldStack(owning), deployWorldStack(reading)]);
+    const [result] = await evaluated({ handler: 'deploy', world: w, role: w.role('ReaderRole') }, [call('S3', 'GetObject', { Bucket: 'releases-111111111111', Key: 'releases/r1/model.tar.gz' })]);
+    return result.denied;
+  };
+  const refused = [expect.stringMatching(/^s3:GetObject on arn:aws:s3:::releases-111111111111\/releases\/r1\/model\.tar\.gz: /)];
+  expect(await outcome(true)).toEqual([]);
+  // Without the bucket's word, the reader's own policy is not enough across accounts.
+  expect(await outcome(false)).toEqual(refused);
+  // A reader's policy limited to the owner's objects holds for them, and for no other owner's.
+  expect(await outcome(true, '111111111111')).toEqual([]);
+  expect(await outcome(true, '999999999999')).toEqual(refused);
+});
+
+test('a copy from a bucket in another region uses its key through the S3 endpoint of the bucket\'s region, not the request\'s', async () => {
+  const outcome = async (viaRegion: string) => {
+    const app = worldApp();
+    const source = worldStack('Source', '123456789012', { app });
+    const bucket = new s3.Bucket(source, 'Releases', { bucketName: 'releases-us-east-1', encryptionKey: new kms.Key(source, 'Key') });
+    const copying = worldStack('Copier', '123456789012', { app, region: 'eu-west-1' });
+    const role = new iam.Role(copying, 'CopierRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${bucket.bucketName}/*`] }));
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: ['arn:aws:kms:us-east-1:123456789012:key/*'],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${viaRegion}.amazonaws.com` } },
+    }));
+    const w = new PolicyWorld('two regions', [deployWorldStack(source), deployWorldStack(copying)]);
+    // A client in eu-west-1 reads the object of the bucket in us-east-1.
+    const [result] = await evaluated({ handler: 'deploy', world: w, role: w.role('CopierRole') }, [call('S3', 'HeadObject', { Bucket: 'releases-us-east-1', Key: 'a' }, { region: 'eu-west-1' })]);
+    return result.denied;
+  };
+  expect(await outcome('us-east-1')).toEqual([]);
+  expect(await outcome('eu-west-1')).toEqual([expect.stringMatching(/^kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key\/.*needed because releases-us-east-1 encrypts objects with a KMS key/)]);
 });

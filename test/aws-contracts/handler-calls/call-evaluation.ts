@@ -1,6 +1,7 @@
 import type { ActingRole } from './acting-role';
 import { requiredPermissions, RequiredPermission } from './authorization-map';
 import type { HandlerCall, HandlerCallLog } from './handler-call-log';
+import type { PolicyWorld } from './policy-world';
 import { AuthorizationRequest, evaluate, PolicyContext, Verdict } from '../iam/policy-evaluator';
 import type { DeployedRole } from '../iam/role-policies';
 
@@ -52,6 +53,7 @@ export async function evaluateCall(recorded: HandlerCall, log: HandlerCallLog, t
       account: accountOf(role.arn),
       region: call.region ?? 'us-east-1',
       bucketKey: (bucket) => world.bucketKey(bucket),
+      bucketRegion: (bucket) => world.bucketRegion(bucket),
       topicKey: (topic) => world.topicKey(topic),
       scalableTargetTags: () => recorded.scalableTargetTags,
     });
@@ -62,10 +64,12 @@ export async function evaluateCall(recorded: HandlerCall, log: HandlerCallLog, t
   const denied: string[] = [];
   const used = new Set<string>();
   for (const permission of needed) {
-    const context = { ...(permission.context ?? {}), ...principalTags(sessionTags) };
+    const owner = bucketOwner(permission.resource, world, role);
+    const context = { ...(permission.context ?? {}), ...principalTags(sessionTags), ...(owner ? { 's3:ResourceAccount': owner } : {}) };
     const verdict = await evaluateOnce(
+      world,
       role,
-      { principal: sessionArn ?? role.arn, action: permission.action, resource: permission.resource, context },
+      { principal: sessionArn ?? role.arn, action: permission.action, resource: permission.resource, context, resourceAccount: owner },
       { identityPolicies: role.policies, resourcePolicy: permission.resource === '*' ? undefined : world.resourcePolicy(permission.resource) },
       (statement) => used.add(statement),
     );
@@ -93,8 +97,8 @@ interface Remembered {
   readonly allowedBy: string[];
 }
 
-/** Verdicts by role (whose world fixes every policy weighed) and request. */
-const verdicts = new WeakMap<DeployedRole, Map<string, Remembered>>();
+/** Verdicts by world and role (which fix every policy weighed), and request. */
+const verdicts = new WeakMap<PolicyWorld, WeakMap<DeployedRole, Map<string, Remembered>>>();
 
 /**
  * Evaluates a request once per role, principal, action, resource and
@@ -104,17 +108,23 @@ const verdicts = new WeakMap<DeployedRole, Map<string, Remembered>>();
  * calls hundreds of times (the load tests) pays for each distinct one once.
  */
 function evaluateOnce(
+  world: PolicyWorld,
   role: DeployedRole,
   request: AuthorizationRequest,
   policies: PolicyContext,
   allowedBy: (statement: string) => void,
 ): Promise<Verdict> {
-  let known = verdicts.get(role);
+  let roles = verdicts.get(world);
+  if (!roles) {
+    roles = new WeakMap();
+    verdicts.set(world, roles);
+  }
+  let known = roles.get(role);
   if (!known) {
     known = new Map();
-    verdicts.set(role, known);
+    roles.set(role, known);
   }
-  const key = JSON.stringify([request.principal, request.action, request.resource, sortedEntries(request.context ?? {})]);
+  const key = JSON.stringify([request.principal, request.action, request.resource, request.resourceAccount, sortedEntries(request.context ?? {})]);
   let remembered = known.get(key);
   if (!remembered) {
     const statements: string[] = [];
@@ -126,6 +136,20 @@ function evaluateOnce(
     statements.forEach(allowedBy);
     return result;
   });
+}
+
+/**
+ * The account that owns an S3 resource (its ARN names none): the account of
+ * the world's stack that has the bucket, else the acting role's (a bucket the
+ * world does not define is taken to be the caller's, as before). S3 puts it
+ * in every request as s3:ResourceAccount, and IAM weighs the bucket's policy
+ * for a principal of another account. Undefined for other resources.
+ */
+function bucketOwner(resource: string, world: PolicyWorld, role: DeployedRole): string | undefined {
+  if (!resource.startsWith('arn:aws:s3:::')) {
+    return undefined;
+  }
+  return world.bucketAccount(resource.slice('arn:aws:s3:::'.length).split('/')[0]) ?? accountOf(role.arn);
 }
 
 /** A context's entries in key order, so two equal contexts make one key. */

@@ -41,6 +41,20 @@ export class PolicyWorld {
     return this.resourcePolicies.get(arn);
   }
 
+  /** The account of the stack a bucket of the world is in (S3 ARNs name none), if the world has the bucket. */
+  public bucketAccount(bucket: string): string | undefined {
+    return this.stackOfBucket(bucket)?.account;
+  }
+
+  /** The region of the stack a bucket of the world is in, if the world has the bucket. */
+  public bucketRegion(bucket: string): string | undefined {
+    return this.stackOfBucket(bucket)?.region;
+  }
+
+  private stackOfBucket(bucket: string): DeployedStack | undefined {
+    return this.stacks.find((stack) => [...stack.resources.values()].some((r) => r.type === 'AWS::S3::Bucket' && r.ref === bucket));
+  }
+
   /** The ARN of the KMS key a bucket of the world encrypts new objects with, if it does. */
   public bucketKey(bucket: string): string | undefined {
     for (const stack of this.stacks) {

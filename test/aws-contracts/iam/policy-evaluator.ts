@@ -30,6 +30,12 @@ export interface AuthorizationRequest {
   readonly resource: string;
   /** Request context: `aws:RequestTag/...`, `aws:ResourceTag/...`, `iam:PassedToService`, ... */
   readonly context?: { readonly [key: string]: string | readonly string[] };
+  /**
+   * The account that owns the resource, for an ARN that names none (an S3
+   * bucket's): IAM then needs the resource's policy to allow a principal of
+   * another account too. The principal's account by default.
+   */
+  readonly resourceAccount?: string;
 }
 
 /** What IAM decides. */
@@ -122,8 +128,11 @@ export async function takesNoResource(action: string): Promise<boolean> {
   }
 }
 
-/** S3 ARNs carry no account: the bucket is the caller's (every bucket here is in the deploying account). */
+/** The account the request names, else the ARN's; S3 ARNs carry none: the bucket is then taken to be the caller's. */
 function resourceAccount(request: AuthorizationRequest): string {
+  if (request.resourceAccount) {
+    return request.resourceAccount;
+  }
   const fromResource = request.resource.split(':')[4];
   if (fromResource && /^\d{12}$/.test(fromResource)) {
     return fromResource;
