@@ -1,6 +1,7 @@
 import {
   ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
+  DescribeScalableTargetsCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
@@ -76,9 +77,17 @@ export async function enableScaling(variant: ScaledVariant, client: ApplicationA
   }));
 }
 
-/** Takes the variant out of scaling (its policies go with it). A variant not registered counts as done. */
+/**
+ * Takes the variant out of scaling (its policies go with it). A variant not
+ * registered counts as done, and is not asked about: the handlers' roles may
+ * deregister only targets tagged with their endpoint, and a target that does
+ * not exist has no tag, so IAM would refuse the call (AccessDenied) before
+ * Application Auto Scaling could answer that there is nothing to deregister.
+ * That is the case after a crash between deregistering and reporting, and
+ * for the first release after autoscaling is turned on.
+ */
 export async function suspendScaling(variant: ScaledVariant, client: ApplicationAutoScalingClient): Promise<void> {
-  if (!variant.autoScaling) {
+  if (!variant.autoScaling || !(await isRegistered(variant, client))) {
     return;
   }
   try {
@@ -92,4 +101,13 @@ export async function suspendScaling(variant: ScaledVariant, client: Application
       throw err;
     }
   }
+}
+
+async function isRegistered(variant: ScaledVariant, client: ApplicationAutoScalingClient): Promise<boolean> {
+  const found = await client.send(new DescribeScalableTargetsCommand({
+    ServiceNamespace: 'sagemaker',
+    ResourceIds: [resourceId(variant)],
+    ScalableDimension: SCALABLE_DIMENSION,
+  }));
+  return (found.ScalableTargets ?? []).length > 0;
 }

@@ -115,6 +115,9 @@ export function scalingPermissions(scope: Construct, endpointName: string, locat
       resources: [stack.formatArn({ service: 'application-autoscaling', account, region, resource: 'scalable-target', resourceName: '*' })],
       conditions: { StringEquals: { ...variants, [`aws:ResourceTag/${SCALING_TAG}`]: endpointName } },
     }),
+    // Whether the target is registered, before deregistering it: one that is not has no tag to match.
+    // DescribeScalableTargets has no resource-level permissions: AWS requires '*'.
+    new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }),
     // Registering checks that the caller could change the variant's capacity itself.
     new iam.PolicyStatement({
       actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'],

@@ -46,6 +46,8 @@ const cases: Array<[string, string, string, Record<string, string>, 'allowed' | 
   ['deregisters an untagged target', 'application-autoscaling:DeregisterScalableTarget', TARGET, {}, 'denied'],
   ['puts a policy on its own endpoint\'s target', 'application-autoscaling:PutScalingPolicy', TARGET, { 'aws:ResourceTag/mlops:endpoint': 'churn-prod' }, 'allowed'],
   ['puts a policy on another endpoint\'s target', 'application-autoscaling:PutScalingPolicy', TARGET, { 'aws:ResourceTag/mlops:endpoint': 'fraud-prod' }, 'denied'],
+  // A target not registered has no tag for the grants above to match: the handlers look before they deregister.
+  ['looks up whether its target is registered', 'application-autoscaling:DescribeScalableTargets', '*', {}, 'allowed'],
 ];
 
 const [deployRole, testRole] = roles();

@@ -2,6 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import {
   ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
+  DescribeScalableTargetsCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
@@ -245,6 +246,8 @@ describe('deploy handler: autoscaled environments', () => {
   const resourceId = 'endpoint/churn-dev/variant/AllTraffic';
 
   beforeEach(() => {
+    // What the previous release left: the variant registered.
+    autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [{ ServiceNamespace: 'sagemaker', ResourceId: resourceId } as any] });
     autoscaling.on(DeregisterScalableTargetCommand).resolves({});
     autoscaling.on(RegisterScalableTargetCommand).resolves({});
     autoscaling.on(PutScalingPolicyCommand).resolves({});
@@ -308,7 +311,16 @@ describe('deploy handler: autoscaled environments', () => {
     expect(autoscaling).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ResourceId: resourceId });
   });
 
-  test('a variant that was never registered is fine to take out of scaling', async () => {
+  test('a variant that was never registered is fine to take out of scaling, and is not asked to deregister (IAM would refuse it: no tag)', async () => {
+    autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
+    sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: SERVING });
+    const outcome = await runDeployJob(job(EXEC), deploySpec({ dev: scaled }), clients);
+    expect(outcome.kind).toBe('in-progress');
+    expect(autoscaling).toHaveReceivedCommandWith(DescribeScalableTargetsCommand, { ServiceNamespace: 'sagemaker', ResourceIds: [resourceId] });
+    expect(autoscaling).not.toHaveReceivedCommand(DeregisterScalableTargetCommand);
+  });
+
+  test('a variant deregistered between the look and the call is fine too', async () => {
     autoscaling.on(DeregisterScalableTargetCommand).rejects(awsError('ObjectNotFoundException', 'No scalable target registered'));
     sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: SERVING });
     const outcome = await runDeployJob(job(EXEC), deploySpec({ dev: scaled }), clients);

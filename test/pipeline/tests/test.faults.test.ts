@@ -2,6 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import {
   ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
+  DescribeScalableTargetsCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
@@ -398,6 +399,8 @@ describe('rollback of an autoscaled environment', () => {
   beforeEach(() => {
     codebuild.on(BatchGetBuildsCommand).resolves({ builds: [failedBuild()] });
     sagemaker.on(UpdateEndpointCommand).resolves({});
+    // What the deploy handler left: the variant registered.
+    autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [{ ...SCALED_TARGET, MinCapacity: 2, MaxCapacity: 8 } as any] });
     autoscaling.on(DeregisterScalableTargetCommand).resolves({});
     autoscaling.on(RegisterScalableTargetCommand).resolves({});
     autoscaling.on(PutScalingPolicyCommand).resolves({});
@@ -407,6 +410,7 @@ describe('rollback of an autoscaled environment', () => {
     sagemaker.on(DescribeEndpointCommand).resolves(inService(PARAMS.endpointConfigName));
     const rolling = await runTestJob(buildJob({ scaling: SCALING }, BUILDING), clients());
     expect(rolling).toMatchObject({ kind: 'in-progress', message: /rolling endpoint churn-dev back/ });
+    expect(autoscaling).toHaveReceivedCommandWith(DescribeScalableTargetsCommand, { ServiceNamespace: 'sagemaker', ResourceIds: [SCALED_TARGET.ResourceId], ScalableDimension: SCALED_TARGET.ScalableDimension });
     expect(autoscaling).toHaveReceivedCommandWith(DeregisterScalableTargetCommand, SCALED_TARGET);
     expect(autoscaling.commandCalls(DeregisterScalableTargetCommand)[0].calledBefore(sagemaker.commandCalls(UpdateEndpointCommand)[0])).toBe(true);
     expect(sagemaker).toHaveReceivedCommandWith(UpdateEndpointCommand, {
@@ -451,7 +455,15 @@ describe('rollback of an autoscaled environment', () => {
     expect(sagemaker).toHaveReceivedCommandWith(UpdateEndpointCommand, { RetainAllVariantProperties: true });
   });
 
-  test('a variant already out of scaling counts as deregistered', async () => {
+  test('a variant already out of scaling counts as deregistered, and is not asked to deregister (IAM would refuse it: no tag)', async () => {
+    autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
+    sagemaker.on(DescribeEndpointCommand).resolves(inService(PARAMS.endpointConfigName));
+    expect(await runTestJob(buildJob({ scaling: SCALING }, rollingBack(false)), clients())).toMatchObject({ kind: 'in-progress', message: /rolling endpoint churn-dev back/ });
+    expect(autoscaling).not.toHaveReceivedCommand(DeregisterScalableTargetCommand);
+    expect(sagemaker).toHaveReceivedCommandTimes(UpdateEndpointCommand, 1);
+  });
+
+  test('a variant deregistered between the look and the call counts as deregistered', async () => {
     autoscaling.on(DeregisterScalableTargetCommand).rejects(awsError('ObjectNotFoundException', 'No scalable target registered'));
     sagemaker.on(DescribeEndpointCommand).resolves(inService(PARAMS.endpointConfigName));
     expect(await runTestJob(buildJob({ scaling: SCALING }, rollingBack(false)), clients())).toMatchObject({ kind: 'in-progress', message: /rolling endpoint churn-dev back/ });
