@@ -28,14 +28,6 @@ export const WILDCARD_WRITE_ALLOW_LIST: Readonly<Record<string, WildcardWriteAll
       + 'the grant is narrowed to SageMaker endpoint variants by the service-namespace and scalable-dimension conditions',
     requiredConditionKey: 'application-autoscaling:service-namespace',
   },
-  'application-autoscaling:DeregisterScalableTarget': {
-    reason: 'Scalable targets are named by generated IDs (see RegisterScalableTarget); narrowed to SageMaker endpoint variants by condition',
-    requiredConditionKey: 'application-autoscaling:service-namespace',
-  },
-  'application-autoscaling:PutScalingPolicy': {
-    reason: 'Scalable targets are named by generated IDs (see RegisterScalableTarget); narrowed to SageMaker endpoint variants by condition',
-    requiredConditionKey: 'application-autoscaling:service-namespace',
-  },
   'kms:CreateKey': {
     reason: 'CreateKey supports no resource-level permissions (the key does not exist yet); the framework\'s stack role may create only keys carrying its tag',
     requiredConditionKey: 'aws:RequestTag/mlops:framework',
