@@ -1,8 +1,23 @@
 import { meetAfter } from './call-barrier';
-import { createReleaseBuckets, motoReleaseClients, notServing, recordDescribes, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import {
+  caseModel,
+  createReleaseBuckets,
+  motoReleaseClients,
+  notServing,
+  recordDescribes,
+  releaseBucketNames,
+  ReleaseBuckets,
+  releaseOf,
+  serveRelease,
+  worldSpec,
+  worldState,
+} from './release-world';
 import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
 import type { ActionOutcome } from '../../src/runtime/codepipeline-job';
+import { actingAs } from '../aws-contracts/handler-calls/acting-role';
+import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';
+import { FaultWorlds } from '../aws-contracts/worlds/fault-worlds';
 import { job } from '../pipeline/deploy/deploy-fixtures';
 
 /**
@@ -14,9 +29,13 @@ import { job } from '../pipeline/deploy/deploy-fixtures';
  * Test stage's rollback target) all exist, and no model outlives its config.
  */
 let buckets: ReleaseBuckets;
+const BUCKETS = 'faults-concurrent';
+/** Each case's pipeline; both jobs of a case act as its deploy function's role. */
+const WORLDS = new FaultWorlds(BUCKETS, { buckets: releaseBucketNames(BUCKETS) });
+failOnUnauthorizedHandlerCalls();
 
 beforeAll(async () => {
-  buckets = await createReleaseBuckets('faults-concurrent');
+  buckets = await createReleaseBuckets(BUCKETS);
 });
 
 /** One job's side of the race: its own clients (its own Lambda invocation), token and answers. */
@@ -40,7 +59,7 @@ class Release {
       return false;
     }
     const delivered = { ...job(this.executionId, { artifactVersion: buckets.version }), continuationToken: this.token };
-    const outcome = await runDeployJob(delivered, this.spec, this.clients);
+    const outcome = await actingAs(WORLDS.role('deploy', caseModel(this.spec)), () => runDeployJob(delivered, this.spec, this.clients));
     if (outcome.kind === 'in-progress') {
       this.token = outcome.continuationToken;
     } else {

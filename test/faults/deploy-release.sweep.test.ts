@@ -1,10 +1,26 @@
 import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
-import { createReleaseBuckets, motoReleaseClients, notServing, recordDescribes, registerScaling, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import {
+  caseModel,
+  createReleaseBuckets,
+  motoReleaseClients,
+  notServing,
+  recordDescribes,
+  registerScaling,
+  releaseBucketNames,
+  ReleaseBuckets,
+  releaseOf,
+  serveRelease,
+  worldSpec,
+  worldState,
+} from './release-world';
 import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
 import type { ActionOutcome, CodePipelineJob } from '../../src/runtime/codepipeline-job';
+import { actingAs } from '../aws-contracts/handler-calls/acting-role';
+import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';
+import { FaultWorlds } from '../aws-contracts/worlds/fault-worlds';
 import { runActionToCompletion } from '../fixtures/codepipeline-driver';
 import { job } from '../pipeline/deploy/deploy-fixtures';
 
@@ -15,14 +31,25 @@ import { job } from '../pipeline/deploy/deploy-fixtures';
  * faults ends, with the serving endpoint up throughout and nothing left over.
  */
 let buckets: ReleaseBuckets;
+const BUCKETS = 'faults-deploy-sweep';
 const AUTOSCALING = { minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 300 };
-/** An update finds the endpoint serving exec-b, with exec-a's release before it. */
-const serveTwoReleases = (spec: DeploySpec) => serveRelease(motoReleaseClients().sagemaker, spec, ['exec-a', 'exec-b']);
+/** Each case's pipeline: an autoscaled dev; the release's calls act as its deploy function's role. */
+const WORLDS = new FaultWorlds(BUCKETS, {
+  buckets: releaseBucketNames(BUCKETS),
+  autoScaling: { maxInstances: AUTOSCALING.maxInstances, targetInvocationsPerInstance: AUTOSCALING.targetInvocationsPerInstance },
+});
+failOnUnauthorizedHandlerCalls();
+/** An update finds the endpoint serving exec-b, with exec-a's release before it, and its variant autoscaled as exec-b's release left it. */
+async function serveTwoReleases(spec: DeploySpec): Promise<void> {
+  const clients = motoReleaseClients();
+  await serveRelease(clients.sagemaker, spec, ['exec-a', 'exec-b']);
+  await registerScaling(clients.autoscaling, spec);
+}
 /** The calls of a release without faults, which the sweeps fail one by one. */
 let cleanCalls: { update: string[]; first: string[] };
 
 beforeAll(async () => {
-  buckets = await createReleaseBuckets('faults-deploy-sweep');
+  buckets = await createReleaseBuckets(BUCKETS);
   cleanCalls = {
     update: await callsOfCleanRelease('u', serveTwoReleases, 'exec-c'),
     first: await callsOfCleanRelease('f', async () => undefined, 'exec-a'),
@@ -41,7 +68,7 @@ async function release(spec: DeploySpec, executionId: string, plan?: FaultPlan):
   const clients = motoReleaseClients();
   const injector = new FaultInjector(plan).attach(clients.sagemaker, clients.s3, clients.autoscaling);
   const seen = recordDescribes(clients.sagemaker);
-  const run = redeliverAfterCrash(injector, (j: CodePipelineJob) => runDeployJob(j, spec, clients));
+  const run = redeliverAfterCrash(injector, (j: CodePipelineJob) => actingAs(WORLDS.role('deploy', caseModel(spec)), () => runDeployJob(j, spec, clients)));
   const { final } = await runActionToCompletion(run, job(executionId, { artifactVersion: buckets.version }), { maxCalls: 40 });
   return { final, injector, seen, clients };
 }
@@ -155,7 +182,6 @@ test('an update SageMaker refuses for good: the job fails with the reason, the p
 async function refusedCase(plan: FaultPlan): Promise<string | undefined> {
   const spec = worldSpec(buckets, `sweep-u${FAULT_TAG[plan.kind]}-${plan.at}`, { autoScaling: AUTOSCALING });
   await serveTwoReleases(spec);
-  await registerScaling(motoReleaseClients().autoscaling, spec);
   const [previous, next] = [releaseOf(spec, 'exec-b'), releaseOf(spec, 'exec-c')];
   const { final, seen, clients } = await release(spec, 'exec-c', plan);
   const state = await worldState(clients, spec);

@@ -1,8 +1,11 @@
 import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
-import { createReleaseBuckets, motoReleaseClients, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
+import { createReleaseBuckets, motoReleaseClients, releaseBucketNames, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
 import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
 import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
 import { rollBack } from '../../src/runtime/test-rollback';
+import { actingAs } from '../aws-contracts/handler-calls/acting-role';
+import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';
+import { FaultWorlds } from '../aws-contracts/worlds/fault-worlds';
 import { runActionToCompletion } from '../fixtures/codepipeline-driver';
 import { failNextEndpointChange } from '../harness/moto-server';
 import { job } from '../pipeline/deploy/deploy-fixtures';
@@ -17,21 +20,27 @@ import { PARAMS } from '../pipeline/tests/tests-fixtures';
 let buckets: ReleaseBuckets;
 let spec: DeploySpec;
 const clients = motoReleaseClients();
+const BUCKETS = 'faults-rollback-target';
+const MODEL = 'rollback-target';
+/** The pipeline of the file's environment: its deploy function releases, its test function rolls back. */
+const WORLDS = new FaultWorlds(BUCKETS, { buckets: releaseBucketNames(BUCKETS), tests: 'requests' });
+failOnUnauthorizedHandlerCalls();
 
 beforeAll(async () => {
-  buckets = await createReleaseBuckets('faults-rollback-target');
-  spec = worldSpec(buckets, 'rollback-target', { keepReleases: 1 });
+  buckets = await createReleaseBuckets(BUCKETS);
+  spec = worldSpec(buckets, MODEL, { keepReleases: 1 });
 });
 
 function deploy(executionId: string) {
-  return runActionToCompletion((j) => runDeployJob(j, spec, clients), job(executionId, { artifactVersion: buckets.version }));
+  return actingAs(WORLDS.role('deploy', MODEL), () => runActionToCompletion((j) => runDeployJob(j, spec, clients), job(executionId, { artifactVersion: buckets.version })));
 }
 
 test('after a failed release, the next one keeps the config it replaced, and a failed test rolls the endpoint back onto it', async () => {
   const [a, b, c, d] = ['exec-a', 'exec-b', 'exec-c', 'exec-d'].map((e) => releaseOf(spec, e));
   await serveRelease(clients.sagemaker, spec, ['exec-a']);
   expect((await deploy('exec-b')).final.kind).toBe('succeeded');
-  await failNextEndpointChange(process.env.MOTO_ENDPOINT!, 'rollback-target', 'The primary container did not pass the ping health check.');
+  const endpointName = spec.environments.dev.endpointName;
+  await failNextEndpointChange(process.env.MOTO_ENDPOINT!, endpointName, 'The primary container did not pass the ping health check.');
   expect((await deploy('exec-c')).final).toMatchObject({ kind: 'failed', message: expect.stringContaining(`still serves ${b}`) });
 
   const { final } = await deploy('exec-d');
@@ -44,12 +53,12 @@ test('after a failed release, the next one keeps the config it replaced, and a f
   expect(state.configs).not.toContain(a);
 
   // The Test stage of d fails: its rollback reaches b.
-  const params = { ...PARAMS, endpointName: 'rollback-target', endpointConfigName: d, previousConfig: b };
+  const params = { ...PARAMS, endpointName, endpointConfigName: d, previousConfig: b };
   const initial = JSON.stringify({ phase: 'rolling-back', failures: 'request "smoke": status 500', previous: b, updateIssued: false });
-  const rollback = await runActionToCompletion(
+  const rollback = await actingAs(WORLDS.role('test', MODEL), () => runActionToCompletion(
     (j) => rollBack(params, JSON.parse(j.continuationToken ?? initial), { sagemaker: clients.sagemaker, autoscaling: clients.autoscaling }),
     job('exec-d'),
-  );
+  ));
   expect(rollback.final).toMatchObject({ kind: 'failed', message: expect.stringContaining(`Rolled back to ${b}`) });
-  expect(await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'rollback-target' }))).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: b });
+  expect(await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }))).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: b });
 });

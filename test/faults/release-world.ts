@@ -12,7 +12,8 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { DeploySpec, EnvironmentDeploySpec } from '../../src/pipeline/deploy/deploy-spec';
-import { isReleaseName, releaseId, releaseName } from '../../src/pipeline/naming';
+import { SCALING_TAG } from '../../src/pipeline/deploy/scaling-tag';
+import { endpointNameFor, isReleaseName, releaseId, releasePrefixFor, releaseName } from '../../src/pipeline/naming';
 import { ReleaseClients } from '../../src/runtime/endpoint-release';
 import { xgboostModelArtifact } from '../fixtures/model-artifact';
 import { motoS3ClientConfig } from '../harness/moto-server';
@@ -21,8 +22,13 @@ import { envSpec } from '../pipeline/deploy/deploy-fixtures';
 /*
  * Releases against the suite's shared moto server. That server is never
  * reset, so every case works on an endpoint (and release prefix) of its own
- * and looks only at resources under that name.
+ * and looks only at resources under that name: the `dev` environment of a
+ * pipeline of its own, whose model is named after the case (the pipelines
+ * of test/aws-contracts/worlds/fault-worlds.ts, whose roles its calls act as).
  */
+
+/** The environment every case's pipeline releases to. */
+const ENVIRONMENT = 'dev';
 
 const ARTIFACT_KEY = 'churn/model.tar.gz';
 
@@ -45,10 +51,15 @@ export interface ReleaseBuckets {
   readonly version: string;
 }
 
+/** The names of a test file's buckets. */
+export function releaseBucketNames(prefix: string): { readonly models: string; readonly releases: string } {
+  return { models: `${prefix}-models`, releases: `${prefix}-releases` };
+}
+
 /** Creates a test file's buckets and uploads the artifact once. */
 export async function createReleaseBuckets(prefix: string): Promise<ReleaseBuckets> {
   const s3 = motoReleaseClients().s3;
-  const buckets = { models: `${prefix}-models`, releases: `${prefix}-releases` };
+  const buckets = releaseBucketNames(prefix);
   for (const bucket of Object.values(buckets)) {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
@@ -57,11 +68,27 @@ export async function createReleaseBuckets(prefix: string): Promise<ReleaseBucke
   return { ...buckets, version: put.VersionId! };
 }
 
-/** The deploy spec of one environment whose endpoint (and release prefix) is `endpointName`. */
-export function worldSpec(buckets: ReleaseBuckets, endpointName: string, overrides: Partial<EnvironmentDeploySpec> = {}): DeploySpec {
+/** The endpoint of the pipeline of a case's model, as the pipeline names it. */
+export function caseEndpoint(model: string): string {
+  return endpointNameFor(model, ENVIRONMENT);
+}
+
+/** The model of the case whose endpoint this is (its pipeline's endpoint is `<model>-dev`). */
+export function modelOfEndpoint(endpointName: string): string {
+  return endpointName.replace(new RegExp(`-${ENVIRONMENT}$`), '');
+}
+
+/** The model of the case whose spec this is. */
+export function caseModel(spec: DeploySpec): string {
+  return modelOfEndpoint(spec.environments.dev.endpointName);
+}
+
+/** The deploy spec of the `dev` environment of the pipeline of model `model`, as that pipeline names its endpoint and releases. */
+export function worldSpec(buckets: ReleaseBuckets, model: string, overrides: Partial<EnvironmentDeploySpec> = {}): DeploySpec {
+  const endpointName = caseEndpoint(model);
   const dev = envSpec({
     endpointName,
-    releasePrefix: endpointName,
+    releasePrefix: releasePrefixFor(model, ENVIRONMENT),
     releaseBucket: buckets.releases,
     releaseKeyPrefix: `releases/${endpointName}/`,
     keepReleases: 1,
@@ -99,7 +126,7 @@ export async function serveRelease(sagemaker: SageMakerClient, spec: DeploySpec,
   await sagemaker.send(new DescribeEndpointCommand({ EndpointName: env.endpointName }));
 }
 
-/** Registers the environment's variant for scaling, as a release of an autoscaled environment leaves it. */
+/** Registers the environment's variant for scaling, as a release of an autoscaled environment leaves it (tagged with its endpoint). */
 export async function registerScaling(autoscaling: ApplicationAutoScalingClient, spec: DeploySpec): Promise<void> {
   const env = spec.environments.dev;
   await autoscaling.send(new RegisterScalableTargetCommand({
@@ -108,6 +135,7 @@ export async function registerScaling(autoscaling: ApplicationAutoScalingClient,
     ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
     MinCapacity: 1,
     MaxCapacity: 4,
+    Tags: { [SCALING_TAG]: env.endpointName },
   }));
 }
 

@@ -2,9 +2,14 @@ import { APIGatewayClient, GetDeploymentsCommand, GetStagesCommand } from '@aws-
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
-import { motoReleaseClients, releaseOf, serveRelease, worldSpec } from './release-world';
+import { caseModel, modelOfEndpoint, motoReleaseClients, releaseBucketNames, releaseOf, serveRelease, worldSpec } from './release-world';
 import type { ShareSettings } from '../../src/pipeline/share/share-spec';
 import { runShareJob } from '../../src/pipeline/share/share.lambda';
+import type { CodePipelineJob } from '../../src/runtime/codepipeline-job';
+import { actingAs } from '../aws-contracts/handler-calls/acting-role';
+import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';
+import { FaultWorlds } from '../aws-contracts/worlds/fault-worlds';
+import { shareSettings } from '../aws-contracts/worlds/handler-settings';
 import { runActionToCompletion } from '../fixtures/codepipeline-driver';
 import { createInferenceApiStage } from '../fixtures/inference-api-stage';
 
@@ -15,7 +20,20 @@ import { createInferenceApiStage } from '../fixtures/inference-api-stage';
  * exactly as a clean share leaves them.
  */
 const NOW = new Date('2026-11-29T12:00:00.000Z');
-const NO_BUCKETS = { models: 'unused', releases: 'unused', version: '' };
+const BUCKETS = 'faults-share-sweep';
+/** Sharing reads no bucket: the file makes none. */
+const NO_BUCKETS = { ...releaseBucketNames(BUCKETS), version: '' };
+/** Each case's pipeline: the share step acts as its share function's role. */
+const WORLDS = new FaultWorlds(BUCKETS, {
+  buckets: releaseBucketNames(BUCKETS),
+  names: (endpointName) => ({ ChurnEnvdevInferenceApiRelease: releaseRecordParameter(endpointName) }),
+});
+failOnUnauthorizedHandlerCalls();
+
+/** The parameter the pipeline whose `dev` endpoint is `endpointName` records its shared release in (a name as CloudFormation makes one: no slash). */
+function releaseRecordParameter(endpointName: string): string {
+  return `CFN-${endpointName}-release-record`;
+}
 
 function motoShareClients() {
   const config = { endpoint: process.env.MOTO_ENDPOINT!, region: 'us-east-1' };
@@ -26,13 +44,16 @@ function motoShareClients() {
  * An environment whose endpoint serves exec-2's release, exec-1's having been
  * shared before: the API is live, the record names exec-1.
  */
-async function sharedBefore(name: string): Promise<{ settings: ShareSettings; previous: string; next: string; version: number }> {
+async function sharedBefore(model: string): Promise<{ settings: ShareSettings; previous: string; next: string; version: number }> {
   const clients = motoShareClients();
-  const spec = worldSpec(NO_BUCKETS, name);
+  const spec = worldSpec(NO_BUCKETS, model);
+  const name = spec.environments.dev.endpointName;
   await serveRelease(clients.sagemaker, spec, ['exec-1', 'exec-2']);
   const [previous, next] = [releaseOf(spec, 'exec-1'), releaseOf(spec, 'exec-2')];
-  const restApiId = await createInferenceApiStage(clients.apigateway, `${name}-inference`, 'v1', { endpoint: name });
-  const parameterName = `/faults/share/${name}`;
+  // The API gets the ID CloudFormation gave the case's pipeline's API, which its share role is granted.
+  const apiId = shareSettings(WORLDS.family.world(caseModel(spec))).environments.dev.api.restApiId;
+  const restApiId = await createInferenceApiStage(clients.apigateway, `${name}-inference`, 'v1', { endpoint: name }, apiId);
+  const parameterName = releaseRecordParameter(name);
   const put = await clients.ssm.send(new PutParameterCommand({
     Name: parameterName,
     Type: 'String',
@@ -46,7 +67,9 @@ async function share(settings: ShareSettings, next: string, plan?: FaultPlan) {
   const clients = motoShareClients();
   const injector = new FaultInjector(plan).attach(clients.sagemaker, clients.ssm, clients.apigateway);
   const job = { id: 'job-share', userParameters: { environment: 'dev', executionId: 'exec-2', endpointName: settings.environments.dev.endpointName, endpointConfigName: next, modelName: next } };
-  const { final } = await runActionToCompletion(redeliverAfterCrash(injector, (j) => runShareJob(j, settings, clients, NOW)), job);
+  const asShareFunction = WORLDS.role('share', modelOfEndpoint(settings.environments.dev.endpointName));
+  const run = (j: CodePipelineJob) => actingAs(asShareFunction, () => runShareJob(j, settings, clients, NOW));
+  const { final } = await runActionToCompletion(redeliverAfterCrash(injector, run), job);
   return { final, injector, clients };
 }
 

@@ -1,9 +1,25 @@
 import { CreateProjectCommand, ListBuildsForProjectCommand } from '@aws-sdk/client-codebuild';
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
-import { createReleaseBuckets, notServing, recordDescribes, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
-import { motoTestClients } from './test-world';
+import {
+  caseModel,
+  createReleaseBuckets,
+  notServing,
+  recordDescribes,
+  registerScaling,
+  releaseBucketNames,
+  ReleaseBuckets,
+  releaseOf,
+  serveRelease,
+  worldSpec,
+  worldState,
+} from './release-world';
+import { motoTestClients, testProject } from './test-world';
+import type { CodePipelineJob } from '../../src/runtime/codepipeline-job';
 import { runTestJob } from '../../src/runtime/integration-tests';
+import { actingAs } from '../aws-contracts/handler-calls/acting-role';
+import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';
+import { FaultWorlds } from '../aws-contracts/worlds/fault-worlds';
 import { runActionToCompletion } from '../fixtures/codepipeline-driver';
 import { buildJob, SCALING } from '../pipeline/tests/tests-fixtures';
 
@@ -15,14 +31,30 @@ import { buildJob, SCALING } from '../pipeline/tests/tests-fixtures';
  * the same report as a clean run.
  */
 const BOUNDS = `${SCALING.autoScaling.minInstances}-${SCALING.autoScaling.maxInstances}`;
+const BUCKETS = 'faults-test-sweep';
+/** Each case's pipeline: an autoscaled dev tested by a CodeBuild suite; the Test step acts as its test function's role. */
+const WORLDS = new FaultWorlds(BUCKETS, {
+  buckets: releaseBucketNames(BUCKETS),
+  instanceCount: SCALING.autoScaling.minInstances,
+  autoScaling: {
+    minInstances: SCALING.autoScaling.minInstances,
+    maxInstances: SCALING.autoScaling.maxInstances,
+    targetInvocationsPerInstance: SCALING.autoScaling.targetInvocationsPerInstance,
+  },
+  tests: 'codebuild',
+  names: (endpointName) => ({ ChurnTestsdevProjectBB33721E: testProject(endpointName) }),
+});
+failOnUnauthorizedHandlerCalls();
 
 
-/** An endpoint a release moved from exec-old to exec-new, and a test project whose next build fails. */
-async function releasedWithFailingSuite(name: string) {
+/** An endpoint a release moved from exec-old to exec-new (its variant autoscaled, as the release left it), and a test project whose next build fails. */
+async function releasedWithFailingSuite(model: string) {
   const clients = motoTestClients();
-  const spec = worldSpec(buckets, name);
+  const spec = worldSpec(buckets, model);
+  const endpointName = spec.environments.dev.endpointName;
   await serveRelease(clients.sagemaker, spec, ['exec-old', 'exec-new']);
-  const project = `${name}-tests`;
+  await registerScaling(clients.autoscaling, spec);
+  const project = testProject(endpointName);
   await clients.codebuild.send(new CreateProjectCommand({
     name: project,
     source: { type: 'NO_SOURCE', buildspec: 'version: 0.2\nphases:\n  build:\n    commands:\n      - pytest' },
@@ -37,16 +69,18 @@ async function releasedWithFailingSuite(name: string) {
   });
   expect(failNext.ok).toBe(true);
   const [previous, next] = [releaseOf(spec, 'exec-old'), releaseOf(spec, 'exec-new')];
-  const job = buildJob({ endpointName: name, endpointConfigName: next, previousConfig: previous, build: { projectName: project }, scaling: SCALING });
+  const job = buildJob({ endpointName, endpointConfigName: next, previousConfig: previous, build: { projectName: project }, scaling: SCALING });
   return { spec, project, previous, next, job };
 }
 
-async function testRelease(name: string, plan?: FaultPlan) {
-  const world = await releasedWithFailingSuite(name);
+async function testRelease(model: string, plan?: FaultPlan) {
+  const world = await releasedWithFailingSuite(model);
   const clients = motoTestClients();
   const injector = new FaultInjector(plan).attach(clients.sagemaker, clients.codebuild, clients.autoscaling);
   const seen = recordDescribes(clients.sagemaker);
-  const { final } = await runActionToCompletion(redeliverAfterCrash(injector, (j) => runTestJob(j, clients)), world.job);
+  const asTestFunction = WORLDS.role('test', caseModel(world.spec));
+  const run = (j: CodePipelineJob) => actingAs(asTestFunction, () => runTestJob(j, clients));
+  const { final } = await runActionToCompletion(redeliverAfterCrash(injector, run), world.job);
   // Looked at with clients of its own: the calls the sweep faults are the handler's only.
   const observer = motoTestClients();
   const builds = (await observer.codebuild.send(new ListBuildsForProjectCommand({ projectName: world.project }))).ids ?? [];
@@ -57,7 +91,7 @@ let cleanCalls: string[];
 let buckets: ReleaseBuckets;
 
 beforeAll(async () => {
-  buckets = await createReleaseBuckets('faults-test-sweep');
+  buckets = await createReleaseBuckets(BUCKETS);
   const clean = await testRelease('tsweep-clean');
   if (!/Rolled back to/.test(clean.final.message)) {
     throw new Error(`The test step without faults did not roll back: ${clean.final.message}`);
