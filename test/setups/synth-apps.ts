@@ -12,7 +12,7 @@
  * It never imports this project's own aws-cdk-lib: everything it requires
  * must resolve inside the scratch app, which it checks first.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as Module from 'module';
 import * as path from 'path';
 import type { SetupsJob, SetupsResult, SynthFinding, SynthRun, NagAttachment } from './setups-protocol';
@@ -209,12 +209,18 @@ function nagFindings(root: any, assembly: any, stacks: string[]): SynthFinding[]
       for (const resource of violation.violatingResources) add(violation.ruleName, violation.severity, resource.constructPath, violation.description);
     }
   } else {
-    const report = JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf-8'));
+    // Newer aws-cdk-lib versions write validation-report.json (plugin name and
+    // metadata at the top of each plugin's report); older ones
+    // policy-validation-report.json (both under `summary`).
+    const file = ['validation-report.json', 'policy-validation-report.json'].map((name) => path.join(assembly.directory, name)).find(existsSync);
+    if (!file) throw new Error(`cdk-nag 3 was attached as a plugin, but ${assembly.directory} holds no validation report`);
+    const report = JSON.parse(readFileSync(file, 'utf-8'));
     for (const plugin of report.pluginReports ?? []) {
-      if (plugin.pluginName !== 'AwsSolutions') continue;
-      if (plugin.metadata?.error) throw new Error(`cdk-nag did not run: ${plugin.metadata.error}`);
+      if ((plugin.pluginName ?? plugin.summary?.pluginName) !== 'AwsSolutions') continue;
+      const metadata = plugin.metadata ?? plugin.summary?.metadata;
+      if (metadata?.error) throw new Error(`cdk-nag did not run: ${metadata.error}`);
       for (const violation of plugin.violations) {
-        for (const resource of violation.violatingConstructs ?? []) {
+        for (const resource of violation.violatingResources ?? violation.violatingConstructs ?? []) {
           add(violation.ruleName, violation.severity, resource.constructPath, violation.description);
         }
       }
