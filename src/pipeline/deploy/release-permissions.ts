@@ -55,7 +55,7 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
     }),
   );
   if (spec.autoScaling) {
-    statements.push(...scalingPermissions(scope, spec.endpointName, location));
+    statements.push(...scalingPermissions(scope, spec, location));
   }
   if (spec.deployment) {
     // SageMaker checks that the caller can read the rollback alarms it names.
@@ -83,13 +83,20 @@ export function passRole(roleArn: string): iam.PolicyStatement {
 export const SCALABLE_TARGETS_REASON = 'Application Auto Scaling gives scalable targets IDs it generates on registration, so no ARN names an '
   + 'environment\'s target beforehand; only targets tagged with the environment\'s endpoint (aws:ResourceTag) may be deregistered or given a policy';
 
+/** The endpoint whose variant scales, and the prefix of the release configs it serves. */
+export interface ScaledEndpoint {
+  readonly endpointName: string;
+  readonly releasePrefix: string;
+}
+
 /**
  * What taking an endpoint variant out of target tracking and registering it
  * again needs: the deploy handler around an update, the test handler around a rollback.
  */
-export function scalingPermissions(scope: Construct, endpointName: string, location: ReleaseLocation = {}): iam.PolicyStatement[] {
+export function scalingPermissions(scope: Construct, variant: ScaledEndpoint, location: ReleaseLocation = {}): iam.PolicyStatement[] {
   const stack = Stack.of(scope);
   const { account, region } = location;
+  const endpointName = variant.endpointName;
   const variants = {
     'application-autoscaling:service-namespace': 'sagemaker',
     'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
@@ -118,10 +125,17 @@ export function scalingPermissions(scope: Construct, endpointName: string, locat
     // Whether the target is registered, before deregistering it: one that is not has no tag to match.
     // DescribeScalableTargets has no resource-level permissions: AWS requires '*'.
     new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }),
-    // Registering checks that the caller could change the variant's capacity itself.
+    // Application Auto Scaling validates, on RegisterScalableTarget and
+    // PutScalingPolicy, that the caller itself may read and resize the variant
+    // (its guide's "Permissions validation for API calls on target resources"):
+    // the endpoint, and the release configs it serves.
     new iam.PolicyStatement({
-      actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'],
+      actions: ['sagemaker:UpdateEndpointWeightsAndCapacities', 'sagemaker:DescribeEndpoint'],
       resources: [stack.formatArn({ service: 'sagemaker', account, region, resource: 'endpoint', resourceName: endpointName.toLowerCase() })],
+    }),
+    new iam.PolicyStatement({
+      actions: ['sagemaker:DescribeEndpointConfig'],
+      resources: [stack.formatArn({ service: 'sagemaker', account, region, resource: 'endpoint-config', resourceName: `${variant.releasePrefix.toLowerCase()}-*` })],
     }),
     // Target tracking creates and removes its own alarms, named after the scaled resource.
     new iam.PolicyStatement({

@@ -94,7 +94,7 @@ export class IntegrationTestHandler extends Construct {
       resources: [endpoint, this.sagemakerArn('endpoint-config', `${releasePrefix}-*`)],
     }));
     if (autoScaled) {
-      this.grantScaling(endpointName);
+      this.grantScaling(endpointName, releasePrefix);
     }
   }
 
@@ -133,10 +133,10 @@ export class IntegrationTestHandler extends Construct {
   }
 
   /** What deregistering and registering an endpoint variant for target tracking needs (the deploy handler's own). */
-  private grantScaling(endpointName: string): void {
+  private grantScaling(endpointName: string, releasePrefix: string): void {
     const serviceLinkedRole = !this.scalingRoleGranted;
     this.scalingRoleGranted = true;
-    for (const statement of scalingPermissions(this, endpointName, { serviceLinkedRole })) {
+    for (const statement of scalingPermissions(this, { endpointName, releasePrefix }, { serviceLinkedRole })) {
       this.role.addToPrincipalPolicy(statement);
     }
   }

@@ -168,6 +168,16 @@ function resourceTags(tags: { [key: string]: string } | undefined): { [key: stri
   return Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
 }
 
+/** What Application Auto Scaling checks the caller may do to a SageMaker variant itself. */
+function variantValidation(input: any, site: CallSite): RequiredPermission[] {
+  const endpoint = sagemakerArn(site, 'endpoint', endpointOfVariant(input.ResourceId));
+  const because = 'Application Auto Scaling validates that the caller may read and resize the variant';
+  return [
+    { action: 'sagemaker:UpdateEndpointWeightsAndCapacities', resource: endpoint, because },
+    { action: 'sagemaker:DescribeEndpoint', resource: endpoint, because },
+  ];
+}
+
 /** The SageMaker endpoint a variant's ResourceId (`endpoint/<name>/variant/<variant>`) belongs to. */
 function endpointOfVariant(resourceId: string): string {
   return String(resourceId).split('/')[1];
@@ -263,16 +273,29 @@ const RULES: { readonly [service: string]: { readonly [operation: string]: Rule 
   },
   'Application Auto Scaling': {
     DescribeScalableTargets: onNothing('application-autoscaling:DescribeScalableTargets'),
-    // Registering also checks that the caller could change the variant's capacity itself (Application Auto Scaling's SageMaker documentation).
+    // Application Auto Scaling validates that the caller itself may read and
+    // resize the variant, on registering and on putting a policy (its guide's
+    // "Permissions validation for API calls on target resources").
     RegisterScalableTarget: (input, site) => [
       scalableTarget(input, site, 'application-autoscaling:RegisterScalableTarget', tagContext(input.Tags)),
       ...(input.Tags && Object.keys(input.Tags).length
         ? [{ ...scalableTarget(input, site, 'application-autoscaling:TagResource', tagContext(input.Tags)), because: 'the registration carries tags' }]
         : []),
-      { action: 'sagemaker:UpdateEndpointWeightsAndCapacities', resource: sagemakerArn(site, 'endpoint', endpointOfVariant(input.ResourceId)), because: 'registering checks the caller could scale the variant itself' },
+      ...variantValidation(input, site),
     ],
     DeregisterScalableTarget: (input, site) => [scalableTarget(input, site, 'application-autoscaling:DeregisterScalableTarget')],
-    PutScalingPolicy: (input, site) => [scalableTarget(input, site, 'application-autoscaling:PutScalingPolicy')],
+    PutScalingPolicy: (input, site) => [
+      scalableTarget(input, site, 'application-autoscaling:PutScalingPolicy'),
+      ...variantValidation(input, site),
+      // Target tracking makes its alarms with the caller's permission, named TargetTracking-<resource ID>-AlarmHigh/Low-<UUID>.
+      ...(input.PolicyType === 'TargetTrackingScaling'
+        ? ['AlarmHigh', 'AlarmLow'].flatMap((side) => ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms'].map((action) => ({
+          action,
+          resource: `arn:aws:cloudwatch:${site.region}:${site.account}:alarm:TargetTracking-${input.ResourceId}-${side}-00000000-0000-4000-8000-000000000000`,
+          because: 'target tracking creates its alarms with the caller\'s permission',
+        })))
+        : []),
+    ],
   },
   'CloudWatch': {
     PutMetricData: (input) => [{ action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': input.Namespace } }],

@@ -221,3 +221,21 @@ test('a copy from a bucket in another region uses its key through the S3 endpoin
   expect(await outcome('us-east-1')).toEqual([]);
   expect(await outcome('eu-west-1')).toEqual([expect.stringMatching(/^kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key\/.*needed because releases-us-east-1 encrypts objects with a KMS key/)]);
 });
+
+test('a target-tracking policy needs what Application Auto Scaling validates: the variant read and resized, its alarms made, all by the caller', async () => {
+  const { acting } = world((role) => {
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:PutScalingPolicy'], resources: ['*'] }));
+  });
+  const [result] = await evaluated(acting, [call('Application Auto Scaling', 'PutScalingPolicy', {
+    ServiceNamespace: 'sagemaker',
+    ResourceId: 'endpoint/churn-dev/variant/AllTraffic',
+    ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    PolicyName: 'churn-dev-invocations',
+    PolicyType: 'TargetTrackingScaling',
+  })]);
+  expect(result.denied.map((d) => d.split(' on ')[0])).toEqual([
+    'sagemaker:UpdateEndpointWeightsAndCapacities', 'sagemaker:DescribeEndpoint',
+    'cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms',
+  ]);
+  expect(result.denied[2]).toMatch(/alarm:TargetTracking-endpoint\/churn-dev\/variant\/AllTraffic-AlarmHigh-/);
+});

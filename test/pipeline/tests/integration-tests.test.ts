@@ -217,7 +217,9 @@ describe('IntegrationTests.codeBuild', () => {
             },
           },
         },
-        { Effect: 'Allow', Action: 'sagemaker:UpdateEndpointWeightsAndCapacities', Resource: sm('endpoint/churn-prod') },
+        // Application Auto Scaling checks that the caller itself may read and resize the variant.
+        { Effect: 'Allow', Action: ['sagemaker:UpdateEndpointWeightsAndCapacities', 'sagemaker:DescribeEndpoint'], Resource: sm('endpoint/churn-prod') },
+        { Effect: 'Allow', Action: 'sagemaker:DescribeEndpointConfig', Resource: sm('endpoint-config/churn-prod-*') },
         {
           Effect: 'Allow',
           Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
@@ -247,7 +249,7 @@ describe('IntegrationTests.codeBuild', () => {
     expect(userParameters(stack, 'Test-prod').scaling).toEqual({ variantName: 'AllTraffic', autoScaling: { minInstances: 1, maxInstances: 2, targetInvocationsPerInstance: 100 } });
     const statements = testHandlerStatements(stack);
     expect(statements.filter((s: any) => s.Action === 'iam:CreateServiceLinkedRole')).toHaveLength(1);
-    expect(statements.filter((s: any) => s.Action === 'sagemaker:UpdateEndpointWeightsAndCapacities').map((s: any) => s.Resource))
+    expect(statements.filter((s: any) => [s.Action].flat().includes('sagemaker:UpdateEndpointWeightsAndCapacities')).map((s: any) => s.Resource))
       .toEqual([sm('endpoint/churn-staging'), sm('endpoint/churn-prod')]);
   });
 });
