@@ -1,6 +1,6 @@
 import { CloudFormationClient, Tag } from '@aws-sdk/client-cloudformation';
-import { errorName } from '../../src/runtime/aws-errors';
 import { REQUEST_HASH_TAG } from '../../src/framework/provision/stack-tags';
+import { errorName } from '../../src/runtime/aws-errors';
 
 /** One CreateStack, UpdateStack or DeleteStack, as CloudFormation answered it. */
 export interface Write {
