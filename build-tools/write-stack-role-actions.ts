@@ -3,7 +3,7 @@
  * CloudFormation stack role needs for the blueprints, from the registry
  * schemas the pinned cfn-lint ships (needs .venv and the built blueprints:
  * `npx projen blueprints`). Run after a blueprint gains a resource type:
- *   npx ts-node --prefer-ts-exts build-tools/write-stack-role-actions.ts
+ *   npx projen stack-role-actions
  */
 import { writeFileSync } from 'fs';
 import { join } from 'path';

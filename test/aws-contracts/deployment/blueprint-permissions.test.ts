@@ -140,7 +140,7 @@ test('the pipeline stacks\' KMS keys can be created only with the framework\'s t
 test(`${STACK_ROLE_ACTIONS_FILE} holds exactly what the blueprints\' handlers use`, () => {
   const committed = readFileSync(path.join(PROJECT_ROOT, STACK_ROLE_ACTIONS_FILE), 'utf-8');
   if (committed !== stackRoleActionsText(results.values())) {
-    throw new Error(`${STACK_ROLE_ACTIONS_FILE} is out of date: run "npx ts-node --prefer-ts-exts build-tools/write-stack-role-actions.ts" and commit the result`);
+    throw new Error(`${STACK_ROLE_ACTIONS_FILE} is out of date: run "npx projen stack-role-actions" and commit the result`);
   }
 });
 

@@ -45,7 +45,7 @@ export function stackRoleActionsText(checks: Iterable<PermissionCheck[]>): strin
 // registry schemas shipped in cfn-lint ${cfnLintVersion()} (test/harness/requirements.txt):
 // the create, read, update and delete handler permissions of every resource type
 // in the blueprints. Do not edit; regenerate with
-//   npx ts-node --prefer-ts-exts build-tools/write-stack-role-actions.ts
+//   npx projen stack-role-actions
 // test/aws-contracts/deployment/blueprint-permissions.test.ts fails while it is stale.
 
 /** Actions IAM authorizes on a resource, by service: the stack role scopes them to the pipeline stacks' resources. */
