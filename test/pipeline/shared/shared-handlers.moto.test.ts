@@ -19,20 +19,12 @@ import { handler as shareHandler } from '../../../src/pipeline/share/share.lambd
 import { CLEANUP_ROLE_PROPERTY, SETTINGS_PARAMETER } from '../../../src/pipeline/shared/shared-handler-spec';
 import { handler as testHandler } from '../../../src/pipeline/tests/test.lambda';
 import { actingAs } from '../../aws-contracts/handler-calls/acting-role';
-import { failOnUnauthorizedHandlerCalls } from '../../aws-contracts/handler-calls/jest-checks';
 import { SHARED_ACCOUNT, SharedWorld, sharedWorld } from '../../aws-contracts/worlds/shared-world';
 import { createInferenceApiStage } from '../../fixtures/inference-api-stage';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';
 import { MotoServer, startMotoServer } from '../../harness/moto-server';
 import { cfnEvent, deleteToCompletion, DEV } from '../cleanup/cleanup-fixtures';
 import { codePipelineEvent, envSpec, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
-
-/*
- * Each handler's calls are checked against the framework's policies: its
- * shared function acts as its own role (actingAs below), and through the
- * credentials it assumes, as the pipeline stack's role for that handler.
- */
-failOnUnauthorizedHandlerCalls();
 
 /**
  * The four handlers as the framework's shared functions run them for a
@@ -48,8 +40,11 @@ failOnUnauthorizedHandlerCalls();
  * which answers GetJobDetails for the job as a job of the pipeline and notes
  * the access key that signed each call. Moto's STS accepts AssumeRole with
  * session tags (and ignores them and trust policies: the handler call checks
- * weigh each role's trust policy, the faults tests the tags' values). The
- * tests run in order: each stage works on what the deploy released.
+ * weigh each role's trust policy, the faults tests the tags' values). Each
+ * handler's calls are checked against the world's policies: its shared
+ * function acts as its own role (actingAs below) and, through the
+ * credentials it assumes, as the pipeline stack's role for that handler.
+ * The tests run in order: each stage works on what the deploy released.
  */
 const ROLE_ACCOUNT = SHARED_ACCOUNT;
 /** The function's own access key (jest's global setup), whose account is moto's default 123456789012. */
