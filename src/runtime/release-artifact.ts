@@ -50,12 +50,17 @@ function copySource(source: ObjectVersion): string {
  * SageMaker downloads the artifact again whenever it starts an instance
  * (scaling, patching), so a release must point at a copy nobody overwrites,
  * not at the key users upload new versions to. Idempotent: an existing copy is kept.
+ * @param s3 a client in the target bucket's region: S3 takes a copy in the destination's region
+ * @param sourceS3 a client in the source bucket's region, for its size (S3 answers a request to
+ * another region's endpoint with a 301 redirect, which the SDK does not follow)
  */
-export async function stageReleaseArtifact(s3: S3Client, source: ObjectVersion, target: ObjectLocation): Promise<StageResult> {
+export async function stageReleaseArtifact(
+  s3: S3Client, source: ObjectVersion, target: ObjectLocation, sourceS3: S3Client = s3,
+): Promise<StageResult> {
   if (await headOrUndefined(s3, target)) {
     return { staged: true };
   }
-  const head = await headOrUndefined(s3, source);
+  const head = await headOrUndefined(sourceS3, source);
   if (!head) {
     const version = source.versionId ? ` (version ${source.versionId})` : '';
     return { staged: false, reason: `Model artifact s3://${source.bucket}/${source.key}${version} does not exist or cannot be read` };

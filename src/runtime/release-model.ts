@@ -72,7 +72,8 @@ async function stageRelease(request: ReleaseRequest, release: string, clients: R
   if (!clients.environmentS3) {
     throw new Error(`Environment ${request.environment} is in another account or region, but the handler has no S3 client there`);
   }
-  const onward = await stageReleaseArtifact(clients.environmentS3, copy, { bucket: spec.access.releaseBucket, key: copy.key });
+  // The copy is taken in the environment's region; the pipeline's own copy is looked at in the pipeline's.
+  const onward = await stageReleaseArtifact(clients.environmentS3, copy, { bucket: spec.access.releaseBucket, key: copy.key }, clients.s3);
   return { ...onward, bucket: spec.access.releaseBucket };
 }
 
