@@ -6,7 +6,7 @@ import { MlopsFramework } from '../../src';
 import { buildBlueprintStack } from '../../src/framework/blueprint/blueprint-builder';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../../src/framework/blueprint/blueprint-files';
 import { blueprintShapes } from '../../src/framework/blueprint/blueprint-parameters';
-import { expectCfnLintClean } from '../harness/cfn-lint';
+import { CfnLintResult, expectCfnLintClean, formatCfnLintFindings, runCfnLintOnEach } from '../harness/cfn-lint';
 import { PROJECT_ROOT } from '../harness/moto-server';
 import { expectNagClean } from '../harness/nag';
 
@@ -27,9 +27,18 @@ describe('MlopsFramework compliance', () => {
 });
 
 describe('blueprint compliance', () => {
-  test.each(blueprintShapes())('the shipped %s blueprint is cfn-lint clean', (shape) => {
-    const template = JSON.parse(readFileSync(path.join(PROJECT_ROOT, BLUEPRINT_DIRECTORY, blueprintFileName(shape)), 'utf-8'));
-    expectCfnLintClean(template);
+  // One cfn-lint process for all of them: starting it costs seconds each time.
+  const shapes = blueprintShapes();
+  let results: Map<string, CfnLintResult>;
+  beforeAll(() => {
+    const templates = shapes.map((shape) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, BLUEPRINT_DIRECTORY, blueprintFileName(shape)), 'utf-8')));
+    const linted = runCfnLintOnEach(templates);
+    results = new Map(shapes.map((shape, i) => [shape, linted[i]]));
+  });
+
+  test.each(shapes)('the shipped %s blueprint is cfn-lint clean', (shape) => {
+    const { errors, warnings } = results.get(shape)!;
+    expect(formatCfnLintFindings([...errors, ...warnings])).toBe('');
   });
 
   test.each(['prebuilt-2', 'container-1', 'prebuilt-2-batch', 'container-1-batch'])('the stack the %s blueprint is synthesized from has no unacknowledged cdk-nag AwsSolutions finding', (shape) => {

@@ -1,7 +1,7 @@
 import type { PipelineStackDeployment } from './framework-deployment';
 import type { DeployedResource, DeployedStack } from '../cloudformation/deployed-stack';
 import { Handler, HANDLERS, HandlerPermissions, handlerPermissions } from '../cloudformation/registry-schemas';
-import { evaluate, takesNoResource } from '../iam/policy-evaluator';
+import { AuthorizationRequest, evaluate, takesNoResource, Verdict } from '../iam/policy-evaluator';
 import { DeployedRole, resourcePolicyOf } from '../iam/role-policies';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -90,10 +90,7 @@ async function checkPermission(
     }
     const verdicts = [];
     for (const context of contexts) {
-      verdicts.push(await evaluate({ principal: role.arn, action, resource: arn, context }, {
-        identityPolicies: role.policies,
-        resourcePolicy: arn === '*' ? undefined : resourcePolicyOf(deployment.stack, arn),
-      }));
+      verdicts.push(await evaluateOnce(deployment, role, { principal: role.arn, action, resource: arn, context }));
     }
     return verdicts.find((v) => v.kind !== 'allowed') ?? verdicts[0];
   };
@@ -128,6 +125,32 @@ async function checkPermission(
   }
   if (results.length > 0) return results;
   return [{ ...base, resource: '', outcome: 'not-applicable', reason: `${resource.logicalId} neither is nor names a resource ${action} acts on` }];
+}
+
+/** Verdicts of a deployment's requests: its handlers ask for many of the same permissions on the same resource. */
+const verdicts = new WeakMap<PipelineStackDeployment, Map<string, Promise<Verdict>>>();
+
+/**
+ * Evaluates a request once per deployment: create, read, update and delete
+ * handlers list many of the same actions, and the policies weighed (the
+ * role's and the resource's in that deployment) do not change.
+ */
+function evaluateOnce(deployment: PipelineStackDeployment, role: DeployedRole, request: AuthorizationRequest): Promise<Verdict> {
+  let known = verdicts.get(deployment);
+  if (!known) {
+    known = new Map();
+    verdicts.set(deployment, known);
+  }
+  const key = JSON.stringify([request.action, request.resource, Object.entries(request.context ?? {}).sort()]);
+  let verdict = known.get(key);
+  if (!verdict) {
+    verdict = evaluate(request, {
+      identityPolicies: role.policies,
+      resourcePolicy: request.resource === '*' ? undefined : resourcePolicyOf(deployment.stack, request.resource),
+    });
+    known.set(key, verdict);
+  }
+  return verdict;
 }
 
 /** The ARNs a resource is authorized by: its own, or for attachments the resources they attach to. */
