@@ -156,14 +156,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Handlers and their shared runtime code are bundled by esbuild into assets/,
   // so jsii never compiles them (they use the AWS SDK, which is not a jsii type).
-  excludeTypescript: ['src/**/*.lambda.ts', 'src/runtime/**', 'src/cli/**'],
-  lambdaAutoDiscover: true,
-  // No fixed runtime: each generated function class takes a `runtime` prop,
-  // and the library passes the newest Node.js runtime of the user's aws-cdk-lib
-  // (src/lambda-runtime.ts); the bundles target the oldest of those (HANDLER_NODE_TARGET).
-  lambdaOptions: {
-    bundlingOptions: HANDLER_BUNDLING,
-  },
+  excludeTypescript: ['src/runtime/**', 'src/cli/**'],
+  // The handlers' entry points live with the handler code (src/runtime/handlers/),
+  // their generated Function classes with the constructs that create them
+  // (HANDLERS below), so no construct folder holds handler code.
+  lambdaAutoDiscover: false,
   // integ/ is driven by @aws-cdk/integ-runner (tasks below), not projen's test/ discovery.
   integrationTestAutoDiscover: false,
 
@@ -211,6 +208,32 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
 });
 
+/**
+ * Each Lambda handler: its entry point (handler side) and the generated
+ * Function class (construct side). No fixed runtime: each generated class
+ * takes a `runtime` prop, and the library passes the newest Node.js runtime of
+ * the user's aws-cdk-lib (src/common/lambda-runtime.ts); the bundles target
+ * the oldest of those (HANDLER_NODE_TARGET).
+ */
+const HANDLERS: Array<{ entry: string; constructFile: string; constructName: string }> = [
+  { entry: 'deploy', constructFile: 'pipeline/deploy/deploy-function.ts', constructName: 'DeployFunction' },
+  { entry: 'share', constructFile: 'pipeline/share/share-function.ts', constructName: 'ShareFunction' },
+  { entry: 'integration-test', constructFile: 'pipeline/integration-tests/test-function.ts', constructName: 'TestFunction' },
+  { entry: 'cleanup', constructFile: 'pipeline/cleanup/cleanup-function.ts', constructName: 'CleanupFunction' },
+  { entry: 'violations', constructFile: 'pipeline/monitoring/violations-function.ts', constructName: 'ViolationsFunction' },
+  { entry: 'provision', constructFile: 'framework/provision/provision-function.ts', constructName: 'ProvisionFunction' },
+  { entry: 'config-trigger', constructFile: 'framework/trigger/config-trigger-function.ts', constructName: 'ConfigTriggerFunction' },
+];
+for (const handler of HANDLERS) {
+  new awscdk.LambdaFunction(project, {
+    entrypoint: `src/runtime/handlers/${handler.entry}.lambda.ts`,
+    constructFile: `src/${handler.constructFile}`,
+    constructName: handler.constructName,
+    cdkDeps: project.cdkDeps,
+    bundlingOptions: HANDLER_BUNDLING,
+  });
+}
+
 // /.cache/ holds the consumer tests' virtualenv and Maven repository (gigabytes):
 // npm pack, which jsii-pacmak runs for every target, must not ship them.
 for (const dir of ['/.venv/', '/.cache/', '/integ/', '/examples/', '/bench/', '/.ci/', '/demo/', '/test/', '/build-tools/']) {
@@ -231,6 +254,10 @@ new javascript.TypescriptConfig(project, {
   compilerOptions: { noEmit: true, rootDir: '.' },
   include: ['src/**/*.ts', 'test/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts', ...SCRIPT_DIRS.map((d) => `${d}/**/*.ts`)],
   exclude: ['node_modules', '**/cdk.out'],
+});
+project.addTask('folder-graph', {
+  description: "Print the imports between src/'s top-level folders and their layers; fails on a cycle (test/structure checks it too)",
+  exec: 'ts-node --prefer-ts-exts build-tools/print-folder-graph.ts',
 });
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check handlers, tests, integ, examples, demo and bench (jsii compiles only the construct code)',

@@ -4,7 +4,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CallCounter, CallCounts } from './call-counter';
 import { CONTEXT, Figure, atMost } from './figure';
 import { round } from './samples';
-import { runDeployJob } from '../src/pipeline/deploy/deploy.lambda';
+import { runDeployJob } from '../src/runtime/handlers/deploy.lambda';
 import { runActionToCompletion } from '../test/fixtures/codepipeline-driver';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 import { setDescribesUntilReady } from '../test/harness/moto-server';

@@ -5,7 +5,7 @@ import { Figure, under } from './figure';
 import { round } from './samples';
 import type { SynthesizedTemplate } from './synth-time';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../src/framework/blueprint/blueprint-files';
-import { blueprintShapes, parseShape } from '../src/framework/blueprint/blueprint-parameters';
+import { blueprintShapes, parseShape } from '../src/blueprint/blueprint-parameters';
 
 /** CloudFormation's most resources in one stack. */
 const MAX_RESOURCES = 500;

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildBlueprintStack } from '../src/framework/blueprint/blueprint-builder';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../src/framework/blueprint/blueprint-files';
-import { blueprintShapes } from '../src/framework/blueprint/blueprint-parameters';
+import { blueprintShapes } from '../src/blueprint/blueprint-parameters';
 import { blueprintTemplate } from '../src/framework/blueprint/blueprint-template';
 
 const outdir = path.join(__dirname, '..', BLUEPRINT_DIRECTORY);

@@ -8,8 +8,8 @@
  */
 import { EmulatorClients } from './emulator';
 import { HandlerKind } from './pipeline-stages';
-import { loadDeploySpec, readDeploySettings, runDeployJob } from '../src/pipeline/deploy/deploy.lambda';
-import { readShareSettings, runShareJob } from '../src/pipeline/share/share.lambda';
+import { loadDeploySpec, readDeploySettings, runDeployJob } from '../src/runtime/handlers/deploy.lambda';
+import { readShareSettings, runShareJob } from '../src/runtime/handlers/share.lambda';
 import { ActionOutcome, CodePipelineJob } from '../src/runtime/codepipeline-job';
 import { runTestJob } from '../src/runtime/integration-tests';
 

@@ -9,7 +9,7 @@ import { IConstruct } from 'constructs';
 import { LocalStack } from './local-stack';
 import { DeployFunction } from '../src/pipeline/deploy/deploy-function';
 import { ShareFunction } from '../src/pipeline/share/share-function';
-import { TestFunction } from '../src/pipeline/tests/test-function';
+import { TestFunction } from '../src/pipeline/integration-tests/test-function';
 
 /** The handlers behind the pipeline's Lambda invoke actions. */
 export type HandlerKind = 'deploy' | 'test' | 'share';

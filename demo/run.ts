@@ -25,9 +25,9 @@ import { log } from './report';
 import { printSummary } from './summary';
 import { synthesizeAndCheck } from './synth-check';
 import { uploadTeamData } from './team-data';
-import { EnvironmentDeploySpec } from '../src/pipeline/deploy/deploy-spec';
-import { loadDeploySpec, readDeploySettings } from '../src/pipeline/deploy/deploy.lambda';
-import { readShareSettings } from '../src/pipeline/share/share.lambda';
+import { EnvironmentDeploySpec } from '../src/contract/deploy-settings';
+import { loadDeploySpec, readDeploySettings } from '../src/runtime/handlers/deploy.lambda';
+import { readShareSettings } from '../src/runtime/handlers/share.lambda';
 import { PolicyWorld } from '../test/aws-contracts/handler-calls/policy-world';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 

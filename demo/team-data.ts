@@ -8,7 +8,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { churnScore } from './model-stand-in';
 import { log } from './report';
-import type { EnvironmentDeploySpec } from '../src/pipeline/deploy/deploy-spec';
+import type { EnvironmentDeploySpec } from '../src/contract/deploy-settings';
 import { parseS3Uri } from '../src/runtime/s3-uri';
 
 /** Customers in the baseline dataset: enough for statistics worth the name, small enough to read. */

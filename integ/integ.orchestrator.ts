@@ -17,7 +17,7 @@ import { expectEndpointAnswers } from './support/endpoint-assertions';
 import { callProvisioningApi, waitForStack, waitForStackDeleted } from './support/provisioning-assertions';
 import { inOrder } from './support/sequence';
 import { integBucket, uploadAfter } from './support/uploads';
-import { endpointNameFor } from '../src/pipeline/naming';
+import { endpointNameFor } from '../src/contract/naming';
 import { xgboostModelArtifact } from '../test/fixtures/model-artifact';
 
 const app = new App();

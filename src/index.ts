@@ -12,7 +12,7 @@ export * from './pipeline/environment/traffic-shift';
 export * from './pipeline/notifications/notification-props';
 export * from './pipeline/notifications/pipeline-notifications';
 export * from './pipeline/share/inference-api';
-export * from './pipeline/tests/integration-tests';
+export * from './pipeline/integration-tests/integration-tests';
 export * from './framework/git-source';
 export * from './framework/mlops-framework';
 export * from './framework/mlops-framework-props';

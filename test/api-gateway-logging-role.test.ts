@@ -2,7 +2,7 @@ import { Annotations as CoreAnnotations, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { ByomPipeline, InferenceApi, MlopsFramework } from '../src';
-import { LOGGING_ROLE_WARNING } from '../src/api-gateway-logging-role';
+import { LOGGING_ROLE_WARNING } from '../src/apigateway/api-gateway-logging-role';
 import { expectNagClean } from './harness/nag';
 import { basicProps, newStack } from './pipeline/fixtures';
 

@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ByomPipeline, MlopsFramework } from '../src';
-import { newestNodeRuntime } from '../src/lambda-runtime';
+import { newestNodeRuntime } from '../src/common/lambda-runtime';
 import { basicProps, newAgnosticStack } from './pipeline/fixtures';
 
 /** What cdk-nag's AwsSolutions-L1 calls the latest: the highest Node.js version among the runtimes aws-cdk-lib defines. */

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { removeRedundantDependsOn } from '../src/redundant-dependencies';
+import { removeRedundantDependsOn } from '../src/common/redundant-dependencies';
 
 function functionIn(scope: Construct): lambda.Function {
   return new lambda.Function(scope, 'Fn', {

@@ -5,9 +5,9 @@ import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { IConstruct } from 'constructs';
-import { newestNodeRuntime } from '../../src/lambda-runtime';
+import { newestNodeRuntime } from '../../src/common/lambda-runtime';
 import { acknowledgeRule, justifyWildcards } from '../../src/nag/acknowledgements';
-import { removeRedundantDependsOn } from '../../src/redundant-dependencies';
+import { removeRedundantDependsOn } from '../../src/common/redundant-dependencies';
 
 /** The versioned bucket an integ test's pipeline reads from; emptied and deleted with the test. */
 export function integBucket(stack: Stack, id = 'Models'): s3.Bucket {

@@ -13,7 +13,7 @@ import { BatchCheckRequest, BatchRequest } from './pipeline-request';
 import { indexPath, keyPath, ProblemList, quote } from './problem-list';
 import { checkS3Key, utf8Length } from './s3-keys';
 import { checkBodyContains, checkJsonPaths, checkMimeType } from './test-rules';
-import { batchEnvironmentSpec } from '../pipeline/batch/batch-environment-spec';
+import { batchEnvironmentSpec } from '../contract/batch-environment-settings';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -4,7 +4,7 @@
  * instance types checked against the known hosting types.
  */
 import { checkBatch, ENDPOINT_ONLY_KEYS } from './batch-rules';
-import { closestInstanceType, INSTANCE_USE_NAMES, InstanceUse, isInstanceTypeFor } from './instance-types';
+import { closestInstanceType, INSTANCE_USE_NAMES, InstanceUse, isInstanceTypeFor } from '../catalog/instance-types';
 import { readBoolean, readInteger, readNumber, readObject } from './json-reader';
 import { ENVIRONMENT_NAME_MAX, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES } from './limits';
 import { checkMonitoring } from './monitoring-rules';

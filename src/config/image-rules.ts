@@ -8,7 +8,7 @@ import { CONTAINER_SOURCE_SUFFIX, IMAGE_URI_MAX } from './limits';
 import { ImageRequest } from './pipeline-request';
 import { describe, keyPath, ProblemList, quote } from './problem-list';
 import { checkS3Key } from './s3-keys';
-import { knownFrameworks, knownFrameworkVersions } from '../pipeline/image/framework-catalog';
+import { knownFrameworks, knownFrameworkVersions } from '../catalog/framework-catalog';
 
 /** The three kinds, by the keys that select them. */
 const KINDS: ReadonlyArray<{ readonly keys: readonly string[]; readonly label: string }> = [

@@ -10,7 +10,7 @@
  */
 import { ENDPOINT_ONLY_KEYS } from './batch-rules';
 import { ECR_IMAGE_URI } from './image-rules';
-import { hostingInstanceTypes, instanceTypesFor } from './instance-types';
+import { hostingInstanceTypes, instanceTypesFor } from '../catalog/instance-types';
 import {
   ARTIFACT_SUFFIX, BATCH_CHECK_MAX_MIN_OBJECTS, CONFIG_PREFIX, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB,
   BATCH_SPLIT_TYPES, CONTAINER_SOURCE_SUFFIX, EMAIL_MAX, EMAIL_PATTERN, ENVIRONMENT_NAME_MAX, IMAGE_URI_MAX, JSON_PATH_MAX,
@@ -20,8 +20,8 @@ import {
   PROCESSING_MAX_INSTANCE_COUNT, S3_KEY_MAX_BYTES, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES, TEST_NAME_MAX,
 } from './limits';
 import { MAX_ENVIRONMENTS } from './pipeline-request';
-import { knownFrameworks, knownFrameworkVersions } from '../pipeline/image/framework-catalog';
-import { MONITORING_DEFAULTS } from '../pipeline/monitoring/monitoring-defaults';
+import { knownFrameworks, knownFrameworkVersions } from '../catalog/framework-catalog';
+import { MONITORING_DEFAULTS } from '../contract/monitoring-defaults';
 
 /** A JSON Schema, as plain JSON data. */
 export type JsonSchema = { [keyword: string]: unknown };

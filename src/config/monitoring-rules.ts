@@ -11,7 +11,7 @@ import {
 import { MonitoringRequest } from './pipeline-request';
 import { describe, keyPath, ProblemList, quote } from './problem-list';
 import { checkS3Key } from './s3-keys';
-import { MONITORING_DEFAULTS } from '../pipeline/monitoring/monitoring-defaults';
+import { MONITORING_DEFAULTS } from '../contract/monitoring-defaults';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -9,7 +9,7 @@ import {
 } from './limits';
 import { EnvironmentRequest, JsonPathRequest, TestRequestEntry } from './pipeline-request';
 import { indexPath, keyPath, ProblemList, quote } from './problem-list';
-import { JsonPathSyntaxError, parseJsonPath } from '../pipeline/tests/json-path';
+import { JsonPathSyntaxError, parseJsonPath } from '../contract/json-path';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Expect = NonNullable<TestRequestEntry['expect']>;

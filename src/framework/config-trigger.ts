@@ -12,13 +12,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GitSourceProps } from './git-source';
-import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from './provision/provision-settings';
+import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../contract/provision-settings';
 import { ConfigTriggerFunction } from './trigger/config-trigger-function';
 import { CONFIG_PREFIX } from '../config/limits';
 import { acknowledgeRule } from '../nag/acknowledgements';
 import { createLoggedBucket } from '../pipeline/logged-bucket';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
-import { removeRedundantDependsOn } from '../redundant-dependencies';
+import { removeRedundantDependsOn } from '../common/redundant-dependencies';
 
 /** The prefix of config files in the assets bucket. */
 export { CONFIG_PREFIX };

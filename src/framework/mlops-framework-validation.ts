@@ -1,10 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MlopsFrameworkProps } from './mlops-framework-props';
-import { WEB_ACL_PATTERN } from '../api-web-acl';
+import { WEB_ACL_PATTERN } from '../apigateway/api-web-acl';
 import { isVersioned } from '../pipeline/bucket-versioning';
 import { validateEmails } from '../pipeline/notifications/notification-validation';
-import { ProblemCollector } from '../problem-collector';
+import { ProblemCollector } from '../common/problem-collector';
 
 /** Letters, digits and hyphens, starting with a letter: stack names begin with it. */
 const STACK_PREFIX_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,29}$/;

@@ -4,11 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { apiAccessLogFormat } from '../api-access-log';
-import { expectApiGatewayLoggingRole } from '../api-gateway-logging-role';
-import { protectWithWebAcl } from '../api-web-acl';
+import { apiAccessLogFormat } from '../apigateway/api-access-log';
+import { expectApiGatewayLoggingRole } from '../apigateway/api-gateway-logging-role';
+import { protectWithWebAcl } from '../apigateway/api-web-acl';
 import { acknowledgeRule } from '../nag/acknowledgements';
-import { removeRedundantDependsOn } from '../redundant-dependencies';
+import { removeRedundantDependsOn } from '../common/redundant-dependencies';
 
 /** Props of a {@link ProvisioningApi}. */
 export interface ProvisioningApiProps {

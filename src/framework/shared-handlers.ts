@@ -4,13 +4,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { justifyWildcards } from '../nag/acknowledgements';
-import { SharedHandlerSettings } from './provision/provision-settings';
+import { SharedHandlerSettings } from '../contract/provision-settings';
 import { createCleanupProvider } from '../pipeline/cleanup/release-cleanup';
 import { DeployFunction } from '../pipeline/deploy/deploy-function';
 import { DriftMetricsPublisher, createDriftMetricsPublisher } from '../pipeline/monitoring/drift-alarms';
 import { ShareFunction } from '../pipeline/share/share-function';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
-import { TestFunction } from '../pipeline/tests/test-function';
+import { TestFunction } from '../pipeline/integration-tests/test-function';
 
 /** Props of {@link SharedPipelineHandlers}. */
 export interface SharedPipelineHandlersProps {

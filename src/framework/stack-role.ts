@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { FRAMEWORK_TAG } from './provision/stack-tags';
+import { FRAMEWORK_TAG } from '../contract/stack-tags';
 import { STACK_ROLE_RESOURCE_ACTIONS, STACK_ROLE_UNSCOPED_ACTIONS } from './stack-role-actions';
 import { justifyWildcards } from '../nag/acknowledgements';
 

@@ -2,7 +2,7 @@ import { AspectPriority, Aspects, CfnResource, IAspect, Stack, Token } from 'aws
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { recordLibraryAcknowledgement, writeNagV2Suppressions } from './nag-v2-suppressions';
-import { removeRedundantDependsOn } from '../redundant-dependencies';
+import { removeRedundantDependsOn } from '../common/redundant-dependencies';
 
 /**
  * The construct-metadata key under which CDK's `Validations.of(x).acknowledge()`

@@ -9,30 +9,30 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { isVersioned } from './bucket-versioning';
 import { createLoggedBucket } from './logged-bucket';
-import { ApiGatewayLoggingRole } from '../api-gateway-logging-role';
-import { ProblemCollector } from '../problem-collector';
+import { ApiGatewayLoggingRole } from '../apigateway/api-gateway-logging-role';
+import { ProblemCollector } from '../common/problem-collector';
 import { ReleaseCleanup } from './cleanup/release-cleanup';
 import { DeployHandler } from './deploy/deploy-handler';
-import { DeployStep } from './deploy/deploy-spec';
+import { DeployStep } from '../contract/deploy-settings';
 import { EnvironmentProps } from './environment/environment-props';
 import { PipelinePlacement, validateEnvironment } from './environment/environment-validation';
 import { PipelineEnvironment } from './environment/pipeline-environment';
 import { ModelImage } from './image/model-image';
 import { ModelArtifact } from './model-artifact';
 import { DriftAlarms } from './monitoring/drift-alarms';
-import { MONITORING_DEFAULTS } from './monitoring/monitoring-defaults';
-import { modelQualityScheduleName } from './monitoring/monitoring-naming';
+import { MONITORING_DEFAULTS } from '../contract/monitoring-defaults';
+import { modelQualityScheduleName } from '../contract/monitoring-naming';
 import { NotificationProps } from './notifications/notification-props';
 import { validateNotifications } from './notifications/notification-validation';
 import { PipelineNotifications } from './notifications/pipeline-notifications';
-import { IntegrationTestHandler } from './tests/test-handler';
+import { IntegrationTestHandler } from './integration-tests/test-handler';
 import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../nag/acknowledgements';
 import { INFERENCE_API_STAGE, inferenceApiName } from './share/inference-api';
 import { ShareHandler } from './share/share-handler';
 import { startOnNewVersion } from './source/new-version-trigger';
-import { deployVariables } from './tests/test-binding';
+import { deployVariables } from './integration-tests/test-binding';
 import { KEEP_RELEASES_MAX, PIPELINE_NAME_MAX } from '../config/limits';
-import { removeRedundantDependsOn } from '../redundant-dependencies';
+import { removeRedundantDependsOn } from '../common/redundant-dependencies';
 
 /** Props of a {@link ByomPipeline}. */
 export interface ByomPipelineProps {

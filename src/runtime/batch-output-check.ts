@@ -2,7 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { parseS3Uri } from './s3-uri';
 import { evaluateResponse } from './test-requests';
 import type { TestVerdict } from './test-verdict';
-import type { BatchLineExpectations, BatchOutputCheckSpec, BatchSampleLimits } from '../pipeline/batch/batch-spec';
+import type { BatchLineExpectations, BatchOutputCheckSpec, BatchSampleLimits } from '../contract/batch-settings';
 
 /** Enough lines to catch a broken model, little enough for one Lambda call. */
 export const DEFAULT_SAMPLE_LIMITS: BatchSampleLimits = { objects: 5, bytesPerObject: 256 * 1024, lines: 200 };

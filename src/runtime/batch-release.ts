@@ -2,9 +2,9 @@ import { DeleteModelCommand, ListModelsCommand, SageMakerClient } from '@aws-sdk
 import { TransformOutcome, TransformRequest, TransformState, continueTransform, startTransform } from './batch-transform';
 import { ReleaseClients, ReleaseRequest, createReleaseModel } from './release-model';
 import { Removal, removeEach, staleNames } from './removal';
-import type { BatchTransformSpec } from '../pipeline/batch/batch-spec';
-import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
-import { isReleaseName } from '../pipeline/naming';
+import type { BatchTransformSpec } from '../contract/batch-settings';
+import type { EnvironmentDeploySpec } from '../contract/deploy-settings';
+import { isReleaseName } from '../contract/naming';
 
 /*
  * A release of a batch environment: the same staged artifact and model as an

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { errorMessage, errorName, isNameTaken, isTransient, unlessNotFound } from './aws-errors';
 import { folderUnder } from './s3-uri';
-import type { BatchTransformSpec } from '../pipeline/batch/batch-spec';
-import { releaseId, releaseName } from '../pipeline/naming';
+import type { BatchTransformSpec } from '../contract/batch-settings';
+import { releaseId, releaseName } from '../contract/naming';
 
 /** Identifies one release of one batch environment. */
 export interface TransformRequest {

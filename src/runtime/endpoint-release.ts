@@ -18,8 +18,8 @@ import { enableScaling, suspendScaling } from './endpoint-scaling';
 import { ReleaseClients, ReleaseRequest, createOnce, createReleaseModel, sageMakerTags } from './release-model';
 import { Removal, removeEach, staleNames } from './removal';
 import { describeEndpointIfExists } from './sagemaker-lookups';
-import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
-import { isReleaseName } from '../pipeline/naming';
+import type { EnvironmentDeploySpec } from '../contract/deploy-settings';
+import { isReleaseName } from '../contract/naming';
 
 export type { ReleaseClients, ReleaseRequest } from './release-model';
 

@@ -6,8 +6,8 @@ import {
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { isNotFound } from './aws-errors';
-import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
-import { SCALING_TAG } from '../pipeline/deploy/scaling-tag';
+import type { EnvironmentDeploySpec } from '../contract/deploy-settings';
+import { SCALING_TAG } from '../contract/scaling-tag';
 
 /**
  * Target-tracking autoscaling of an endpoint's variant. The handlers own it

@@ -18,9 +18,9 @@ import {
 import { errorMessage, errorName, isEndpointBusy, isNotFound, isTransient, unlessNotFound } from './aws-errors';
 import { deleteSchedule, scheduleNameOf } from './monitoring-schedule';
 import { describeEndpointIfExists } from './sagemaker-lookups';
-import type { CleanupEnvironment } from '../pipeline/cleanup/cleanup-spec';
-import type { MonitoringKind } from '../pipeline/monitoring/monitoring-spec';
-import { isReleaseName } from '../pipeline/naming';
+import type { CleanupEnvironment } from '../contract/cleanup-settings';
+import type { MonitoringKind } from '../contract/monitoring-settings';
+import { isReleaseName } from '../contract/naming';
 
 /** The AWS clients a teardown uses; injected so tests choose where they point. */
 export interface TeardownClients {

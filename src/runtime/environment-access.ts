@@ -1,5 +1,5 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { EnvironmentAccessSpec } from '../pipeline/access/access-spec';
+import type { EnvironmentAccessSpec } from '../contract/access-settings';
 
 /** Temporary credentials, shaped as the SDK expects them. */
 export interface AwsCredentialIdentity {

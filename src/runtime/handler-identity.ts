@@ -3,7 +3,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { errorMessage, errorName, isTransient } from './aws-errors';
 import { CodePipelineJob, JobConfigurationError, readJsonVariable } from './codepipeline-job';
 import { AwsCredentialIdentityProvider, ClientConfig, EnvironmentClients, assumedRoleCredentials } from './environment-access';
-import { HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER, STACK_SESSION_TAG } from '../pipeline/shared/shared-handler-spec';
+import { HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER, STACK_SESSION_TAG } from '../contract/shared-handler-settings';
 
 /**
  * A handler function shared by many pipelines acts, per call, as the role the

@@ -14,8 +14,8 @@ import { BUILD_TRANSIENT, BuildState, checkTestBuild, startTestBuild } from './t
 import { RequestTestClients, RUNTIME_TRANSIENT, runRequestTests } from './test-requests';
 import { rollBack, RollbackClients, RollbackState } from './test-rollback';
 import { TestVerdict } from './test-verdict';
-import { EnvironmentAccessSpec, parseAccessSpec } from '../pipeline/access/access-spec';
-import { NO_PREVIOUS_CONFIG, TestBuildSpec, TestJobParameters, TestScalingSpec } from '../pipeline/tests/test-spec';
+import { EnvironmentAccessSpec, parseAccessSpec } from '../contract/access-settings';
+import { NO_PREVIOUS_CONFIG, TestBuildSpec, TestJobParameters, TestScalingSpec } from '../contract/test-settings';
 
 /** The AWS clients the tests use; injected so tests choose where they point. */
 export interface IntegrationTestClients extends RequestTestClients, RollbackClients {

@@ -3,7 +3,7 @@ import { errorMessage, errorName, isTransient } from './aws-errors';
 import { CodePipelineJob, JobConfigurationError } from './codepipeline-job';
 import type { EnvironmentClients } from './environment-access';
 import { HandlerIdentities, readHandlerRole, SessionTag } from './handler-identity';
-import { HANDLER_ROLE_PARAMETER, PIPELINE_SESSION_TAG } from '../pipeline/shared/shared-handler-spec';
+import { HANDLER_ROLE_PARAMETER, PIPELINE_SESSION_TAG } from '../contract/shared-handler-settings';
 
 /**
  * The identities of a handler CodePipeline invokes (deploy, test, share):

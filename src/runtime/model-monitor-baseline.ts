@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { errorMessage, isNameTaken, isTransient, unlessNotFound } from './aws-errors';
 import { MODEL_QUALITY_DATASET_FORMAT, modelQualityBaselineEnvironment, modelQualityOf } from './model-quality-analyzer';
-import { baselineJobName, modelQualityBaselineJobName } from '../pipeline/monitoring/monitoring-naming';
-import type { BaselineDatasetFormat, MonitoringKind, MonitoringSpec } from '../pipeline/monitoring/monitoring-spec';
+import { baselineJobName, modelQualityBaselineJobName } from '../contract/monitoring-naming';
+import type { BaselineDatasetFormat, MonitoringKind, MonitoringSpec } from '../contract/monitoring-settings';
 
 /*
  * The analyzer container's contract for a suggest-baseline job, as the

@@ -1,5 +1,5 @@
 import type { EndpointInput } from '@aws-sdk/client-sagemaker';
-import type { BaselineDatasetFormat, ModelQualitySpec, MonitoringSpec } from '../pipeline/monitoring/monitoring-spec';
+import type { BaselineDatasetFormat, ModelQualitySpec, MonitoringSpec } from '../contract/monitoring-settings';
 
 /*
  * What the Model Monitor analyzer needs to measure model quality, besides

@@ -2,8 +2,8 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { Baseline, BaselineOutcome, BaselineState, continueBaseline, startBaseline } from './model-monitor-baseline';
 import { ensureSchedule } from './monitoring-schedule';
 import { removalNotes } from './removal';
-import type { EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
-import type { MonitoringKind, MonitoringSpec } from '../pipeline/monitoring/monitoring-spec';
+import type { EnvironmentDeploySpec } from '../contract/deploy-settings';
+import type { MonitoringKind, MonitoringSpec } from '../contract/monitoring-settings';
 
 /*
  * The Monitor stage of a drift-detecting environment, after its release is

@@ -35,8 +35,8 @@ import {
   modelQualityDefinitionPrefix,
   modelQualityScheduleName,
   monitoringScheduleName,
-} from '../pipeline/monitoring/monitoring-naming';
-import type { MonitoringFrequency, MonitoringKind, MonitoringSpec } from '../pipeline/monitoring/monitoring-spec';
+} from '../contract/monitoring-naming';
+import type { MonitoringFrequency, MonitoringKind, MonitoringSpec } from '../contract/monitoring-settings';
 
 /*
  * The analyzer's contract for a monitoring job: SageMaker mounts the

@@ -59,7 +59,7 @@ import {
   PROCESSING_JOB_STATE_CHANGE,
   VIOLATIONS_SETTINGS_VARIABLE,
   ViolationsSettings,
-} from '../pipeline/monitoring/violations-spec';
+} from '../contract/violations-settings';
 
 /** Model Monitor's environment variable naming the schedule that started a run. */
 const SCHEDULE_NAME_VARIABLE = 'sagemaker_monitoring_schedule_name';

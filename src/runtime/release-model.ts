@@ -3,8 +3,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { isAlreadyExists } from './aws-errors';
 import { StageResult, stageReleaseArtifact } from './release-artifact';
-import type { ArtifactLocation, EnvironmentDeploySpec } from '../pipeline/deploy/deploy-spec';
-import { releaseId, releaseName } from '../pipeline/naming';
+import type { ArtifactLocation, EnvironmentDeploySpec } from '../contract/deploy-settings';
+import { releaseId, releaseName } from '../contract/naming';
 
 /*
  * The first half of every release, endpoint or batch: an immutable copy of

@@ -3,8 +3,8 @@ import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagema
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { isNotFound } from './aws-errors';
 import { JobConfigurationError } from './codepipeline-job';
-import { ENDPOINT_STAGE_VARIABLE } from '../pipeline/share/share-spec';
-import type { EnvironmentShareSpec, ShareApiSpec, ShareRecord } from '../pipeline/share/share-spec';
+import { ENDPOINT_STAGE_VARIABLE } from '../contract/share-settings';
+import type { EnvironmentShareSpec, ShareApiSpec, ShareRecord } from '../contract/share-settings';
 
 /** The SDK clients sharing a release needs. */
 export interface ShareClients {

@@ -1,6 +1,6 @@
 import { BatchGetBuildsCommand, Build, CodeBuildClient, StartBuildCommand } from '@aws-sdk/client-codebuild';
 import { TestVerdict } from './test-verdict';
-import { TestBuildSpec, TestJobParameters } from '../pipeline/tests/test-spec';
+import { TestBuildSpec, TestJobParameters } from '../contract/test-settings';
 
 /** Between two calls, the build the job started: checked, never started again. */
 export interface BuildState {

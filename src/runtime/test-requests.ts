@@ -3,8 +3,8 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { errorMessage, errorName, isTransient } from './aws-errors';
 import { JobConfigurationError } from './codepipeline-job';
 import { TestVerdict } from './test-verdict';
-import { evaluateJsonPath, parseJsonPath } from '../pipeline/tests/json-path';
-import { TestRequestSpec, TestSuiteSpec } from '../pipeline/tests/test-spec';
+import { evaluateJsonPath, parseJsonPath } from '../contract/json-path';
+import { TestRequestSpec, TestSuiteSpec } from '../contract/test-settings';
 
 /** The clients request tests use. */
 export interface RequestTestClients {

@@ -3,7 +3,7 @@ import { DescribeEndpointCommand, DescribeEndpointCommandOutput, SageMakerClient
 import { errorMessage, errorName, isEndpointBusy, isTransient } from './aws-errors';
 import { ActionOutcome, encodeContinuation } from './codepipeline-job';
 import { enableScaling, ScaledVariant, suspendScaling } from './endpoint-scaling';
-import { TestJobParameters } from '../pipeline/tests/test-spec';
+import { TestJobParameters } from '../contract/test-settings';
 
 /** A rollback in flight, carried in the continuation token with the failures it will report. */
 export interface RollbackState {

@@ -1,5 +1,5 @@
 import { botocoreEnum } from './botocore-models';
-import { instanceTypesFor } from '../../src/config/instance-types';
+import { instanceTypesFor } from '../../src/catalog/instance-types';
 
 /**
  * The instance types requests and constructs accept are SageMaker's own

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { existsSync } from 'fs';
+import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { PROJECT_ROOT } from '../harness/moto-server';
 
@@ -9,9 +9,9 @@ import { PROJECT_ROOT } from '../harness/moto-server';
  * Node process, as Lambda would, so a bundling change (such as building from
  * the SDK's ES module builds) cannot break the handlers unnoticed.
  */
-const BUNDLES = ['cleanup/cleanup', 'deploy/deploy', 'monitoring/violations', 'share/share', 'tests/test'].map((name) => ({
+const BUNDLES = ['cleanup', 'config-trigger', 'deploy', 'integration-test', 'provision', 'share', 'violations'].map((name) => ({
   name,
-  file: join(PROJECT_ROOT, 'assets', 'pipeline', `${name}.lambda`, 'index.js'),
+  file: join(PROJECT_ROOT, 'assets', 'runtime', 'handlers', `${name}.lambda`, 'index.js'),
 }));
 
 /** Runs a script in a fresh Node process with only the given AWS settings; returns its stdout. */
@@ -27,6 +27,13 @@ function runNode(script: string, env: Record<string, string> = {}): string {
   return result.stdout.trim();
 }
 
+test('every handler entry point in src/runtime/handlers has its bundle checked here', () => {
+  const entries = readdirSync(join(PROJECT_ROOT, 'src', 'runtime', 'handlers'))
+    .filter((f) => f.endsWith('.lambda.ts'))
+    .map((f) => f.slice(0, -'.lambda.ts'.length));
+  expect(BUNDLES.map((b) => b.name)).toEqual(entries.sort());
+});
+
 describe.each(BUNDLES)('the $name handler bundle', ({ file }) => {
   test('exists and loads in a fresh Node process, exporting the handler', () => {
     expect(existsSync(file)).toBe(true);
@@ -35,7 +42,7 @@ describe.each(BUNDLES)('the $name handler bundle', ({ file }) => {
 });
 
 test('the bundled clean-up handler makes real SDK calls (SageMaker, Application Auto Scaling) against the emulator', () => {
-  const cleanup = BUNDLES.find((b) => b.name === 'cleanup/cleanup')!.file;
+  const cleanup = BUNDLES.find((b) => b.name === 'cleanup')!.file;
   const event = {
     RequestType: 'Delete',
     PhysicalResourceId: 'release-cleanup-bundle-test',

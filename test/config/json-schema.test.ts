@@ -3,7 +3,7 @@ import { join } from 'path';
 import Ajv2020 from 'ajv/dist/2020';
 import * as fc from 'fast-check';
 import { validConfigFile, validPipelineRequest, structurallyMutatedPipelineRequest } from './request-arbitraries';
-import { hostingInstanceTypes } from '../../src/config/instance-types';
+import { hostingInstanceTypes } from '../../src/catalog/instance-types';
 import { mlopsConfigJsonSchema, pipelineRequestJsonSchema } from '../../src/config/json-schema';
 import { CONFIG_SCHEMA_FILE, configSchemaText } from '../../src/config/json-schema-text';
 import { validatePipelineRequest } from '../../src/config/validate';

@@ -7,7 +7,7 @@
  * - `arbitraryJson()`: any JSON value, including deep and odd ones.
  */
 import * as fc from 'fast-check';
-import { hostingInstanceTypes, instanceTypesFor } from '../../src/config/instance-types';
+import { hostingInstanceTypes, instanceTypesFor } from '../../src/catalog/instance-types';
 import {
   BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_PAYLOAD_MB, BATCH_SPLIT_TYPES, ENVIRONMENT_NAME_MAX, KEEP_RELEASES_MAX,
   MAX_CONFIG_PIPELINES, MAX_EMAILS, MAX_INSTANCE_COUNT, MONITORING_DATASET_FORMATS, MONITORING_FREQUENCIES,
@@ -16,7 +16,7 @@ import {
 import {
   BatchRequest, EnvironmentRequest, ImageRequest, JsonPathRequest, MAX_ENVIRONMENTS, MlopsConfigFile, PipelineRequest, TestRequestEntry,
 } from '../../src/config/pipeline-request';
-import { knownFrameworks, knownFrameworkVersions } from '../../src/pipeline/image/framework-catalog';
+import { knownFrameworks, knownFrameworkVersions } from '../../src/catalog/framework-catalog';
 
 /** A request with one invalid field, and where the validator must report it. */
 export interface MutatedRequest {

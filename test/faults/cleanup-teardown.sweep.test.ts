@@ -1,8 +1,8 @@
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
 import { caseModel, createReleaseBuckets, motoReleaseClients, registerScaling, releaseBucketNames, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
-import { CLEANUP_PHASE_FIELD, IS_COMPLETE_PHASE } from '../../src/pipeline/cleanup/cleanup-spec';
-import { CleanupEvent, isComplete, onEvent } from '../../src/pipeline/cleanup/cleanup.lambda';
+import { CLEANUP_PHASE_FIELD, IS_COMPLETE_PHASE } from '../../src/contract/cleanup-settings';
+import { CleanupEvent, isComplete, onEvent } from '../../src/runtime/handlers/cleanup.lambda';
 import { actingAs } from '../aws-contracts/handler-calls/acting-role';
 import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';
 import { FaultWorlds } from '../aws-contracts/worlds/fault-worlds';

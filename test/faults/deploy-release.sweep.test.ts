@@ -15,8 +15,8 @@ import {
   worldSpec,
   worldState,
 } from './release-world';
-import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
+import type { DeploySpec } from '../../src/contract/deploy-settings';
+import { runDeployJob } from '../../src/runtime/handlers/deploy.lambda';
 import type { ActionOutcome, CodePipelineJob } from '../../src/runtime/codepipeline-job';
 import { actingAs } from '../aws-contracts/handler-calls/acting-role';
 import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';

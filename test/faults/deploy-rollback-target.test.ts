@@ -1,7 +1,7 @@
 import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { createReleaseBuckets, motoReleaseClients, releaseBucketNames, ReleaseBuckets, releaseOf, serveRelease, worldSpec, worldState } from './release-world';
-import type { DeploySpec } from '../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../src/pipeline/deploy/deploy.lambda';
+import type { DeploySpec } from '../../src/contract/deploy-settings';
+import { runDeployJob } from '../../src/runtime/handlers/deploy.lambda';
 import { rollBack } from '../../src/runtime/test-rollback';
 import { actingAs } from '../aws-contracts/handler-calls/acting-role';
 import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';
@@ -9,7 +9,7 @@ import { FaultWorlds } from '../aws-contracts/worlds/fault-worlds';
 import { runActionToCompletion } from '../fixtures/codepipeline-driver';
 import { failNextEndpointChange } from '../harness/moto-server';
 import { job } from '../pipeline/deploy/deploy-fixtures';
-import { PARAMS } from '../pipeline/tests/tests-fixtures';
+import { PARAMS } from '../pipeline/integration-tests/tests-fixtures';
 
 /**
  * A failed release leaves its config behind (it never served, and is cleaned

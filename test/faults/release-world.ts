@@ -11,9 +11,9 @@ import {
   ListModelsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { DeploySpec, EnvironmentDeploySpec } from '../../src/pipeline/deploy/deploy-spec';
-import { SCALING_TAG } from '../../src/pipeline/deploy/scaling-tag';
-import { endpointNameFor, isReleaseName, releaseId, releasePrefixFor, releaseName } from '../../src/pipeline/naming';
+import type { DeploySpec, EnvironmentDeploySpec } from '../../src/contract/deploy-settings';
+import { SCALING_TAG } from '../../src/contract/scaling-tag';
+import { endpointNameFor, isReleaseName, releaseId, releasePrefixFor, releaseName } from '../../src/contract/naming';
 import { ReleaseClients } from '../../src/runtime/endpoint-release';
 import { xgboostModelArtifact } from '../fixtures/model-artifact';
 import { motoS3ClientConfig } from '../harness/moto-server';

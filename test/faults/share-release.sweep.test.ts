@@ -3,8 +3,8 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { FAULT_KINDS, FAULT_TAG, FaultInjector, FaultPlan, redeliverAfterCrash } from './fault-injector';
 import { sweep } from './fault-sweep';
 import { caseModel, modelOfEndpoint, motoReleaseClients, releaseBucketNames, releaseOf, serveRelease, worldSpec } from './release-world';
-import type { ShareSettings } from '../../src/pipeline/share/share-spec';
-import { runShareJob } from '../../src/pipeline/share/share.lambda';
+import type { ShareSettings } from '../../src/contract/share-settings';
+import { runShareJob } from '../../src/runtime/handlers/share.lambda';
 import type { CodePipelineJob } from '../../src/runtime/codepipeline-job';
 import { actingAs } from '../aws-contracts/handler-calls/acting-role';
 import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';

@@ -3,13 +3,13 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { FaultInjector, redeliverAfterCrash } from './fault-injector';
 import { createReleaseBuckets, releaseBucketNames, releaseOf, serveRelease, worldSpec } from './release-world';
 import { motoTestClients, testRequestsParameter } from './test-world';
-import type { TestSuiteSpec } from '../../src/pipeline/tests/test-spec';
+import type { TestSuiteSpec } from '../../src/contract/test-settings';
 import type { CodePipelineJob } from '../../src/runtime/codepipeline-job';
 import { runTestJob } from '../../src/runtime/integration-tests';
 import { actingAs } from '../aws-contracts/handler-calls/acting-role';
 import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';
 import { FaultWorlds } from '../aws-contracts/worlds/fault-worlds';
-import { testJob } from '../pipeline/tests/tests-fixtures';
+import { testJob } from '../pipeline/integration-tests/tests-fixtures';
 
 /**
  * A Test job whose report never reached CodePipeline (the Lambda ran out of

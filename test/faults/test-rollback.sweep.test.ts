@@ -21,7 +21,7 @@ import { actingAs } from '../aws-contracts/handler-calls/acting-role';
 import { failOnUnauthorizedHandlerCalls } from '../aws-contracts/handler-calls/jest-checks';
 import { FaultWorlds } from '../aws-contracts/worlds/fault-worlds';
 import { runActionToCompletion } from '../fixtures/codepipeline-driver';
-import { buildJob, SCALING } from '../pipeline/tests/tests-fixtures';
+import { buildJob, SCALING } from '../pipeline/integration-tests/tests-fixtures';
 
 /**
  * The Test step of a release whose suite fails, faulted at each AWS call in

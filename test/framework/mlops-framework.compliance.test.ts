@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { MlopsFramework } from '../../src';
 import { buildBlueprintStack } from '../../src/framework/blueprint/blueprint-builder';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../../src/framework/blueprint/blueprint-files';
-import { blueprintShapes } from '../../src/framework/blueprint/blueprint-parameters';
+import { blueprintShapes } from '../../src/blueprint/blueprint-parameters';
 import { CfnLintResult, expectCfnLintClean, formatCfnLintFindings, runCfnLintOnEach } from '../harness/cfn-lint';
 import { PROJECT_ROOT } from '../harness/moto-server';
 import { expectNagClean } from '../harness/nag';

@@ -4,9 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MlopsFramework, MlopsFrameworkProps } from '../../src';
-import { blueprintShapes } from '../../src/framework/blueprint/blueprint-parameters';
-import { PROVISION_SETTINGS_VARIABLE } from '../../src/framework/provision/provision-settings';
-import { VIOLATIONS_SETTINGS_VARIABLE } from '../../src/pipeline/monitoring/violations-spec';
+import { blueprintShapes } from '../../src/blueprint/blueprint-parameters';
+import { PROVISION_SETTINGS_VARIABLE } from '../../src/contract/provision-settings';
+import { VIOLATIONS_SETTINGS_VARIABLE } from '../../src/contract/violations-settings';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CONNECTION = 'arn:aws:codeconnections:us-east-1:111111111111:connection/0f4d3c2b-1a2b-4c3d-9e8f-0a1b2c3d4e5f';

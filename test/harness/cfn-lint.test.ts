@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { expectCfnLintClean, runCfnLint, runCfnLintInParallel, runCfnLintOnEach } from './cfn-lint';
-import { removeRedundantDependsOn } from '../../src/redundant-dependencies';
+import { removeRedundantDependsOn } from '../../src/common/redundant-dependencies';
 
 const bucketTemplate = (resources: Record<string, unknown>) => ({
   AWSTemplateFormatVersion: '2010-09-09',

@@ -870,7 +870,7 @@ class ReleaseCleanup:
 
     @property
     def physical_resource_id(self) -> str:
-        # The ID the clean-up handler gives (src/pipeline/cleanup/cleanup.lambda.ts).
+        # The ID the clean-up handler gives (src/runtime/handlers/cleanup.lambda.ts).
         return f"release-cleanup-{self.logical_id}"
 
     def is_created(self) -> bool:

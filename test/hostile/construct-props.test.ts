@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { PROPS_CASES } from './construct-props';
 import { ByomPipeline, MlopsFramework } from '../../src';
 import { PIPELINE_NAME_MAX } from '../../src/config/limits';
-import { MlopsValidationError } from '../../src/errors';
+import { MlopsValidationError } from '../../src/common/errors';
 import { basicProps, newStack } from '../pipeline/fixtures';
 
 /**

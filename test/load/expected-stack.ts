@@ -1,6 +1,6 @@
 import type { PipelineRequest } from '../../src/config/pipeline-request';
-import { blueprintStackInput } from '../../src/framework/blueprint/blueprint-input';
-import { REQUEST_HASH_TAG } from '../../src/framework/provision/stack-tags';
+import { blueprintStackInput } from '../../src/blueprint/blueprint-input';
+import { REQUEST_HASH_TAG } from '../../src/contract/stack-tags';
 import type { ApiDeps } from '../../src/runtime/provisioning/api-handler';
 import { requestSha256 } from '../../src/runtime/provisioning/request-fingerprint';
 import type { StackRecord } from '../framework/provision/moto-world';

@@ -1,5 +1,5 @@
 import { CloudFormationClient, Tag } from '@aws-sdk/client-cloudformation';
-import { REQUEST_HASH_TAG } from '../../src/framework/provision/stack-tags';
+import { REQUEST_HASH_TAG } from '../../src/contract/stack-tags';
 import { errorName } from '../../src/runtime/aws-errors';
 
 /** One CreateStack, UpdateStack or DeleteStack, as CloudFormation answered it. */

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { basicProps, modelBucket, newAgnosticStack, newStack, specOf } from './fixtures';
 import { ByomPipeline, Framework, IntegrationTests, ModelArtifact, ModelImage } from '../../src';
-import { MlopsValidationError } from '../../src/errors';
+import { MlopsValidationError } from '../../src/common/errors';
 
 describe('ByomPipeline pipeline shape', () => {
   test('creates a V2 CodePipeline named after the model with a Source stage and Deploy and Share stages per environment, in order', () => {

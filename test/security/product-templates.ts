@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildExampleApp } from '../../examples/app';
 import { MlopsFramework } from '../../src';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../../src/framework/blueprint/blueprint-files';
-import { blueprintShapes } from '../../src/framework/blueprint/blueprint-parameters';
+import { blueprintShapes } from '../../src/blueprint/blueprint-parameters';
 import { PROJECT_ROOT } from '../harness/moto-server';
 
 /** A synthesized CloudFormation template of the product, named for the reports. */

@@ -10,7 +10,7 @@ import { blueprintTemplates, gitTriggerFrameworkTemplate, integTemplates, integT
 import { deniesWithoutTls, isEveryone, PolicyAttachment, resourcesOfType } from './tls-policies';
 import { UNSOURCED_SERVICE_GRANTS } from './unsourced-service-grants';
 import { WILDCARD_WRITE_ALLOW_LIST } from './wildcard-write-allow-list';
-import { blueprintShapes } from '../../src/framework/blueprint/blueprint-parameters';
+import { blueprintShapes } from '../../src/blueprint/blueprint-parameters';
 
 const blueprints = blueprintTemplates();
 const integ = integTemplates();

@@ -39,7 +39,7 @@ export function latestVariant(): Variant {
  * The test command compiles and bundles before it gets here.
  */
 export function packLibrary(): string {
-  const missing = ['lib/index.js', '.jsii', 'assets/pipeline/deploy/deploy.lambda/index.js', 'assets/blueprints/prebuilt-1.template.json']
+  const missing = ['lib/index.js', '.jsii', 'assets/runtime/handlers/deploy.lambda/index.js', 'assets/blueprints/prebuilt-1.template.json']
     .filter((file) => !existsSync(path.join(PROJECT_ROOT, file)));
   if (missing.length > 0) {
     throw new Error(`the library is not built (${missing.join(', ')} missing): run npx projen compile && npx projen bundle && npx projen blueprints`);

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import {
   ANY_MONITORING_CONDITION, ASSETS_KEY_CONDITION, DATASET_FORMAT_MAPPING, EMAIL_SLOTS, OUTPUTS, PARAMETERS, STAND_IN,
   emailParameter, environmentConditions, environmentParameters, parseShape, sharedHandlerParameters,
-} from './blueprint-parameters';
+} from '../../blueprint/blueprint-parameters';
 import {
   MONITORING_DATASET_FORMATS, MONITORING_FREQUENCIES, MONITORING_MAX_VIOLATIONS_THRESHOLD, PROCESSING_INSTANCE_TYPE_PATTERN,
   PROCESSING_MAX_INSTANCE_COUNT,
@@ -15,10 +15,10 @@ import { ByomPipeline } from '../../pipeline/byom-pipeline';
 import { EnvironmentProps } from '../../pipeline/environment/environment-props';
 import { ModelImage, ModelImageBindOptions, ModelImageConfig } from '../../pipeline/image/model-image';
 import { ModelArtifact } from '../../pipeline/model-artifact';
-import { MONITORING_DEFAULTS } from '../../pipeline/monitoring/monitoring-defaults';
+import { MONITORING_DEFAULTS } from '../../contract/monitoring-defaults';
 import { DatasetFormat, DriftCheckFrequency } from '../../pipeline/monitoring/monitoring-props';
 import { useSharedHandlers } from '../../pipeline/shared/handler-function';
-import { IntegrationTests } from '../../pipeline/tests/integration-tests';
+import { IntegrationTests } from '../../pipeline/integration-tests/integration-tests';
 
 /** The construct ID of the pipeline in a blueprint stack (its logical IDs start with it). */
 export const BLUEPRINT_PIPELINE_ID = 'Pipeline';

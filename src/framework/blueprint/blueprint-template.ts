@@ -20,8 +20,8 @@
 import {
   ANY_MONITORING_CONDITION, ASSETS_KEY_CONDITION, DATASET_FORMAT_MAPPING, PARAMETERS, EMAIL_SLOTS, MONITORING_NAMES, MonitoringNameKey, STAND_IN,
   emailParameter, environmentConditions, environmentParameters, parseShape,
-} from './blueprint-parameters';
-import { endpointNameFor, releasePrefixFor } from '../../pipeline/naming';
+} from '../../blueprint/blueprint-parameters';
+import { endpointNameFor, releasePrefixFor } from '../../contract/naming';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;

@@ -16,16 +16,16 @@ export interface ProvisionFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/framework/provision/provision.
+ * An AWS Lambda function which executes src/runtime/handlers/provision.
  */
 export class ProvisionFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: ProvisionFunctionProps) {
     super(scope, id, {
-      description: 'src/framework/provision/provision.lambda.ts',
+      description: 'src/runtime/handlers/provision.lambda.ts',
       ...props,
       runtime: props?.runtime ?? determineLatestNodeRuntime(scope),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/framework/provision/provision.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/runtime/handlers/provision.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

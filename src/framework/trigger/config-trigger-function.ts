@@ -16,16 +16,16 @@ export interface ConfigTriggerFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/framework/trigger/config-trigger.
+ * An AWS Lambda function which executes src/runtime/handlers/config-trigger.
  */
 export class ConfigTriggerFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: ConfigTriggerFunctionProps) {
     super(scope, id, {
-      description: 'src/framework/trigger/config-trigger.lambda.ts',
+      description: 'src/runtime/handlers/config-trigger.lambda.ts',
       ...props,
       runtime: props?.runtime ?? determineLatestNodeRuntime(scope),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/framework/trigger/config-trigger.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/runtime/handlers/config-trigger.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

@@ -1,5 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { EnvironmentAccessSpec } from './access-spec';
+import { EnvironmentAccessSpec } from '../../contract/access-settings';
 
 /**
  * Lets a pipeline handler act in an environment in another account or

@@ -6,13 +6,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { justifyWildcards } from '../../nag/acknowledgements';
-import { ProblemCollector } from '../../problem-collector';
+import { ProblemCollector } from '../../common/problem-collector';
 import { ByomPipeline } from '../byom-pipeline';
 import { SCALABLE_TARGETS_REASON, releasePermissions } from '../deploy/release-permissions';
 import { createEndpointRuntime } from '../environment/endpoint-runtime';
 import { PipelineEnvironment, RemoteEnvironment } from '../environment/pipeline-environment';
 import { createLoggedBucket } from '../logged-bucket';
-import { environmentAccessRoleName, remoteExecutionRoleName } from '../naming';
+import { environmentAccessRoleName, remoteExecutionRoleName } from '../../contract/naming';
 import { INFERENCE_API_STAGE, InferenceApi } from '../share/inference-api';
 import { inferenceApiStageArn } from '../share/share-handler';
 

@@ -1,5 +1,5 @@
 import { DataLocation } from '../data/data-location';
-import { JsonPathExpectation } from '../tests/integration-tests';
+import { JsonPathExpectation } from '../integration-tests/integration-tests';
 
 /** How SageMaker cuts each input object into the records it sends the model. */
 export enum BatchSplitType {

@@ -16,16 +16,16 @@ export interface CleanupFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/pipeline/cleanup/cleanup.
+ * An AWS Lambda function which executes src/runtime/handlers/cleanup.
  */
 export class CleanupFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: CleanupFunctionProps) {
     super(scope, id, {
-      description: 'src/pipeline/cleanup/cleanup.lambda.ts',
+      description: 'src/runtime/handlers/cleanup.lambda.ts',
       ...props,
       runtime: props?.runtime ?? determineLatestNodeRuntime(scope),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/pipeline/cleanup/cleanup.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/runtime/handlers/cleanup.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

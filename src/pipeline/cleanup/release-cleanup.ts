@@ -5,20 +5,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CleanupFunction } from './cleanup-function';
-import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from './cleanup-spec';
-import { newestNodeRuntime } from '../../lambda-runtime';
+import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from '../../contract/cleanup-settings';
+import { newestNodeRuntime } from '../../common/lambda-runtime';
 import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
-import { removeRedundantDependsOn } from '../../redundant-dependencies';
+import { removeRedundantDependsOn } from '../../common/redundant-dependencies';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
 import {
   dataQualityDefinitionPrefix,
   modelQualityDefinitionPrefix,
   modelQualityScheduleName,
   monitoringScheduleName,
-} from '../monitoring/monitoring-naming';
-import { releaseId } from '../naming';
+} from '../../contract/monitoring-naming';
+import { releaseId } from '../../contract/naming';
 import { sharedFunctionPrincipal, sharedHandlersOf } from '../shared/handler-function';
-import { CLEANUP_ROLE_PROPERTY, STACK_SESSION_TAG } from '../shared/shared-handler-spec';
+import { CLEANUP_ROLE_PROPERTY, STACK_SESSION_TAG } from '../../contract/shared-handler-settings';
 
 /** Props of a {@link ReleaseCleanup}. */
 export interface ReleaseCleanupProps {

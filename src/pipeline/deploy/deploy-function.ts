@@ -16,16 +16,16 @@ export interface DeployFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/pipeline/deploy/deploy.
+ * An AWS Lambda function which executes src/runtime/handlers/deploy.
  */
 export class DeployFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: DeployFunctionProps) {
     super(scope, id, {
-      description: 'src/pipeline/deploy/deploy.lambda.ts',
+      description: 'src/runtime/handlers/deploy.lambda.ts',
       ...props,
       runtime: props?.runtime ?? determineLatestNodeRuntime(scope),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/pipeline/deploy/deploy.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/runtime/handlers/deploy.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

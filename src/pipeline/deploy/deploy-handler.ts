@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DeployFunction } from './deploy-function';
-import { DEPLOY_SPEC_VARIABLE, DeploySettings, EnvironmentDeploySpec } from './deploy-spec';
+import { DEPLOY_SPEC_VARIABLE, DeploySettings, EnvironmentDeploySpec } from '../../contract/deploy-settings';
 import { monitoringPermissions } from './monitoring-permissions';
 import { SCALABLE_TARGETS_REASON, releasePermissions } from './release-permissions';
 import { justifyWildcards } from '../../nag/acknowledgements';

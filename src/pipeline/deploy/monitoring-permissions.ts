@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { EnvironmentMonitoringSpec } from './deploy-spec';
+import { EnvironmentMonitoringSpec } from '../../contract/deploy-settings';
 import { passRole } from './release-permissions';
 import {
   baselineJobPrefix,
@@ -10,7 +10,7 @@ import {
   modelQualityDefinitionPrefix,
   modelQualityScheduleName,
   monitoringScheduleName,
-} from '../monitoring/monitoring-naming';
+} from '../../contract/monitoring-naming';
 
 /**
  * What the Monitor step of one environment takes: its baseline jobs, its

@@ -1,8 +1,8 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { EnvironmentDeploySpec } from './deploy-spec';
-import { SCALING_TAG } from './scaling-tag';
+import { EnvironmentDeploySpec } from '../../contract/deploy-settings';
+import { SCALING_TAG } from '../../contract/scaling-tag';
 
 /** Where an environment's endpoint runs, when not in the stack's own account and region. */
 export interface ReleaseLocation {

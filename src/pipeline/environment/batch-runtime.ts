@@ -6,9 +6,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { placeInVpc } from './endpoint-runtime';
 import { justifyWildcards } from '../../nag/acknowledgements';
-import { batchEnvironmentSpec } from '../batch/batch-environment-spec';
+import { batchEnvironmentSpec } from '../../contract/batch-environment-settings';
 import { BatchProps } from '../batch/batch-props';
-import type { BatchEnvironmentSpec } from '../batch/batch-spec';
+import type { BatchEnvironmentSpec } from '../../contract/batch-settings';
 import { dataLocationUri } from '../data/data-location-uri';
 import { ModelImage } from '../image/model-image';
 

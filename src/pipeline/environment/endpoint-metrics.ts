@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { RollbackAlarmProps } from './environment-props';
-import { rollbackAlarmNames } from '../naming';
+import { rollbackAlarmNames } from '../../contract/naming';
 
 /** SageMaker's metrics of one endpoint variant (namespace `AWS/SageMaker`). */
 export function endpointMetric(endpointName: string, variantName: string, metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {

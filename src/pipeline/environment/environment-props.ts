@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TrafficShift } from './traffic-shift';
 import { BatchProps } from '../batch/batch-props';
 import { MonitoringProps } from '../monitoring/monitoring-props';
-import { IntegrationTests } from '../tests/integration-tests';
+import { IntegrationTests } from '../integration-tests/integration-tests';
 
 /** A serverless endpoint variant: SageMaker provisions compute per request. */
 export interface ServerlessProps {

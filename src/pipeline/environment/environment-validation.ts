@@ -2,8 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
 import { validateBatch, validateMonitoring } from './kind-validation';
 import { ENVIRONMENT_NAME_MAX, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES } from '../../config/limits';
-import { ProblemCollector } from '../../problem-collector';
-import { AWS_REGION_PATTERN } from '../access/access-spec';
+import { ProblemCollector } from '../../common/problem-collector';
+import { AWS_REGION_PATTERN } from '../../contract/access-settings';
 
 const ENV_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;

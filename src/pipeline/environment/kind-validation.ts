@@ -1,15 +1,15 @@
 import { Duration, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
-import { closestInstanceType, isInstanceTypeFor } from '../../config/instance-types';
+import { closestInstanceType, isInstanceTypeFor } from '../../catalog/instance-types';
 import {
   BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, MIME_TYPE_PATTERN,
   MONITORING_MAX_VIOLATIONS_THRESHOLD, PROCESSING_INSTANCE_TYPE_PATTERN, PROCESSING_MAX_INSTANCE_COUNT,
 } from '../../config/limits';
-import { ProblemCollector } from '../../problem-collector';
+import { ProblemCollector } from '../../common/problem-collector';
 import { BatchProps } from '../batch/batch-props';
 import { DataLocation } from '../data/data-location';
 import { ModelQualityProblemType, ModelQualityProps, MonitoringProps } from '../monitoring/monitoring-props';
-import { toJsonPathSpec } from '../tests/json-path-spec';
+import { toJsonPathSpec } from '../integration-tests/json-path-expectations';
 
 const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,1024}$/;
 /** SageMaker's bounds on a processing job's volume and run time. */

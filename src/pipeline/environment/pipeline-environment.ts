@@ -12,16 +12,16 @@ import { endpointMetric } from './endpoint-metrics';
 import { EndpointRuntime, createEndpointRuntime, dataCapturePrefix } from './endpoint-runtime';
 import { EnvironmentProps } from './environment-props';
 import { TrafficShift } from './traffic-shift';
-import { DEFAULT_INSTANCE_TYPE, variantSpec } from './variant-spec';
-import { EnvironmentDeploySpec, RemoteEnvironmentSpec } from '../deploy/deploy-spec';
+import { DEFAULT_INSTANCE_TYPE, variantSpec } from '../../contract/variant-settings';
+import { EnvironmentDeploySpec, RemoteEnvironmentSpec } from '../../contract/deploy-settings';
 import { ModelImage } from '../image/model-image';
 import { DriftEnvironmentAlarms } from '../monitoring/drift-alarms';
 import { createDriftDetection } from '../monitoring/drift-detection';
-import { modelQualityScheduleName, monitoringScheduleName } from '../monitoring/monitoring-naming';
+import { modelQualityScheduleName, monitoringScheduleName } from '../../contract/monitoring-naming';
 import { DriftCheckFrequency } from '../monitoring/monitoring-props';
-import { endpointNameFor, environmentAccessRoleName, rollbackAlarmNames, releasePrefixFor, remoteExecutionRoleName, remoteReleaseBucketName } from '../naming';
+import { endpointNameFor, environmentAccessRoleName, rollbackAlarmNames, releasePrefixFor, remoteExecutionRoleName, remoteReleaseBucketName } from '../../contract/naming';
 import { InferenceApi } from '../share/inference-api';
-import { NOT_SHARED } from '../share/share-spec';
+import { NOT_SHARED } from '../../contract/share-settings';
 
 /** Props of a {@link PipelineEnvironment}: the user's environment plus what the pipeline knows. */
 export interface PipelineEnvironmentProps extends EnvironmentProps {

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ContainerImageBuild } from './container-build';
 import { Framework } from './framework';
 import { isVersioned } from '../bucket-versioning';
-import { frameworkImageUri, lookupFrameworkImage, processorFor } from './framework-catalog';
+import { frameworkImageUri, lookupFrameworkImage, processorFor } from '../../catalog/framework-catalog';
 
 /** What an environment tells the image when binding it. */
 export interface ModelImageBindOptions {

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { MonitoringFrequency, MonitoringKind } from './monitoring-spec';
+import type { MonitoringFrequency, MonitoringKind } from '../../contract/monitoring-settings';
 import { ViolationsFunction } from './violations-function';
 import {
   CONSTRAINT_VIOLATIONS_METRIC,
@@ -21,9 +21,9 @@ import {
   PROCESSING_JOB_STATE_CHANGE,
   VIOLATIONS_SETTINGS_VARIABLE,
   ViolationsSettings,
-} from './violations-spec';
+} from '../../contract/violations-settings';
 import { acknowledgeRule, justifyWildcards } from '../../nag/acknowledgements';
-import { ProblemCollector } from '../../problem-collector';
+import { ProblemCollector } from '../../common/problem-collector';
 import { createHandlerFunction, sharedHandlersOf } from '../shared/handler-function';
 
 /** Props of {@link DriftAlarms}. */

@@ -3,13 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { MODEL_MONITOR_ACCOUNTS, MODEL_MONITOR_REPOSITORY, modelMonitorImageUri } from './model-monitor-catalog';
-import { MONITORING_DEFAULTS } from './monitoring-defaults';
+import { MODEL_MONITOR_ACCOUNTS, MODEL_MONITOR_REPOSITORY, modelMonitorImageUri } from '../../catalog/model-monitor-catalog';
+import { MONITORING_DEFAULTS } from '../../contract/monitoring-defaults';
 import { DatasetFormat, DriftCheckFrequency, ModelQualityProps, MonitoringProps } from './monitoring-props';
-import type { ModelQualitySpec } from './monitoring-spec';
+import type { ModelQualitySpec } from '../../contract/monitoring-settings';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { dataLocationUri } from '../data/data-location-uri';
-import type { EnvironmentMonitoringSpec } from '../deploy/deploy-spec';
+import type { EnvironmentMonitoringSpec } from '../../contract/deploy-settings';
 
 /** What drift detection on one endpoint needs. */
 export interface DriftDetectionProps {

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import type { BaselineDatasetFormat } from './monitoring-spec';
+import type { BaselineDatasetFormat } from '../../contract/monitoring-settings';
 import { DataLocation } from '../data/data-location';
 
 /** How often Model Monitor checks the endpoint's captured traffic against the baseline. */

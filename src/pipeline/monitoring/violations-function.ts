@@ -16,16 +16,16 @@ export interface ViolationsFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/pipeline/monitoring/violations.
+ * An AWS Lambda function which executes src/runtime/handlers/violations.
  */
 export class ViolationsFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: ViolationsFunctionProps) {
     super(scope, id, {
-      description: 'src/pipeline/monitoring/violations.lambda.ts',
+      description: 'src/runtime/handlers/violations.lambda.ts',
       ...props,
       runtime: props?.runtime ?? determineLatestNodeRuntime(scope),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/pipeline/monitoring/violations.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/runtime/handlers/violations.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

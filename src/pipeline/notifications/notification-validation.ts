@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { NotificationProps } from './notification-props';
 import { EMAIL_PATTERN } from '../../config/limits';
-import { ProblemCollector } from '../../problem-collector';
+import { ProblemCollector } from '../../common/problem-collector';
 
 
 /**

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { createEncryptedTopic, subscribeEmails } from './encrypted-topic';
 import { NotificationProps } from './notification-props';
 import { validateNotifications } from './notification-validation';
-import { ProblemCollector } from '../../problem-collector';
+import { ProblemCollector } from '../../common/problem-collector';
 
 /** Props of {@link PipelineNotifications}. */
 export interface PipelineNotificationsProps extends NotificationProps {

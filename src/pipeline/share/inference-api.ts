@@ -5,13 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ENDPOINT_STAGE_VARIABLE, NOT_SHARED, NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from './share-spec';
-import { apiAccessLogFormat } from '../../api-access-log';
-import { expectApiGatewayLoggingRole } from '../../api-gateway-logging-role';
-import { WEB_ACL_PATTERN, protectWithWebAcl } from '../../api-web-acl';
+import { ENDPOINT_STAGE_VARIABLE, NOT_SHARED, NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from '../../contract/share-settings';
+import { apiAccessLogFormat } from '../../apigateway/api-access-log';
+import { expectApiGatewayLoggingRole } from '../../apigateway/api-gateway-logging-role';
+import { WEB_ACL_PATTERN, protectWithWebAcl } from '../../apigateway/api-web-acl';
 import { acknowledgeRule } from '../../nag/acknowledgements';
-import { ProblemCollector } from '../../problem-collector';
-import { removeRedundantDependsOn } from '../../redundant-dependencies';
+import { ProblemCollector } from '../../common/problem-collector';
+import { removeRedundantDependsOn } from '../../common/redundant-dependencies';
 
 /** How callers of an inference API prove who they are. */
 export class InferenceApiAuth {

@@ -16,16 +16,16 @@ export interface ShareFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/pipeline/share/share.
+ * An AWS Lambda function which executes src/runtime/handlers/share.
  */
 export class ShareFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: ShareFunctionProps) {
     super(scope, id, {
-      description: 'src/pipeline/share/share.lambda.ts',
+      description: 'src/runtime/handlers/share.lambda.ts',
       ...props,
       runtime: props?.runtime ?? determineLatestNodeRuntime(scope),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/pipeline/share/share.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/runtime/handlers/share.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

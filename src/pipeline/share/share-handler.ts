@@ -6,9 +6,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ShareFunction } from './share-function';
-import { EnvironmentShareSpec, SHARE_SETTINGS_VARIABLE, ShareApiSpec, ShareSettings } from './share-spec';
+import { EnvironmentShareSpec, SHARE_SETTINGS_VARIABLE, ShareApiSpec, ShareSettings } from '../../contract/share-settings';
 import { justifyWildcards } from '../../nag/acknowledgements';
-import { EnvironmentAccessSpec } from '../access/access-spec';
+import { EnvironmentAccessSpec } from '../../contract/access-settings';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
 import { createHandlerFunction, sharedHandlersOf } from '../shared/handler-function';
 

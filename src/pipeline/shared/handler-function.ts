@@ -4,9 +4,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { HANDLER_ROLE_PARAMETER, PIPELINE_SESSION_TAG, SETTINGS_PARAMETER } from './shared-handler-spec';
-import { newestNodeRuntime } from '../../lambda-runtime';
-import { removeRedundantDependsOn } from '../../redundant-dependencies';
+import { HANDLER_ROLE_PARAMETER, PIPELINE_SESSION_TAG, SETTINGS_PARAMETER } from '../../contract/shared-handler-settings';
+import { newestNodeRuntime } from '../../common/lambda-runtime';
+import { removeRedundantDependsOn } from '../../common/redundant-dependencies';
 
 /** A handler function made once elsewhere (by an MlopsFramework) that pipelines use by ARN. */
 export interface SharedHandlerRef {

@@ -1,5 +1,5 @@
 import { parseJsonDocument, validateConfigFile } from '../../config/validate';
-import { BlueprintInputError } from '../../framework/blueprint/blueprint-input';
+import { BlueprintInputError } from '../../blueprint/blueprint-input';
 import { errorName, isTransient } from '../aws-errors';
 import type { ConfigTriggerDeps } from './trigger-deps';
 import { ProvisionOutcome, provisionPipeline } from '../provisioning/provision-pipeline';

@@ -10,7 +10,7 @@ import { errorName, isNotFound } from '../aws-errors';
 import type { StatusClients } from './provisioning-deps';
 import { pipelineNameOf } from './stack-names';
 import { describeStack, stackOutput } from './stack-state';
-import { OUTPUTS } from '../../framework/blueprint/blueprint-parameters';
+import { OUTPUTS } from '../../blueprint/blueprint-parameters';
 
 /** One stage of the pipeline, as its latest execution left it. */
 export interface StageView {

@@ -6,8 +6,8 @@ import {
   Tag,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
-import { BlueprintStackInput, blueprintStackInput } from '../../framework/blueprint/blueprint-input';
-import { pipelineStackTags, REQUEST_HASH_TAG } from '../../framework/provision/stack-tags';
+import { BlueprintStackInput, blueprintStackInput } from '../../blueprint/blueprint-input';
+import { pipelineStackTags, REQUEST_HASH_TAG } from '../../contract/stack-tags';
 import { errorMessage, errorName } from '../aws-errors';
 import { missingObjects } from './object-check';
 import type { ProvisioningDeps } from './provisioning-deps';

@@ -3,7 +3,7 @@ import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { ReferencedObject, PipelineRequest } from './request-schema';
-import type { ProvisionSettings } from '../../framework/provision/provision-settings';
+import type { ProvisionSettings } from '../../contract/provision-settings';
 
 /**
  * What creating or updating one pipeline needs: the provisioning API and the

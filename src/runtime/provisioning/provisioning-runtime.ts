@@ -4,7 +4,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { readProvisionSettings } from './settings';
 import { referencedObjects } from '../../config/validate';
-import type { ProvisionSettings } from '../../framework/provision/provision-settings';
+import type { ProvisionSettings } from '../../contract/provision-settings';
 
 /** What both provisioning entry points (the API and the config trigger) start from. */
 export interface ProvisioningRuntime {

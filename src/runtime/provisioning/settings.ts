@@ -1,4 +1,4 @@
-import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../../framework/provision/provision-settings';
+import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../../contract/provision-settings';
 
 /** The construct wrote settings this handler cannot use: a deployment fault, answered as a 500. */
 export class ProvisionSettingsError extends Error {

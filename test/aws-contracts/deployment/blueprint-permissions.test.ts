@@ -4,8 +4,8 @@ import { deployedFramework, deployPipelineStack } from './framework-deployment';
 import { fullestRequest } from './shape-requests';
 import { checkStackPermissions, PermissionCheck } from './stack-permissions';
 import { blueprintPermissionChecks, STACK_ROLE_ACTIONS_FILE, stackRoleActionsText } from './stack-role-actions-text';
-import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
-import { FRAMEWORK_TAG, pipelineStackTags } from '../../../src/framework/provision/stack-tags';
+import { blueprintShapes } from '../../../src/blueprint/blueprint-parameters';
+import { FRAMEWORK_TAG, pipelineStackTags } from '../../../src/contract/stack-tags';
 import { PROJECT_ROOT } from '../../harness/moto-server';
 import { cfnLintVersion } from '../cloudformation/registry-schemas';
 

@@ -1,5 +1,5 @@
 import type { EnvironmentRequest, PipelineRequest } from '../../../src/config/pipeline-request';
-import { parseShape } from '../../../src/framework/blueprint/blueprint-parameters';
+import { parseShape } from '../../../src/blueprint/blueprint-parameters';
 
 /**
  * A request for each blueprint shape with every optional part turned on

@@ -1,7 +1,7 @@
 import { deployedFramework, deployPipelineStack } from './framework-deployment';
 import { fullestRequest } from './shape-requests';
 import { checkStackPermissions, PermissionCheck } from './stack-permissions';
-import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
+import { blueprintShapes } from '../../../src/blueprint/blueprint-parameters';
 import { cfnLintVersion } from '../cloudformation/registry-schemas';
 
 /** Where the generated action lists live. */

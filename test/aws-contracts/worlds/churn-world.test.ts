@@ -2,7 +2,7 @@ import { CHURN_NAMES, churnWorld } from './churn-world';
 import { codeBuildTestsWorld, CODEBUILD_TEST_PROJECT } from './codebuild-tests-world';
 import { deploySettings, environmentDeploySpec, parameterValue, shareSettings } from './handler-settings';
 import { deploySpec, envSpec } from '../../pipeline/deploy/deploy-fixtures';
-import { PARAMS } from '../../pipeline/tests/tests-fixtures';
+import { PARAMS } from '../../pipeline/integration-tests/tests-fixtures';
 
 /**
  * The churn worlds are the deployments the deploy, test and share fixtures'

@@ -7,7 +7,7 @@ import { PolicyWorld } from '../handler-calls/policy-world';
 
 /**
  * The names the deploy, test and share fixtures use (test/pipeline/deploy/deploy-fixtures.ts,
- * test/pipeline/tests/tests-fixtures.ts, test/pipeline/share/share.moto.test.ts).
+ * test/pipeline/integration-tests/tests-fixtures.ts, test/pipeline/share/share.moto.test.ts).
  */
 export const CHURN_NAMES = {
   modelBucket: 'team-models',

@@ -7,7 +7,7 @@ import { ByomPipeline, Framework, IntegrationTests, ModelArtifact, ModelImage } 
 import { ActingRole } from '../handler-calls/acting-role';
 import { PolicyWorld } from '../handler-calls/policy-world';
 
-/** The test project the CodeBuild test fixtures name (test/pipeline/tests/tests-fixtures.ts). */
+/** The test project the CodeBuild test fixtures name (test/pipeline/integration-tests/tests-fixtures.ts). */
 export const CODEBUILD_TEST_PROJECT = 'churn-dev-tests';
 
 let world: PolicyWorld | undefined;

@@ -1,7 +1,7 @@
 import { FaultWorlds } from './fault-worlds';
 import { environmentDeploySpec, parameterValue, shareSettings } from './handler-settings';
 import { withoutApiDeploymentHashes } from './pipeline-family';
-import { endpointNameFor } from '../../../src/pipeline/naming';
+import { endpointNameFor } from '../../../src/contract/naming';
 import { releaseBucketNames, worldSpec } from '../../faults/release-world';
 import { testProject, testRequestsParameter } from '../../faults/test-world';
 

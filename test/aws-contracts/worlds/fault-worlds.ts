@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CHURN_NAMES } from './churn-world';
 import { PipelineFamily } from './pipeline-family';
 import { AutoScalingProps, ByomPipeline, Framework, IntegrationTests, ModelArtifact, ModelImage } from '../../../src';
-import { endpointNameFor } from '../../../src/pipeline/naming';
+import { endpointNameFor } from '../../../src/contract/naming';
 import { ActingRole } from '../handler-calls/acting-role';
 
 /** The functions of a fault world's pipeline whose roles its handlers' calls act as, by their roles' logical ID prefixes. */

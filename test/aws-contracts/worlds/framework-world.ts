@@ -2,7 +2,7 @@ import { CfnElement, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { deployWorldStack, EMULATOR_ACCOUNT, worldStack } from './world-stacks';
 import { MlopsFramework } from '../../../src';
-import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../../../src/framework/provision/provision-settings';
+import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../../../src/contract/provision-settings';
 import type { DeployedStack } from '../cloudformation/deployed-stack';
 import type { ActingRole } from '../handler-calls/acting-role';
 import { PolicyWorld } from '../handler-calls/policy-world';

@@ -1,7 +1,7 @@
-import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from '../../../src/pipeline/cleanup/cleanup-spec';
+import { CleanupEnvironment, ENVIRONMENTS_PROPERTY } from '../../../src/contract/cleanup-settings';
 import { RELEASE_CLEANUP_RESOURCE_TYPE } from '../../../src/pipeline/cleanup/release-cleanup';
-import { DEPLOY_SPEC_VARIABLE, DeploySettings, EnvironmentDeploySpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { SHARE_SETTINGS_VARIABLE, ShareSettings } from '../../../src/pipeline/share/share-spec';
+import { DEPLOY_SPEC_VARIABLE, DeploySettings, EnvironmentDeploySpec } from '../../../src/contract/deploy-settings';
+import { SHARE_SETTINGS_VARIABLE, ShareSettings } from '../../../src/contract/share-settings';
 import type { DeployedResource } from '../cloudformation/deployed-stack';
 import type { PolicyWorld } from '../handler-calls/policy-world';
 

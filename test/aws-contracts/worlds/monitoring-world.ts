@@ -3,7 +3,7 @@ import { CHURN_NAMES } from './churn-world';
 import { fixtureMonitoring } from './fixture-monitoring';
 import { deployWorldStack, worldStack } from './world-stacks';
 import { ByomPipeline, Framework, ModelArtifact, ModelImage } from '../../../src';
-import { endpointNameFor } from '../../../src/pipeline/naming';
+import { endpointNameFor } from '../../../src/contract/naming';
 import { monitoringRoleArn } from '../../runtime/monitoring/monitoring-fixtures';
 import { ActingRole } from '../handler-calls/acting-role';
 import { PolicyWorld } from '../handler-calls/policy-world';

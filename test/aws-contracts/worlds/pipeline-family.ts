@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { deployWorldTemplate, EMULATOR_ACCOUNT, EMULATOR_REGION, worldStack } from './world-stacks';
-import { endpointNameFor, releasePrefixFor } from '../../../src/pipeline/naming';
+import { endpointNameFor, releasePrefixFor } from '../../../src/contract/naming';
 import { PolicyWorld } from '../handler-calls/policy-world';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

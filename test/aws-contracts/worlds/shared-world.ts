@@ -3,7 +3,7 @@ import * as path from 'path';
 import { FrameworkWorld, frameworkWorld } from './framework-world';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../../../src/framework/blueprint/blueprint-files';
-import { blueprintShapeOf } from '../../../src/framework/blueprint/blueprint-parameters';
+import { blueprintShapeOf } from '../../../src/blueprint/blueprint-parameters';
 import { PROJECT_ROOT } from '../../harness/moto-server';
 import type { DeployedResource } from '../cloudformation/deployed-stack';
 import { deployPipelineStack, PipelineStackDeployment } from '../deployment/framework-deployment';

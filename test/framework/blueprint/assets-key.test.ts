@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MlopsFramework } from '../../../src';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
-import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../../../src/framework/provision/provision-settings';
+import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../../../src/contract/provision-settings';
 import { deployStack } from '../../aws-contracts/cloudformation/deployed-stack';
 import { ACCOUNT, deployedFramework, deployPipelineStack, REGION } from '../../aws-contracts/deployment/framework-deployment';
 import { PolicyWorld } from '../../aws-contracts/handler-calls/policy-world';

@@ -6,10 +6,10 @@ import {
 } from '../../../src';
 import { EnvironmentRequest, MonitoringRequest, PipelineRequest } from '../../../src/config/pipeline-request';
 import { buildBlueprintStack } from '../../../src/framework/blueprint/blueprint-builder';
-import { blueprintStackInput } from '../../../src/framework/blueprint/blueprint-input';
-import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
+import { blueprintStackInput } from '../../../src/blueprint/blueprint-input';
+import { blueprintShapes } from '../../../src/blueprint/blueprint-parameters';
 import { blueprintTemplate } from '../../../src/framework/blueprint/blueprint-template';
-import { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
+import { ProvisionSettings } from '../../../src/contract/provision-settings';
 import { useSharedHandlers } from '../../../src/pipeline/shared/handler-function';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -1,7 +1,7 @@
 import { PipelineRequest } from '../../../src/config/pipeline-request';
-import { BlueprintInputError, blueprintStackInput } from '../../../src/framework/blueprint/blueprint-input';
-import { blueprintShapes, PARAMETERS } from '../../../src/framework/blueprint/blueprint-parameters';
-import { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
+import { BlueprintInputError, blueprintStackInput } from '../../../src/blueprint/blueprint-input';
+import { blueprintShapes, PARAMETERS } from '../../../src/blueprint/blueprint-parameters';
+import { ProvisionSettings } from '../../../src/contract/provision-settings';
 
 const REGION = 'us-east-1';
 const handler = (name: string) => ({ functionArn: `arn:aws:lambda:${REGION}:111111111111:function:${name}`, roleArn: `arn:aws:iam::111111111111:role/${name}` });

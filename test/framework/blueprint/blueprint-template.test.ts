@@ -3,12 +3,12 @@ import * as path from 'path';
 import { evaluateTemplate } from './cfn-evaluator';
 import { PipelineRequest } from '../../../src/config/pipeline-request';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from '../../../src/framework/blueprint/blueprint-files';
-import { blueprintStackInput } from '../../../src/framework/blueprint/blueprint-input';
+import { blueprintStackInput } from '../../../src/blueprint/blueprint-input';
 import {
   blueprintShapeOf, blueprintShapes, environmentParameters, OUTPUTS, parseShape, STAND_IN,
-} from '../../../src/framework/blueprint/blueprint-parameters';
+} from '../../../src/blueprint/blueprint-parameters';
 import { blueprintTemplate } from '../../../src/framework/blueprint/blueprint-template';
-import { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
+import { ProvisionSettings } from '../../../src/contract/provision-settings';
 import { PROJECT_ROOT } from '../../harness/moto-server';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { blueprintObjectOf, blueprintTemplate, createMotoWorld, MotoWorld } from './moto-world';
-import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
+import { blueprintShapes } from '../../../src/blueprint/blueprint-parameters';
 import { WORLD_GIT_SOURCE } from '../../aws-contracts/worlds/framework-world';
 import { EMULATOR_ACCOUNT, EMULATOR_REGION } from '../../aws-contracts/worlds/world-stacks';
 import { gitJobEvent } from '../trigger/trigger-fixtures';

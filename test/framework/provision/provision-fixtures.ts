@@ -4,9 +4,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
-import { blueprintShapes } from '../../../src/framework/blueprint/blueprint-parameters';
-import type { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
-import { REQUEST_SCHEMA } from '../../../src/framework/provision/provision.lambda';
+import { blueprintShapes } from '../../../src/blueprint/blueprint-parameters';
+import type { ProvisionSettings } from '../../../src/contract/provision-settings';
+import { REQUEST_SCHEMA } from '../../../src/runtime/handlers/provision.lambda';
 import { createLogger } from '../../../src/runtime/logger';
 import type { ApiDeps } from '../../../src/runtime/provisioning/api-handler';
 

@@ -3,9 +3,9 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createMotoWorld, inferenceUrlOf, MotoWorld, releaseCleanupRequests, stackResources, uploadAsset } from './moto-world';
 import { apiEvent, bodyOf } from './provision-fixtures';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
-import { blueprintShapes, OUTPUTS, parseShape } from '../../../src/framework/blueprint/blueprint-parameters';
-import { monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
-import { endpointNameFor, releasePrefixFor } from '../../../src/pipeline/naming';
+import { blueprintShapes, OUTPUTS, parseShape } from '../../../src/blueprint/blueprint-parameters';
+import { monitoringScheduleName } from '../../../src/contract/monitoring-naming';
+import { endpointNameFor, releasePrefixFor } from '../../../src/contract/naming';
 import { handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 

@@ -13,7 +13,7 @@ import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } f
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, bodyOf, churnRequest, LOGGER, mockedApiDeps, provisionSettings, v1Body } from './provision-fixtures';
-import { FRAMEWORK_TAG, REQUEST_HASH_TAG } from '../../../src/framework/provision/stack-tags';
+import { FRAMEWORK_TAG, REQUEST_HASH_TAG } from '../../../src/contract/stack-tags';
 import { ApiDeps, handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
 import { awsError } from '../../fixtures/aws-error';

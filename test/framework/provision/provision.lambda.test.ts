@@ -1,7 +1,7 @@
 import { createMotoWorld, MotoWorld, uploadAsset } from './moto-world';
 import { apiEvent, bodyOf, churnRequest } from './provision-fixtures';
-import { PROVISION_SETTINGS_VARIABLE } from '../../../src/framework/provision/provision-settings';
-import { handler, resetForTests } from '../../../src/framework/provision/provision.lambda';
+import { PROVISION_SETTINGS_VARIABLE } from '../../../src/contract/provision-settings';
+import { handler, resetForTests } from '../../../src/runtime/handlers/provision.lambda';
 import { readProvisionSettings } from '../../../src/runtime/provisioning/settings';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 

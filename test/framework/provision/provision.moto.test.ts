@@ -3,8 +3,8 @@ import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand 
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { blueprintTemplate, createMotoWorld, inferenceUrlOf, MotoWorld, stackResources, uploadAsset, worldSnapshot } from './moto-world';
 import { apiEvent, bodyOf, churnRequest, v1Body } from './provision-fixtures';
-import { REQUEST_HASH_TAG } from '../../../src/framework/provision/stack-tags';
-import { endpointNameFor } from '../../../src/pipeline/naming';
+import { REQUEST_HASH_TAG } from '../../../src/contract/stack-tags';
+import { endpointNameFor } from '../../../src/contract/naming';
 import { handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';

@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { apiEvent, bodyOf, mockedApiDeps, provisionSettings, REQUEST_SCHEMA } from './provision-fixtures';
 import type { PipelineRequest } from '../../../src/config/pipeline-request';
-import { blueprintStackInput } from '../../../src/framework/blueprint/blueprint-input';
+import { blueprintStackInput } from '../../../src/blueprint/blueprint-input';
 import { ApiDeps, handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 import { arbitraryJson, mutatedPipelineRequest, validPipelineRequest } from '../../config/request-arbitraries';
 

@@ -12,7 +12,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { configText, gitJobEvent, mockedTriggerDeps, objectCreatedEvent } from './trigger-fixtures';
 import { buildZip } from './zip-builder';
-import { REQUEST_HASH_TAG } from '../../../src/framework/provision/stack-tags';
+import { REQUEST_HASH_TAG } from '../../../src/contract/stack-tags';
 import { MAX_SUBJECT, subjectLine } from '../../../src/runtime/config-trigger/config-report';
 import { MAX_ARCHIVE_BYTES } from '../../../src/runtime/config-trigger/git-trigger';
 import { handleTriggerEvent } from '../../../src/runtime/config-trigger/trigger-handler';

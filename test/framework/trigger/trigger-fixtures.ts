@@ -3,7 +3,7 @@ import { AddressInfo } from 'net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { CodePipelineEvent } from 'aws-lambda';
-import type { ProvisionSettings } from '../../../src/framework/provision/provision-settings';
+import type { ProvisionSettings } from '../../../src/contract/provision-settings';
 import type { ConfigTriggerDeps } from '../../../src/runtime/config-trigger/trigger-deps';
 import { mockedApiDeps } from '../provision/provision-fixtures';
 

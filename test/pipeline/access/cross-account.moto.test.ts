@@ -3,11 +3,11 @@ import { CreateBucketCommand, HeadObjectCommand, PutBucketVersioningCommand, Put
 import { DescribeEndpointCommand, DescribeModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { isComplete, teardownClientsFor } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import type { DeploySpec, RemoteEnvironmentSpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { releaseClientsFor, runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
-import { shareClientsFor, runShareJob } from '../../../src/pipeline/share/share.lambda';
-import { testClientsFor } from '../../../src/pipeline/tests/test.lambda';
+import { isComplete, teardownClientsFor } from '../../../src/runtime/handlers/cleanup.lambda';
+import type { DeploySpec, RemoteEnvironmentSpec } from '../../../src/contract/deploy-settings';
+import { releaseClientsFor, runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
+import { shareClientsFor, runShareJob } from '../../../src/runtime/handlers/share.lambda';
+import { testClientsFor } from '../../../src/runtime/handlers/integration-test.lambda';
 import { ClientConfig, EnvironmentClients } from '../../../src/runtime/environment-access';
 import { runTestJob } from '../../../src/runtime/integration-tests';
 import { actingAs } from '../../aws-contracts/handler-calls/acting-role';

@@ -1,8 +1,8 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeMonitoringScheduleCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
-import { onEvent, type CleanupEvent, type IsCompleteResponse, type OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
+import type { CleanupEnvironment } from '../../../src/contract/cleanup-settings';
+import { onEvent, type CleanupEvent, type IsCompleteResponse, type OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
 import { awsError } from '../../fixtures/aws-error';
 
 export const DEV: CleanupEnvironment = { endpointName: 'churn-dev', releasePrefix: 'churn-dev', variantName: 'AllTraffic' };

@@ -22,8 +22,8 @@ import {
   PROD,
   schedulesThere,
 } from './cleanup-fixtures';
-import { handler, isComplete, readEnvironments } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { handler, isComplete, readEnvironments } from '../../../src/runtime/handlers/cleanup.lambda';
+import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/contract/monitoring-naming';
 import { tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
 import { awsError } from '../../fixtures/aws-error';
 

@@ -20,13 +20,13 @@ import {
   MONITORING_PREFIX,
   schedulesThere,
 } from './cleanup-fixtures';
-import { isComplete } from '../../../src/pipeline/cleanup/cleanup.lambda';
+import { isComplete } from '../../../src/runtime/handlers/cleanup.lambda';
 import {
   dataQualityDefinitionName,
   modelQualityDefinitionName,
   modelQualityScheduleName,
   monitoringScheduleName,
-} from '../../../src/pipeline/monitoring/monitoring-naming';
+} from '../../../src/contract/monitoring-naming';
 import { tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
 import { awsError } from '../../fixtures/aws-error';
 

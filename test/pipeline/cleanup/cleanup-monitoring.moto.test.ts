@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { cfnEvent, DEV, isCompleteEvent, MONITORED_DEV, MONITORING_PREFIX } from './cleanup-fixtures';
 import { releaseMonitoredDev } from './monitored-release';
-import { CleanupEvent, handler, IsCompleteResponse, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import { monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { CleanupEvent, handler, IsCompleteResponse, OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
+import { monitoringScheduleName } from '../../../src/contract/monitoring-naming';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { cleanupRole, cleanupWorldDeploy } from '../../aws-contracts/worlds/cleanup-world';
 import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';

@@ -12,8 +12,8 @@ import {
   ListModelsCommand,
 } from '@aws-sdk/client-sagemaker';
 import { cfnEvent, deletePoll, DEV, isCompleteEvent, mockedTeardownClients, PROD } from './cleanup-fixtures';
-import { handler, isComplete, onEvent, OnEventResponse, readEnvironments } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import { releaseId, releaseName } from '../../../src/pipeline/naming';
+import { handler, isComplete, onEvent, OnEventResponse, readEnvironments } from '../../../src/runtime/handlers/cleanup.lambda';
+import { releaseId, releaseName } from '../../../src/contract/naming';
 import { TeardownError, tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
 import { awsError } from '../../fixtures/aws-error';
 

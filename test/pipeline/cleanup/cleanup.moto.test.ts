@@ -14,9 +14,9 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { cfnEvent, DEV, deleteToCompletion, PROD } from './cleanup-fixtures';
-import type { CleanupEnvironment } from '../../../src/pipeline/cleanup/cleanup-spec';
-import { handler } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import { releaseId, releaseName } from '../../../src/pipeline/naming';
+import type { CleanupEnvironment } from '../../../src/contract/cleanup-settings';
+import { handler } from '../../../src/runtime/handlers/cleanup.lambda';
+import { releaseId, releaseName } from '../../../src/contract/naming';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { cleanupRole } from '../../aws-contracts/worlds/cleanup-world';
 import { MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';

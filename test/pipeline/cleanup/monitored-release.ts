@@ -2,9 +2,9 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { MONITORING_PREFIX } from './cleanup-fixtures';
-import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
-import type { MonitoringSpec } from '../../../src/pipeline/monitoring/monitoring-spec';
+import type { EnvironmentMonitoringSpec } from '../../../src/contract/deploy-settings';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
+import type { MonitoringSpec } from '../../../src/contract/monitoring-settings';
 import { ActingRole, actingAs } from '../../aws-contracts/handler-calls/acting-role';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';

@@ -9,10 +9,10 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
-import type { BatchEnvironmentSpec, BatchOutputCheckSpec } from '../../../src/pipeline/batch/batch-spec';
-import type { DeploySpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
-import { releaseId, releaseName } from '../../../src/pipeline/naming';
+import type { BatchEnvironmentSpec, BatchOutputCheckSpec } from '../../../src/contract/batch-settings';
+import type { DeploySpec } from '../../../src/contract/deploy-settings';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
+import { releaseId, releaseName } from '../../../src/contract/naming';
 import type { ActionOutcome, CodePipelineJob } from '../../../src/runtime/codepipeline-job';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { batchDeploy } from '../../aws-contracts/worlds/batch-world';

@@ -1,5 +1,5 @@
 import type { CodePipelineEvent } from 'aws-lambda';
-import type { DeploySpec, EnvironmentDeploySpec } from '../../../src/pipeline/deploy/deploy-spec';
+import type { DeploySpec, EnvironmentDeploySpec } from '../../../src/contract/deploy-settings';
 import { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
 
 export const MODEL_BUCKET = 'team-models';

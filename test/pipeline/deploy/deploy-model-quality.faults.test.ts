@@ -19,8 +19,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deploySpec, envSpec, job } from './deploy-fixtures';
-import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
+import type { EnvironmentMonitoringSpec } from '../../../src/contract/deploy-settings';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import {
   baselineJobName,
   dataQualityDefinitionName,
@@ -28,7 +28,7 @@ import {
   modelQualityDefinitionName,
   modelQualityScheduleName,
   monitoringScheduleName,
-} from '../../../src/pipeline/monitoring/monitoring-naming';
+} from '../../../src/contract/monitoring-naming';
 import type { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
 import { MAX_CARRIED_SUMMARY } from '../../../src/runtime/monitoring-release';
 import { awsError } from '../../fixtures/aws-error';

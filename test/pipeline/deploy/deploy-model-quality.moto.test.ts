@@ -8,8 +8,8 @@ import {
   ListModelQualityJobDefinitionsCommand,
 } from '@aws-sdk/client-sagemaker';
 import { deploySpec, envSpec, job } from './deploy-fixtures';
-import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
+import type { EnvironmentMonitoringSpec } from '../../../src/contract/deploy-settings';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import {
   baselineJobName,
   dataQualityDefinitionName,
@@ -19,7 +19,7 @@ import {
   modelQualityDefinitionPrefix,
   modelQualityScheduleName,
   monitoringScheduleName,
-} from '../../../src/pipeline/monitoring/monitoring-naming';
+} from '../../../src/contract/monitoring-naming';
 import { tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
 import { actingAs } from '../../aws-contracts/handler-calls/acting-role';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';

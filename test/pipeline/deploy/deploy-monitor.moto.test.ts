@@ -8,15 +8,15 @@ import {
   ListProcessingJobsCommand,
 } from '@aws-sdk/client-sagemaker';
 import { deploySpec, envSpec, job } from './deploy-fixtures';
-import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
+import type { EnvironmentMonitoringSpec } from '../../../src/contract/deploy-settings';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import {
   baselineJobName,
   baselineJobPrefix,
   dataQualityDefinitionName,
   dataQualityDefinitionPrefix,
   monitoringScheduleName,
-} from '../../../src/pipeline/monitoring/monitoring-naming';
+} from '../../../src/contract/monitoring-naming';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { monitoredEndpoint, monitoringDeploy } from '../../aws-contracts/worlds/monitoring-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';

@@ -19,11 +19,11 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
-import type { BatchEnvironmentSpec } from '../../../src/pipeline/batch/batch-spec';
-import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
-import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
-import { baselineJobName, dataQualityDefinitionName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
-import { releaseId, releaseName } from '../../../src/pipeline/naming';
+import type { BatchEnvironmentSpec } from '../../../src/contract/batch-settings';
+import type { EnvironmentMonitoringSpec } from '../../../src/contract/deploy-settings';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
+import { baselineJobName, dataQualityDefinitionName, monitoringScheduleName } from '../../../src/contract/monitoring-naming';
+import { releaseId, releaseName } from '../../../src/contract/naming';
 import type { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
 import { awsError } from '../../fixtures/aws-error';
 import { batchSpec } from '../../runtime/batch/batch-fixtures';

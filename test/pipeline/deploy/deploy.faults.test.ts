@@ -30,8 +30,8 @@ import {
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { codePipelineEvent, deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
-import { handler, loadDeploySpec, readDeploySettings, runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
-import { releaseId, releaseName } from '../../../src/pipeline/naming';
+import { handler, loadDeploySpec, readDeploySettings, runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
+import { releaseId, releaseName } from '../../../src/contract/naming';
 import { awsError } from '../../fixtures/aws-error';
 
 const sagemaker = mockClient(SageMakerClient);

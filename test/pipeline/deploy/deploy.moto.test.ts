@@ -2,8 +2,8 @@ import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeS
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListEndpointConfigsCommand, ListModelsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
-import { runDeployJob } from '../../../src/pipeline/deploy/deploy.lambda';
-import { releaseId, releaseName } from '../../../src/pipeline/naming';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
+import { releaseId, releaseName } from '../../../src/contract/naming';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { churnDeploy } from '../../aws-contracts/worlds/churn-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import type { EnvironmentMonitoringSpec } from '../../../src/pipeline/deploy/deploy-spec';
+import type { EnvironmentMonitoringSpec } from '../../../src/contract/deploy-settings';
 import { monitoringPermissions } from '../../../src/pipeline/deploy/monitoring-permissions';
 import { modelQualitySpec, monitoringSpec } from '../../runtime/monitoring/monitoring-fixtures';
 

@@ -4,7 +4,7 @@ import {
   knownFrameworks,
   knownFrameworkVersions,
   lookupFrameworkImage,
-} from '../../../src/pipeline/image/framework-catalog';
+} from '../../../src/catalog/framework-catalog';
 
 const ALL_FRAMEWORKS = ['xgboost', 'sklearn', 'pytorch', 'tensorflow', 'huggingface-pytorch'];
 

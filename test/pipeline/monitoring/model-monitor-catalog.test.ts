@@ -2,7 +2,7 @@ import {
   MODEL_MONITOR_ACCOUNTS,
   modelMonitorImageUri,
   modelMonitorRegions,
-} from '../../../src/pipeline/monitoring/model-monitor-catalog';
+} from '../../../src/catalog/model-monitor-catalog';
 
 describe('modelMonitorImageUri', () => {
   test('builds the analyzer URI from the region registry account, untagged as the SDK does', () => {

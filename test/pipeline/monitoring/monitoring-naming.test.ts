@@ -3,7 +3,7 @@ import {
   dataQualityDefinitionName,
   isDataQualityDefinitionName,
   monitoringScheduleName,
-} from '../../../src/pipeline/monitoring/monitoring-naming';
+} from '../../../src/contract/monitoring-naming';
 
 const LONG_PREFIX = 'a-very-long-model-name-for-churn-prediction-in-production-env';
 

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { MlopsValidationError } from '../../../src/errors';
+import { MlopsValidationError } from '../../../src/common/errors';
 import { PipelineNotifications, PipelineNotificationsProps } from '../../../src/pipeline/notifications/pipeline-notifications';
 import { expectCfnLintClean } from '../../harness/cfn-lint';
 import { expectNagClean } from '../../harness/nag';

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { InferenceApi, InferenceApiAuth } from '../../../src/pipeline/share/inference-api';
-import { NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from '../../../src/pipeline/share/share-spec';
+import { NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from '../../../src/contract/share-settings';
 import { newAgnosticStack, newStack } from '../fixtures';
 
 function build(props: Partial<ConstructorParameters<typeof InferenceApi>[2]> = {}, stack: Stack = newStack()) {

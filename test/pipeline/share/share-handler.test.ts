@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { InferenceApi, InferenceApiAuth } from '../../../src/pipeline/share/inference-api';
 import { ShareHandler } from '../../../src/pipeline/share/share-handler';
-import { SHARE_SETTINGS_VARIABLE } from '../../../src/pipeline/share/share-spec';
+import { SHARE_SETTINGS_VARIABLE } from '../../../src/contract/share-settings';
 import { expectCfnLintClean } from '../../harness/cfn-lint';
 import { expectNagClean } from '../../harness/nag';
 import { newStack } from '../fixtures';

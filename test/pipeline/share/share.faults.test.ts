@@ -4,8 +4,8 @@ import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultComm
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SHARE_SETTINGS_VARIABLE, ShareSettings } from '../../../src/pipeline/share/share-spec';
-import { handler, readShareSettings, runShareJob } from '../../../src/pipeline/share/share.lambda';
+import { SHARE_SETTINGS_VARIABLE, ShareSettings } from '../../../src/contract/share-settings';
+import { handler, readShareSettings, runShareJob } from '../../../src/runtime/handlers/share.lambda';
 import { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
 import { awsError } from '../../fixtures/aws-error';
 import { codePipelineEvent } from '../deploy/deploy-fixtures';

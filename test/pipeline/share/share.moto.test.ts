@@ -1,8 +1,8 @@
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { NOT_SHARED_ENDPOINT, ShareSettings } from '../../../src/pipeline/share/share-spec';
-import { runShareJob } from '../../../src/pipeline/share/share.lambda';
+import { NOT_SHARED_ENDPOINT, ShareSettings } from '../../../src/contract/share-settings';
+import { runShareJob } from '../../../src/runtime/handlers/share.lambda';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { CHURN_NAMES, churnShare, churnWorld } from '../../aws-contracts/worlds/churn-world';
 import { shareSettings } from '../../aws-contracts/worlds/handler-settings';

@@ -16,13 +16,13 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler as cleanupHandler, onEvent, OnEventResponse } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import { DEPLOY_SPEC_VARIABLE, DeploySettings } from '../../../src/pipeline/deploy/deploy-spec';
-import { handler as deployHandler } from '../../../src/pipeline/deploy/deploy.lambda';
-import { SHARE_SETTINGS_VARIABLE, ShareSettings } from '../../../src/pipeline/share/share-spec';
-import { handler as shareHandler } from '../../../src/pipeline/share/share.lambda';
-import { HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER } from '../../../src/pipeline/shared/shared-handler-spec';
-import { handler as testHandler } from '../../../src/pipeline/tests/test.lambda';
+import { handler as cleanupHandler, onEvent, OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
+import { DEPLOY_SPEC_VARIABLE, DeploySettings } from '../../../src/contract/deploy-settings';
+import { handler as deployHandler } from '../../../src/runtime/handlers/deploy.lambda';
+import { SHARE_SETTINGS_VARIABLE, ShareSettings } from '../../../src/contract/share-settings';
+import { handler as shareHandler } from '../../../src/runtime/handlers/share.lambda';
+import { HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER } from '../../../src/contract/shared-handler-settings';
+import { handler as testHandler } from '../../../src/runtime/handlers/integration-test.lambda';
 import { CodePipelineJob, JobConfigurationError } from '../../../src/runtime/codepipeline-job';
 import {
   HandlerIdentities,

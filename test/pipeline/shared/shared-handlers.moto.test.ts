@@ -12,12 +12,12 @@ import {
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CodePipelineEvent } from 'aws-lambda';
-import { handler as cleanupHandler } from '../../../src/pipeline/cleanup/cleanup.lambda';
-import { handler as deployHandler } from '../../../src/pipeline/deploy/deploy.lambda';
-import { NOT_SHARED_ENDPOINT, ShareSettings } from '../../../src/pipeline/share/share-spec';
-import { handler as shareHandler } from '../../../src/pipeline/share/share.lambda';
-import { CLEANUP_ROLE_PROPERTY, SETTINGS_PARAMETER } from '../../../src/pipeline/shared/shared-handler-spec';
-import { handler as testHandler } from '../../../src/pipeline/tests/test.lambda';
+import { handler as cleanupHandler } from '../../../src/runtime/handlers/cleanup.lambda';
+import { handler as deployHandler } from '../../../src/runtime/handlers/deploy.lambda';
+import { NOT_SHARED_ENDPOINT, ShareSettings } from '../../../src/contract/share-settings';
+import { handler as shareHandler } from '../../../src/runtime/handlers/share.lambda';
+import { CLEANUP_ROLE_PROPERTY, SETTINGS_PARAMETER } from '../../../src/contract/shared-handler-settings';
+import { handler as testHandler } from '../../../src/runtime/handlers/integration-test.lambda';
 import { actingAs } from '../../aws-contracts/handler-calls/acting-role';
 import { SHARED_ACCOUNT, SharedWorld, sharedWorld } from '../../aws-contracts/worlds/shared-world';
 import { createInferenceApiStage } from '../../fixtures/inference-api-stage';

@@ -1,6 +1,6 @@
-import type { DeploySettings, EnvironmentDeploySpec } from '../../../src/pipeline/deploy/deploy-spec';
-import type { ShareSettings } from '../../../src/pipeline/share/share-spec';
-import { CLEANUP_ROLE_PROPERTY, HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER } from '../../../src/pipeline/shared/shared-handler-spec';
+import type { DeploySettings, EnvironmentDeploySpec } from '../../../src/contract/deploy-settings';
+import type { ShareSettings } from '../../../src/contract/share-settings';
+import { CLEANUP_ROLE_PROPERTY, HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER } from '../../../src/contract/shared-handler-settings';
 import { SHARED_ACCOUNT, SHARED_NAMES, SharedHandler, sharedWorld } from '../../aws-contracts/worlds/shared-world';
 import { DEV } from '../cleanup/cleanup-fixtures';
 import { MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';

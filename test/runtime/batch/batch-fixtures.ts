@@ -1,4 +1,4 @@
-import type { BatchTransformSpec } from '../../../src/pipeline/batch/batch-spec';
+import type { BatchTransformSpec } from '../../../src/contract/batch-settings';
 import type { TransformRequest } from '../../../src/runtime/batch-transform';
 export { awsError } from '../../fixtures/aws-error';
 

@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import { CreateTransformJobCommand, DescribeTransformJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, batchSpec, transformRequest } from './batch-fixtures';
-import { releaseId, releasePrefixFor, SAGEMAKER_NAME_MAX } from '../../../src/pipeline/naming';
+import { releaseId, releasePrefixFor, SAGEMAKER_NAME_MAX } from '../../../src/contract/naming';
 import {
   continueTransform,
   startTransform,

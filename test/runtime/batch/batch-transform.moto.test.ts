@@ -1,6 +1,6 @@
 import { DescribeTransformJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { OUTPUT_BUCKET, transformRequest } from './batch-fixtures';
-import { releaseId } from '../../../src/pipeline/naming';
+import { releaseId } from '../../../src/contract/naming';
 import { continueTransform, startTransform, transformJobName } from '../../../src/runtime/batch-transform';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { batchDeploy } from '../../aws-contracts/worlds/batch-world';

@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import { CreateProcessingJobCommand, DescribeProcessingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, monitoringSpec } from './monitoring-fixtures';
-import { baselineJobName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { baselineJobName } from '../../../src/contract/monitoring-naming';
 import { continueBaseline, startBaseline } from '../../../src/runtime/model-monitor-baseline';
 
 const sagemaker = mockClient(SageMakerClient);

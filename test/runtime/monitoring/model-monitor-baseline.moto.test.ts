@@ -1,6 +1,6 @@
 import { DescribeProcessingJobCommand, ListProcessingJobsCommand } from '@aws-sdk/client-sagemaker';
 import { monitoringSpecFor, motoSageMaker } from './monitoring-fixtures';
-import { baselineJobName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { baselineJobName } from '../../../src/contract/monitoring-naming';
 import { continueBaseline, startBaseline } from '../../../src/runtime/model-monitor-baseline';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { monitoredEndpoint, monitoringDeploy } from '../../aws-contracts/worlds/monitoring-world';

@@ -22,7 +22,7 @@ import {
   modelQualityBaselineJobName,
   modelQualityDefinitionName,
   modelQualityScheduleName,
-} from '../../../src/pipeline/monitoring/monitoring-naming';
+} from '../../../src/contract/monitoring-naming';
 import { baselineJobRequest, continueBaseline, startBaseline } from '../../../src/runtime/model-monitor-baseline';
 import { deleteSchedule, ensureSchedule, modelQualityDefinition } from '../../../src/runtime/monitoring-schedule';
 

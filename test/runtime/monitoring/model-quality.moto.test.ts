@@ -12,7 +12,7 @@ import {
   modelQualityDefinitionPrefix,
   modelQualityScheduleName,
   monitoringScheduleName,
-} from '../../../src/pipeline/monitoring/monitoring-naming';
+} from '../../../src/contract/monitoring-naming';
 import { continueBaseline, startBaseline } from '../../../src/runtime/model-monitor-baseline';
 import { deleteSchedule, ensureSchedule } from '../../../src/runtime/monitoring-schedule';
 import { actingAs } from '../../aws-contracts/handler-calls/acting-role';

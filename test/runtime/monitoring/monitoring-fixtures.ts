@@ -1,6 +1,6 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { modelMonitorImageUri } from '../../../src/pipeline/monitoring/model-monitor-catalog';
-import type { ModelQualitySpec, MonitoringSpec } from '../../../src/pipeline/monitoring/monitoring-spec';
+import { modelMonitorImageUri } from '../../../src/catalog/model-monitor-catalog';
+import type { ModelQualitySpec, MonitoringSpec } from '../../../src/contract/monitoring-settings';
 export { awsError } from '../../fixtures/aws-error';
 
 export const REGION = 'us-east-1';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, monitoringSpec } from './monitoring-fixtures';
-import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
+import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/contract/monitoring-naming';
 import { deleteSchedule, ensureSchedule, scheduleExpression } from '../../../src/runtime/monitoring-schedule';
 
 const sagemaker = mockClient(SageMakerClient);

@@ -4,8 +4,8 @@ import {
   ListDataQualityJobDefinitionsCommand,
 } from '@aws-sdk/client-sagemaker';
 import { monitoringSpecFor, motoSageMaker } from './monitoring-fixtures';
-import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
-import type { MonitoringSpec } from '../../../src/pipeline/monitoring/monitoring-spec';
+import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/contract/monitoring-naming';
+import type { MonitoringSpec } from '../../../src/contract/monitoring-settings';
 import { deleteSchedule, ensureSchedule } from '../../../src/runtime/monitoring-schedule';
 import { actingAs } from '../../aws-contracts/handler-calls/acting-role';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';

@@ -4,9 +4,9 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { DescribeProcessingJobCommand, ListMonitoringExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, REGION, awsError } from './monitoring-fixtures';
-import { monitoringScheduleName } from '../../../src/pipeline/monitoring/monitoring-naming';
-import { VIOLATIONS_SETTINGS_VARIABLE } from '../../../src/pipeline/monitoring/violations-spec';
-import { handler, resetForTests } from '../../../src/pipeline/monitoring/violations.lambda';
+import { monitoringScheduleName } from '../../../src/contract/monitoring-naming';
+import { VIOLATIONS_SETTINGS_VARIABLE } from '../../../src/contract/violations-settings';
+import { handler, resetForTests } from '../../../src/runtime/handlers/violations.lambda';
 import {
   ProcessingJobStateChange,
   eventDate,
