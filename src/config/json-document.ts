@@ -1,8 +1,7 @@
 /** Parsing the text of a request body or config file, within a size limit. */
 import { DEFAULT_DOCUMENT_MAX_BYTES } from './limits';
-import { Validated } from './pipeline-request';
-import { describe } from './problem-list';
-import { utf8Length } from './s3-keys';
+import { describe, Validated } from './problems';
+import { utf8Length } from './s3-key-fields';
 
 /** Options of {@link parseJsonDocument}. */
 export interface ParseOptions {

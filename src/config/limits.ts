@@ -1,9 +1,7 @@
 /**
- * The numbers and patterns of the request schema, in one place: the
- * validator, the published JSON Schema, the test arbitraries and the
- * ByomPipeline construct's own validation all read them, so they cannot
- * disagree. The name pattern is stricter than the construct's, so a request
- * the schema accepts never fails when the blueprint synthesizes it.
+ * The numbers and patterns of the pipeline schema, in one place: the schema
+ * (and so the validator, the published JSON Schema and the ByomPipeline
+ * construct's checks) and the test arbitraries read them.
  */
 
 /**
@@ -13,12 +11,15 @@
  * SageMaker's name rule is `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$` and derived names join parts with one.
  */
 export const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-/** The same pattern as JSON Schema text. */
-export const NAME_PATTERN_SOURCE = '^[a-z0-9]+(-[a-z0-9]+)*$';
 /** The longest name: a request's `name`, the construct's `modelName`. */
 export const PIPELINE_NAME_MAX = 40;
 /** The longest environment name. */
 export const ENVIRONMENT_NAME_MAX = 20;
+/**
+ * The most environments a provisioned pipeline may have: the framework ships
+ * one blueprint per environment count (a construct-built ByomPipeline has no limit).
+ */
+export const MAX_ENVIRONMENTS = 4;
 
 /** SageMaker's per-variant ceiling on instances (initial count and auto scaling). */
 export const MAX_INSTANCE_COUNT = 100;

@@ -1,6 +1,6 @@
 /** The S3 objects a request points at, checked for existence before anything is created. */
-import { PipelineRequest } from './pipeline-request';
-import { indexPath, keyPath } from './problem-list';
+import type { PipelineRequest } from './pipeline-request';
+import { pathText } from './problems';
 
 /**
  * An object a request names, and where in the request it does. A `prefix`
@@ -25,7 +25,7 @@ export function referencedObjects(request: PipelineRequest): ReferencedObject[] 
     objects.push({ path: 'image.containerSource', key: request.image.containerSource, kind: 'object' });
   }
   request.environments.forEach((env, i) => {
-    const at = (key: string): string => keyPath(indexPath('environments', i), key);
+    const at = (key: string): string => pathText(['environments', i, ...key.split('.')]);
     if (env.monitoring) {
       objects.push({ path: at('monitoring.baselineDataset'), key: env.monitoring.baselineDataset, kind: 'object' });
     }

@@ -1,40 +1,48 @@
 /**
- * The entry points of the request schema, used by the provisioning handler,
+ * The entry points of the pipeline schema, used by the provisioning handler,
  * the config trigger and the `mlops` command. Each returns every problem
  * found as `{path, message}`, or a fresh value holding only known fields.
  */
-import { checkConfigFile } from './config-file';
-import { MlopsConfigFile, PipelineRequest, Validated } from './pipeline-request';
-import { ProblemList } from './problem-list';
-import { checkPipelineRequest } from './request-rules';
+import type { z } from 'zod';
+import type { MlopsConfigFile, PipelineRequest } from './pipeline-request';
+import { configFileSchema, pipelineRequestSchema } from './pipeline-schema';
+import { problemsOf, Validated } from './problems';
+import { v1ProvisionSchema, v1StatusSchema } from './v1-request';
 
 export { parseJsonDocument, ParseOptions } from './json-document';
-export { fromV1ProvisionRequest, fromV1StatusRequest } from './v1-request';
 export { referencedObjects, ReferencedObject } from './referenced-objects';
-export { environmentTestsJson } from './test-rules';
+export { environmentTestsJson } from './test-fields';
 
 /**
- * Runs a check, turning an exception into a problem. Parsed JSON never
- * throws while being read, but in-process callers may pass values that do
- * (a getter that throws, a revoked Proxy): they get a 400-style answer, not a crash.
+ * Checks a value against a schema. Parsed JSON never throws while being
+ * read, but in-process callers may pass values that do (a getter that throws,
+ * a revoked Proxy): they get a 400-style answer, not a crash.
  */
-function guarded<T>(check: (problems: ProblemList) => T | undefined): Validated<T> {
-  const problems = new ProblemList();
-  let value: T | undefined;
+function validated<T>(schema: z.ZodType<T>, input: unknown): Validated<T> {
   try {
-    value = check(problems);
+    const result = schema.safeParse(input);
+    return result.success ? { ok: true, value: result.data } : { ok: false, problems: problemsOf(result.error.issues) };
   } catch (e) {
-    problems.add('', `could not be read as JSON data: ${e instanceof Error ? e.message : String(e)}`);
+    return { ok: false, problems: [{ path: '', message: `could not be read as JSON data: ${e instanceof Error ? e.message : String(e)}` }] };
   }
-  return problems.count === 0 && value !== undefined ? { ok: true, value } : { ok: false, problems: problems.items };
 }
 
 /** Checks a pipeline request (`POST /pipelines`). */
 export function validatePipelineRequest(input: unknown): Validated<PipelineRequest> {
-  return guarded((problems) => checkPipelineRequest(input, '', problems));
+  return validated(pipelineRequestSchema, input);
 }
 
 /** Checks an `mlops-config.json` document (already parsed). */
 export function validateConfigFile(input: unknown): Validated<MlopsConfigFile> {
-  return guarded((problems) => checkConfigFile(input, problems));
+  return validated(configFileSchema, input);
+}
+
+/** Checks a v1.0 provisioning body and maps it onto a request; problems name the v1 keys. */
+export function fromV1ProvisionRequest(input: unknown): Validated<PipelineRequest> {
+  return validated(v1ProvisionSchema, input);
+}
+
+/** Checks a v1.0 status body: `{"pipeline_id": "<stack ARN or stack name>"}`. */
+export function fromV1StatusRequest(input: unknown): Validated<{ pipelineId: string }> {
+  return validated(v1StatusSchema, input);
 }

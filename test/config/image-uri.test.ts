@@ -1,4 +1,4 @@
-import { parseEcrImageUri } from '../../src/config/image-rules';
+import { parseEcrImageUri } from '../../src/config/image-uri';
 
 describe('parseEcrImageUri', () => {
   test.each([

@@ -15,7 +15,7 @@ const validateConfig = ajv.compile(mlopsConfigJsonSchema());
 test('the committed mlops-config.schema.json is the generated one', () => {
   const committed = readFileSync(join(__dirname, '..', '..', CONFIG_SCHEMA_FILE), 'utf8');
   if (committed !== configSchemaText()) {
-    throw new Error(`${CONFIG_SCHEMA_FILE} is out of date: run "npx ts-node build-tools/write-config-schema.ts" and commit the result`);
+    throw new Error(`${CONFIG_SCHEMA_FILE} is out of date: run "npx projen config-schema" (the build does) and commit the result`);
   }
 });
 

@@ -1,7 +1,6 @@
 import type { Problem } from './request-schema';
-import { PIPELINE_NAME_MAX } from '../../config/limits';
-import { checkName } from '../../config/names';
-import { ProblemList } from '../../config/problem-list';
+import { pipelineName } from '../../config/name-fields';
+import { problemsOf } from '../../config/problems';
 
 /** The operations of the provisioning API. */
 export type Route =
@@ -54,10 +53,9 @@ export function matchRoute(method: string, path: string): RouteMatch {
     }
     const matched = byMethod(ITEM, method, template, name);
     // The rule of a request's `name`: a name that breaks it can name no pipeline, so it is a 400 that says why, not a lookup.
-    const problems = new ProblemList();
-    checkName(name, 'name', problems, PIPELINE_NAME_MAX);
-    if (matched.kind === 'route' && problems.count > 0) {
-      return { kind: 'bad-path', template, problems: problems.items };
+    const checked = pipelineName.safeParse(name);
+    if (matched.kind === 'route' && !checked.success) {
+      return { kind: 'bad-path', template, problems: problemsOf(checked.error.issues, 'name') };
     }
     return matched;
   }
