@@ -11,18 +11,17 @@ import {
 import { CodePipelineClient, GetPipelineStateCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, bodyOf, churnRequest, LOGGER, mockedApiDeps, provisionSettings, v1Body } from './provision-fixtures';
 import { FRAMEWORK_TAG, REQUEST_HASH_TAG } from '../../../src/contract/stack-tags';
 import { ApiDeps, handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
 import { awsError } from '../../fixtures/aws-error';
+import { mockedClients } from '../../harness/mocked-clients';
 
 /** The handler's answers to AWS faults and stack states moto cannot produce. */
-const cloudformation = mockClient(CloudFormationClient);
-const s3 = mockClient(S3Client);
-const codepipeline = mockClient(CodePipelineClient);
-const sagemaker = mockClient(SageMakerClient);
+const { cloudformation, s3, codepipeline, sagemaker } = mockedClients({
+  cloudformation: CloudFormationClient, s3: S3Client, codepipeline: CodePipelineClient, sagemaker: SageMakerClient,
+});
 
 const SETTINGS = provisionSettings({ stackPrefix: 'mlops-', assetsBucket: 'assets', blueprintBucket: 'blueprints' });
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/mlops-churn/11111111-2222-3333-4444-555555555555';
@@ -58,10 +57,6 @@ function expectNoWrites(): void {
 }
 
 beforeEach(() => {
-  cloudformation.reset();
-  s3.reset();
-  codepipeline.reset();
-  sagemaker.reset();
   s3.on(HeadObjectCommand).resolves({});
   cloudformation.on(DescribeStacksCommand).rejects(MISSING_STACK());
   cloudformation.on(CreateStackCommand).resolves({ StackId: STACK_ID });

@@ -9,13 +9,13 @@ import {
 import { CodePipelineClient, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { apiEvent, bodyOf, mockedApiDeps, provisionSettings, REQUEST_SCHEMA } from './provision-fixtures';
-import type { PipelineRequest } from '../../../src/config/pipeline-request';
 import { blueprintStackInput } from '../../../src/blueprint/blueprint-input';
+import type { PipelineRequest } from '../../../src/config/pipeline-request';
 import { ApiDeps, handleApiRequest } from '../../../src/runtime/provisioning/api-handler';
 import { arbitraryJson, mutatedPipelineRequest, validPipelineRequest } from '../../config/request-arbitraries';
+import { mockedClients } from '../../harness/mocked-clients';
 
 /**
  * Properties of the handler over generated input, every AWS client mocked:
@@ -24,10 +24,9 @@ import { arbitraryJson, mutatedPipelineRequest, validPipelineRequest } from '../
  */
 const RUNS = { numRuns: 1000 };
 
-const cloudformation = mockClient(CloudFormationClient);
-const s3 = mockClient(S3Client);
-const codepipeline = mockClient(CodePipelineClient);
-const sagemaker = mockClient(SageMakerClient);
+const { cloudformation, s3, codepipeline, sagemaker } = mockedClients({
+  cloudformation: CloudFormationClient, s3: S3Client, codepipeline: CodePipelineClient, sagemaker: SageMakerClient,
+});
 
 const deps: ApiDeps = mockedApiDeps(provisionSettings({ stackPrefix: 'mlops-', assetsBucket: 'assets', blueprintBucket: 'blueprints' }));
 
@@ -38,9 +37,6 @@ function missingStack(): Error {
 }
 
 beforeEach(() => {
-  for (const mock of [cloudformation, s3, codepipeline, sagemaker]) {
-    mock.reset();
-  }
   s3.on(HeadObjectCommand).resolves({});
   s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'input/part-1.csv' }], KeyCount: 1 });
   cloudformation.on(DescribeStacksCommand).rejects(missingStack());

@@ -9,7 +9,6 @@ import {
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { configText, gitJobEvent, mockedTriggerDeps, objectCreatedEvent } from './trigger-fixtures';
 import { buildZip } from './zip-builder';
 import { REQUEST_HASH_TAG } from '../../../src/contract/stack-tags';
@@ -19,13 +18,13 @@ import { handleTriggerEvent } from '../../../src/runtime/config-trigger/trigger-
 import { requestSha256 } from '../../../src/runtime/provisioning/request-fingerprint';
 import { awsError } from '../../fixtures/aws-error';
 import { zipFiles } from '../../fixtures/zip';
+import { mockedClients } from '../../harness/mocked-clients';
 import { churnRequest, LOGGER, provisionSettings } from '../provision/provision-fixtures';
 
 /** The trigger's answers to AWS faults, hostile archives and malformed events moto cannot produce. */
-const cloudformation = mockClient(CloudFormationClient);
-const s3 = mockClient(S3Client);
-const sns = mockClient(SNSClient);
-const codepipeline = mockClient(CodePipelineClient);
+const { cloudformation, s3, sns, codepipeline } = mockedClients({
+  cloudformation: CloudFormationClient, s3: S3Client, sns: SNSClient, codepipeline: CodePipelineClient,
+});
 
 const SETTINGS = provisionSettings({ stackPrefix: 'mlops-', assetsBucket: 'assets', blueprintBucket: 'blueprints' });
 const ARTIFACTS = 'git-artifacts';
@@ -59,10 +58,6 @@ function failure(): { type?: string; message?: string } | undefined {
 }
 
 beforeEach(() => {
-  cloudformation.reset();
-  s3.reset();
-  sns.reset();
-  codepipeline.reset();
   s3.on(HeadObjectCommand).resolves({});
   cloudformation.on(DescribeStacksCommand).rejects(MISSING_STACK());
   cloudformation.on(CreateStackCommand).callsFake((input) => ({ StackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${input.StackName}/1` }));
@@ -250,7 +245,7 @@ describe('the Git source artifact', () => {
     ['a zip bomb', buildZip([{ name: 'mlops-config.json', content: Buffer.alloc(32 * 1024 * 1024, 32), declaredSize: 200 }]), 'inflates to more than the 200 bytes its header says'],
     ['an oversized config file', buildZip([{ name: 'mlops-config.json', content: Buffer.alloc(300 * 1024, 32) }]), `is ${300 * 1024} bytes, over the limit of 262144 bytes`],
     ['an encrypted config file', buildZip([{ name: 'mlops-config.json', content: '{}', extraFlags: 1 }]), 'mlops-config.json is encrypted in the archive'],
-    ['not a zip', Buffer.from('this is a tarball, honest'), 'no end of central directory record'],
+    ['not a zip', Buffer.from('this is a tarball, honest'), 'End of central directory record signature not found'],
   ])('%s is rejected and reported, nothing provisioned', async (_what, archive, reason) => {
     repository(archive);
     await handleTriggerEvent(JOB, deps, 'r-1');

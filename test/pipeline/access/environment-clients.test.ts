@@ -1,16 +1,14 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { EnvironmentClients, assumedRoleCredentials } from '../../../src/runtime/environment-access';
+import { mockedClients } from '../../harness/mocked-clients';
 
 const ROLE = 'arn:aws:iam::222222222222:role/churn-prod-mlops-access';
-const sts = mockClient(STSClient);
+const { sts } = mockedClients({ sts: STSClient });
 
 function credentials(expiresAt: number) {
   return { Credentials: { AccessKeyId: `AK${expiresAt}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(expiresAt) } };
 }
-
-beforeEach(() => sts.reset());
 
 describe('assumedRoleCredentials', () => {
   test('assumes the role once, names the session, and reuses the credentials while they are fresh', async () => {

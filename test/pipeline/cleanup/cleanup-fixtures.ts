@@ -1,9 +1,10 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeMonitoringScheduleCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { CleanupEnvironment } from '../../../src/contract/cleanup-settings';
 import { onEvent, type CleanupEvent, type IsCompleteResponse, type OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
 import { awsError } from '../../fixtures/aws-error';
+import { clientsIn, mockedClients } from '../../harness/mocked-clients';
 
 export const DEV: CleanupEnvironment = { endpointName: 'churn-dev', releasePrefix: 'churn-dev', variantName: 'AllTraffic' };
 export const PROD: CleanupEnvironment = { endpointName: 'churn-prod', releasePrefix: 'churn-prod', variantName: 'AllTraffic' };
@@ -85,15 +86,13 @@ export function deletePoll(environments: unknown[] = [DEV]): CleanupEvent {
 }
 
 /**
- * Mocked SageMaker and Application Auto Scaling, and the clients a teardown
- * is given. A function, not module state: the moto tests import these
- * fixtures too and must keep the real clients.
+ * Mocked SageMaker and Application Auto Scaling, reset before each test, and
+ * the clients a teardown is given. A function, not module state: the moto
+ * tests import these fixtures too and must keep the real clients.
  */
 export function mockedTeardownClients() {
-  const sagemaker = mockClient(SageMakerClient);
-  const autoscaling = mockClient(ApplicationAutoScalingClient);
-  const clients = { sagemaker: new SageMakerClient({ region: 'us-east-1' }), autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }) };
-  return { sagemaker, autoscaling, clients };
+  const teardown = { sagemaker: SageMakerClient, autoscaling: ApplicationAutoScalingClient };
+  return { ...mockedClients(teardown), clients: clientsIn(teardown) };
 }
 
 /** Monitoring job definitions of churn-dev, as a List*JobDefinitions page lists them. */

@@ -1,16 +1,10 @@
 import 'aws-sdk-client-mock-jest';
-import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
   DeleteDataQualityJobDefinitionCommand,
   DeleteEndpointCommand,
-  DeleteModelQualityJobDefinitionCommand,
   DeleteMonitoringScheduleCommand,
-  DescribeEndpointCommand,
   DescribeMonitoringScheduleCommand,
   ListDataQualityJobDefinitionsCommand,
-  ListModelQualityJobDefinitionsCommand,
-  ListEndpointConfigsCommand,
-  ListModelsCommand,
 } from '@aws-sdk/client-sagemaker';
 import {
   definitionSummaries,
@@ -20,11 +14,11 @@ import {
   MONITORED_DEV,
   MONITORING_PREFIX,
   PROD,
-  schedulesThere,
 } from './cleanup-fixtures';
-import { handler, isComplete, readEnvironments } from '../../../src/runtime/handlers/cleanup.lambda';
+import { scriptMonitoredDev } from './monitored-dev-world';
 import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/contract/monitoring-naming';
 import { tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
+import { handler, isComplete, readEnvironments } from '../../../src/runtime/handlers/cleanup.lambda';
 import { awsError } from '../../fixtures/aws-error';
 
 /**
@@ -45,21 +39,9 @@ function definitionsListed(names: string[]): void {
 }
 
 beforeEach(() => {
-  sagemaker.reset();
-  autoscaling.reset();
   // Default world: the data-quality schedule and the serving endpoint are there (no model-quality
   // schedule: the environment does not monitor model quality), no scaling, no definitions listed.
-  autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
-  schedulesThere(sagemaker, [SCHEDULE]);
-  sagemaker.on(DeleteMonitoringScheduleCommand).resolves({});
-  sagemaker.on(DeleteDataQualityJobDefinitionCommand).resolves({});
-  sagemaker.on(ListModelQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: [] });
-  sagemaker.on(DeleteModelQualityJobDefinitionCommand).resolves({});
-  sagemaker.on(DescribeEndpointCommand).resolves({ EndpointName: 'churn-dev', EndpointStatus: 'InService' });
-  sagemaker.on(DeleteEndpointCommand).resolves({});
-  sagemaker.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
-  sagemaker.on(ListModelsCommand).resolves({ Models: [] });
-  definitionsListed([]);
+  scriptMonitoredDev(sagemaker, autoscaling, { schedules: [SCHEDULE] });
 });
 
 describe('teardown of a monitored environment', () => {

@@ -1,26 +1,20 @@
 import 'aws-sdk-client-mock-jest';
-import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
   DeleteDataQualityJobDefinitionCommand,
   DeleteEndpointCommand,
   DeleteModelQualityJobDefinitionCommand,
   DeleteMonitoringScheduleCommand,
-  DescribeEndpointCommand,
   DescribeMonitoringScheduleCommand,
-  ListDataQualityJobDefinitionsCommand,
-  ListEndpointConfigsCommand,
   ListModelQualityJobDefinitionsCommand,
-  ListModelsCommand,
 } from '@aws-sdk/client-sagemaker';
 import {
-  definitionSummaries,
   deletePoll,
   mockedTeardownClients,
   MONITORED_DEV,
   MONITORING_PREFIX,
   schedulesThere,
 } from './cleanup-fixtures';
-import { isComplete } from '../../../src/runtime/handlers/cleanup.lambda';
+import { scriptMonitoredDev } from './monitored-dev-world';
 import {
   dataQualityDefinitionName,
   modelQualityDefinitionName,
@@ -28,6 +22,7 @@ import {
   monitoringScheduleName,
 } from '../../../src/contract/monitoring-naming';
 import { tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
+import { isComplete } from '../../../src/runtime/handlers/cleanup.lambda';
 import { awsError } from '../../fixtures/aws-error';
 
 /**
@@ -43,22 +38,13 @@ const MQ_SCHEDULE = modelQualityScheduleName(MONITORING_PREFIX);
 const DQ_DEFINITION = dataQualityDefinitionName(MONITORING_PREFIX, 's3://m/b1/statistics.json', 's3://m/b1/constraints.json');
 const MQ_DEFINITION = modelQualityDefinitionName(MONITORING_PREFIX, 's3://m/mq1/constraints.json');
 
-
 beforeEach(() => {
-  sagemaker.reset();
-  autoscaling.reset();
   // Default world: both schedules, one definition of each kind and the serving endpoint are there.
-  autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
-  schedulesThere(sagemaker, [DQ_SCHEDULE, MQ_SCHEDULE]);
-  sagemaker.on(DeleteMonitoringScheduleCommand).resolves({});
-  sagemaker.on(ListDataQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: definitionSummaries([DQ_DEFINITION]) });
-  sagemaker.on(ListModelQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: definitionSummaries([MQ_DEFINITION]) });
-  sagemaker.on(DeleteDataQualityJobDefinitionCommand).resolves({});
-  sagemaker.on(DeleteModelQualityJobDefinitionCommand).resolves({});
-  sagemaker.on(DescribeEndpointCommand).resolves({ EndpointName: 'churn-dev', EndpointStatus: 'InService' });
-  sagemaker.on(DeleteEndpointCommand).resolves({});
-  sagemaker.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
-  sagemaker.on(ListModelsCommand).resolves({ Models: [] });
+  scriptMonitoredDev(sagemaker, autoscaling, {
+    schedules: [DQ_SCHEDULE, MQ_SCHEDULE],
+    dataQualityDefinitions: [DQ_DEFINITION],
+    modelQualityDefinitions: [MQ_DEFINITION],
+  });
 });
 
 test('both schedules are deleted in the first pass, which is not done and touches neither definitions nor the endpoint', async () => {

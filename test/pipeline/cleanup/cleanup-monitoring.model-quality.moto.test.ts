@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { cfnEvent, DEV, isCompleteEvent, MONITORED_DEV, MONITORING_PREFIX } from './cleanup-fixtures';
 import { releaseMonitoredDev } from './monitored-release';
-import { handler, IsCompleteResponse, OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
 import { modelQualityScheduleName, monitoringScheduleName } from '../../../src/contract/monitoring-naming';
+import { handler, IsCompleteResponse, OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { cleanupRole, cleanupWorldDeploy } from '../../aws-contracts/worlds/cleanup-world';
-import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
+import { ownMotoServer } from '../../harness/own-moto-server';
 import { modelQualitySpec } from '../../runtime/monitoring/monitoring-fixtures';
 
 checkHandlerCallsAs(cleanupRole('model-quality'));
@@ -25,25 +25,17 @@ checkHandlerCallsAs(cleanupRole('model-quality'));
  * endpoint a schedule still watches: the order is checked by what is left
  * after each pass. This file resets the emulator, so it runs its own server.
  */
-let moto: MotoServer;
+ownMotoServer();
 let sagemaker: SageMakerClient;
 
 const SCHEDULES = [monitoringScheduleName(MONITORING_PREFIX), modelQualityScheduleName(MONITORING_PREFIX)];
 
-beforeAll(async () => {
-  moto = await startMotoServer();
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+beforeAll(() => {
   sagemaker = new SageMakerClient({});
-});
-
-afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL;
-  await moto?.stop();
 });
 
 /** The dev environment released once and monitored for data and model quality, as its pipeline leaves it. */
 beforeEach(async () => {
-  await resetMoto(moto.endpoint);
   await releaseMonitoredDev(sagemaker, new S3Client({}), cleanupWorldDeploy('model-quality'), { modelQuality: modelQualitySpec() });
 });
 

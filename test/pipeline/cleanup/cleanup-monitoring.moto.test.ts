@@ -10,11 +10,11 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { cfnEvent, DEV, isCompleteEvent, MONITORED_DEV, MONITORING_PREFIX } from './cleanup-fixtures';
 import { releaseMonitoredDev } from './monitored-release';
-import { CleanupEvent, handler, IsCompleteResponse, OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
 import { monitoringScheduleName } from '../../../src/contract/monitoring-naming';
+import { CleanupEvent, handler, IsCompleteResponse, OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { cleanupRole, cleanupWorldDeploy } from '../../aws-contracts/worlds/cleanup-world';
-import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
+import { ownMotoServer } from '../../harness/own-moto-server';
 
 checkHandlerCallsAs(cleanupRole('data-quality'));
 
@@ -27,28 +27,19 @@ checkHandlerCallsAs(cleanupRole('data-quality'));
  * resets the emulator between tests, so it runs its own server rather than
  * the suite's shared one.
  */
-let moto: MotoServer;
+ownMotoServer();
 let sagemaker: SageMakerClient;
 let s3: S3Client;
 
 const SCHEDULE = monitoringScheduleName(MONITORING_PREFIX);
 
-beforeAll(async () => {
-  moto = await startMotoServer();
-  // The handlers' clients find the emulator the way they would in any tool: AWS_ENDPOINT_URL.
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+beforeAll(() => {
   sagemaker = new SageMakerClient({});
   s3 = new S3Client({});
 });
 
-afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL;
-  await moto?.stop();
-});
-
 /** The dev environment of the deploy fixtures, released once and monitored, as its pipeline leaves it. */
 beforeEach(async () => {
-  await resetMoto(moto.endpoint);
   await releaseMonitoredDev(sagemaker, s3, cleanupWorldDeploy('data-quality'));
 });
 

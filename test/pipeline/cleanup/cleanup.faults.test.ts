@@ -12,9 +12,9 @@ import {
   ListModelsCommand,
 } from '@aws-sdk/client-sagemaker';
 import { cfnEvent, deletePoll, DEV, isCompleteEvent, mockedTeardownClients, PROD } from './cleanup-fixtures';
-import { handler, isComplete, onEvent, OnEventResponse, readEnvironments } from '../../../src/runtime/handlers/cleanup.lambda';
 import { releaseId, releaseName } from '../../../src/contract/naming';
 import { TeardownError, tearDownEnvironment } from '../../../src/runtime/endpoint-teardown';
+import { handler, isComplete, onEvent, OnEventResponse, readEnvironments } from '../../../src/runtime/handlers/cleanup.lambda';
 import { awsError } from '../../fixtures/aws-error';
 
 const { sagemaker, autoscaling, clients } = mockedTeardownClients();
@@ -29,8 +29,6 @@ const validation = (message: string) => awsError('ValidationException', message)
 const noEndpoint = (name: string) => validation(`Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}".`);
 
 beforeEach(() => {
-  sagemaker.reset();
-  autoscaling.reset();
   // Default world: no scaling, no endpoint, no releases.
   autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
   sagemaker.on(DescribeEndpointCommand).callsFake(({ EndpointName }) => Promise.reject(noEndpoint(EndpointName)));

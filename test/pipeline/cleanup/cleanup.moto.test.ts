@@ -15,11 +15,12 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { cfnEvent, DEV, deleteToCompletion, PROD } from './cleanup-fixtures';
 import type { CleanupEnvironment } from '../../../src/contract/cleanup-settings';
-import { handler } from '../../../src/runtime/handlers/cleanup.lambda';
 import { releaseId, releaseName } from '../../../src/contract/naming';
+import { handler } from '../../../src/runtime/handlers/cleanup.lambda';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { cleanupRole } from '../../aws-contracts/worlds/cleanup-world';
-import { MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
+import { setDescribesUntilReady } from '../../harness/moto-server';
+import { ownMotoServer } from '../../harness/own-moto-server';
 
 checkHandlerCallsAs(cleanupRole('none'));
 
@@ -29,7 +30,7 @@ checkHandlerCallsAs(cleanupRole('none'));
  * This file resets the emulator between tests, so it runs its own server
  * rather than the suite's shared one.
  */
-let moto: MotoServer;
+const moto = ownMotoServer();
 let sagemaker: SageMakerClient;
 let autoscaling: ApplicationAutoScalingClient;
 
@@ -39,21 +40,12 @@ const IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.
 const NEIGHBOUR: CleanupEnvironment = { endpointName: 'churn-dev-eu', releasePrefix: 'churn-dev-eu', variantName: 'AllTraffic' };
 const SCALABLE_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 
-beforeAll(async () => {
-  moto = await startMotoServer();
-  // The handler's clients find the emulator the way they would in any tool: AWS_ENDPOINT_URL.
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+beforeAll(() => {
   sagemaker = new SageMakerClient({});
   autoscaling = new ApplicationAutoScalingClient({});
 });
 
-afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL;
-  await moto?.stop();
-});
-
 beforeEach(async () => {
-  await resetMoto(moto.endpoint);
   await setDescribesUntilReady(moto.endpoint, 2);
 });
 

@@ -11,14 +11,14 @@ import {
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
 import type { BatchEnvironmentSpec, BatchOutputCheckSpec } from '../../../src/contract/batch-settings';
 import type { DeploySpec } from '../../../src/contract/deploy-settings';
-import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import { releaseId, releaseName } from '../../../src/contract/naming';
 import type { ActionOutcome, CodePipelineJob } from '../../../src/runtime/codepipeline-job';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { batchDeploy } from '../../aws-contracts/worlds/batch-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';
-import { MotoServer, resetMoto, startMotoServer } from '../../harness/moto-server';
+import { ownMotoServer } from '../../harness/own-moto-server';
 import { batchSpec, INPUT_BUCKET, OUTPUT_BUCKET } from '../../runtime/batch/batch-fixtures';
 
 checkHandlerCallsAs(batchDeploy);
@@ -31,25 +31,16 @@ checkHandlerCallsAs(batchDeploy);
  * JSON line per record). This file resets the emulator between tests, so it
  * runs its own server rather than the suite's shared one.
  */
-let moto: MotoServer;
+ownMotoServer();
 let clients: { sagemaker: SageMakerClient; s3: S3Client; autoscaling: ApplicationAutoScalingClient };
 
 const SCORE = { jsonPath: [{ path: '$.score', min: 0, max: 1 }] };
 
-beforeAll(async () => {
-  moto = await startMotoServer();
-  // The handler's clients find the emulator the way they would in any tool: AWS_ENDPOINT_URL.
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+beforeAll(() => {
   clients = { sagemaker: new SageMakerClient({}), s3: new S3Client({}), autoscaling: new ApplicationAutoScalingClient({}) };
 });
 
-afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL;
-  await moto?.stop();
-});
-
 beforeEach(async () => {
-  await resetMoto(moto.endpoint);
   for (const bucket of [MODEL_BUCKET, RELEASE_BUCKET, INPUT_BUCKET, OUTPUT_BUCKET]) {
     await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   }

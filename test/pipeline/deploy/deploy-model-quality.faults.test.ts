@@ -17,10 +17,8 @@ import {
   SageMakerClient,
   UpdateMonitoringScheduleCommand,
 } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
 import { deploySpec, envSpec, job } from './deploy-fixtures';
 import type { EnvironmentMonitoringSpec } from '../../../src/contract/deploy-settings';
-import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import {
   baselineJobName,
   dataQualityDefinitionName,
@@ -30,8 +28,10 @@ import {
   monitoringScheduleName,
 } from '../../../src/contract/monitoring-naming';
 import type { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import { MAX_CARRIED_SUMMARY } from '../../../src/runtime/monitoring-release';
 import { awsError } from '../../fixtures/aws-error';
+import { clientsIn, mockedClients } from '../../harness/mocked-clients';
 import { modelQualitySpec, monitoringSpec } from '../../runtime/monitoring/monitoring-fixtures';
 
 /**
@@ -41,12 +41,8 @@ import { modelQualitySpec, monitoringSpec } from '../../runtime/monitoring/monit
  * case drives `runDeployJob` as CodePipeline would, replaying the
  * continuation token it handed back.
  */
-const sagemaker = mockClient(SageMakerClient);
-const clients = {
-  sagemaker: new SageMakerClient({ region: 'us-east-1' }),
-  s3: new S3Client({ region: 'us-east-1' }),
-  autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }),
-};
+const { sagemaker } = mockedClients({ sagemaker: SageMakerClient });
+const clients = clientsIn({ sagemaker: SageMakerClient, s3: S3Client, autoscaling: ApplicationAutoScalingClient });
 
 const EXEC = 'exec-7777';
 const fixture = monitoringSpec({ modelQuality: modelQualitySpec() });
@@ -110,7 +106,6 @@ function modelQualityScheduleServing(status: 'Pending' | 'Scheduled'): void {
 }
 
 beforeEach(() => {
-  sagemaker.reset();
   // Default world: the data-quality baseline done, nothing else yet.
   baselines('absent');
   sagemaker.on(CreateProcessingJobCommand).resolves({ ProcessingJobArn: 'arn' });

@@ -17,15 +17,15 @@ import {
   SageMakerClient,
   UpdateMonitoringScheduleCommand,
 } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
 import type { BatchEnvironmentSpec } from '../../../src/contract/batch-settings';
 import type { EnvironmentMonitoringSpec } from '../../../src/contract/deploy-settings';
-import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import { baselineJobName, dataQualityDefinitionName, monitoringScheduleName } from '../../../src/contract/monitoring-naming';
 import { releaseId, releaseName } from '../../../src/contract/naming';
 import type { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import { awsError } from '../../fixtures/aws-error';
+import { clientsIn, mockedClients } from '../../harness/mocked-clients';
 import { batchSpec } from '../../runtime/batch/batch-fixtures';
 import { monitoringSpec } from '../../runtime/monitoring/monitoring-fixtures';
 
@@ -35,13 +35,8 @@ import { monitoringSpec } from '../../runtime/monitoring/monitoring-fixtures';
  * applying a change. Each case drives `runDeployJob` as CodePipeline would,
  * replaying the continuation token it handed back.
  */
-const sagemaker = mockClient(SageMakerClient);
-const s3 = mockClient(S3Client);
-const clients = {
-  sagemaker: new SageMakerClient({ region: 'us-east-1' }),
-  s3: new S3Client({ region: 'us-east-1' }),
-  autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }),
-};
+const { sagemaker, s3 } = mockedClients({ sagemaker: SageMakerClient, s3: S3Client });
+const clients = clientsIn({ sagemaker: SageMakerClient, s3: S3Client, autoscaling: ApplicationAutoScalingClient });
 
 const EXEC = 'exec-5555';
 const RELEASE = releaseName('churn-dev', releaseId(EXEC));
@@ -64,11 +59,6 @@ function tokenOf(outcome: Awaited<ReturnType<typeof runDeployJob>>): string {
   }
   return outcome.continuationToken;
 }
-
-beforeEach(() => {
-  sagemaker.reset();
-  s3.reset();
-});
 
 describe('batch release', () => {
   const batch: BatchEnvironmentSpec = (() => {

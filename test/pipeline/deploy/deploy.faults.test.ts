@@ -28,22 +28,17 @@ import {
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
 import { codePipelineEvent, deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
-import { handler, loadDeploySpec, readDeploySettings, runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
+import { scriptFirstRelease } from './first-release-world';
 import { releaseId, releaseName } from '../../../src/contract/naming';
+import { handler, loadDeploySpec, readDeploySettings, runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import { awsError } from '../../fixtures/aws-error';
+import { clientsIn, mockedClients } from '../../harness/mocked-clients';
 
-const sagemaker = mockClient(SageMakerClient);
-const s3 = mockClient(S3Client);
-const codepipeline = mockClient(CodePipelineClient);
-const ssm = mockClient(SSMClient);
-const autoscaling = mockClient(ApplicationAutoScalingClient);
-const clients = {
-  sagemaker: new SageMakerClient({ region: 'us-east-1' }),
-  s3: new S3Client({ region: 'us-east-1' }),
-  autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }),
-};
+const { sagemaker, s3, codepipeline, ssm, autoscaling } = mockedClients({
+  sagemaker: SageMakerClient, s3: S3Client, codepipeline: CodePipelineClient, ssm: SSMClient, autoscaling: ApplicationAutoScalingClient,
+});
+const clients = clientsIn({ sagemaker: SageMakerClient, s3: S3Client, autoscaling: ApplicationAutoScalingClient });
 
 const EXEC = 'exec-1111';
 const SETTINGS = { pipelineName: 'churn-mlops', artifact: deploySpec().artifact, environmentParameters: { dev: '/spec/dev' } };
@@ -53,18 +48,8 @@ const notFound = () => awsError('NotFound', 'Not Found', 404);
 const validation = (message: string) => awsError('ValidationException', message);
 
 beforeEach(() => {
-  sagemaker.reset();
-  s3.reset();
-  codepipeline.reset();
-  ssm.reset();
-  autoscaling.reset();
   ssm.on(GetParameterCommand, { Name: '/spec/dev' }).resolves({ Parameter: { Value: JSON.stringify(envSpec()) } });
-  // Default world: the artifact exists, no release copy yet, no endpoint yet.
-  s3.on(HeadObjectCommand, { Bucket: RELEASE_BUCKET }).rejects(notFound());
-  s3.on(HeadObjectCommand, { Bucket: MODEL_BUCKET }).resolves({ ContentLength: 1024 });
-  s3.on(CopyObjectCommand).resolves({});
-  sagemaker.on(DescribeEndpointCommand).rejects(validation('Could not find endpoint "churn-dev".'));
-  sagemaker.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
+  scriptFirstRelease(s3, sagemaker);
 });
 
 describe('deploy handler: first release', () => {

@@ -2,13 +2,14 @@ import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeS
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListEndpointConfigsCommand, ListModelsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { deploySpec, envSpec, job, MODEL_BUCKET, RELEASE_BUCKET } from './deploy-fixtures';
-import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import { releaseId, releaseName } from '../../../src/contract/naming';
+import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
 import { churnDeploy } from '../../aws-contracts/worlds/churn-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { xgboostModelArtifact } from '../../fixtures/model-artifact';
-import { failNextEndpointChange, MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
+import { failNextEndpointChange, setDescribesUntilReady } from '../../harness/moto-server';
+import { ownMotoServer } from '../../harness/own-moto-server';
 
 checkHandlerCallsAs(churnDeploy);
 
@@ -18,21 +19,11 @@ checkHandlerCallsAs(churnDeploy);
  * This file resets the emulator between tests, so it runs its own server
  * rather than the suite's shared one.
  */
-let moto: MotoServer;
-let endpoint: string;
+const moto = ownMotoServer();
 let clients: { sagemaker: SageMakerClient; s3: S3Client; autoscaling: ApplicationAutoScalingClient };
 
-beforeAll(async () => {
-  moto = await startMotoServer();
-  endpoint = moto.endpoint;
-  // The handlers' clients find the emulator the way they would in any tool: AWS_ENDPOINT_URL.
-  process.env.AWS_ENDPOINT_URL = endpoint;
+beforeAll(() => {
   clients = { sagemaker: new SageMakerClient({}), s3: new S3Client({}), autoscaling: new ApplicationAutoScalingClient({}) };
-});
-
-afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL;
-  await moto?.stop();
 });
 
 async function uploadModel(): Promise<string> {
@@ -50,8 +41,7 @@ async function describeDevEndpoint() {
 }
 
 beforeEach(async () => {
-  await resetMoto(endpoint);
-  await setDescribesUntilReady(endpoint, 2);
+  await setDescribesUntilReady(moto.endpoint, 2);
   for (const bucket of [MODEL_BUCKET, RELEASE_BUCKET]) {
     await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await clients.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
@@ -96,7 +86,7 @@ test('failed update: the previous config keeps serving and the job fails with Sa
   await release('exec-good', v1);
   const good = releaseName('churn-dev', releaseId('exec-good'));
 
-  await failNextEndpointChange(endpoint, 'churn-dev', 'The primary container for production variant AllTraffic did not pass the ping health check.');
+  await failNextEndpointChange(moto.endpoint, 'churn-dev', 'The primary container for production variant AllTraffic did not pass the ping health check.');
   const v2 = await uploadModel();
   const { final } = await release('exec-bad', v2);
 
@@ -109,7 +99,7 @@ test('failed update: the previous config keeps serving and the job fails with Sa
 });
 
 test('failed first release, then a good one: the Failed endpoint is replaced', async () => {
-  await failNextEndpointChange(endpoint, 'churn-dev', 'Failed to download model data.');
+  await failNextEndpointChange(moto.endpoint, 'churn-dev', 'Failed to download model data.');
   const v1 = await uploadModel();
   const first = await release('exec-broken', v1);
   expect(first.final).toMatchObject({ kind: 'failed', message: expect.stringMatching(/is Failed after release .*: Failed to download model data/) });

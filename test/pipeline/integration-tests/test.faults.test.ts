@@ -11,7 +11,6 @@ import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultComm
 import { DescribeEndpointCommand, SageMakerClient, UpdateEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
 import { BUILD_PARAMS, buildJob, PARAMS, SCALING, testJob } from './tests-fixtures';
 import { evaluateJsonPath, parseJsonPath } from '../../../src/contract/json-path';
 import { TestRequestSpec, TestSuiteSpec } from '../../../src/contract/test-settings';
@@ -19,13 +18,16 @@ import { handler } from '../../../src/runtime/handlers/integration-test.lambda';
 import { IntegrationTestClients, runTestJob } from '../../../src/runtime/integration-tests';
 import { evaluateResponse } from '../../../src/runtime/test-requests';
 import { awsError } from '../../fixtures/aws-error';
+import { clientsIn, mockedClients } from '../../harness/mocked-clients';
 
-const runtime = mockClient(SageMakerRuntimeClient);
-const sagemaker = mockClient(SageMakerClient);
-const ssm = mockClient(SSMClient);
-const codepipeline = mockClient(CodePipelineClient);
-const codebuild = mockClient(CodeBuildClient);
-const autoscaling = mockClient(ApplicationAutoScalingClient);
+const TEST_CLIENTS = {
+  runtime: SageMakerRuntimeClient,
+  sagemaker: SageMakerClient,
+  ssm: SSMClient,
+  codebuild: CodeBuildClient,
+  autoscaling: ApplicationAutoScalingClient,
+};
+const { runtime, sagemaker, ssm, codepipeline, codebuild, autoscaling } = mockedClients({ ...TEST_CLIENTS, codepipeline: CodePipelineClient });
 
 const SCORE: TestRequestSpec = {
   name: 'score high',
@@ -50,14 +52,7 @@ function clock(latencies: number[]): () => number {
 }
 
 function clients(latencies = [10]): IntegrationTestClients {
-  return {
-    runtime: new SageMakerRuntimeClient({ region: 'us-east-1' }),
-    sagemaker: new SageMakerClient({ region: 'us-east-1' }),
-    ssm: new SSMClient({ region: 'us-east-1' }),
-    codebuild: new CodeBuildClient({ region: 'us-east-1' }),
-    autoscaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }),
-    now: clock(latencies),
-  };
+  return { ...clientsIn(TEST_CLIENTS), now: clock(latencies) };
 }
 
 function body(value: unknown) {
@@ -68,12 +63,6 @@ function suite(requests: TestRequestSpec[]): void {
 }
 
 beforeEach(() => {
-  runtime.reset();
-  sagemaker.reset();
-  ssm.reset();
-  codepipeline.reset();
-  codebuild.reset();
-  autoscaling.reset();
   suite([SCORE, PING]);
   runtime.on(InvokeEndpointCommand, { Body: new TextEncoder().encode('ping') }).resolves({ Body: new TextEncoder().encode('pong') as any });
   // The endpoint serves the release under test, unless a test says otherwise.

@@ -3,22 +3,16 @@ import { APIGatewayClient, GetRestApisCommand, UpdateStageCommand } from '@aws-s
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
 import { SHARE_SETTINGS_VARIABLE, ShareSettings } from '../../../src/contract/share-settings';
-import { handler, readShareSettings, runShareJob } from '../../../src/runtime/handlers/share.lambda';
 import { CodePipelineJob } from '../../../src/runtime/codepipeline-job';
+import { handler, readShareSettings, runShareJob } from '../../../src/runtime/handlers/share.lambda';
 import { awsError } from '../../fixtures/aws-error';
+import { clientsIn, mockedClients } from '../../harness/mocked-clients';
 import { codePipelineEvent } from '../deploy/deploy-fixtures';
 
-const sagemaker = mockClient(SageMakerClient);
-const ssm = mockClient(SSMClient);
-const codepipeline = mockClient(CodePipelineClient);
-const apigateway = mockClient(APIGatewayClient);
-const clients = {
-  sagemaker: new SageMakerClient({ region: 'us-east-1' }),
-  ssm: new SSMClient({ region: 'us-east-1' }),
-  apigateway: new APIGatewayClient({ region: 'us-east-1' }),
-};
+const SHARE_CLIENTS = { sagemaker: SageMakerClient, ssm: SSMClient, apigateway: APIGatewayClient };
+const { sagemaker, ssm, codepipeline, apigateway } = mockedClients({ ...SHARE_CLIENTS, codepipeline: CodePipelineClient });
+const clients = clientsIn(SHARE_CLIENTS);
 
 const SETTINGS: ShareSettings = {
   pipelineName: 'churn-mlops',
@@ -48,10 +42,6 @@ function writtenRecord(): any {
 }
 
 beforeEach(() => {
-  sagemaker.reset();
-  ssm.reset();
-  codepipeline.reset();
-  apigateway.reset();
   apigateway.on(UpdateStageCommand).resolves({});
   sagemaker.on(DescribeEndpointCommand).resolves({ EndpointName: 'churn-dev', EndpointStatus: 'InService', EndpointConfigName: CONFIG });
   ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"shared":false}' } });

@@ -8,7 +8,8 @@ import { CHURN_NAMES, churnShare, churnWorld } from '../../aws-contracts/worlds/
 import { shareSettings } from '../../aws-contracts/worlds/handler-settings';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { createInferenceApiStage } from '../../fixtures/inference-api-stage';
-import { MotoServer, resetMoto, setDescribesUntilReady, startMotoServer } from '../../harness/moto-server';
+import { setDescribesUntilReady } from '../../harness/moto-server';
+import { ownMotoServer } from '../../harness/own-moto-server';
 
 checkHandlerCallsAs(churnShare);
 
@@ -16,26 +17,18 @@ checkHandlerCallsAs(churnShare);
  * The share step against moto: a real SageMaker endpoint lifecycle and a real
  * SSM parameter. This file resets the emulator, so it runs its own server.
  */
-let moto: MotoServer;
+const moto = ownMotoServer();
 let clients: { sagemaker: SageMakerClient; ssm: SSMClient; apigateway: APIGatewayClient };
 let settings: ShareSettings;
 
 const PARAMETER = CHURN_NAMES.devReleaseRecord;
 const IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 
-beforeAll(async () => {
-  moto = await startMotoServer();
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+beforeAll(() => {
   clients = { sagemaker: new SageMakerClient({}), ssm: new SSMClient({}), apigateway: new APIGatewayClient({}) };
 });
 
-afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL;
-  await moto?.stop();
-});
-
 beforeEach(async () => {
-  await resetMoto(moto.endpoint);
   // What CloudFormation creates with the InferenceApi.
   await clients.ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: '{"shared":false}', Type: 'String' }));
   // What CloudFormation creates with the InferenceApi: its stage names the placeholder until a share.

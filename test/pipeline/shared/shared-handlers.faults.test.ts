@@ -15,14 +15,9 @@ import {
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler as cleanupHandler, onEvent, OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
 import { DEPLOY_SPEC_VARIABLE, DeploySettings } from '../../../src/contract/deploy-settings';
-import { handler as deployHandler } from '../../../src/runtime/handlers/deploy.lambda';
 import { SHARE_SETTINGS_VARIABLE, ShareSettings } from '../../../src/contract/share-settings';
-import { handler as shareHandler } from '../../../src/runtime/handlers/share.lambda';
 import { HANDLER_ROLE_PARAMETER, SETTINGS_PARAMETER } from '../../../src/contract/shared-handler-settings';
-import { handler as testHandler } from '../../../src/runtime/handlers/integration-test.lambda';
 import { CodePipelineJob, JobConfigurationError } from '../../../src/runtime/codepipeline-job';
 import {
   HandlerIdentities,
@@ -33,10 +28,16 @@ import {
   stackSessionTag,
   taggedRoleCredentials,
 } from '../../../src/runtime/handler-identity';
+import { handler as cleanupHandler, onEvent, OnEventResponse } from '../../../src/runtime/handlers/cleanup.lambda';
+import { handler as deployHandler } from '../../../src/runtime/handlers/deploy.lambda';
+import { handler as testHandler } from '../../../src/runtime/handlers/integration-test.lambda';
+import { handler as shareHandler } from '../../../src/runtime/handlers/share.lambda';
 import { JobIdentities } from '../../../src/runtime/job-identities';
 import { awsError } from '../../fixtures/aws-error';
+import { mockedClients } from '../../harness/mocked-clients';
 import { cfnEvent, DEV, isCompleteEvent } from '../cleanup/cleanup-fixtures';
-import { codePipelineEvent, deploySpec, envSpec, MODEL_BUCKET, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
+import { codePipelineEvent, deploySpec, envSpec, RELEASE_BUCKET } from '../deploy/deploy-fixtures';
+import { scriptFirstRelease } from '../deploy/first-release-world';
 
 /**
  * Shared handlers (one function, many pipelines) with every AWS answer
@@ -46,14 +47,16 @@ import { codePipelineEvent, deploySpec, envSpec, MODEL_BUCKET, RELEASE_BUCKET } 
  * into, and that a job without the shared-handler parameters makes no STS
  * or GetJobDetails call at all.
  */
-const sts = mockClient(STSClient);
-const ssm = mockClient(SSMClient);
-const codepipeline = mockClient(CodePipelineClient);
-const sagemaker = mockClient(SageMakerClient);
-const s3 = mockClient(S3Client);
-const autoscaling = mockClient(ApplicationAutoScalingClient);
-const apigateway = mockClient(APIGatewayClient);
-const runtime = mockClient(SageMakerRuntimeClient);
+const { sts, ssm, codepipeline, sagemaker, s3, autoscaling, apigateway, runtime } = mockedClients({
+  sts: STSClient,
+  ssm: SSMClient,
+  codepipeline: CodePipelineClient,
+  sagemaker: SageMakerClient,
+  s3: S3Client,
+  autoscaling: ApplicationAutoScalingClient,
+  apigateway: APIGatewayClient,
+  runtime: SageMakerRuntimeClient,
+});
 
 /** The function's own credentials: what jest's global setup puts in the environment. */
 const OWN_KEY = 'testing';
@@ -126,9 +129,6 @@ function failureMessage(): string {
 }
 
 beforeEach(() => {
-  for (const mock of [sts, ssm, codepipeline, sagemaker, s3, autoscaling, apigateway, runtime]) {
-    mock.reset();
-  }
   sts.on(AssumeRoleCommand).callsFake((input) => Promise.resolve({
     Credentials: { AccessKeyId: keyOf(input.RoleArn), SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3600_000) },
   }));
@@ -137,12 +137,7 @@ beforeEach(() => {
   codepipeline.on(GetJobDetailsCommand).callsFake((input) => Promise.resolve(jobDetails(input.jobId, PIPELINE)));
   codepipeline.on(PutJobSuccessResultCommand).resolves({});
   codepipeline.on(PutJobFailureResultCommand).resolves({});
-  // A first release: the artifact exists, nothing released yet.
-  s3.on(HeadObjectCommand, { Bucket: RELEASE_BUCKET }).rejects(awsError('NotFound', 'Not Found', 404));
-  s3.on(HeadObjectCommand, { Bucket: MODEL_BUCKET }).resolves({ ContentLength: 1024 });
-  s3.on(CopyObjectCommand).resolves({});
-  sagemaker.on(DescribeEndpointCommand).rejects(awsError('ValidationException', 'Could not find endpoint "churn-dev".'));
-  sagemaker.on(ListEndpointConfigsCommand).resolves({ EndpointConfigs: [] });
+  scriptFirstRelease(s3, sagemaker);
 });
 
 afterEach(() => {

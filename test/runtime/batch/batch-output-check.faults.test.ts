@@ -1,10 +1,10 @@
 import 'aws-sdk-client-mock-jest';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { awsError } from './batch-fixtures';
 import { checkBatchOutput, DEFAULT_SAMPLE_LIMITS, evaluateLine } from '../../../src/runtime/batch-output-check';
+import { mockedClients } from '../../harness/mocked-clients';
 
-const s3Mock = mockClient(S3Client);
+const { s3: s3Mock } = mockedClients({ s3: S3Client });
 const s3 = new S3Client({ region: 'us-east-1' });
 const OUTPUT = 's3://out/scores/r1/';
 
@@ -16,10 +16,6 @@ function body(text: string) {
 function objects(keys: string[], size = 100) {
   return keys.map((Key) => ({ Key, Size: size }));
 }
-
-beforeEach(() => {
-  s3Mock.reset();
-});
 
 describe('listing', () => {
   test('pages are followed until the count is met, and the count is named as a lower bound', async () => {

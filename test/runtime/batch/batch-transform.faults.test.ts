@@ -1,6 +1,5 @@
 import 'aws-sdk-client-mock-jest';
 import { CreateTransformJobCommand, DescribeTransformJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, batchSpec, transformRequest } from './batch-fixtures';
 import { releaseId, releasePrefixFor, SAGEMAKER_NAME_MAX } from '../../../src/contract/naming';
 import {
@@ -11,8 +10,9 @@ import {
   transformJobName,
   transformOutputUri,
 } from '../../../src/runtime/batch-transform';
+import { mockedClients } from '../../harness/mocked-clients';
 
-const sagemakerMock = mockClient(SageMakerClient);
+const { sagemaker: sagemakerMock } = mockedClients({ sagemaker: SageMakerClient });
 const sagemaker = new SageMakerClient({ region: 'us-east-1' });
 
 const EXEC = 'exec-2222';
@@ -23,10 +23,6 @@ const AWAITING: TransformState = { phase: 'awaiting-job', job: JOB, output: OUTP
 
 const notFound = () => awsError('ValidationException', `Could not find requested job with name ${JOB}`);
 const throttled = () => awsError('ThrottlingException', 'Rate exceeded');
-
-beforeEach(() => {
-  sagemakerMock.reset();
-});
 
 describe('names and input', () => {
   test('the job name is the release name: deterministic per execution and within SageMaker\'s rule for the longest prefix', () => {

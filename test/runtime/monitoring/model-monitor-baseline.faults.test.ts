@@ -1,18 +1,16 @@
 import 'aws-sdk-client-mock-jest';
 import { CreateProcessingJobCommand, DescribeProcessingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, monitoringSpec } from './monitoring-fixtures';
 import { baselineJobName } from '../../../src/contract/monitoring-naming';
 import { continueBaseline, startBaseline } from '../../../src/runtime/model-monitor-baseline';
+import { mockedClients } from '../../harness/mocked-clients';
 
-const sagemaker = mockClient(SageMakerClient);
+const { sagemaker } = mockedClients({ sagemaker: SageMakerClient });
 const client = new SageMakerClient({ region: 'us-east-1' });
 const spec = monitoringSpec();
 const JOB = baselineJobName(spec.namePrefix, 'exec-1');
 const STATE = { jobName: JOB, outputUri: `s3://churn-monitoring/prod/baselines/${JOB}` };
 const missing = () => awsError('ValidationException', `Could not find requested job with name ${JOB}`);
-
-beforeEach(() => sagemaker.reset());
 
 describe('startBaseline', () => {
   test('creates the suggest-baseline job with the analyzer contract and reports it in progress', async () => {

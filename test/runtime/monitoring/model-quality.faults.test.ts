@@ -15,7 +15,6 @@ import {
   SageMakerClient,
   UpdateMonitoringScheduleCommand,
 } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, modelQualitySpec, monitoringSpec } from './monitoring-fixtures';
 import {
   dataQualityDefinitionName,
@@ -25,13 +24,14 @@ import {
 } from '../../../src/contract/monitoring-naming';
 import { baselineJobRequest, continueBaseline, startBaseline } from '../../../src/runtime/model-monitor-baseline';
 import { deleteSchedule, ensureSchedule, modelQualityDefinition } from '../../../src/runtime/monitoring-schedule';
+import { mockedClients } from '../../harness/mocked-clients';
 
 /**
  * Model-quality baselines, job definitions and schedules when AWS answers
  * what moto cannot: the exact requests, Pending schedules, throttling, and
  * definitions that cannot go yet.
  */
-const sagemaker = mockClient(SageMakerClient);
+const { sagemaker } = mockedClients({ sagemaker: SageMakerClient });
 const client = new SageMakerClient({ region: 'us-east-1' });
 const spec = monitoringSpec({ modelQuality: modelQualitySpec() });
 const JOB = modelQualityBaselineJobName(spec.namePrefix, 'exec-1');
@@ -58,7 +58,6 @@ function serving(definition: string, status: 'Pending' | 'Scheduled' = 'Schedule
 }
 
 beforeEach(() => {
-  sagemaker.reset();
   sagemaker.on(DescribeModelQualityJobDefinitionCommand).rejects(notFound('Model quality job definition'));
   sagemaker.on(CreateModelQualityJobDefinitionCommand).resolves({});
   sagemaker.on(DescribeMonitoringScheduleCommand).rejects(notFound('Monitoring schedule'));

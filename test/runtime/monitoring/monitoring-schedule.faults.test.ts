@@ -10,12 +10,12 @@ import {
   SageMakerClient,
   UpdateMonitoringScheduleCommand,
 } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, monitoringSpec } from './monitoring-fixtures';
 import { dataQualityDefinitionName, monitoringScheduleName } from '../../../src/contract/monitoring-naming';
 import { deleteSchedule, ensureSchedule, scheduleExpression } from '../../../src/runtime/monitoring-schedule';
+import { mockedClients } from '../../harness/mocked-clients';
 
-const sagemaker = mockClient(SageMakerClient);
+const { sagemaker } = mockedClients({ sagemaker: SageMakerClient });
 const client = new SageMakerClient({ region: 'us-east-1' });
 const spec = monitoringSpec();
 const SCHEDULE = monitoringScheduleName(spec.namePrefix);
@@ -25,7 +25,6 @@ const OLD_DEFINITION = dataQualityDefinitionName(spec.namePrefix, 's3://m/b0/sta
 const notFound = (what: string) => awsError('ResourceNotFound', `${what} not found`);
 
 beforeEach(() => {
-  sagemaker.reset();
   sagemaker.on(DescribeDataQualityJobDefinitionCommand).rejects(notFound('Job definition'));
   sagemaker.on(CreateDataQualityJobDefinitionCommand).resolves({});
   sagemaker.on(ListDataQualityJobDefinitionsCommand).resolves({ JobDefinitionSummaries: [] });

@@ -2,7 +2,6 @@ import 'aws-sdk-client-mock-jest';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeProcessingJobCommand, ListMonitoringExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, REGION, awsError } from './monitoring-fixtures';
 import { monitoringScheduleName } from '../../../src/contract/monitoring-naming';
 import { VIOLATIONS_SETTINGS_VARIABLE } from '../../../src/contract/violations-settings';
@@ -19,10 +18,11 @@ import {
   violationCountOf,
   violationsOfRun,
 } from '../../../src/runtime/monitoring-violations';
+import { clientsIn, mockedClients } from '../../harness/mocked-clients';
 
-const sagemaker = mockClient(SageMakerClient);
-const cloudwatch = mockClient(CloudWatchClient);
-const clients = { sagemaker: new SageMakerClient({ region: REGION }), cloudwatch: new CloudWatchClient({ region: REGION }) };
+const VIOLATIONS_CLIENTS = { sagemaker: SageMakerClient, cloudwatch: CloudWatchClient };
+const { sagemaker, cloudwatch } = mockedClients(VIOLATIONS_CLIENTS);
+const clients = clientsIn(VIOLATIONS_CLIENTS, REGION);
 
 const SCHEDULE = monitoringScheduleName('churn-prod-mon');
 const SCHEDULE_ARN = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:monitoring-schedule/${SCHEDULE}`;
@@ -77,8 +77,6 @@ function fakeLogger() {
 }
 
 beforeEach(() => {
-  sagemaker.reset();
-  cloudwatch.reset();
   cloudwatch.on(PutMetricDataCommand).resolves({});
 });
 

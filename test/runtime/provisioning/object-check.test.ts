@@ -1,17 +1,16 @@
 import 'aws-sdk-client-mock-jest';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { missingObjects } from '../../../src/runtime/provisioning/object-check';
 import { awsError } from '../../fixtures/aws-error';
+import { mockedClients } from '../../harness/mocked-clients';
 
-const s3 = mockClient(S3Client);
+const { s3 } = mockedClients({ s3: S3Client });
 const client = new S3Client({ region: 'us-east-1' });
 
 const ARTIFACT = { path: 'artifact', key: 'churn/model.tar.gz', kind: 'object' } as const;
 const INPUT = { path: 'environments[1].batch.input', key: 'churn/batch/in/', kind: 'prefix' } as const;
 
 beforeEach(() => {
-  s3.reset();
   s3.on(HeadObjectCommand).resolves({});
   s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'churn/batch/in/part-1.csv' }], KeyCount: 1 });
 });
