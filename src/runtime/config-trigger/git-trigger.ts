@@ -165,7 +165,7 @@ async function readAndApply(git: GitJob, deps: ConfigTriggerDeps, requestId: str
   const { configPath } = git.location;
   let entry: Buffer | undefined;
   try {
-    entry = readZipEntry(read.bytes, configPath, { maxEntryBytes: DEFAULT_DOCUMENT_MAX_BYTES });
+    entry = await readZipEntry(read.bytes, configPath, { maxEntryBytes: DEFAULT_DOCUMENT_MAX_BYTES });
   } catch (err) {
     if (err instanceof ZipError) {
       return rejectedFile(`the repository archive could not be read: ${err.message}`);
