@@ -1,3 +1,5 @@
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+
 /**
  * Classifies AWS SDK v3 errors by what a handler should do next, so the
  * handlers never compare error strings inline.
@@ -19,40 +21,33 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-const TRANSIENT_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalFailure',
-  'InternalServerError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
-  'SlowDown',
-]);
+/** An SDK error, as the classification reads it. */
+type SdkError = Parameters<typeof isTransientError>[0];
 
 /**
  * True for errors that will likely pass on a later attempt: throttling,
- * service-side failures and network time-outs. The SDK has already retried
- * these with backoff; a handler hands them back to CodePipeline as "try again"
- * instead of failing the release.
+ * service-side failures and network time-outs, as the SDK's own retry
+ * strategy classifies them (throttling names and HTTP 429, the time-out
+ * names, 5xx answers, Node.js connection errors, errors modelled retryable,
+ * and a transient cause). The SDK has already retried these with backoff; a
+ * handler hands them back to CodePipeline as "try again" instead of failing
+ * the release.
+ *
+ * What the classification does not cover, kept here: a thrown value that is
+ * not an object (the library reads its fields unguarded), and
+ * `LimitExceededException` outside HTTP 429, which the library takes for
+ * throttling by name but CloudFormation answers for a quota reached (no stack
+ * can be created until one is deleted: waiting does not help).
  */
 export function isTransient(err: unknown): boolean {
-  const name = errorName(err);
-  if (TRANSIENT_NAMES.has(name)) {
-    return true;
+  if (typeof err !== 'object' || err === null) {
+    return false;
   }
-  const meta = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;
-  const status = meta?.httpStatusCode;
-  if (status !== undefined && (status === 429 || status >= 500)) {
-    return true;
+  const error = err as SdkError;
+  if (error.name === 'LimitExceededException' && error.$metadata?.httpStatusCode !== 429) {
+    return false;
   }
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'ECONNREFUSED';
+  return isThrottlingError(error) || isTransientError(error) || isServerError(error);
 }
 
 /** SageMaker answers a create of an existing name with this ValidationException. */
