@@ -23,21 +23,22 @@ describe('frameworkImageUri', () => {
     ['xgboost', '3.2-0', 'gpu', '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:3.2-0'],
     ['sklearn', '1.2-1', 'cpu', '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3'],
     ['sklearn', '1.4-2-py312', 'cpu', '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-py312-cpu-py3'],
-    ['pytorch', '2.6', 'cpu', '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.6.0-cpu-py312-ubuntu22.04-sagemaker'],
-    ['tensorflow', '2.19', 'gpu', '763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.19.0-gpu-py312-cu122-ubuntu22.04-sagemaker'],
+    ['pytorch', '2.6', 'cpu', '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.6.0-cpu-py312'],
+    ['tensorflow', '2.19', 'gpu', '763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.19.0-gpu'],
+    ['tensorflow', '2.20', 'cpu', '763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.20.0-cpu-py312'],
     [
       'huggingface-pytorch', '4.49.0-pytorch2.6.0', 'gpu',
       '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:2.6.0-transformers4.49.0-gpu-py312-cu124-ubuntu22.04',
     ],
-  ])('%s %s %s in us-east-1', (framework, version, processor, uri) => {
+  ])('%s %s %s in us-east-1, as the SageMaker SDK\'s image_uris.retrieve composes it', (framework, version, processor, uri) => {
     expect(frameworkImageUri({ framework, version, processor }, 'us-east-1')).toBe(uri);
   });
 
   test.each([
     ['xgboost', '1.7-1', 'af-south-1', '510948584623.dkr.ecr.af-south-1.amazonaws.com/sagemaker-xgboost:1.7-1'],
     ['sklearn', '1.2-1', 'me-south-1', '801668240914.dkr.ecr.me-south-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3'],
-    ['pytorch', '2.6.0', 'ap-east-1', '871362719292.dkr.ecr.ap-east-1.amazonaws.com/pytorch-inference:2.6.0-cpu-py312-ubuntu22.04-sagemaker'],
-    ['tensorflow', '2.19.0', 'eu-south-1', '692866216735.dkr.ecr.eu-south-1.amazonaws.com/tensorflow-inference:2.19.0-cpu-py312-ubuntu22.04-sagemaker'],
+    ['pytorch', '2.6.0', 'ap-east-1', '871362719292.dkr.ecr.ap-east-1.amazonaws.com/pytorch-inference:2.6.0-cpu-py312'],
+    ['tensorflow', '2.19.0', 'eu-south-1', '692866216735.dkr.ecr.eu-south-1.amazonaws.com/tensorflow-inference:2.19.0-cpu'],
     [
       'huggingface-pytorch', '5.5.3-pytorch2.6.0', 'me-south-1',
       '217643126080.dkr.ecr.me-south-1.amazonaws.com/huggingface-pytorch-inference:2.6.0-transformers5.5.3-cpu-py312-ubuntu22.04',
@@ -46,16 +47,22 @@ describe('frameworkImageUri', () => {
     expect(frameworkImageUri({ framework, version, processor: 'cpu' }, region)).toBe(uri);
   });
 
-  test('PyTorch cpu and gpu images differ in tag only, and the gpu tag names its CUDA version', () => {
+  test('PyTorch cpu and gpu images differ in the tag\'s processor only', () => {
     const cpu = lookupFrameworkImage({ framework: 'pytorch', version: '2.6', processor: 'cpu' });
     const gpu = lookupFrameworkImage({ framework: 'pytorch', version: '2.6', processor: 'gpu' });
-    expect(cpu.tag).toBe('2.6.0-cpu-py312-ubuntu22.04-sagemaker');
-    expect(gpu.tag).toBe('2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
+    expect(cpu.tag).toBe('2.6.0-cpu-py312');
+    expect(gpu.tag).toBe('2.6.0-gpu-py312');
     expect(gpu.repository).toBe(cpu.repository);
     expect(gpu.accounts).toEqual(cpu.accounts);
 
-    expect(lookupFrameworkImage({ framework: 'pytorch', version: '2.3', processor: 'gpu' }).tag)
-      .toBe('2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker');
+    expect(lookupFrameworkImage({ framework: 'pytorch', version: '2.3', processor: 'gpu' }).tag).toBe('2.3.0-gpu-py311');
+  });
+
+  test('Hugging Face tags name the PyTorch base, and the gpu tag its CUDA version', () => {
+    expect(lookupFrameworkImage({ framework: 'huggingface-pytorch', version: '4.48.0-pytorch2.3.0', processor: 'gpu' }).tag)
+      .toBe('2.3.0-transformers4.48.0-gpu-py311-cu121-ubuntu22.04');
+    expect(lookupFrameworkImage({ framework: 'huggingface-pytorch', version: '4.48.0-pytorch2.3.0', processor: 'cpu' }).tag)
+      .toBe('2.3.0-transformers4.48.0-cpu-py311-ubuntu22.04');
   });
 
   test('XGBoost serves GPU instances from the same image', () => {
@@ -67,14 +74,14 @@ describe('frameworkImageUri', () => {
   test('short and full DLC versions select the same image', () => {
     expect(lookupFrameworkImage({ framework: 'pytorch', version: '2.5', processor: 'gpu' }))
       .toEqual(lookupFrameworkImage({ framework: 'pytorch', version: '2.5.1', processor: 'gpu' }));
-    expect(lookupFrameworkImage({ framework: 'tensorflow', version: '2.16', processor: 'cpu' }).tag).toBe('2.16.1-cpu-py310-ubuntu20.04-sagemaker');
+    expect(lookupFrameworkImage({ framework: 'tensorflow', version: '2.16', processor: 'cpu' }).tag).toBe('2.16.1-cpu');
     expect(lookupFrameworkImage({ framework: 'huggingface-pytorch', version: '4.51-pytorch2.6', processor: 'cpu' }).tag)
       .toBe('2.6.0-transformers4.51.3-cpu-py312-ubuntu22.04');
   });
 
   test('China regions use the amazonaws.com.cn domain', () => {
     expect(frameworkImageUri({ framework: 'pytorch', version: '2.6', processor: 'gpu' }, 'cn-north-1'))
-      .toBe('727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/pytorch-inference:2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
+      .toBe('727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/pytorch-inference:2.6.0-gpu-py312');
     expect(frameworkImageUri({ framework: 'xgboost', version: '1.7-1', processor: 'cpu' }, 'cn-northwest-1'))
       .toBe('451049120500.dkr.ecr.cn-northwest-1.amazonaws.com.cn/sagemaker-xgboost:1.7-1');
   });
@@ -151,9 +158,10 @@ describe('errors', () => {
     // PyTorch inference images are not listed in the ISO regions.
     expect(() => frameworkImageUri({ framework: 'pytorch', version: '2.6', processor: 'cpu' }, 'us-iso-east-1'))
       .toThrow(/PyTorch 2\.6\.0 images are not published in region "us-iso-east-1"/);
-    // scikit-learn 1.9-0 is only taken where it is documented.
-    expect(() => frameworkImageUri({ framework: 'sklearn', version: '1.9-0', processor: 'cpu' }, 'me-south-1'))
-      .toThrow(/scikit-learn 1\.9-0 images are not published in region "me-south-1"/);
+    // PyTorch 2.6.0 is listed in me-west-1, the older versions are not.
+    expect(frameworkImageUri({ framework: 'pytorch', version: '2.6', processor: 'cpu' }, 'me-west-1')).toMatch(/^124382933778\.dkr\.ecr\.me-west-1\./);
+    expect(() => frameworkImageUri({ framework: 'pytorch', version: '2.5', processor: 'cpu' }, 'me-west-1'))
+      .toThrow(/PyTorch 2\.5\.1 images are not published in region "me-west-1"/);
   });
 });
 
@@ -166,7 +174,7 @@ describe('catalog data', () => {
     expect(knownFrameworkVersions('xgboost')).toEqual(['1.5-1', '1.7-1', '3.0-5', '3.2-0']);
     expect(knownFrameworkVersions('sklearn')).toEqual(['1.2-1', '1.4-2-py312', '1.9-0']);
     expect(knownFrameworkVersions('pytorch')).toEqual(['2.3.0', '2.4.0', '2.5.1', '2.6.0']);
-    expect(knownFrameworkVersions('tensorflow')).toEqual(['2.16.1', '2.18.0', '2.19.0']);
+    expect(knownFrameworkVersions('tensorflow')).toEqual(['2.16.1', '2.18.0', '2.19.0', '2.20.0']);
     expect(knownFrameworkVersions('huggingface-pytorch'))
       .toEqual(['4.48.0-pytorch2.3.0', '4.49.0-pytorch2.6.0', '4.51.3-pytorch2.6.0', '5.5.3-pytorch2.6.0']);
   });
@@ -184,12 +192,19 @@ describe('catalog data', () => {
     }
   });
 
-  test('DLC gpu tags name a CUDA version and cpu tags do not', () => {
+  test('DLC tags name their processor, and only Hugging Face gpu tags a CUDA version', () => {
     for (const framework of ['pytorch', 'tensorflow', 'huggingface-pytorch']) {
       for (const version of knownFrameworkVersions(framework)) {
-        expect(lookupFrameworkImage({ framework, version, processor: 'gpu' }).tag).toMatch(/-gpu-py3\d+-cu1\d\d-/);
-        expect(lookupFrameworkImage({ framework, version, processor: 'cpu' }).tag).toMatch(/-cpu-py3\d+-/);
-        expect(lookupFrameworkImage({ framework, version, processor: 'cpu' }).tag).not.toMatch(/-cu\d+/);
+        const gpu = lookupFrameworkImage({ framework, version, processor: 'gpu' }).tag;
+        const cpu = lookupFrameworkImage({ framework, version, processor: 'cpu' }).tag;
+        expect(gpu).toMatch(/-gpu(-py3\d+)?(-|$)/);
+        expect(cpu).toMatch(/-cpu(-py3\d+)?(-|$)/);
+        expect(cpu).not.toMatch(/-cu\d+/);
+        if (framework === 'huggingface-pytorch') {
+          expect(gpu).toMatch(/-gpu-py3\d+-cu1\d\d-/);
+        } else {
+          expect(gpu).not.toMatch(/-cu\d+/);
+        }
       }
     }
   });
@@ -197,7 +212,7 @@ describe('catalog data', () => {
   test('each DLC tag starts with the framework version it is listed under', () => {
     for (const framework of ['pytorch', 'tensorflow']) {
       for (const version of knownFrameworkVersions(framework)) {
-        expect(lookupFrameworkImage({ framework, version, processor: 'gpu' }).tag.startsWith(`${version}-gpu-`)).toBe(true);
+        expect(lookupFrameworkImage({ framework, version, processor: 'gpu' }).tag).toMatch(new RegExp(`^${version.replace(/\./g, '\\.')}-gpu(-|$)`));
       }
     }
     for (const version of knownFrameworkVersions('huggingface-pytorch')) {
@@ -213,26 +228,21 @@ describe('catalog data', () => {
     expect(reference['us-east-1']).toBe('683313688378');
     for (const framework of ['xgboost', 'sklearn']) {
       for (const version of knownFrameworkVersions(framework)) {
-        const accounts = lookupFrameworkImage({ framework, version, processor: 'cpu' }).accounts;
-        if (framework === 'sklearn' && version === '1.9-0') {
-          // Limited to the documented regions, but with the same accounts.
-          expect(Object.keys(accounts)).toHaveLength(29);
-          for (const [region, account] of Object.entries(accounts)) {
-            expect(reference[region]).toBe(account);
-          }
-        } else {
-          expect(accounts).toEqual(reference);
-        }
+        expect(lookupFrameworkImage({ framework, version, processor: 'cpu' }).accounts).toEqual(reference);
       }
     }
   });
 
-  test('PyTorch and TensorFlow share the DLC registries, region for region', () => {
+  test('PyTorch and TensorFlow share the DLC registries: one account per region, wherever a version is listed', () => {
     const reference = lookupFrameworkImage({ framework: 'pytorch', version: '2.6', processor: 'cpu' }).accounts;
-    expect(Object.keys(reference)).toHaveLength(38);
+    expect(Object.keys(reference)).toHaveLength(39);
     for (const framework of ['pytorch', 'tensorflow']) {
       for (const version of knownFrameworkVersions(framework)) {
-        expect(lookupFrameworkImage({ framework, version, processor: 'gpu' }).accounts).toEqual(reference);
+        const accounts = lookupFrameworkImage({ framework, version, processor: 'gpu' }).accounts;
+        expect(Object.keys(accounts).length).toBeGreaterThanOrEqual(38);
+        for (const [region, account] of Object.entries(accounts)) {
+          expect(reference[region]).toBe(account);
+        }
       }
     }
     // 763104351884 everywhere except the opt-in regions, China and GovCloud.
@@ -240,7 +250,7 @@ describe('catalog data', () => {
     expect(exceptions.sort()).toEqual([
       'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-3', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4',
       'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ca-west-1', 'cn-north-1', 'cn-northwest-1', 'eu-central-2',
-      'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1', 'us-gov-east-1', 'us-gov-west-1',
+      'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'me-west-1', 'mx-central-1', 'us-gov-east-1', 'us-gov-west-1',
     ]);
   });
 
@@ -258,7 +268,7 @@ describe('catalog data', () => {
     }
     expect(Object.keys(reference).filter(r => dlc[r] === undefined).sort()).toEqual(['us-iso-east-1', 'us-isob-east-1']);
     expect(Object.keys(dlc).filter(r => reference[r] === undefined).sort())
-      .toEqual(['ap-east-2', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'mx-central-1']);
+      .toEqual(['ap-east-2', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'me-west-1', 'mx-central-1']);
   });
 
   test('every framework covers the main commercial regions and China', () => {

@@ -1,3 +1,4 @@
+import { MODEL_MONITOR_IMAGE } from '../../../src/catalog/framework-images.generated';
 import {
   MODEL_MONITOR_ACCOUNTS,
   modelMonitorImageUri,
@@ -35,5 +36,13 @@ describe('modelMonitorImageUri', () => {
     expect(regions).toEqual([...regions].sort());
     expect(regions).toEqual(expect.arrayContaining(['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'il-central-1']));
     expect(regions).toHaveLength(28);
+  });
+
+  test('every region of the SDK\'s table but the ISO partitions\', with its account', () => {
+    const left = Object.keys(MODEL_MONITOR_IMAGE.accounts).filter((region) => MODEL_MONITOR_ACCOUNTS[region] === undefined);
+    expect(left.sort()).toEqual(['us-isof-east-1', 'us-isof-south-1']);
+    for (const [region, account] of Object.entries(MODEL_MONITOR_ACCOUNTS)) {
+      expect(MODEL_MONITOR_IMAGE.accounts[region]).toBe(account);
+    }
   });
 });
