@@ -320,11 +320,23 @@ describe('ByomPipeline environments', () => {
     });
   });
 
-  test('a pipeline may start without environments and get them later', () => {
+  test('a pipeline may start without environments and get them later: the one added gets its stages, deploy spec and clean-up', () => {
     const stack = newStack();
     const pipeline = new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: undefined }));
     pipeline.addEnvironment({ name: 'dev' });
-    expect(() => Template.fromStack(stack)).not.toThrow();
+    expect(pipeline.environments.map((e) => e.name)).toEqual(['dev']);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: [
+        Match.objectLike({ Name: 'Source' }),
+        Match.objectLike({ Name: 'Deploy-dev' }),
+        Match.objectLike({ Name: 'Share-dev' }),
+      ],
+    });
+    expect(specOf(pipeline, 'dev')).toMatchObject({ endpointName: 'churn-dev', releasePrefix: 'churn-dev' });
+    template.hasResourceProperties('Custom::MlopsReleaseCleanup', {
+      Environments: [{ endpointName: 'churn-dev', releasePrefix: 'churn-dev', variantName: 'AllTraffic' }],
+    });
   });
 
   test('a pipeline with no environment fails synthesis with a message saying so', () => {
@@ -407,11 +419,28 @@ describe('ByomPipeline validation', () => {
     })), /artifact: bucket must have versioning enabled/);
   });
 
-  test('accepts an imported bucket, whose versioning cannot be checked', () => {
+  test('accepts an imported bucket, whose versioning cannot be checked: the source reads it and its uploads start the pipeline', () => {
     const stack = newStack();
-    expect(() => new ByomPipeline(stack, 'P', basicProps(stack, {
+    new ByomPipeline(stack, 'P', basicProps(stack, {
       artifact: ModelArtifact.fromBucket(s3.Bucket.fromBucketName(stack, 'Imported', 'team-models'), 'm.tar.gz'),
-    }))).not.toThrow();
+    }));
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: Match.arrayWith([Match.objectLike({
+        Name: 'Source',
+        Actions: [Match.objectLike({
+          ActionTypeId: Match.objectLike({ Category: 'Source', Provider: 'S3' }),
+          Configuration: Match.objectLike({ S3Bucket: 'team-models', S3ObjectKey: 'm.tar.gz', PollForSourceChanges: false }),
+        })],
+      })]),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: { bucket: { name: ['team-models'] }, object: { key: ['m.tar.gz'] } } }),
+    });
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: 'team-models',
+      NotificationConfiguration: Match.objectLike({ EventBridgeConfiguration: {} }),
+    });
   });
 
   test('reports every problem at once', () => {
@@ -421,11 +450,19 @@ describe('ByomPipeline validation', () => {
     );
   });
 
-  test('passes tokens through unchecked where they only resolve at deploy time', () => {
+  test('passes tokens through unchecked where they only resolve at deploy time: they reach the deploy spec parameter', () => {
     const stack = newStack();
-    expect(() => new ByomPipeline(stack, 'P', basicProps(stack, {
+    const pipeline = new ByomPipeline(stack, 'P', basicProps(stack, {
       environments: [{ name: 'dev', instanceType: Token.asString({ Ref: 'Type' }), instanceCount: Token.asNumber({ Ref: 'Count' }) }],
-    }))).not.toThrow();
+    }));
+    expect(specOf(pipeline, 'dev')).toMatchObject({ instanceType: { Ref: 'Type' }, initialInstanceCount: { Ref: 'Count' } });
+    const [deploySpec] = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter', {
+      Properties: { Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"endpointName":"churn-dev"')])] } },
+    }));
+    const parts = deploySpec.Properties.Value['Fn::Join'][1];
+    // Each Ref stands right after its field's key, where the deploy handler reads it.
+    expect(parts[parts.findIndex((part: unknown) => JSON.stringify(part) === '{"Ref":"Type"}') - 1]).toMatch(/"instanceType":"$/);
+    expect(parts[parts.findIndex((part: unknown) => JSON.stringify(part) === '{"Ref":"Count"}') - 1]).toMatch(/"initialInstanceCount":$/);
   });
 });
 
@@ -446,13 +483,21 @@ describe('ByomPipeline deploy settings', () => {
     });
   });
 
-  test('any number of environments fit: twelve', () => {
+  test('twelve environments fit in one stack, under CloudFormation\'s 500 resources, each with its stages and deploy spec', () => {
     const stack = newStack();
     const pipeline = new ByomPipeline(stack, 'Churn', basicProps(stack, { environments: [] }));
-    for (let i = 0; i < 12; i++) {
-      pipeline.addEnvironment({ name: `environment-${i}`, tags: { owner: 'team-with-a-rather-long-name' } });
+    const names = Array.from({ length: 12 }, (_, i) => `environment-${i}`);
+    for (const name of names) {
+      pipeline.addEnvironment({ name, tags: { owner: 'team-with-a-rather-long-name' } });
     }
-    expect(() => App.of(stack)!.synth()).not.toThrow();
+    // The app's synthesis runs aws-cdk-lib's check of the stack's resource count (500).
+    const template = App.of(stack)!.synth().getStackByName(stack.stackName).template;
+    expect(Object.keys(template.Resources).length).toBeLessThanOrEqual(500);
+    const [codePipeline] = Object.values(Template.fromJSON(template).findResources('AWS::CodePipeline::Pipeline'));
+    expect(codePipeline.Properties.Stages.map((stage: { Name: string }) => stage.Name)).toEqual(['Source', ...names.flatMap((name) => [`Deploy-${name}`, `Share-${name}`])]);
+    for (const name of names) {
+      expect(specOf(pipeline, name)).toMatchObject({ endpointName: `churn-${name}`, tags: expect.arrayContaining([{ key: 'owner', value: 'team-with-a-rather-long-name' }]) });
+    }
   });
 
   test('an environment whose settings would not fit in an SSM parameter fails synthesis, naming it', () => {
@@ -467,11 +512,12 @@ describe('ByomPipeline notifications', () => {
   test('the pipeline has a topic, subscribed by the given emails, that its release events reach', () => {
     const stack = newStack();
     const pipeline = new ByomPipeline(stack, 'Churn', basicProps(stack, { notifications: { emails: ['ml-team@example.com'] } }));
-    expect(pipeline.topic).toBeDefined();
+    const topicArn = stack.resolve(pipeline.topic.topicArn);
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-team@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: topicArn, Protocol: 'email', Endpoint: 'ml-team@example.com' });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({ 'source': ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'] }),
+      Targets: Match.arrayWith([Match.objectLike({ Arn: topicArn })]),
     });
   });
 

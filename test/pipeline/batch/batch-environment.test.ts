@@ -162,7 +162,7 @@ describe('batch props are validated', () => {
   test('a batch environment runs only on batch transform instance types', () => {
     expect(build({ instanceType: 'ml.c5.large' })).toThrow(/environments\[0\]\.instanceType: "ml\.c5\.large" is not a SageMaker batch transform instance type \(did you mean "ml\.c5\.xlarge"\?\)/);
     expect(build({ instanceType: 'ml.t2.medium' })).toThrow(/environments\[0\]\.instanceType: "ml\.t2\.medium" is not a SageMaker batch transform instance type/);
-    expect(build({ instanceType: 'ml.m5.xlarge' })).not.toThrow();
+    expect(specOf(build({ instanceType: 'ml.m5.xlarge' })(), 'scoring')).toMatchObject({ instanceType: 'ml.m5.xlarge', batch: expect.anything() });
   });
 
   test('a batch environment in another region is refused', () => {

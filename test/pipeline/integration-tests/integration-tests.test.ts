@@ -315,7 +315,8 @@ describe('validation', () => {
 
   test('codeBuild: a build longer than 20 hours would not leave time for a rollback within the Test action\'s 24 hours', () => {
     expect(() => IntegrationTests.codeBuild({ buildSpec: BUILD_SPEC, timeout: Duration.hours(21) })).toThrow(/tests\.timeout: must be whole minutes from 5 to 1200 .*got 1260/);
-    expect(() => IntegrationTests.codeBuild({ buildSpec: BUILD_SPEC, timeout: Duration.hours(20) })).not.toThrow();
+    const { stack } = pipelineWithTests([{ name: 'dev', tests: IntegrationTests.codeBuild({ buildSpec: BUILD_SPEC, timeout: Duration.hours(20) }) }]);
+    Template.fromStack(stack).hasResourceProperties('AWS::CodeBuild::Project', { TimeoutInMinutes: 1200 });
   });
 });
 

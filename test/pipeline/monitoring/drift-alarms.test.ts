@@ -245,10 +245,20 @@ describe('DriftAlarms', () => {
     new DriftAlarms(pipeline, 'Drift', { pipelineName: 'churn-mlops', logRetention: logs.RetentionDays.ONE_MONTH })
       .addEnvironment({ environmentName: 'prod', endpointName: 'churn-prod', scheduleName: PROD_SCHEDULE, frequency: 'hourly', violationsThreshold: 1, topic });
 
-    expect(() => app.synth()).not.toThrow();
+    // Dependencies both ways would be a cycle, which the app's synthesis refuses.
+    app.synth();
     expect(shared.dependencies).toEqual([]);
+    expect(pipeline.dependencies).toEqual([shared]);
+    const topicExport = { 'Fn::ImportValue': Match.stringLikeRegexp('^Shared:ExportsOutputRefTopic') };
+    Template.fromStack(pipeline).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicExport] }, 2);
     Template.fromStack(shared).hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Condition: { ArnEquals: { 'aws:SourceArn': [alarmArn('churn-prod-data-quality-violations'), alarmArn('churn-prod-data-quality-failures')] } },
+        })]),
+      },
     });
   });
 

@@ -184,8 +184,9 @@ describe('drift detection props are validated', () => {
     expect(make).toThrow(message);
   });
 
-  test('a daily check may run up to a day', () => {
-    expect(() => monitoredPipeline(newStack(), { frequency: DriftCheckFrequency.DAILY, maxRuntime: Duration.hours(20) })).not.toThrow();
+  test('a daily check may run up to a day: 20 hours reach its job resources', () => {
+    const { pipeline } = monitoredPipeline(newStack(), { frequency: DriftCheckFrequency.DAILY, maxRuntime: Duration.hours(20) });
+    expect(specOf(pipeline, 'prod').monitoring).toMatchObject({ schedule: 'daily', resources: { maxRuntimeSeconds: 72000 } });
   });
 
   test('a serverless environment cannot detect drift', () => {
