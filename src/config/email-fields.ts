@@ -1,5 +1,5 @@
 /** Email addresses subscribed to a topic: a request's `notifications.emails`, ByomPipeline's and MlopsFramework's. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EMAIL_MAX, EMAIL_PATTERN, MAX_EMAILS } from './limits';
 import { quote } from './problems';
 import { boundedArray, ifClean, repeatIssue, repeats, text } from './schema-parts';

@@ -4,7 +4,7 @@
  * transform. A request's environment is made of them, and ByomPipeline checks
  * the same props with them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { concurrencyProblems, overlapProblems, provisionedConcurrencyProblems, RuleProblem } from './environment-rules';
 import { processingInstanceType } from './instance-type-fields';
 import {

@@ -4,7 +4,7 @@
  * together, and the instance types of each kind, are the rules of
  * `environment-rules.ts`, which ByomPipeline applies to its props too.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { autoScaling, batch, instanceCount, monitoring, samplingPercentage, serverless, addRuleProblems } from './environment-fields';
 import {
   ENDPOINT_ONLY_KEYS, INSTANCE_ONLY_KEYS, NO_MONITORING_WHEN_SERVERLESS, NOT_WITH_BATCH, NOT_WITH_SERVERLESS, scalingProblems,

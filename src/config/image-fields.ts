@@ -3,7 +3,7 @@
  * version the framework catalog knows), a container source zip the pipeline
  * builds, or a ready image in ECR.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ECR_IMAGE_URI } from './image-uri';
 import { CONTAINER_SOURCE_SUFFIX, IMAGE_URI_MAX } from './limits';
 import { quote } from './problems';

@@ -3,7 +3,7 @@
  * types SageMaker runs each on (they differ: no ml.t2 or ml.c5.large for a
  * transform), and a processing job's, checked by its shape only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROCESSING_INSTANCE_TYPE_MAX, PROCESSING_INSTANCE_TYPE_PATTERN } from './limits';
 import { describe, quote } from './problems';
 import { expected, ifClean } from './schema-parts';

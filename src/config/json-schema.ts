@@ -9,7 +9,7 @@
  * the size of an environment's tests, a batch output overlapping its input)
  * are the validator's alone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { configFileSchema, pipelineRequestSchema } from './pipeline-schema';
 
 /** A JSON Schema, as plain JSON data. */

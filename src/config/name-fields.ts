@@ -2,7 +2,7 @@
  * Pipeline and environment names, from which stack, bucket, endpoint and API
  * names are derived: the rule of a request's `name` and of ByomPipeline's `modelName`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENVIRONMENT_NAME_MAX, NAME_PATTERN, PIPELINE_NAME_MAX } from './limits';
 import { quote } from './problems';
 import { expected, ifClean } from './schema-parts';

@@ -4,7 +4,7 @@
  * what a checked value holds. Plain TypeScript, no aws-cdk-lib: the
  * provisioning handler, the CLI and the blueprint all import them.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { configFileSchema, pipelineRequestSchema } from './pipeline-schema';
 
 /** `POST /pipelines`: create or update one pipeline. */

@@ -4,7 +4,7 @@
  * trigger, `mlops validate` and the published `mlops-config.schema.json` all
  * come from it, and ByomPipeline checks its props with the same fields.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailAddresses } from './email-fields';
 import { environment } from './environment-schema';
 import { imageSchema } from './image-fields';
@@ -56,6 +56,9 @@ const environments = boundedArray(environment, 1, MAX_ENVIRONMENTS, 'environment
     })),
   });
 
+/** Releases kept per environment besides the serving one: a request's `keepReleases`, ByomPipeline's. */
+export const keepReleases = wholeNumber(1, KEEP_RELEASES_MAX);
+
 /** `POST /pipelines`: create or update one pipeline. */
 export const pipelineRequestSchema = strictObject({
   name: pipelineName.meta({ title: 'Name', description: 'The pipeline\'s and model\'s name: lower-case letters, digits and single hyphens.' }),
@@ -65,7 +68,7 @@ export const pipelineRequestSchema = strictObject({
   notifications: strictObject({
     emails: emailAddresses.meta({ title: 'Emails', description: 'Addresses subscribed to the pipeline\'s topic.' }).optional(),
   }).meta({ title: 'Notifications', description: 'Who hears about releases.' }).optional(),
-  keepReleases: wholeNumber(1, KEEP_RELEASES_MAX).meta({ title: 'Releases kept', description: 'Releases kept per environment besides the serving one. Default 2.' }).optional(),
+  keepReleases: keepReleases.meta({ title: 'Releases kept', description: 'Releases kept per environment besides the serving one. Default 2.' }).optional(),
 }).meta({ id: 'pipelineRequest', title: 'Pipeline request', description: 'One pipeline: a model released to each environment in order.' });
 
 /** The only version of the config file format so far. */

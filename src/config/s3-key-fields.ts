@@ -11,7 +11,7 @@
  * as another in a console or an email), keys under the config trigger's
  * `config/` prefix, and more than S3's 1024 bytes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { core } from 'zod';
 import { ARTIFACT_SUFFIX, CONFIG_PREFIX, CONTAINER_SOURCE_SUFFIX, S3_KEY_MAX_BYTES } from './limits';
 import { quote } from './problems';

@@ -4,7 +4,9 @@
  * value it refuses and what it expects ("must be a whole number from 1 to 10,
  * got 0"); a key that is left out is "required".
  */
-import { z } from 'zod';
+// Imported as a namespace in every file: `import { z } from 'zod'` keeps all of zod (its
+// locales, JSON Schema reading) in each handler bundle, some 450 KB instead of 90 KB.
+import * as z from 'zod';
 import type { core } from 'zod';
 import { describe, quote } from './problems';
 

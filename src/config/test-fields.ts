@@ -5,10 +5,10 @@
  * SSM parameters they travel in. The expectations also check a batch
  * environment's output lines.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { JSON_PATH_MAX, MAX_EXPECTATIONS, MAX_LATENCY_MS, MAX_TESTS, MIME_TYPE_MAX, MIME_TYPE_PATTERN, TEST_NAME_MAX, TESTS_JSON_MAX } from './limits';
 import { quote } from './problems';
-import { always, boundedArray, finiteNumber, ifClean, repeatIssue, repeats, strictObject, text, wholeNumber } from './schema-parts';
+import { always, boundedArray, finiteNumber, ifClean, isRecord, repeatIssue, repeats, strictObject, text, wholeNumber } from './schema-parts';
 import { JsonPathSyntaxError, parseJsonPath } from '../contract/json-path';
 
 /** A MIME type (`contentType`, `accept`): it becomes an HTTP header. */
@@ -119,18 +119,26 @@ function storedSpecLength(tests: readonly TestRequestEntry[]): number {
   return JSON.stringify({ requests }).length;
 }
 
+/** The name a test entry as given is reported under, when it has one (a name of the wrong type has none). */
+function givenName(entry: unknown, index: number): string | undefined {
+  const name = isRecord(entry) ? entry.name : undefined;
+  return typeof name === 'string' ? name : name === undefined && isRecord(entry) ? reportedName({}, index) : undefined;
+}
+
 /**
  * An environment's tests: 1 to 20, named apart (a missing name is
- * "#<position>"), and small enough for the one CloudFormation parameter and
- * SSM parameter (4096 characters each) they travel in. Those two rules judge
- * only tests that are otherwise valid.
+ * "#<position>": names are compared even when tests have other problems),
+ * and small enough for the one CloudFormation parameter and SSM parameter
+ * (4096 characters each) they travel in (judged only of valid tests).
  */
 export const testRequests = boundedArray(testRequest, 1, MAX_TESTS, 'tests (leave tests out for none)')
   .superRefine((tests, context) => {
-    for (const { index, first } of repeats(tests.map(reportedName))) {
-      context.addIssue(repeatIssue([index, 'name'], 2, first, `${quote(reportedName(tests[index], index))} is already the name of `));
+    const names = (tests as unknown[]).map(givenName);
+    for (const { index, first } of repeats(names)) {
+      context.addIssue(repeatIssue([index, 'name'], 2, first, `${quote(names[index]!)} is already the name of `));
     }
-    if (context.issues.length > 0) return;
+  }, { when: (payload) => Array.isArray(payload.value) && payload.value.length >= 1 && payload.value.length <= MAX_TESTS })
+  .superRefine((tests, context) => {
     const size = Math.max(environmentTestsJson({ tests }).length, storedSpecLength(tests));
     if (size > TESTS_JSON_MAX) {
       context.addIssue({

@@ -5,7 +5,7 @@
  * by the fields of a new request, and problems are reported at the v1 key
  * that holds the value.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { prefixesOverlap } from './environment-rules';
 import { frameworkId, unknownVersionMessage } from './image-fields';
 import { INSTANCE_TYPES } from './instance-type-fields';

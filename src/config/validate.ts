@@ -3,7 +3,7 @@
  * the config trigger and the `mlops` command. Each returns every problem
  * found as `{path, message}`, or a fresh value holding only known fields.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { MlopsConfigFile, PipelineRequest } from './pipeline-request';
 import { configFileSchema, pipelineRequestSchema } from './pipeline-schema';
 import { problemsOf, Validated } from './problems';

@@ -31,14 +31,21 @@ import { INFERENCE_API_STAGE, inferenceApiName } from './share/inference-api';
 import { ShareHandler } from './share/share-handler';
 import { startOnNewVersion } from './source/new-version-trigger';
 import { deployVariables } from './integration-tests/test-binding';
-import { KEEP_RELEASES_MAX, PIPELINE_NAME_MAX } from '../config/limits';
+import { pipelineName as modelNameField } from '../config/name-fields';
+import { keepReleases } from '../config/pipeline-schema';
+import { quote } from '../config/problems';
+import { artifactKey } from '../config/s3-key-fields';
+import { repeats } from '../config/schema-parts';
+import { checkProp } from '../common/schema-props';
 import { removeRedundantDependsOn } from '../common/redundant-dependencies';
 
 /** Props of a {@link ByomPipeline}. */
 export interface ByomPipelineProps {
   /**
    * The model's name: it prefixes the pipeline's, the endpoints' and every
-   * release's name, so it may hold letters, digits and hyphens only (at most 40).
+   * release's name (and the bucket names derived from them), so it may hold
+   * lower-case letters, digits and single hyphens only (at most 40), the
+   * rule of a provisioning request's `name`.
    */
   readonly modelName: string;
 
@@ -104,7 +111,6 @@ export interface ByomPipelineProps {
   readonly apiGatewayLoggingRole?: boolean;
 }
 
-const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 const PIPELINE_NAME_PATTERN = /^[A-Za-z0-9.@_-]{1,100}$/;
 
 /**
@@ -147,17 +153,15 @@ export class ByomPipeline extends Construct {
   constructor(scope: Construct, id: string, props: ByomPipelineProps) {
     super(scope, id);
     const problems = new ProblemCollector('ByomPipeline');
+    // The fields a provisioning request shares are checked by its schema: the construct accepts the same values.
     if (Token.isUnresolved(props.modelName)) {
       problems.add('modelName', 'must be a literal string: it names the endpoints at synth time');
     } else {
-      problems.matches(props.modelName, NAME_PATTERN, 'modelName', 'may hold letters, digits and single hyphens only, starting and ending with a letter or digit');
-      problems.check(props.modelName.length <= PIPELINE_NAME_MAX, 'modelName', `must be at most ${PIPELINE_NAME_MAX} characters, got ${props.modelName.length}`);
+      checkProp(modelNameField, props.modelName, 'modelName', problems);
     }
     problems.matches(props.pipelineName, PIPELINE_NAME_PATTERN, 'pipelineName', 'must be 1-100 characters of letters, digits, ".", "@", "_" and "-"');
-    problems.integerInRange(props.keepReleases, 1, KEEP_RELEASES_MAX, 'keepReleases');
-    if (!Token.isUnresolved(props.artifact.key)) {
-      problems.check(props.artifact.key.length > 0 && !props.artifact.key.startsWith('/'), 'artifact', `key ${JSON.stringify(props.artifact.key)} must be a non-empty S3 key without a leading "/"`);
-    }
+    checkProp(keepReleases, props.keepReleases, 'keepReleases', problems);
+    checkProp(artifactKey, props.artifact.key, 'artifact', problems);
     problems.check(isVersioned(props.artifact.bucket), 'artifact', 'bucket must have versioning enabled (CodePipeline\'s S3 source needs object versions)');
     (props.environments ?? []).forEach((env, i) => validateEnvironment(env, `environments[${i}]`, problems, pipelinePlacement(this, props.image)));
     checkUniqueNames(props.environments ?? [], problems);
@@ -467,17 +471,9 @@ function pipelinePlacement(scope: Construct, image: ModelImage): PipelinePlaceme
   return { account: stack.account, region: stack.region, buildsImage: image._builtByPipeline };
 }
 
+/** Environment names differ, as in a request. */
 function checkUniqueNames(environments: EnvironmentProps[], problems: ProblemCollector): void {
-  const seen = new Map<string, number>();
-  environments.forEach((env, i) => {
-    if (Token.isUnresolved(env.name)) {
-      return;
-    }
-    const first = seen.get(env.name);
-    if (first !== undefined) {
-      problems.add(`environments[${i}].name`, `"${env.name}" is already the name of environments[${first}]`);
-    } else {
-      seen.set(env.name, i);
-    }
-  });
+  for (const { index, first } of repeats(environments.map((env) => (Token.isUnresolved(env.name) ? undefined : env.name)))) {
+    problems.add(`environments[${index}].name`, `${quote(environments[index].name)} is already the name of environments[${first}]`);
+  }
 }

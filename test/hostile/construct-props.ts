@@ -54,7 +54,7 @@ const PIPELINE_ROWS: PipelineRow[] = [
   ['a serverless memory that is no step of 1024', dev({ serverless: { memorySizeMb: 1000, maxConcurrency: 2 } }), 'environments[0].serverless.memorySizeMb'],
   ['a serverless concurrency of 0', dev({ serverless: { memorySizeMb: 2048, maxConcurrency: 0 } }), 'environments[0].serverless.maxConcurrency'],
   ['serverless with an instance type', dev({ serverless: { memorySizeMb: 2048, maxConcurrency: 2 }, instanceType: 'ml.m5.large' }), 'environments[0].instanceType'],
-  ['auto scaling below the instance count', dev({ instanceCount: 3, autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 100 } }), 'environments[0].autoScaling'],
+  ['auto scaling below the instance count', dev({ instanceCount: 3, autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 100 } }), 'environments[0].autoScaling.maxInstances'],
   ['a scaling target of NaN', dev({ autoScaling: { maxInstances: 2, targetInvocationsPerInstance: NaN } }), 'environments[0].autoScaling.targetInvocationsPerInstance'],
   ['a capture percentage one past 100', dev({ dataCapture: { samplingPercentage: 101 } }), 'environments[0].dataCapture.samplingPercentage'],
   ['a capture prefix with traversal', dev({ dataCapture: { prefix: 'capture/../../other/' } }), 'environments[0].dataCapture.prefix'],

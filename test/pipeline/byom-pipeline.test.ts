@@ -177,7 +177,7 @@ describe('ByomPipeline deploy function', () => {
 
   test('may manage only its environment\'s endpoint and the release models and configs under its prefix', () => {
     const stack = newStack();
-    new ByomPipeline(stack, 'Churn', basicProps(stack, { modelName: 'Churn' }));
+    new ByomPipeline(stack, 'Churn', basicProps(stack, { modelName: 'churn' }));
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -388,18 +388,18 @@ describe('ByomPipeline validation', () => {
   }
 
   test.each([
-    ['modelName with characters SageMaker rejects', { modelName: 'churn_v2' }, /modelName: "churn_v2" may hold letters, digits and single hyphens only/],
+    ['modelName with characters SageMaker rejects', { modelName: 'churn_v2' }, /modelName: "churn_v2" may hold lower-case letters, digits and single hyphens only/],
     ['modelName starting with a hyphen', { modelName: '-churn' }, /modelName: "-churn"/],
-    ['modelName longer than 40', { modelName: 'a'.repeat(41) }, /modelName: must be at most 40 characters, got 41/],
+    ['modelName longer than 40', { modelName: 'a'.repeat(41) }, /modelName: must be 1 to 40 characters, got 41/],
     ['an unresolved modelName', { modelName: Token.asString({ Ref: 'Name' }) }, /modelName: must be a literal string/],
     ['pipelineName with a space', { pipelineName: 'my pipeline' }, /pipelineName: "my pipeline" must be 1-100 characters/],
     ['keepReleases of 0', { keepReleases: 0 }, /keepReleases: must be a whole number from 1 to 20, got 0/],
     ['a fractional keepReleases', { keepReleases: 1.5 }, /keepReleases: must be a whole number from 1 to 20, got 1.5/],
-    ['an environment name with a dot', { environments: [{ name: 'dev.1' }] }, /environments\[0\]\.name: "dev\.1" may hold letters/],
-    ['an environment name longer than 20', { environments: [{ name: 'e'.repeat(21) }] }, /environments\[0\]\.name: must be at most 20 characters, got 21/],
+    ['an environment name with a dot', { environments: [{ name: 'dev.1' }] }, /environments\[0\]\.name: "dev\.1" may hold lower-case letters/],
+    ['an environment name longer than 20', { environments: [{ name: 'e'.repeat(21) }] }, /environments\[0\]\.name: must be 1 to 20 characters, got 21/],
     ['an unresolved environment name', { environments: [{ name: Token.asString({ Ref: 'Env' }) }] }, /environments\[0\]\.name: must be a literal string/],
     ['a duplicate environment name', { environments: [{ name: 'dev' }, { name: 'prod' }, { name: 'dev' }] }, /environments\[2\]\.name: "dev" is already the name of environments\[0\]/],
-    ['an instance type that is not a SageMaker one', { environments: [{ name: 'dev', instanceType: 'm5.large' }] }, /environments\[0\]\.instanceType: "m5\.large" is not a SageMaker instance type/],
+    ['an instance type that is not a SageMaker one', { environments: [{ name: 'dev', instanceType: 'm5.large' }] }, /environments\[0\]\.instanceType: "m5\.large" is not a SageMaker real-time hosting instance type \(did you mean "ml\.m5\.large"\?\)/],
     ['an instance count of 0', { environments: [{ name: 'dev', instanceCount: 0 }] }, /environments\[0\]\.instanceCount: must be a whole number from 1 to 100, got 0/],
     ['a reserved tag key', { environments: [{ name: 'dev', tags: { 'aws:owner': 'x' } }] }, /environments\[0\]\.tags: key "aws:owner" uses the reserved "aws:" prefix/],
     ['a tag value longer than 256', { environments: [{ name: 'dev', tags: { owner: 'x'.repeat(257) } }] }, /environments\[0\]\.tags: value of "owner" must be at most 256 characters/],
@@ -410,7 +410,7 @@ describe('ByomPipeline validation', () => {
   test('rejects an artifact key with a leading slash', () => {
     expectProblems((stack) => new ByomPipeline(stack, 'P', basicProps(stack, {
       artifact: ModelArtifact.fromBucket(modelBucket(stack, 'B'), '/churn/model.tar.gz'),
-    })), /artifact: key "\/churn\/model\.tar\.gz" must be a non-empty S3 key/);
+    })), /artifact: "\/churn\/model\.tar\.gz" must not start with "\/" \(S3 keys are relative to the bucket\)/);
   });
 
   test('rejects an unversioned bucket created in the app', () => {

@@ -87,7 +87,8 @@ export interface DataCaptureProps {
 export interface EnvironmentProps {
   /**
    * The environment's name, unique within the pipeline. It is part of the
-   * endpoint's name, so it may hold letters, digits and hyphens only.
+   * endpoint's name, so it may hold lower-case letters, digits and single
+   * hyphens only (at most 20), the rule of a provisioning request's environment name.
    */
   readonly name: string;
 

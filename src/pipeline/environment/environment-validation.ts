@@ -1,17 +1,26 @@
 import { Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
 import { validateBatch, validateMonitoring } from './kind-validation';
-import { ENVIRONMENT_NAME_MAX, MAX_INSTANCE_COUNT, SERVERLESS_MAX_CONCURRENCY, SERVERLESS_MEMORY_SIZES } from '../../config/limits';
 import { ProblemCollector } from '../../common/problem-collector';
+import { addRuleProblems, anyToken, checkProp } from '../../common/schema-props';
+import { autoScaling, instanceCount, samplingPercentage, serverless } from '../../config/environment-fields';
+import {
+  INSTANCE_ONLY_KEYS, NO_MONITORING_WHEN_SERVERLESS, NOT_WITH_SERVERLESS, scalingProblems,
+} from '../../config/environment-rules';
+import { INSTANCE_TYPES } from '../../config/instance-type-fields';
+import { environmentName } from '../../config/name-fields';
+import { s3ObjectKey } from '../../config/s3-key-fields';
 import { AWS_REGION_PATTERN } from '../../contract/access-settings';
 
-const ENV_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 
-const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,512}$/;
-
 const ACCOUNT_PATTERN = /^\d{12}$/;
+
+/**
+ * What a serverless variant cannot have besides the request's
+ * instance-only keys: construct props a request has no counterpart of.
+ */
+const CONSTRUCT_INSTANCE_ONLY_KEYS = ['kmsKey', 'trafficShift', 'vpc'] as const;
 
 /** Where the pipeline runs, for checking environments placed elsewhere. */
 export interface PipelinePlacement {
@@ -27,37 +36,25 @@ function splitProblem(problem: string): [string, string] {
   return [problem.slice(0, at), problem.slice(at + 2)];
 }
 
+/** Auto scaling: its own fields, then its bounds against the instance count (the request's rule). */
 function validateAutoScaling(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
   const scaling = props.autoScaling!;
   const where = `${path}.autoScaling`;
-  const count = props.instanceCount ?? 1;
-  const min = scaling.minInstances ?? count;
-  problems.integerInRange(scaling.minInstances, 1, MAX_INSTANCE_COUNT, `${where}.minInstances`);
-  problems.integerInRange(scaling.maxInstances, 1, MAX_INSTANCE_COUNT, `${where}.maxInstances`);
-  if (![count, min, scaling.maxInstances].some((n) => Token.isUnresolved(n))) {
-    problems.check(min <= count && count <= scaling.maxInstances, where,
-      `needs minInstances <= instanceCount <= maxInstances, got ${min} <= ${count} <= ${scaling.maxInstances}`);
-  }
-  if (!Token.isUnresolved(scaling.targetInvocationsPerInstance)) {
-    problems.check(scaling.targetInvocationsPerInstance > 0, `${where}.targetInvocationsPerInstance`,
-      `must be more than 0, got ${scaling.targetInvocationsPerInstance}`);
+  const { maxInstances, minInstances, targetInvocationsPerInstance } = scaling;
+  checkProp(autoScaling, { maxInstances, minInstances, targetInvocationsPerInstance }, where, problems);
+  if (!anyToken(props.instanceCount, minInstances, maxInstances)) {
+    addRuleProblems(scalingProblems(props.instanceCount, scaling), where, problems);
   }
 }
 
+/** A serverless variant: its own fields, and none of the instances' (the request's rule, with the construct's extra props). */
 function validateServerless(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
-  const serverless = props.serverless!;
-  const where = `${path}.serverless`;
-  for (const conflicting of ['instanceType', 'instanceCount', 'autoScaling', 'dataCapture', 'kmsKey', 'trafficShift', 'vpc'] as const) {
-    problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, 'cannot be set together with serverless');
+  for (const conflicting of [...INSTANCE_ONLY_KEYS, ...CONSTRUCT_INSTANCE_ONLY_KEYS]) {
+    problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, NOT_WITH_SERVERLESS);
   }
-  if (!Token.isUnresolved(serverless.memorySizeMb)) {
-    problems.check(SERVERLESS_MEMORY_SIZES.includes(serverless.memorySizeMb), `${where}.memorySizeMb`,
-      `must be one of ${SERVERLESS_MEMORY_SIZES.join(', ')}, got ${serverless.memorySizeMb}`);
-  }
-  problems.integerInRange(serverless.maxConcurrency, 1, SERVERLESS_MAX_CONCURRENCY, `${where}.maxConcurrency`);
-  if (serverless.provisionedConcurrency !== undefined && !Token.isUnresolved(serverless.maxConcurrency)) {
-    problems.integerInRange(serverless.provisionedConcurrency, 1, Math.max(1, serverless.maxConcurrency), `${where}.provisionedConcurrency`);
-  }
+  problems.check(props.monitoring === undefined, `${path}.monitoring`, NO_MONITORING_WHEN_SERVERLESS);
+  const { memorySizeMb, maxConcurrency, provisionedConcurrency } = props.serverless!;
+  checkProp(serverless, { memorySizeMb, maxConcurrency, provisionedConcurrency }, `${path}.serverless`, problems);
 }
 
 /**
@@ -95,24 +92,26 @@ export function validateEnvironment(props: EnvironmentProps, path: string, probl
     validateRemotePlacement(props, path, problems, pipeline);
   }
   if (!Token.isUnresolved(props.name)) {
-    problems.matches(props.name, ENV_NAME_PATTERN, `${path}.name`, 'may hold letters, digits and single hyphens only, starting and ending with a letter or digit');
-    problems.check(props.name.length <= ENVIRONMENT_NAME_MAX, `${path}.name`, `must be at most ${ENVIRONMENT_NAME_MAX} characters, got ${props.name.length}`);
+    checkProp(environmentName, props.name, `${path}.name`, problems);
   } else {
     problems.add(`${path}.name`, 'must be a literal string: it names the endpoint at synth time');
   }
-  problems.matches(props.instanceType, INSTANCE_TYPE_PATTERN, `${path}.instanceType`, 'is not a SageMaker instance type (like "ml.m5.large")');
-  problems.integerInRange(props.instanceCount, 1, MAX_INSTANCE_COUNT, `${path}.instanceCount`);
+  // A batch environment's transform runs on other types than an endpoint; a serverless one has none.
+  if (props.batch || !props.serverless) {
+    checkProp(INSTANCE_TYPES[props.batch ? 'transform' : 'hosting'], props.instanceType, `${path}.instanceType`, problems);
+    checkProp(instanceCount, props.instanceCount, `${path}.instanceCount`, problems);
+  }
   if (props.batch) {
     validateBatch(props, path, problems);
-  }
-  if (props.monitoring && !props.batch) {
-    validateMonitoring(props, path, problems);
-  }
-  if (props.serverless) {
+  } else if (props.serverless) {
     validateServerless(props, path, problems);
-  }
-  if (props.autoScaling && !props.serverless) {
-    validateAutoScaling(props, path, problems);
+  } else {
+    if (props.monitoring) {
+      validateMonitoring(props, path, problems);
+    }
+    if (props.autoScaling) {
+      validateAutoScaling(props, path, problems);
+    }
   }
   for (const problem of props.trafficShift?._problems(`${path}.trafficShift`) ?? []) {
     problems.add(...splitProblem(problem));
@@ -134,9 +133,9 @@ export function validateEnvironment(props: EnvironmentProps, path: string, probl
     problems.check(props.securityGroups.length >= 1 && props.securityGroups.length <= 5, `${path}.securityGroups`,
       `must hold 1 to 5 security groups, got ${props.securityGroups.length}`);
   }
-  if (props.dataCapture) {
-    problems.integerInRange(props.dataCapture.samplingPercentage, 1, 100, `${path}.dataCapture.samplingPercentage`);
-    problems.matches(props.dataCapture.prefix, S3_PREFIX_PATTERN, `${path}.dataCapture.prefix`, 'must be an S3 key prefix without a leading "/" or ".." segments');
+  if (props.dataCapture && !props.serverless && !props.batch) {
+    checkProp(samplingPercentage, props.dataCapture.samplingPercentage, `${path}.dataCapture.samplingPercentage`, problems);
+    checkProp(s3ObjectKey, props.dataCapture.prefix, `${path}.dataCapture.prefix`, problems);
   }
   for (const [key, value] of Object.entries(props.tags ?? {})) {
     problems.matches(key, TAG_KEY_PATTERN, `${path}.tags`, 'is not a valid tag key (1-128 letters, digits, spaces and _.:/=+-@)');

@@ -1,17 +1,18 @@
 import { Duration, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { EnvironmentProps } from './environment-props';
-import { closestInstanceType, isInstanceTypeFor } from '../../catalog/instance-types';
-import {
-  BATCH_CHECK_MAX_MIN_OBJECTS, BATCH_DEFAULT_PAYLOAD_MB, BATCH_MAX_CONCURRENT_TRANSFORMS, BATCH_MAX_PAYLOAD_MB, MIME_TYPE_PATTERN,
-  MONITORING_MAX_VIOLATIONS_THRESHOLD, PROCESSING_INSTANCE_TYPE_PATTERN, PROCESSING_MAX_INSTANCE_COUNT,
-} from '../../config/limits';
 import { ProblemCollector } from '../../common/problem-collector';
+import { addRuleProblems, anyToken, checkProp } from '../../common/schema-props';
+import {
+  batchCheck, maxConcurrentTransforms, maxPayloadMb, monitoringInstanceCount, violationsThreshold,
+} from '../../config/environment-fields';
+import { concurrencyProblems, ENDPOINT_ONLY_KEYS, NOT_WITH_BATCH, overlapProblems } from '../../config/environment-rules';
+import { processingInstanceType } from '../../config/instance-type-fields';
+import { outputPrefix, s3ObjectKey } from '../../config/s3-key-fields';
+import { mimeType } from '../../config/test-fields';
 import { BatchProps } from '../batch/batch-props';
 import { DataLocation } from '../data/data-location';
 import { ModelQualityProblemType, ModelQualityProps, MonitoringProps } from '../monitoring/monitoring-props';
-import { toJsonPathSpec } from '../integration-tests/json-path-expectations';
 
-const S3_PREFIX_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\x21-\x7e]{0,1024}$/;
 /** SageMaker's bounds on a processing job's volume and run time. */
 const MONITORING_MAX_VOLUME_GB = 16_384;
 const MONITORING_MAX_RUNTIME_SECONDS = 86_400;
@@ -19,67 +20,44 @@ const HOURLY_MAX_RUNTIME_SECONDS = 3_600;
 /** Column names and output paths of model-quality monitoring are short; SageMaker allows 256 characters. */
 const MODEL_QUALITY_ATTRIBUTE_MAX = 256;
 
-/** What a batch environment ignores: everything about an endpoint. */
-const ENDPOINT_ONLY = ['serverless', 'autoScaling', 'trafficShift', 'rollbackAlarms', 'dataCapture', 'tests', 'monitoring'] as const;
+/** What a batch environment cannot have besides a request's endpoint-only keys: construct props a request has no counterpart of. */
+const CONSTRUCT_ENDPOINT_ONLY_KEYS = ['trafficShift', 'rollbackAlarms'] as const;
 
+/** Data in a bucket: its prefix follows the rule of a request's S3 keys; none (or an empty one) is the whole bucket. */
 function validateLocation(location: DataLocation, path: string, problems: ProblemCollector): void {
-  if (location.prefix !== undefined && !Token.isUnresolved(location.prefix)) {
-    problems.matches(location.prefix, S3_PREFIX_PATTERN, `${path}.prefix`, 'must be an S3 key prefix without a leading "/" or ".." segments');
+  if (location.prefix) {
+    checkProp(s3ObjectKey, location.prefix, `${path}.prefix`, problems);
   }
 }
 
-/**
- * Transform jobs run on fewer instance types than endpoints (no ml.t2,
- * ml.r5, ml.inf1, ml.c5.large, ...): SageMaker would refuse the first
- * CreateTransformJob. A value that is no instance type at all is reported by
- * the environment's own check.
- */
-function validateTransformInstanceType(instanceType: string | undefined, path: string, problems: ProblemCollector): void {
-  if (instanceType === undefined || Token.isUnresolved(instanceType) || !/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceType)) {
-    return;
-  }
-  if (!isInstanceTypeFor('transform', instanceType)) {
-    const closest = closestInstanceType(instanceType, 'transform');
-    problems.add(path, `${JSON.stringify(instanceType)} is not a SageMaker batch transform instance type${closest ? ` (did you mean "${closest}"?)` : ''}`);
-  }
-}
-
-/** A batch environment: its own fields, and none of an endpoint's. */
+/** A batch environment: its own fields (the request's `batch` rules, on data in any bucket), and none of an endpoint's. */
 export function validateBatch(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
   const batch: BatchProps = props.batch!;
   const where = `${path}.batch`;
-  for (const conflicting of ENDPOINT_ONLY) {
-    problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, 'cannot be set together with batch: a batch environment has no endpoint');
+  for (const conflicting of [...ENDPOINT_ONLY_KEYS, ...CONSTRUCT_ENDPOINT_ONLY_KEYS]) {
+    problems.check(props[conflicting] === undefined, `${path}.${conflicting}`, NOT_WITH_BATCH);
   }
-  validateTransformInstanceType(props.instanceType, `${path}.instanceType`, problems);
   validateLocation(batch.input, `${where}.input`, problems);
-  validateLocation(batch.output, `${where}.output`, problems);
-  const output = batch.output.prefix ?? '';
-  if (!Token.isUnresolved(output)) {
-    problems.check(output === '' || output.endsWith('/'), `${where}.output.prefix`, `must end with "/" (each release writes a folder under it), got ${JSON.stringify(output)}`);
-  }
-  const sameBucket = batch.input.bucket === batch.output.bucket;
   const input = batch.input.prefix ?? '';
-  if (sameBucket && !Token.isUnresolved(input) && !Token.isUnresolved(output)) {
-    problems.check(!(output.startsWith(input) || input.startsWith(output)), `${where}.output`,
-      `must not overlap the input (${JSON.stringify(input)} and ${JSON.stringify(output)} in one bucket): the results would be read back as input`);
+  const output = batch.output.prefix ?? '';
+  if (output) {
+    checkProp(outputPrefix, output, `${where}.output.prefix`, problems);
   }
-  problems.matches(batch.contentType, MIME_TYPE_PATTERN, `${where}.contentType`, 'is not a MIME type such as "text/csv"');
-  problems.matches(batch.accept, MIME_TYPE_PATTERN, `${where}.accept`, 'is not a MIME type such as "application/json"');
-  problems.integerInRange(batch.maxPayloadMb, 1, BATCH_MAX_PAYLOAD_MB, `${where}.maxPayloadMb`);
-  problems.integerInRange(batch.maxConcurrentTransforms, 1, BATCH_MAX_CONCURRENT_TRANSFORMS, `${where}.maxConcurrentTransforms`);
-  const concurrency = batch.maxConcurrentTransforms;
-  const payload = batch.maxPayloadMb ?? BATCH_DEFAULT_PAYLOAD_MB;
-  if (concurrency !== undefined && !Token.isUnresolved(concurrency) && !Token.isUnresolved(payload)) {
-    // SageMaker refuses parallel requests whose payloads add up to more than it allows per instance.
-    problems.check(concurrency * payload <= BATCH_MAX_PAYLOAD_MB, `${where}.maxConcurrentTransforms`,
-      `${concurrency} parallel requests of up to ${payload} MB exceed the ${BATCH_MAX_PAYLOAD_MB} MB SageMaker allows per instance: lower it or maxPayloadMb`);
+  // Prefixes in one bucket overlap; the whole bucket holds every prefix.
+  if (batch.input.bucket === batch.output.bucket && !anyToken(input, output)) {
+    addRuleProblems(overlapProblems(input, output), where, problems);
   }
-  const check = batch.check;
-  if (check) {
-    problems.integerInRange(check.minObjects, 1, BATCH_CHECK_MAX_MIN_OBJECTS, `${where}.check.minObjects`);
-    (check.bodyContains ?? []).forEach((text, i) => problems.check(text.length > 0, `${where}.check.bodyContains[${i}]`, 'must not be empty'));
-    (check.jsonPath ?? []).forEach((e, i) => toJsonPathSpec(e, `${where}.check.jsonPath[${i}]`, problems));
+  checkProp(mimeType('text/csv'), batch.contentType, `${where}.contentType`, problems);
+  checkProp(mimeType('application/json'), batch.accept, `${where}.accept`, problems);
+  checkProp(maxPayloadMb, batch.maxPayloadMb, `${where}.maxPayloadMb`, problems);
+  checkProp(maxConcurrentTransforms, batch.maxConcurrentTransforms, `${where}.maxConcurrentTransforms`, problems);
+  if (!anyToken(batch.maxConcurrentTransforms, batch.maxPayloadMb)) {
+    addRuleProblems(concurrencyProblems(batch), where, problems);
+  }
+  if (batch.check) {
+    const { minObjects, bodyContains, jsonPath } = batch.check;
+    const expectations = jsonPath?.map(({ path: at, equalsJson, min, max }) => ({ path: at, equalsJson, min, max }));
+    checkProp(batchCheck, { minObjects, bodyContains, jsonPath: expectations }, `${where}.check`, problems);
   }
 }
 
@@ -87,10 +65,9 @@ export function validateBatch(props: EnvironmentProps, path: string, problems: P
 export function validateMonitoring(props: EnvironmentProps, path: string, problems: ProblemCollector): void {
   const monitoring: MonitoringProps = props.monitoring!;
   const where = `${path}.monitoring`;
-  problems.check(props.serverless === undefined, `${path}.serverless`, 'cannot be set together with monitoring: SageMaker cannot capture a serverless endpoint\'s traffic');
   validateLocation(monitoring.baselineDataset, `${where}.baselineDataset`, problems);
-  problems.matches(monitoring.instanceType, PROCESSING_INSTANCE_TYPE_PATTERN, `${where}.instanceType`, 'is not a SageMaker processing instance type (like "ml.m5.xlarge")');
-  problems.integerInRange(monitoring.instanceCount, 1, PROCESSING_MAX_INSTANCE_COUNT, `${where}.instanceCount`);
+  checkProp(processingInstanceType, monitoring.instanceType, `${where}.instanceType`, problems);
+  checkProp(monitoringInstanceCount, monitoring.instanceCount, `${where}.instanceCount`, problems);
   if (monitoring.volumeSize) {
     const gib = monitoring.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     problems.check(Token.isUnresolved(gib) || (Number.isInteger(gib) && gib >= 1 && gib <= MONITORING_MAX_VOLUME_GB), `${where}.volumeSize`,
@@ -103,7 +80,7 @@ export function validateMonitoring(props: EnvironmentProps, path: string, proble
     problems.check(seconds >= 1 && seconds <= most, `${where}.maxRuntime`,
       `must be from 1 second to ${most / 3600} hour(s)${hourly ? ' for an hourly check' : ''}, got ${seconds} seconds`);
   }
-  problems.integerInRange(monitoring.violationsThreshold, 1, MONITORING_MAX_VIOLATIONS_THRESHOLD, `${where}.violationsThreshold`);
+  checkProp(violationsThreshold, monitoring.violationsThreshold, `${where}.violationsThreshold`, problems);
   if (monitoring.modelQuality) {
     validateModelQuality(monitoring.modelQuality, `${where}.modelQuality`, problems);
   }

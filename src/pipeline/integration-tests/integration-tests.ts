@@ -8,10 +8,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { toJsonPathSpec } from './json-path-expectations';
 import { rollbackParameters, TestBindContext } from './test-binding';
-import { DEFAULT_TEST_CONTENT_TYPE, DEFAULT_TEST_STATUS, TestJobParameters, TestRequestSpec, TestSuiteSpec, defaultTestName } from '../../contract/test-settings';
-import { MIME_TYPE_PATTERN, TEST_NAME_MAX } from '../../config/limits';
-import { justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../common/problem-collector';
+import { checkProp } from '../../common/schema-props';
+import { testRequests } from '../../config/test-fields';
+import { DEFAULT_TEST_CONTENT_TYPE, DEFAULT_TEST_STATUS, TestJobParameters, TestRequestSpec, TestSuiteSpec, defaultTestName } from '../../contract/test-settings';
+import { justifyWildcards } from '../../nag/acknowledgements';
 import { grantAssumeAccessRole } from '../access/assume-access-role';
 
 /** An expectation on one value of a JSON response body. */
@@ -173,31 +174,16 @@ export abstract class IntegrationTests {
   public abstract _bind(scope: Construct, context: TestBindContext): codepipeline.IAction;
 }
 
-/** SSM's limit on a standard-tier parameter's value. */
-const PARAMETER_VALUE_LIMIT = 4096;
-
 class RequestTests extends IntegrationTests {
   private readonly spec: TestSuiteSpec;
 
   constructor(requests: TestRequest[]) {
     super();
     const problems = new ProblemCollector('IntegrationTests');
-    problems.check(requests.length > 0, 'tests.requests', 'must hold at least one request');
-    const names = new Map<string, number>();
-    const specs = requests.map((request, i) => {
-      const spec = toRequestSpec(request, i, `tests.requests[${i}]`, problems);
-      const first = names.get(spec.name);
-      if (first !== undefined) {
-        problems.add(`tests.requests[${i}].name`, `"${spec.name}" is already the name of tests.requests[${first}]`);
-      }
-      names.set(spec.name, i);
-      return spec;
-    });
-    this.spec = { requests: specs };
-    const size = JSON.stringify(this.spec).length;
-    problems.check(size <= PARAMETER_VALUE_LIMIT, 'tests.requests',
-      `take ${size} characters as JSON, more than the ${PARAMETER_VALUE_LIMIT} an SSM parameter holds: use smaller payloads or IntegrationTests.codeBuild`);
+    // The rules of a request's tests: the construct and the provisioning API accept the same ones.
+    checkProp(testRequests, requests.map(toTestEntry), 'tests.requests', problems, { maxLatencyMs: 'maxLatency' });
     problems.throwIfAny();
+    this.spec = { requests: requests.map(toRequestSpec) };
   }
 
   /** @internal */
@@ -211,32 +197,35 @@ class RequestTests extends IntegrationTests {
   }
 }
 
-function toRequestSpec(request: TestRequest, index: number, at: string, problems: ProblemCollector): TestRequestSpec {
-  const expect = request.expect ?? {};
-  const name = request.name ?? defaultTestName(index);
-  problems.check(name.length > 0 && name.length <= TEST_NAME_MAX, `${at}.name`, `must be 1-${TEST_NAME_MAX} characters, got ${name.length}`);
-  problems.check(request.body.length > 0, `${at}.body`, 'must not be empty (SageMaker requires a payload)');
-  const contentType = request.contentType ?? DEFAULT_TEST_CONTENT_TYPE;
-  problems.matches(contentType, MIME_TYPE_PATTERN, `${at}.contentType`, 'is not a MIME type such as "text/csv"');
-  problems.matches(request.accept, MIME_TYPE_PATTERN, `${at}.accept`, 'is not a MIME type such as "application/json"');
-  const status = expect.status ?? DEFAULT_TEST_STATUS;
-  problems.integerInRange(expect.status, 100, 599, `${at}.expect.status`);
-  (expect.bodyContains ?? []).forEach((text, i) => problems.check(text.length > 0, `${at}.expect.bodyContains[${i}]`, 'must not be empty'));
-  const jsonPath = (expect.jsonPath ?? []).map((e, i) => toJsonPathSpec(e, `${at}.expect.jsonPath[${i}]`, problems));
-  let maxLatencyMs: number | undefined;
-  if (expect.maxLatency && !Token.isUnresolved(expect.maxLatency.toMilliseconds())) {
-    maxLatencyMs = expect.maxLatency.toMilliseconds();
-    problems.check(maxLatencyMs > 0, `${at}.expect.maxLatency`, 'must be more than 0 ms');
-  }
+/** A test request as a request's `tests` entry writes it: the latency budget in whole milliseconds. */
+function toTestEntry(request: TestRequest): unknown {
+  const expect = request.expect;
   return {
-    name,
+    name: request.name,
     body: request.body,
-    contentType,
+    contentType: request.contentType,
     accept: request.accept,
-    status,
+    expect: expect && {
+      status: expect.status,
+      bodyContains: expect.bodyContains,
+      jsonPath: expect.jsonPath?.map(({ path, equalsJson, min, max }) => ({ path, equalsJson, min, max })),
+      maxLatencyMs: expect.maxLatency?.toMilliseconds({ integral: false }),
+    },
+  };
+}
+
+function toRequestSpec(request: TestRequest, index: number): TestRequestSpec {
+  const expect = request.expect ?? {};
+  const jsonPath = (expect.jsonPath ?? []).map(toJsonPathSpec);
+  return {
+    name: request.name ?? defaultTestName(index),
+    body: request.body,
+    contentType: request.contentType ?? DEFAULT_TEST_CONTENT_TYPE,
+    accept: request.accept,
+    status: expect.status ?? DEFAULT_TEST_STATUS,
     bodyContains: expect.bodyContains?.length ? expect.bodyContains : undefined,
     jsonPath: jsonPath.length ? jsonPath : undefined,
-    maxLatencyMs,
+    maxLatencyMs: expect.maxLatency?.toMilliseconds(),
   };
 }
 

@@ -137,11 +137,11 @@ describe('batch props are validated', () => {
 
   test.each([
     ['output.prefix', { output: undefined }, /must end with "\/"/],
-    ['output', { output: undefined, sameAsInput: true }, /must not overlap the input/],
+    ['output', { output: undefined, sameAsInput: true }, /"in\/results\/" and input "in\/" overlap \(one starts with the other\)/],
     ['contentType', { contentType: 'csv' }, /is not a MIME type/],
     ['maxPayloadMb', { maxPayloadMb: 101 }, /maxPayloadMb/],
     ['maxConcurrentTransforms', { maxConcurrentTransforms: 0 }, /maxConcurrentTransforms/],
-    ['maxConcurrentTransforms', { maxConcurrentTransforms: 20 }, /20 parallel requests of up to 6 MB exceed the 100 MB/],
+    ['maxConcurrentTransforms', { maxConcurrentTransforms: 20 }, /20 parallel requests of up to 6 MB \(SageMaker's default when maxPayloadMb is left out\) exceed the 100 MB/],
     ['check.minObjects', { check: { minObjects: 0 } }, /check\.minObjects/],
     ['check.jsonPath[0].path', { check: { jsonPath: [{ path: 'score' }] } }, /check\.jsonPath\[0\]\.path/],
     ['check.bodyContains[0]', { check: { bodyContains: [''] } }, /must not be empty/],

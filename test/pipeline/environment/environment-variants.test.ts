@@ -180,10 +180,10 @@ describe('autoscaling', () => {
   });
 
   test.each([
-    [{ instanceCount: 3, autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 10 } }, /environments\[0\]\.autoScaling: needs minInstances <= instanceCount <= maxInstances, got 3 <= 3 <= 2/],
-    [{ instanceCount: 1, autoScaling: { minInstances: 2, maxInstances: 4, targetInvocationsPerInstance: 10 } }, /got 2 <= 1 <= 4/],
+    [{ instanceCount: 3, autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 10 } }, /environments\[0\]\.autoScaling\.maxInstances: must be at least instanceCount and minInstances \(3\), got 2/],
+    [{ instanceCount: 1, autoScaling: { minInstances: 2, maxInstances: 4, targetInvocationsPerInstance: 10 } }, /environments\[0\]\.autoScaling\.minInstances: must be at most instanceCount \(1\): the endpoint starts with instanceCount instances, got 2/],
     [{ autoScaling: { maxInstances: 101, targetInvocationsPerInstance: 10 } }, /environments\[0\]\.autoScaling\.maxInstances: must be a whole number from 1 to 100, got 101/],
-    [{ autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 0 } }, /environments\[0\]\.autoScaling\.targetInvocationsPerInstance: must be more than 0, got 0/],
+    [{ autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 0 } }, /environments\[0\]\.autoScaling\.targetInvocationsPerInstance: must be at least 1, got 0/],
     [{ serverless: { memorySizeMb: 1024, maxConcurrency: 1 }, autoScaling: { maxInstances: 2, targetInvocationsPerInstance: 1 } }, /environments\[0\]\.autoScaling: cannot be set together with serverless/],
   ])('rejects %j, naming the prop', (env, pattern) => {
     const stack = newStack();
@@ -220,8 +220,8 @@ describe('data capture', () => {
 
   test.each([
     [{ samplingPercentage: 0 }, /environments\[0\]\.dataCapture\.samplingPercentage: must be a whole number from 1 to 100, got 0/],
-    [{ prefix: '../other/' }, /environments\[0\]\.dataCapture\.prefix: "\.\.\/other\/" must be an S3 key prefix/],
-    [{ prefix: '/abs/' }, /environments\[0\]\.dataCapture\.prefix: "\/abs\/" must be an S3 key prefix/],
+    [{ prefix: '../other/' }, /environments\[0\]\.dataCapture\.prefix: "\.\.\/other\/" must not have "\." or "\.\." segments/],
+    [{ prefix: '/abs/' }, /environments\[0\]\.dataCapture\.prefix: "\/abs\/" must not start with "\/"/],
   ])('rejects %j, naming the prop', (dataCapture, pattern) => {
     const stack = newStack();
     expect(() => pipelineWith(stack, [{ name: 'dev', dataCapture }])).toThrow(pattern);

@@ -256,7 +256,7 @@ describe('IntegrationTests.codeBuild', () => {
 
 describe('validation', () => {
   test('no requests', () => {
-    expect(() => IntegrationTests.requests([])).toThrow(/tests\.requests: must hold at least one request/);
+    expect(() => IntegrationTests.requests([])).toThrow(/tests\.requests: must hold 1 to 20 tests \(leave tests out for none\), got 0/);
   });
 
   test('every problem is reported at once, each naming the field', () => {
@@ -291,17 +291,17 @@ describe('validation', () => {
     expect(error?.message).toContain('tests.requests[1].expect.jsonPath[2].equalsJson: "high" is not JSON text');
     expect(error?.message).toContain('tests.requests[1].expect.jsonPath[3].path: "$.c[x]" has an unsupported step at position 3');
     expect(error?.message).toContain('tests.requests[1].expect.jsonPath[4]: set either equalsJson or min/max, not both');
-    expect(error?.message).toContain('tests.requests[1].expect.maxLatency: must be more than 0 ms');
+    expect(error?.message).toContain('tests.requests[1].expect.maxLatency: must be a whole number from 1 to 60000, got 0');
     expect(error?.message).toContain('tests.requests[2].name: "bad" is already the name of tests.requests[1]');
     expect(error?.message).not.toContain('tests.requests[0]');
   });
 
   test('requests too large for an SSM parameter', () => {
-    expect(() => IntegrationTests.requests([{ body: 'x'.repeat(5000) }])).toThrow(/tests\.requests: take \d+ characters as JSON, more than the 4096 an SSM parameter holds/);
+    expect(() => IntegrationTests.requests([{ body: 'x'.repeat(5000) }])).toThrow(/tests\.requests: take \d+ characters as JSON, more than the 4096 one CloudFormation or SSM parameter holds/);
   });
 
   test('a non-finite bound', () => {
-    expect(() => IntegrationTests.requests([{ body: '{}', expect: { jsonPath: [{ path: '$', max: NaN }] } }])).toThrow(/tests\.requests\[0\]\.expect\.jsonPath\[0\]\.max: must be a finite number/);
+    expect(() => IntegrationTests.requests([{ body: '{}', expect: { jsonPath: [{ path: '$', max: NaN }] } }])).toThrow(/tests\.requests\[0\]\.expect\.jsonPath\[0\]\.max: must be a number, got NaN \(not a JSON number\)/);
   });
 
   test('codeBuild: reserved variables, a bad key and a bad timeout', () => {

@@ -169,7 +169,7 @@ describe('drift detection props are validated', () => {
     ['volumeSize', { volumeSize: Size.mebibytes(512) }, /whole number of GiB/],
     ['maxRuntime', { maxRuntime: Duration.hours(2) }, /1 hour\(s\) for an hourly check/],
     ['violationsThreshold', { violationsThreshold: 0 }, /violationsThreshold/],
-    ['baselineDataset.prefix', { baselineDataset: undefined }, /without a leading "\/"/],
+    ['baselineDataset.prefix', { baselineDataset: undefined }, /must not start with "\/"/],
   ])('a bad %s is refused, naming the field', (field, change, message) => {
     const make = () => {
       const stack = newStack();
@@ -191,7 +191,7 @@ describe('drift detection props are validated', () => {
 
   test('a serverless environment cannot detect drift', () => {
     expect(() => monitoredPipeline(newStack(), {}, { serverless: { memorySizeMb: 2048, maxConcurrency: 2 } }))
-      .toThrow(/environments\[1\]\.serverless: cannot be set together with monitoring/);
+      .toThrow(/environments\[1\]\.monitoring: cannot be set together with serverless \(SageMaker cannot capture a serverless endpoint's traffic\)/);
   });
 
   test('an environment in another account cannot detect drift yet', () => {

@@ -274,8 +274,8 @@ describe('PipelineNotifications validation', () => {
     expect(error).toBeInstanceOf(MlopsValidationError);
     expect((error as MlopsValidationError).problems).toEqual([
       'notifications.emails[1]: "not-an-email" is not an email address',
-      'notifications.emails[2]: "ML-Team@example.com" is already notifications.emails[0]',
       'notifications.emails[3]: "two@example.com three@example.com" is not an email address',
+      'notifications.emails[2]: "ML-Team@example.com" is already notifications.emails[0]',
     ]);
     expect((error as Error).message).toMatch(/notifications\.emails\[1\]: "not-an-email" is not an email address/);
   });
