@@ -3,6 +3,9 @@
 # `npx projen package:java`) and runs it: the cloud assembly, with
 # ConsumerStack.template.json, goes to the directory given.
 #
+# CONSUMER_JAVA_DIST names the Maven repository folder the jar is taken from
+# (default dist/java, where `npx projen package:java` puts it).
+#
 # Dependencies go to a Maven repository of the consumer tests' own,
 # .cache/consumers/m2 (ignored by git): the first run downloads aws-cdk-lib and
 # the plugins from Maven Central; later runs with the same pom.xml are offline.
@@ -20,11 +23,12 @@ outdir=$1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 version=$(node -p "require('$root/package.json').version")
-artifact=$root/dist/java/io/github/cdkmlops/cdk-mlops-framework/$version
+dist=${CONSUMER_JAVA_DIST:-$root/dist/java}
+artifact=$dist/io/github/cdkmlops/cdk-mlops-framework/$version
 jar=$artifact/cdk-mlops-framework-$version.jar
 pom=$artifact/cdk-mlops-framework-$version.pom
 if [ ! -f "$jar" ] || [ ! -f "$pom" ]; then
-  echo "java consumer: $jar is missing: run npx projen compile && npx projen package:java" >&2
+  echo "java consumer: no jar of cdk-mlops-framework $version in $dist: run npx projen compile && npx projen package:java" >&2
   exit 1
 fi
 
