@@ -16,3 +16,7 @@ export * from './pipeline/integration-tests/integration-tests';
 export * from './framework/git-source';
 export * from './framework/mlops-framework';
 export * from './framework/mlops-framework-props';
+export * from './errors/mlops-errors';
+// For TypeScript only (`instanceof`, the type MlopsErrors.isValidationError
+// narrows to): jsii cannot export a class that extends Error to other languages.
+export { MlopsValidationError } from './errors/validation-error';

@@ -11,6 +11,7 @@
  */
 import { PUBLISHED_FRAMEWORKS } from './framework-images.generated';
 import type { PublishedFramework, PublishedVersion } from './published-images';
+import { MlopsValidationError } from '../errors/validation-error';
 
 /** What to look up: a framework, one of its versions, and the processor to run on. */
 export interface FrameworkImageQuery {
@@ -114,12 +115,12 @@ export function lookupFrameworkImage(query: FrameworkImageQuery): FrameworkImage
   const label = `${displayName(framework)} ${entry.version}`;
 
   if (!PROCESSORS.includes(query.processor)) {
-    throw new Error(`Unknown processor "${query.processor}" for ${label}: expected one of ${PROCESSORS.join(', ')}`);
+    throw new MlopsValidationError(`Unknown processor "${query.processor}" for ${label}: expected one of ${PROCESSORS.join(', ')}`);
   }
   const tag = query.processor === 'gpu' ? entry.tags.gpu : entry.tags.cpu;
   if (tag === undefined) {
     const published = PROCESSORS.filter(p => (p === 'gpu' ? entry.tags.gpu : entry.tags.cpu) !== undefined);
-    throw new Error(`${label} has no ${query.processor} image: SageMaker publishes it for ${published.join(', ')} only`);
+    throw new MlopsValidationError(`${label} has no ${query.processor} image: SageMaker publishes it for ${published.join(', ')} only`);
   }
 
   // A copy: a caller changing it cannot change the catalog.
@@ -139,7 +140,7 @@ export function frameworkImageUri(query: FrameworkImageQuery, region: string): s
   if (account === undefined) {
     const framework = findFramework(query.framework);
     const version = findVersion(framework, query.version).version;
-    throw new Error(
+    throw new MlopsValidationError(
       `${displayName(framework)} ${version} images are not published in region "${region}"; `
       + `known regions: ${Object.keys(image.accounts).join(', ')}`,
     );
@@ -150,7 +151,7 @@ export function frameworkImageUri(query: FrameworkImageQuery, region: string): s
 function findFramework(id: string): PublishedFramework {
   const framework = PUBLISHED_FRAMEWORKS.find(f => f.id === id);
   if (!framework) {
-    throw new Error(`Unknown framework "${id}": known frameworks are ${knownFrameworks().join(', ')}`);
+    throw new MlopsValidationError(`Unknown framework "${id}": known frameworks are ${knownFrameworks().join(', ')}`);
   }
   return framework;
 }
@@ -161,7 +162,7 @@ function findVersion(framework: PublishedFramework, version: string): PublishedV
     const known = framework.versions.map(v => v.version).join(', ');
     const shortForms = framework.versions.flatMap(v => v.aliases.slice(0, 1));
     const alsoAccepted = shortForms.length > 0 ? ` (or short forms such as ${shortForms.join(', ')})` : '';
-    throw new Error(`Unknown ${displayName(framework)} version "${version}": known versions are ${known}${alsoAccepted}`);
+    throw new MlopsValidationError(`Unknown ${displayName(framework)} version "${version}": known versions are ${known}${alsoAccepted}`);
   }
   return entry;
 }

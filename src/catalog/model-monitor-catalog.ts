@@ -1,5 +1,6 @@
 import { ecrDomainSuffix } from './framework-catalog';
 import { MODEL_MONITOR_IMAGE } from './framework-images.generated';
+import { MlopsValidationError } from '../errors/validation-error';
 
 /*
  * Where SageMaker publishes its Model Monitor analyzer image
@@ -40,7 +41,7 @@ export function modelMonitorRegions(): string[] {
 export function modelMonitorImageUri(region: string): string {
   const account = Object.prototype.hasOwnProperty.call(MODEL_MONITOR_ACCOUNTS, region) ? MODEL_MONITOR_ACCOUNTS[region] : undefined;
   if (!account) {
-    throw new Error(
+    throw new MlopsValidationError(
       `The SageMaker Model Monitor analyzer image is not known in region ${JSON.stringify(region)}; ` +
       `known regions: ${modelMonitorRegions().join(', ')}`,
     );

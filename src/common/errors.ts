@@ -1,15 +1,6 @@
-/**
- * Thrown when a construct's props are invalid. The message lists every
- * problem found, one per line, each naming the prop.
+/*
+ * The library's validation error lives in src/errors, below every other
+ * folder (the contract and the catalogs throw it too); the construct helpers
+ * and tests that import it from here keep doing so.
  */
-export class MlopsValidationError extends Error {
-  /** Each problem, as `prop: what is wrong`. */
-  public readonly problems: string[];
-
-  constructor(construct: string, problems: string[]) {
-    super(`Invalid ${construct} props:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'MlopsValidationError';
-    this.problems = problems;
-    Object.setPrototypeOf(this, MlopsValidationError.prototype);
-  }
-}
+export { MlopsValidationError, isMlopsValidationError } from '../errors/validation-error';

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { MlopsValidationError } from '../errors/validation-error';
 
 /**
  * Deterministic SageMaker resource names, shared by the constructs (which fix
@@ -27,7 +28,7 @@ export function sageMakerName(parts: string[], maxLength: number = SAGEMAKER_NAM
     .replace(/-+/g, '-')
     .replace(/^-+|-+$/g, '');
   if (full.length === 0) {
-    throw new Error(`Cannot make a SageMaker name from ${JSON.stringify(parts)}`);
+    throw new MlopsValidationError(`Cannot make a SageMaker name from ${JSON.stringify(parts)}`);
   }
   if (full.length <= maxLength) {
     return full;

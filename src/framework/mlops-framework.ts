@@ -10,22 +10,23 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BLUEPRINT_DIRECTORY, blueprintFileName } from './blueprint/blueprint-files';
-import { blueprintShapes } from '../blueprint/blueprint-parameters';
 import { ConfigTrigger } from './config-trigger';
 import { MlopsFrameworkProps } from './mlops-framework-props';
 import { validateFrameworkProps } from './mlops-framework-validation';
+import { blueprintShapes } from '../blueprint/blueprint-parameters';
 import { ProvisionFunction } from './provision/provision-function';
-import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../contract/provision-settings';
 import { ProvisioningApi } from './provisioning-api';
 import { grantProvisioning } from './provisioning-permissions';
 import { SharedPipelineHandlers } from './shared-handlers';
 import { PipelineStackRole } from './stack-role';
 import { ApiGatewayLoggingRole } from '../apigateway/api-gateway-logging-role';
+import { MlopsValidationError } from '../errors/validation-error';
+import { removeRedundantDependsOn } from '../common/redundant-dependencies';
+import { PROVISION_SETTINGS_VARIABLE, ProvisionSettings } from '../contract/provision-settings';
 import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../nag/acknowledgements';
 import { createLoggedBucket } from '../pipeline/logged-bucket';
 import { createEncryptedTopic, subscribeEmails } from '../pipeline/notifications/encrypted-topic';
 import { createHandlerFunction } from '../pipeline/shared/handler-function';
-import { removeRedundantDependsOn } from '../common/redundant-dependencies';
 
 /** The prefix of the framework's pipeline stacks when none is given. */
 const DEFAULT_STACK_PREFIX = 'mlops-';
@@ -204,7 +205,7 @@ export class MlopsFramework extends Construct {
 function blueprintAsset(scope: Construct, shape: string): s3assets.Asset {
   const file = path.join(__dirname, '..', '..', BLUEPRINT_DIRECTORY, blueprintFileName(shape));
   if (!existsSync(file)) {
-    throw new Error(`MlopsFramework: the blueprint template ${file} is missing; build it with \`npx projen blueprints\``);
+    throw new MlopsValidationError(`MlopsFramework: the blueprint template ${file} is missing; build it with \`npx projen blueprints\``);
   }
   return new s3assets.Asset(scope, `Blueprint-${shape}`, { path: file });
 }

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { isVersioned } from './bucket-versioning';
 import { createLoggedBucket } from './logged-bucket';
 import { ApiGatewayLoggingRole } from '../apigateway/api-gateway-logging-role';
+import { MlopsValidationError } from '../errors/validation-error';
 import { ProblemCollector } from '../common/problem-collector';
 import { ReleaseCleanup } from './cleanup/release-cleanup';
 import { DeployHandler } from './deploy/deploy-handler';
@@ -444,7 +445,7 @@ export class ByomPipeline extends Construct {
   public endpointName(environmentName: string): string {
     const env = this.environmentList.find((e) => e.name === environmentName);
     if (!env) {
-      throw new Error(`ByomPipeline ${this.node.path} has no environment "${environmentName}"`);
+      throw new MlopsValidationError(`ByomPipeline ${this.node.path} has no environment "${environmentName}"`);
     }
     return env.endpointName;
   }

@@ -11,6 +11,7 @@ import { ContainerImageBuild } from './container-build';
 import { Framework } from './framework';
 import { isVersioned } from '../bucket-versioning';
 import { frameworkImageUri, lookupFrameworkImage, processorFor } from '../../catalog/framework-catalog';
+import { MlopsValidationError } from '../../errors/validation-error';
 
 /** What an environment tells the image when binding it. */
 export interface ModelImageBindOptions {
@@ -73,7 +74,7 @@ export abstract class ModelImage {
    */
   public static fromEcrRepository(repository: ecr.IRepository, tagOrDigest: string): ModelImage {
     if (!Token.isUnresolved(tagOrDigest) && !ECR_TAG.test(tagOrDigest) && !ECR_DIGEST.test(tagOrDigest)) {
-      throw new Error(`image: ${JSON.stringify(tagOrDigest)} is neither an ECR image tag nor a sha256 digest`);
+      throw new MlopsValidationError(`image: ${JSON.stringify(tagOrDigest)} is neither an ECR image tag nor a sha256 digest`);
     }
     return new EcrImage(repository, tagOrDigest);
   }
@@ -90,10 +91,10 @@ export abstract class ModelImage {
    */
   public static fromContainerSource(bucket: s3.IBucket, key: string): ModelImage {
     if (!isVersioned(bucket)) {
-      throw new Error('image: the container source bucket must have versioning enabled (CodePipeline\'s S3 source needs object versions)');
+      throw new MlopsValidationError('image: the container source bucket must have versioning enabled (CodePipeline\'s S3 source needs object versions)');
     }
     if (!Token.isUnresolved(key) && (key.length === 0 || key.startsWith('/'))) {
-      throw new Error(`image: container source key ${JSON.stringify(key)} must be a non-empty S3 key without a leading "/"`);
+      throw new MlopsValidationError(`image: container source key ${JSON.stringify(key)} must be a non-empty S3 key without a leading "/"`);
     }
     return new ContainerSourceImage(bucket, key);
   }
@@ -251,7 +252,7 @@ class ContainerSourceImage extends ModelImage {
 
   public bind(_scope: Construct, options: ModelImageBindOptions): ModelImageConfig {
     if (!this.build) {
-      throw new Error('image: a container source image is bound by ByomPipeline, which builds it first');
+      throw new MlopsValidationError('image: a container source image is bound by ByomPipeline, which builds it first');
     }
     this.build.repository.grantPull(options.role);
     // The deploy action passes the built image by digest; this names its repository.
