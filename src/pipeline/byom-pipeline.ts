@@ -28,7 +28,7 @@ import { validateNotifications } from './notifications/notification-validation';
 import { PipelineNotifications } from './notifications/pipeline-notifications';
 import { IntegrationTestHandler } from './integration-tests/test-handler';
 import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../nag/acknowledgements';
-import { INFERENCE_API_STAGE, inferenceApiName } from './share/inference-api';
+import { INFERENCE_API_STAGE, inferenceApiName } from './share/inference-api-naming';
 import { ShareHandler } from './share/share-handler';
 import { startOnNewVersion } from './source/new-version-trigger';
 import { deployVariables } from './integration-tests/test-binding';

@@ -10,10 +10,12 @@ import { ProblemCollector } from '../../common/problem-collector';
 import { ByomPipeline } from '../byom-pipeline';
 import { SCALABLE_TARGETS_REASON, releasePermissions } from '../deploy/release-permissions';
 import { createEndpointRuntime } from '../environment/endpoint-runtime';
-import { PipelineEnvironment, RemoteEnvironment } from '../environment/pipeline-environment';
+import { PipelineEnvironment } from '../environment/pipeline-environment';
+import { RemoteEnvironment } from '../environment/remote-environment';
 import { createLoggedBucket } from '../logged-bucket';
 import { environmentAccessRoleName, remoteExecutionRoleName } from '../../contract/naming';
-import { INFERENCE_API_STAGE, InferenceApi } from '../share/inference-api';
+import { InferenceApi } from '../share/inference-api';
+import { INFERENCE_API_STAGE } from '../share/inference-api-naming';
 import { inferenceApiStageArn } from '../share/share-handler';
 
 /** Props of a {@link MlopsEnvironmentAccess}. */

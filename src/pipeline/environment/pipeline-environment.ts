@@ -11,6 +11,7 @@ import { BatchRuntime, createBatchRuntime } from './batch-runtime';
 import { endpointMetric } from './endpoint-metrics';
 import { EndpointRuntime, createEndpointRuntime, dataCapturePrefix } from './endpoint-runtime';
 import { EnvironmentProps } from './environment-props';
+import { RemoteEnvironment } from './remote-environment';
 import { TrafficShift } from './traffic-shift';
 import { DEFAULT_INSTANCE_TYPE, variantSpec } from '../../contract/variant-settings';
 import { EnvironmentDeploySpec, RemoteEnvironmentSpec } from '../../contract/deploy-settings';
@@ -23,7 +24,11 @@ import { endpointNameFor, environmentAccessRoleName, rollbackAlarmNames, release
 import { InferenceApi } from '../share/inference-api';
 import { NOT_SHARED } from '../../contract/share-settings';
 
-/** Props of a {@link PipelineEnvironment}: the user's environment plus what the pipeline knows. */
+/**
+ * Props of a {@link PipelineEnvironment}: the user's environment plus what the
+ * pipeline knows. `ByomPipeline.addEnvironment` (or its `environments` prop)
+ * makes them; an environment made from them by hand belongs to no pipeline.
+ */
 export interface PipelineEnvironmentProps extends EnvironmentProps {
   /** The pipeline's model name. */
   readonly modelName: string;
@@ -40,22 +45,14 @@ export interface PipelineEnvironmentProps extends EnvironmentProps {
 }
 
 /**
- * Where an environment in another account or region runs, and what its
- * `MlopsEnvironmentAccess` needs to create there.
- * @internal
- */
-export interface RemoteEnvironment {
-  readonly account: string;
-  readonly region: string;
-  readonly pipelineAccount: string;
-  readonly pipelineRegion: string;
-  readonly props: PipelineEnvironmentProps;
-}
-
-/**
  * One environment of a pipeline: its endpoint's stable name and the role
  * SageMaker assumes to run its model, which can read only this environment's
  * release artifacts and pull only the pipeline's image.
+ *
+ * Made by `ByomPipeline` only: get one from `pipeline.addEnvironment(...)` or
+ * `pipeline.environments`. The class is exported for its type, grants and
+ * metrics; an environment constructed directly belongs to no pipeline, so no
+ * release is ever deployed to it.
  *
  * An environment in another account or region (`account`, `region`) has its
  * SageMaker role, alarms and inference API in that account, created by an

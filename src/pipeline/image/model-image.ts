@@ -3,15 +3,14 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ContainerImageBuild } from './container-build';
 import { Framework } from './framework';
-import { isVersioned } from '../bucket-versioning';
+import { ImageBuild, ImageBuildContext } from './image-build';
 import { frameworkImageUri, lookupFrameworkImage, processorFor } from '../../catalog/framework-catalog';
 import { MlopsValidationError } from '../../errors/validation-error';
+import { isVersioned } from '../bucket-versioning';
 
 /** What an environment tells the image when binding it. */
 export interface ModelImageBindOptions {
@@ -200,22 +199,6 @@ class FrameworkImage extends ModelImage {
     }));
     return { imageUri };
   }
-}
-
-/** What the pipeline lends an image that must be built. */
-export interface ImageBuildContext {
-  readonly encryptionKey: kms.IKey;
-  readonly logRetention: logs.RetentionDays;
-}
-
-/** The source and build an image adds to the pipeline, and the variable holding the built image. */
-export interface ImageBuild {
-  readonly source: s3.IBucket;
-  readonly sourceKey: string;
-  readonly sourceAction: actions.S3SourceAction;
-  readonly buildAction: actions.CodeBuildAction;
-  /** A CodePipeline variable reference to the built image's URI by digest. */
-  readonly imageUriVariable: string;
 }
 
 class ContainerSourceImage extends ModelImage {

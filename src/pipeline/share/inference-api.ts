@@ -11,6 +11,7 @@ import { expectApiGatewayLoggingRole } from '../../apigateway/api-gateway-loggin
 import { WEB_ACL_PATTERN, protectWithWebAcl } from '../../apigateway/api-web-acl';
 import { acknowledgeRule } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../common/problem-collector';
+import { INFERENCE_API_STAGE, inferenceApiName } from './inference-api-naming';
 import { removeRedundantDependsOn } from '../../common/redundant-dependencies';
 
 /** How callers of an inference API prove who they are. */
@@ -121,14 +122,6 @@ export interface InferenceApiProps {
    */
   readonly liveOnShare?: boolean;
 }
-
-/** The REST API name of an environment's inference API, derived from the endpoint's name. */
-export function inferenceApiName(endpointName: string): string {
-  return `${endpointName}-inference`;
-}
-
-/** The stage every inference API serves from. */
-export const INFERENCE_API_STAGE = 'v1';
 
 const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 /** API Gateway's default account-level limits: a stage cannot go above them. */
