@@ -5,15 +5,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { justifyWildcards } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../common/problem-collector';
+import { environmentAccessRoleName, remoteExecutionRoleName } from '../../contract/naming';
+import { justifyWildcards } from '../../nag/acknowledgements';
 import { ByomPipeline } from '../byom-pipeline';
 import { SCALABLE_TARGETS_REASON, releasePermissions } from '../deploy/release-permissions';
+import { grantInvokeEndpoint } from '../environment/endpoint-invoke-grant';
 import { createEndpointRuntime } from '../environment/endpoint-runtime';
 import { PipelineEnvironment } from '../environment/pipeline-environment';
 import { RemoteEnvironment } from '../environment/remote-environment';
 import { createLoggedBucket } from '../logged-bucket';
-import { environmentAccessRoleName, remoteExecutionRoleName } from '../../contract/naming';
 import { InferenceApi } from '../share/inference-api';
 import { INFERENCE_API_STAGE } from '../share/inference-api-naming';
 import { inferenceApiStageArn } from '../share/share-handler';
@@ -146,11 +147,21 @@ export class MlopsEnvironmentAccess extends Construct {
   }
 
   /**
-   * Lets `grantee` call the environment's inference API (`POST /invocations` only).
-   * @param grantee who may invoke the model
+   * Lets `grantee` call the environment's inference API: `execute-api:Invoke`
+   * on its `POST /invocations`, and nothing else.
+   * @param grantee who may invoke the model through the API
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.api.grantInvoke(grantee);
+  }
+
+  /**
+   * Lets `grantee` (in this account) call the environment's SageMaker endpoint
+   * directly: `sagemaker:InvokeEndpoint` on the endpoint's ARN.
+   * @param grantee who may invoke the endpoint
+   */
+  public grantInvokeEndpoint(grantee: iam.IGrantable): iam.Grant {
+    return grantInvokeEndpoint(this, grantee, this.endpointName);
   }
 }
 

@@ -8,21 +8,23 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BatchRuntime, createBatchRuntime } from './batch-runtime';
-import { endpointMetric } from './endpoint-metrics';
+import { grantInvokeEndpoint } from './endpoint-invoke-grant';
+import { INVOCATION_METRICS, UTILIZATION_METRICS, endpointMetric } from './endpoint-metrics';
 import { EndpointRuntime, createEndpointRuntime, dataCapturePrefix } from './endpoint-runtime';
 import { EnvironmentProps } from './environment-props';
 import { RemoteEnvironment } from './remote-environment';
 import { TrafficShift } from './traffic-shift';
-import { DEFAULT_INSTANCE_TYPE, variantSpec } from '../../contract/variant-settings';
+import { MlopsValidationError } from '../../errors/validation-error';
 import { EnvironmentDeploySpec, RemoteEnvironmentSpec } from '../../contract/deploy-settings';
+import { modelQualityScheduleName, monitoringScheduleName } from '../../contract/monitoring-naming';
+import { endpointNameFor, environmentAccessRoleName, rollbackAlarmNames, releasePrefixFor, remoteExecutionRoleName, remoteReleaseBucketName } from '../../contract/naming';
+import { NOT_SHARED } from '../../contract/share-settings';
+import { DEFAULT_INSTANCE_TYPE, variantSpec } from '../../contract/variant-settings';
 import { ModelImage } from '../image/model-image';
 import { DriftEnvironmentAlarms } from '../monitoring/drift-alarms';
 import { createDriftDetection } from '../monitoring/drift-detection';
-import { modelQualityScheduleName, monitoringScheduleName } from '../../contract/monitoring-naming';
 import { DriftCheckFrequency } from '../monitoring/monitoring-props';
-import { endpointNameFor, environmentAccessRoleName, rollbackAlarmNames, releasePrefixFor, remoteExecutionRoleName, remoteReleaseBucketName } from '../../contract/naming';
 import { InferenceApi } from '../share/inference-api';
-import { NOT_SHARED } from '../../contract/share-settings';
 
 /**
  * Props of a {@link PipelineEnvironment}: the user's environment plus what the
@@ -349,42 +351,164 @@ export class PipelineEnvironment extends Construct {
   }
 
   /**
-   * Lets `grantee` call the environment's inference API (`POST /invocations` only).
-   * @param grantee who may invoke the model
+   * Lets `grantee` call the environment's inference API: `execute-api:Invoke`
+   * on its `POST /invocations`, and nothing else. To call the SageMaker
+   * endpoint itself, use `grantInvokeEndpoint`.
+   * @param grantee who may invoke the model through the API
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    if (this.isBatch) {
-      throw new Error(`Environment "${this.name}" is a batch environment: it has no inference API to invoke`);
-    }
-    if (!this.api) {
-      throw new Error(`Environment "${this.name}" runs in ${this.account}/${this.region}: its inference API is in that account, so grant on its MlopsEnvironmentAccess (access.grantInvoke)`);
-    }
-    return this.api.grantInvoke(grantee);
+    return this.localApi('grantInvoke').grantInvoke(grantee);
   }
 
   /**
-   * A SageMaker metric of this environment's endpoint, per minute.
-   * @param metricName e.g. `Invocations`, `ModelLatency`, `Invocation4XXErrors`
+   * Lets `grantee` call the environment's SageMaker endpoint directly:
+   * `sagemaker:InvokeEndpoint` on the endpoint's ARN, bypassing the inference
+   * API (its throttling, logs and share gate). The deploy handler creates the
+   * endpoint at the first release, under the name it always has
+   * (`endpointName`), so the grant holds before the endpoint exists.
+   * @param grantee who may invoke the endpoint
    */
-  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public grantInvokeEndpoint(grantee: iam.IGrantable): iam.Grant {
+    this.localApi('grantInvokeEndpoint');
+    return grantInvokeEndpoint(this, grantee, this.endpointName);
+  }
+
+  /**
+   * The environment's API, for a grant that can be made in this stack: a
+   * batch environment serves nothing, and the API and endpoint of an
+   * environment elsewhere are in another account or region, where its
+   * `MlopsEnvironmentAccess` grants.
+   */
+  private localApi(method: string): InferenceApi {
+    if (this.isBatch) {
+      throw new MlopsValidationError(`${method}: environment "${this.name}" is a batch environment: it has no inference API or endpoint to invoke`);
+    }
+    if (!this.api) {
+      throw new MlopsValidationError(`${method}: environment "${this.name}" runs in ${this.account}/${this.region}: its endpoint and inference API are there, `
+        + `so grant in that account, on its MlopsEnvironmentAccess (access.${method})`);
+    }
+    return this.api;
+  }
+
+  /**
+   * A metric of the environment's endpoint variant (dimensions `EndpointName`
+   * and `VariantName`), in either of SageMaker's namespaces: `AWS/SageMaker`
+   * for invocations, `/aws/sagemaker/Endpoints` for the instances' utilization.
+   * An environment in another account or region gets that account and region.
+   * @param namespace `AWS/SageMaker` or `/aws/sagemaker/Endpoints`
+   * @param metricName e.g. `Invocations`, `ModelLatency`, `CPUUtilization`
+   * @default - sum over 5 minutes
+   */
+  public metric(namespace: string, metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     // An endpoint elsewhere publishes its metrics there: say where, for cross-account dashboards.
     const where = this.isRemote ? { account: this.account, region: this.region } : {};
-    return endpointMetric(this.endpointName, this.variantName, metricName, { ...where, ...props });
+    return endpointMetric(this.endpointName, this.variantName, namespace, metricName, { ...where, ...props });
   }
 
-  /** Requests served, summed per minute. */
-  public metricInvocations(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('Invocations', { statistic: 'Sum', ...props });
+  /**
+   * Requests the endpoint served.
+   * @default - sum over 5 minutes
+   */
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(INVOCATION_METRICS, 'Invocations', props);
   }
 
-  /** The model's response time in microseconds, averaged per minute. */
-  public metricModelLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('ModelLatency', { statistic: 'Average', ...props });
+  /**
+   * Requests served per instance (what target-tracking auto scaling follows).
+   * Instance environments only.
+   * @default - sum over 5 minutes
+   */
+  public metricInvocationsPerInstance(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(INVOCATION_METRICS, 'InvocationsPerInstance', props);
   }
 
-  /** The model's 5XX errors, summed per minute. */
-  public metricModelErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('Invocation5XXErrors', { statistic: 'Sum', ...props });
+  /**
+   * The model's response time, in microseconds as SageMaker reports it.
+   * @default - average over 5 minutes
+   */
+  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(INVOCATION_METRICS, 'ModelLatency', { statistic: 'Average', ...props });
+  }
+
+  /**
+   * The time SageMaker adds to the model's response time, in microseconds.
+   * @default - average over 5 minutes
+   */
+  public metricOverheadLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(INVOCATION_METRICS, 'OverheadLatency', { statistic: 'Average', ...props });
+  }
+
+  /**
+   * Requests the model answered with a 4XX status (`Invocation4XXErrors`).
+   * @default - sum over 5 minutes
+   */
+  public metricInvocation4xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(INVOCATION_METRICS, 'Invocation4XXErrors', props);
+  }
+
+  /**
+   * Requests the model answered with a 5XX status (`Invocation5XXErrors`),
+   * which the errors alarm watches.
+   * @default - sum over 5 minutes
+   */
+  public metricInvocation5xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(INVOCATION_METRICS, 'Invocation5XXErrors', props);
+  }
+
+  /**
+   * The model's 5XX errors.
+   * @default - sum over 5 minutes
+   * @deprecated use `metricInvocation5xxErrors`, named after the metric
+   */
+  public metricModelErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricInvocation5xxErrors(props);
+  }
+
+  /**
+   * The instances' CPU use, in percent of one core (up to 100 times the cores).
+   * Instance environments only: of the utilization metrics, serverless ones publish memory alone.
+   * @default - average over 5 minutes
+   */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.utilization('CPUUtilization', props);
+  }
+
+  /**
+   * The memory use of the instances (or of a serverless endpoint), in percent.
+   * @default - average over 5 minutes
+   */
+  public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.utilization('MemoryUtilization', props);
+  }
+
+  /**
+   * The instances' disk use, in percent. Instance environments only.
+   * @default - average over 5 minutes
+   */
+  public metricDiskUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.utilization('DiskUtilization', props);
+  }
+
+  /**
+   * The instances' GPU use, in percent of one GPU (up to 100 times the GPUs).
+   * GPU instance environments only.
+   * @default - average over 5 minutes
+   */
+  public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.utilization('GPUUtilization', props);
+  }
+
+  /**
+   * The instances' GPU memory use, in percent of one GPU's (up to 100 times
+   * the GPUs). GPU instance environments only.
+   * @default - average over 5 minutes
+   */
+  public metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.utilization('GPUMemoryUtilization', props);
+  }
+
+  private utilization(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(UTILIZATION_METRICS, metricName, { statistic: 'Average', ...props });
   }
 
   /**

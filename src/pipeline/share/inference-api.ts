@@ -5,14 +5,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ENDPOINT_STAGE_VARIABLE, NOT_SHARED, NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from '../../contract/share-settings';
+import { INFERENCE_API_STAGE, inferenceApiName } from './inference-api-naming';
 import { apiAccessLogFormat } from '../../apigateway/api-access-log';
 import { expectApiGatewayLoggingRole } from '../../apigateway/api-gateway-logging-role';
 import { WEB_ACL_PATTERN, protectWithWebAcl } from '../../apigateway/api-web-acl';
-import { acknowledgeRule } from '../../nag/acknowledgements';
 import { ProblemCollector } from '../../common/problem-collector';
-import { INFERENCE_API_STAGE, inferenceApiName } from './inference-api-naming';
 import { removeRedundantDependsOn } from '../../common/redundant-dependencies';
+import { ENDPOINT_STAGE_VARIABLE, NOT_SHARED, NOT_SHARED_ENDPOINT, NOT_SHARED_MESSAGE } from '../../contract/share-settings';
+import { acknowledgeRule } from '../../nag/acknowledgements';
 
 /** How callers of an inference API prove who they are. */
 export class InferenceApiAuth {
@@ -336,7 +336,11 @@ export class InferenceApi extends Construct {
     }
   }
 
-  /** Allows a principal to call `POST /invocations` on this API's stage, and nothing else. */
+  /**
+   * Lets `grantee` call the API: `execute-api:Invoke` on `POST /invocations`
+   * of this API's stage, and nothing else (not the SageMaker endpoint itself).
+   * @param grantee who may invoke the model through the API
+   */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
@@ -345,35 +349,76 @@ export class InferenceApi extends Construct {
     });
   }
 
-  /** A metric of the API, for the stage. */
-  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/ApiGateway',
-      metricName,
-      dimensionsMap: { ApiName: this.restApi.restApiName, Stage: this.restApi.deploymentStage.stageName },
-      statistic: 'Sum',
-      ...props,
-    });
+  /**
+   * A metric of the API's stage (namespace `AWS/ApiGateway`).
+   * @param metricName e.g. `Count`, `Latency`, `IntegrationLatency`, `4XXError`
+   * @default - sum over 5 minutes
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stage.metric(metricName, { statistic: 'Sum', ...props });
   }
 
-  /** Requests received, summed per 5 minutes. */
-  public metricCount(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('Count', { statistic: 'Sum', ...props });
+  /**
+   * Requests the API received.
+   * @default - sum over 5 minutes
+   */
+  public metricCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    // The stage's own default is SampleCount; each request counts 1, so the two agree.
+    return this.stage.metricCount({ statistic: 'Sum', ...props });
   }
 
-  /** Time from request to response, including SageMaker, averaged (milliseconds). */
-  public metricLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('Latency', { statistic: 'Average', ...props });
+  /**
+   * Time from request to response, including SageMaker's, in milliseconds.
+   * @default - average over 5 minutes
+   */
+  public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stage.metricLatency(props);
   }
 
-  /** 4XX answers (bad requests, throttled or unauthorized callers, model errors), summed. */
-  public metricClientErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('4XXError', { statistic: 'Sum', ...props });
+  /**
+   * Time API Gateway waited for SageMaker, in milliseconds.
+   * @default - average over 5 minutes
+   */
+  public metricIntegrationLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stage.metricIntegrationLatency(props);
   }
 
-  /** 5XX answers (including the 503 before the endpoint exists), summed. */
-  public metricServerErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('5XXError', { statistic: 'Sum', ...props });
+  /**
+   * 4XX answers: bad requests, throttled or unauthorized callers, and the model's own 4XX answers.
+   * @default - sum over 5 minutes
+   */
+  public metricClientError(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stage.metricClientError(props);
+  }
+
+  /**
+   * 5XX answers, including the 503 before the first share.
+   * @default - sum over 5 minutes
+   */
+  public metricServerError(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stage.metricServerError(props);
+  }
+
+  /**
+   * 4XX answers.
+   * @default - sum over 5 minutes
+   * @deprecated use `metricClientError`, named as `apigateway.Stage` names it
+   */
+  public metricClientErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricClientError(props);
+  }
+
+  /**
+   * 5XX answers.
+   * @default - sum over 5 minutes
+   * @deprecated use `metricServerError`, named as `apigateway.Stage` names it
+   */
+  public metricServerErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricServerError(props);
+  }
+
+  private get stage(): apigateway.Stage {
+    return this.restApi.deploymentStage;
   }
 }
 
