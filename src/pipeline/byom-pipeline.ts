@@ -21,12 +21,14 @@ import { PipelineEnvironment } from './environment/pipeline-environment';
 import { ModelImage } from './image/model-image';
 import { ModelArtifact } from './model-artifact';
 import { DriftAlarms } from './monitoring/drift-alarms';
+import { MonitoringProps } from './monitoring/monitoring-props';
 import { MONITORING_DEFAULTS } from '../contract/monitoring-defaults';
 import { modelQualityScheduleName } from '../contract/monitoring-naming';
 import { NotificationProps } from './notifications/notification-props';
 import { validateNotifications } from './notifications/notification-validation';
 import { PipelineNotifications } from './notifications/pipeline-notifications';
 import { IntegrationTestHandler } from './integration-tests/test-handler';
+import { IntegrationTests } from './integration-tests/integration-tests';
 import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../nag/acknowledgements';
 import { INFERENCE_API_STAGE, inferenceApiName } from './share/inference-api-naming';
 import { ShareHandler } from './share/share-handler';
@@ -310,6 +312,28 @@ export class ByomPipeline extends Construct {
       pipelineName: this.pipelineName,
       logRetention: this.logRetention,
     });
+    this.registerWithHandlers(env, props);
+    if (props.approval) {
+      this.addApprovalStage(env);
+    }
+    this.addDeployStage(env);
+    if (env.isBatch) {
+      this.addOutputCheckStage(env);
+    } else {
+      if (props.tests) {
+        this.addTestStage(env, props.tests);
+      }
+      this.addShareStage(env);
+      if (env._deploySpec.monitoring && props.monitoring) {
+        this.addMonitorStage(env, props.monitoring);
+      }
+    }
+    this.environmentList.push(env);
+    return env;
+  }
+
+  /** Tells the share, deploy and clean-up handlers about a new environment (a batch environment shares nothing). */
+  private registerWithHandlers(env: PipelineEnvironment, props: EnvironmentProps): void {
     const remote = env._deploySpec.access;
     const access = remote && { roleArn: remote.roleArn, region: remote.region };
     const api = {
@@ -329,28 +353,26 @@ export class ByomPipeline extends Construct {
       monitoringPrefix: env._deploySpec.monitoring?.namePrefix,
       access,
     });
-    if (props.approval) {
-      // The topic hears of the waiting approval through its EventBridge rule, so the
-      // action itself does not notify (approvers would get every message twice).
-      const question = env.isBatch
-        ? `Release ${this.modelName} to batch environment ${env.name} (a transform of its input)?`
-        : `Release ${this.modelName} to ${env.name} (endpoint ${env.endpointName})?`;
-      this.pipeline.addStage({
-        stageName: `Approve-${env.name}`,
-        actions: [new actions.ManualApprovalAction({
-          actionName: 'Approve',
-          additionalInformation: question,
-        })],
-      });
-    }
-    const release = {
-      environment: env.name,
-      executionId: '#{codepipeline.PipelineExecutionId}',
-      artifactVersion: this.sourceVersion,
-    };
-    const stepParameters = (step: DeployStep, extra: { [name: string]: string } = {}) => ({
-      ...release, step, ...extra, ...this.deployHandler.actionParameters,
+  }
+
+  /** A manual approval before the environment's Deploy stage. */
+  private addApprovalStage(env: PipelineEnvironment): void {
+    // The topic hears of the waiting approval through its EventBridge rule, so the
+    // action itself does not notify (approvers would get every message twice).
+    const question = env.isBatch
+      ? `Release ${this.modelName} to batch environment ${env.name} (a transform of its input)?`
+      : `Release ${this.modelName} to ${env.name} (endpoint ${env.endpointName})?`;
+    this.pipeline.addStage({
+      stageName: `Approve-${env.name}`,
+      actions: [new actions.ManualApprovalAction({
+        actionName: 'Approve',
+        additionalInformation: question,
+      })],
     });
+  }
+
+  /** The Deploy stage: the deploy function releases the model to the environment. */
+  private addDeployStage(env: PipelineEnvironment): void {
     this.pipeline.addStage({
       stageName: `Deploy-${env.name}`,
       actions: [new actions.LambdaInvokeAction({
@@ -360,82 +382,104 @@ export class ByomPipeline extends Construct {
         variablesNamespace: `Deploy-${env.name}`,
         lambda: this.deployHandler.function,
         userParameters: {
-          ...release,
+          ...this.releaseParameters(env),
           // A built container is deployed by digest, known only once the Build stage ran.
           ...(this.imageUriVariable ? { imageUri: this.imageUriVariable } : {}),
           ...this.deployHandler.actionParameters,
         },
       })],
     });
-    if (env.isBatch) {
-      // The output check runs in the deploy function, which already reads the environment's spec.
-      this.pipeline.addStage({
-        stageName: `Test-${env.name}`,
-        actions: [new actions.LambdaInvokeAction({
-          actionName: 'CheckOutput',
-          lambda: this.deployHandler.function,
-          userParameters: stepParameters('check-output', { outputUri: `#{Deploy-${env.name}.OutputUri}` }),
-        })],
-      });
-      this.environmentList.push(env);
-      return env;
-    }
-    if (props.tests) {
-      this.pipeline.addStage({
-        stageName: `Test-${env.name}`,
-        actions: [props.tests._bind(this, {
-          environmentName: env.name,
-          endpointName: env.endpointName,
-          releasePrefix: env._deploySpec.releasePrefix,
-          variant: env._deploySpec,
-          variables: deployVariables(env.name),
-          testHandler: () => (this.testHandler ??= new IntegrationTestHandler(this, 'Tests', { pipelineName: this.pipelineName, logRetention: this.logRetention })),
-          sourceStage: this.sourceStage,
-          logRetention: this.logRetention,
-          encryptionKey: this.artifactKey,
-        })],
-      });
-    }
+  }
+
+  /** A batch environment's Test stage: the deploy function checks the transform's output. */
+  private addOutputCheckStage(env: PipelineEnvironment): void {
+    // The output check runs in the deploy function, which already reads the environment's spec.
+    this.pipeline.addStage({
+      stageName: `Test-${env.name}`,
+      actions: [new actions.LambdaInvokeAction({
+        actionName: 'CheckOutput',
+        lambda: this.deployHandler.function,
+        userParameters: this.stepParameters(env, 'check-output', { outputUri: `#{Deploy-${env.name}.OutputUri}` }),
+      })],
+    });
+  }
+
+  /** The Test stage: the environment's integration tests against its endpoint. */
+  private addTestStage(env: PipelineEnvironment, tests: IntegrationTests): void {
+    this.pipeline.addStage({
+      stageName: `Test-${env.name}`,
+      actions: [tests._bind(this, {
+        environmentName: env.name,
+        endpointName: env.endpointName,
+        releasePrefix: env._deploySpec.releasePrefix,
+        variant: env._deploySpec,
+        variables: deployVariables(env.name),
+        testHandler: () => (this.testHandler ??= new IntegrationTestHandler(this, 'Tests', { pipelineName: this.pipelineName, logRetention: this.logRetention })),
+        sourceStage: this.sourceStage,
+        logRetention: this.logRetention,
+        encryptionKey: this.artifactKey,
+      })],
+    });
+  }
+
+  /** The Share stage: the release goes live on the environment's inference API. */
+  private addShareStage(env: PipelineEnvironment): void {
     this.pipeline.addStage({
       stageName: `Share-${env.name}`,
       actions: [this.shareHandler.shareAction(env.name, { imageUri: this.imageUriVariable ?? env._deploySpec.imageUri })],
     });
-    if (env._deploySpec.monitoring && props.monitoring) {
-      this.driftAlarms ??= new DriftAlarms(this, 'DriftAlarms', { pipelineName: this.pipelineName, logRetention: this.logRetention });
-      const monitoring = env._deploySpec.monitoring;
-      const watch = {
-        endpointName: env.endpointName,
-        frequency: monitoring.schedule,
-        violationsThreshold: props.monitoring.violationsThreshold ?? MONITORING_DEFAULTS.violationsThreshold,
-        topic: this.topic,
-      };
-      const dataQuality = this.driftAlarms.addEnvironment({
-        ...watch,
-        environmentName: env.name,
-        scheduleName: env.monitoringScheduleName!,
-        reportsUri: `${monitoring.outputPrefix}reports`,
-      });
-      const modelQuality = monitoring.modelQuality && this.driftAlarms.addEnvironment({
-        ...watch,
-        environmentName: `${env.name}-model-quality`,
-        scheduleName: modelQualityScheduleName(monitoring.namePrefix),
-        reportsUri: `${monitoring.outputPrefix}model-quality-reports`,
-        kind: 'model-quality',
-      });
-      env._bindDriftAlarms(dataQuality, modelQuality);
-      // After Share: the schedule watches the release that serves.
-      this.pipeline.addStage({
-        stageName: `Monitor-${env.name}`,
-        actions: [new actions.LambdaInvokeAction({
-          actionName: 'Monitor',
-          variablesNamespace: `Monitor-${env.name}`,
-          lambda: this.deployHandler.function,
-          userParameters: stepParameters('monitor'),
-        })],
-      });
-    }
-    this.environmentList.push(env);
-    return env;
+  }
+
+  /**
+   * The environment's drift alarms, and its Monitor stage after Share: the
+   * deploy function keeps the monitoring schedules on the release that serves.
+   */
+  private addMonitorStage(env: PipelineEnvironment, props: MonitoringProps): void {
+    this.driftAlarms ??= new DriftAlarms(this, 'DriftAlarms', { pipelineName: this.pipelineName, logRetention: this.logRetention });
+    const monitoring = env._deploySpec.monitoring!;
+    const watch = {
+      endpointName: env.endpointName,
+      frequency: monitoring.schedule,
+      violationsThreshold: props.violationsThreshold ?? MONITORING_DEFAULTS.violationsThreshold,
+      topic: this.topic,
+    };
+    const dataQuality = this.driftAlarms.addEnvironment({
+      ...watch,
+      environmentName: env.name,
+      scheduleName: env.monitoringScheduleName!,
+      reportsUri: `${monitoring.outputPrefix}reports`,
+    });
+    const modelQuality = monitoring.modelQuality && this.driftAlarms.addEnvironment({
+      ...watch,
+      environmentName: `${env.name}-model-quality`,
+      scheduleName: modelQualityScheduleName(monitoring.namePrefix),
+      reportsUri: `${monitoring.outputPrefix}model-quality-reports`,
+      kind: 'model-quality',
+    });
+    env._bindDriftAlarms(dataQuality, modelQuality);
+    this.pipeline.addStage({
+      stageName: `Monitor-${env.name}`,
+      actions: [new actions.LambdaInvokeAction({
+        actionName: 'Monitor',
+        variablesNamespace: `Monitor-${env.name}`,
+        lambda: this.deployHandler.function,
+        userParameters: this.stepParameters(env, 'monitor'),
+      })],
+    });
+  }
+
+  /** What every deploy-function action of an environment's release tells it. */
+  private releaseParameters(env: PipelineEnvironment): { [name: string]: string } {
+    return {
+      environment: env.name,
+      executionId: '#{codepipeline.PipelineExecutionId}',
+      artifactVersion: this.sourceVersion,
+    };
+  }
+
+  /** The user parameters of a deploy-function action that runs one step after the Deploy stage. */
+  private stepParameters(env: PipelineEnvironment, step: DeployStep, extra: { [name: string]: string } = {}): { [name: string]: string } {
+    return { ...this.releaseParameters(env), step, ...extra, ...this.deployHandler.actionParameters };
   }
 
   /**
