@@ -137,6 +137,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
+  // lib/ ships without source maps. jsii's default inline maps (with the
+  // sources inlined) were most of lib/'s size, and pointed users' stack
+  // traces at src/ files the package does not contain.
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
 
   cdkVersion: MINIMUM_CDK_VERSION,
   constructsVersion: '10.5.1',
