@@ -4,23 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as index from '../src';
 import { ByomPipeline, Framework, MlopsErrors, MlopsFramework, MlopsValidationError, ModelImage } from '../src';
-import { basicProps, modelBucket, newStack } from './pipeline/fixtures';
+import { basicProps, modelBucket, newStack, thrownBy } from './pipeline/fixtures';
 import { frameworkImageUri, lookupFrameworkImage } from '../src/catalog/framework-catalog';
 import { modelMonitorImageUri } from '../src/catalog/model-monitor-catalog';
 import { sageMakerName } from '../src/contract/naming';
 
 // A plain copy of fs, so a test can make the blueprint templates disappear.
 jest.mock('fs', () => ({ __esModule: true, ...jest.requireActual('fs') }));
-
-/** What `run` threw, for the checks a user's catch block would make. */
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('nothing was thrown');
-}
 
 describe('MlopsErrors', () => {
   test('recognizes a construct\'s props error and lists its problems, each naming the prop', () => {

@@ -43,3 +43,13 @@ export function basicProps(stack: Stack, overrides: Partial<ByomPipelineProps> =
 export function specOf(pipeline: ByomPipeline, environment: string): any {
   return Stack.of(pipeline).resolve(pipeline.environments.find((e) => e.name === environment)!._deploySpec);
 }
+
+/** What `run` threw, for the checks a user's catch block would make; fails when nothing was thrown. */
+export function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('nothing was thrown');
+}

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { ByomPipeline, MlopsEnvironmentAccess, MlopsErrors } from '../../../src';
-import { MODERN_APP_CONTEXT, TEST_ENV, basicProps, newStack } from '../fixtures';
+import { MODERN_APP_CONTEXT, TEST_ENV, basicProps, newStack, thrownBy } from '../fixtures';
 
 /** The statements of the one policy attached to `role`, tokens resolved. */
 function statementsOf(stack: Stack, role: iam.Role): any[] {
@@ -16,16 +16,6 @@ function statementsOf(stack: Stack, role: iam.Role): any[] {
 
 function caller(stack: Stack): iam.Role {
   return new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
-}
-
-/** What `run` threw. */
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('nothing was thrown');
 }
 
 describe('an environment in the pipeline\'s account and region', () => {
