@@ -92,6 +92,23 @@ export interface EnvironmentDeploySpec {
    * from its own region only.
    */
   readonly access?: RemoteEnvironmentSpec;
+  /**
+   * Set when the pipeline releases from a SageMaker Model Registry group
+   * instead of an S3 artifact: each release names one package version of
+   * it, and the model is created from that package (its own images and
+   * model data), so `imageUri` and the release copy are not used.
+   */
+  readonly modelPackageGroup?: ModelPackageGroupSpec;
+}
+
+/** The model package group a pipeline releases from. */
+export interface ModelPackageGroupSpec {
+  /** The group's name. */
+  readonly name: string;
+  /** The group's account: a package of the same-named group in another account is not this group's. */
+  readonly account: string;
+  /** The group's region. */
+  readonly region: string;
 }
 
 /** Drift detection as the construct writes it: a {@link MonitoringSpec} less what the environment's spec already says. */
@@ -134,4 +151,10 @@ export interface DeployUserParameters {
   readonly step?: DeployStep;
   /** `check-output` only: `#{Deploy-<env>.OutputUri}`, the release's output folder. */
   readonly outputUri?: string;
+  /**
+   * A registry pipeline's release: the ARN of the package version it
+   * releases (`#{variables.ModelPackageArn}`). Required when the
+   * environment's spec has a `modelPackageGroup`, refused otherwise.
+   */
+  readonly modelPackageArn?: string;
 }

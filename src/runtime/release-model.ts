@@ -2,6 +2,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { S3Client } from '@aws-sdk/client-s3';
 import { CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { isAlreadyExists } from './aws-errors';
+import { checkModelPackage } from './model-package';
 import { StageResult, stageReleaseArtifact } from './release-artifact';
 import type { ArtifactLocation, EnvironmentDeploySpec } from '../contract/deploy-settings';
 import { releaseId, releaseName } from '../contract/naming';
@@ -31,6 +32,8 @@ export interface ReleaseRequest {
   readonly executionId: string;
   readonly artifact: ArtifactLocation;
   readonly artifactVersion: string;
+  /** A registry pipeline's release: the package version it releases (the spec has a `modelPackageGroup`). */
+  readonly modelPackageArn?: string;
 }
 
 export function artifactKey(spec: EnvironmentDeploySpec, release: string): string {
@@ -87,6 +90,9 @@ export async function createReleaseModel(
 ): Promise<{ readonly kind: 'created'; readonly release: string } | { readonly kind: 'failed'; readonly message: string }> {
   const { spec } = request;
   const release = releaseName(spec.releasePrefix, releaseId(request.executionId));
+  if (spec.modelPackageGroup) {
+    return createPackageModel(request, release, clients.sagemaker);
+  }
   const staged = await stageRelease(request, release, clients);
   if (!staged.staged) {
     return { kind: 'failed', message: staged.reason };
@@ -95,6 +101,34 @@ export async function createReleaseModel(
     ModelName: release,
     ExecutionRoleArn: spec.executionRoleArn,
     PrimaryContainer: { Image: spec.imageUri, ModelDataUrl: `s3://${staged.bucket}/${artifactKey(spec, release)}` },
+    VpcConfig: spec.vpcConfig && { Subnets: spec.vpcConfig.subnets, SecurityGroupIds: spec.vpcConfig.securityGroupIds },
+    Tags: sageMakerTags(spec),
+  })));
+  return { kind: 'created', release };
+}
+
+/**
+ * A registry release: the model is created from the package version itself
+ * (SageMaker takes its images and model data from the package), once the
+ * package is found to be an Approved version of the pipeline's group.
+ */
+async function createPackageModel(
+  request: ReleaseRequest,
+  release: string,
+  sagemaker: SageMakerClient,
+): Promise<{ readonly kind: 'created'; readonly release: string } | { readonly kind: 'failed'; readonly message: string }> {
+  const { spec } = request;
+  if (!request.modelPackageArn) {
+    return { kind: 'failed', message: `Environment ${request.environment} releases from model package group ${spec.modelPackageGroup!.name}, but the action names no modelPackageArn` };
+  }
+  const verdict = await checkModelPackage(request.modelPackageArn, spec.modelPackageGroup!, sagemaker);
+  if (verdict.kind === 'refused') {
+    return { kind: 'failed', message: verdict.message };
+  }
+  await createOnce(() => sagemaker.send(new CreateModelCommand({
+    ModelName: release,
+    ExecutionRoleArn: spec.executionRoleArn,
+    Containers: [{ ModelPackageName: verdict.packageArn }],
     VpcConfig: spec.vpcConfig && { Subnets: spec.vpcConfig.subnets, SecurityGroupIds: spec.vpcConfig.securityGroupIds },
     Tags: sageMakerTags(spec),
   })));

@@ -201,6 +201,15 @@ describe('shared moto server from global setup', () => {
       .rejects.toMatchObject({ message: `Cannot create already existing endpoint "${arn('endpoint', endpointName)}".` });
   });
 
+  test('a model made from a model package needs the package to exist', async () => {
+    const missing = `arn:aws:sagemaker:us-east-1:${ACCOUNT}:model-package/h-no-such-group/1`;
+    await expect(sm.send(new CreateModelCommand({
+      ModelName: uniqueName('from-package'),
+      ExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/sagemaker`,
+      Containers: [{ ModelPackageName: missing }],
+    }))).rejects.toMatchObject({ name: 'ValidationException', message: `Model package ${missing} does not exist.` });
+  });
+
   test('deleting or referencing a missing model or endpoint config names it by ARN', async () => {
     await expect(sm.send(new DeleteModelCommand({ ModelName: 'h-no-such-model' })))
       .rejects.toMatchObject({ name: 'ValidationException', message: `Could not find model "${arn('model', 'h-no-such-model')}".` });

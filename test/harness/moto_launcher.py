@@ -23,6 +23,9 @@ What moto 5.2.5 gets wrong, and is patched here:
   validation and messages.
 - Creating a model, endpoint config or endpoint under an existing name silently
   overwrites it; SageMaker refuses.
+- CreateModel takes any Containers[].ModelPackageName; SageMaker refuses a
+  package that does not exist (the container's images and model data are the
+  package's).
 - "Could not find ..." messages use single quotes or bare names; SageMaker puts
   the ARN in double quotes, and handlers match on those messages.
 - DeleteEndpoint succeeds on an endpoint that is Creating/Updating; SageMaker
@@ -290,6 +293,12 @@ def _patch(fn: Callable[..., Any]) -> Callable[..., Any]:
 def create_model(self: SageMakerModelBackend, model_name: str, **kwargs: Any) -> Any:
     if model_name in self._models:
         raise _already_exists(self, "model", "model", model_name)
+    # A container made from a model package takes the package's images and
+    # model data, so the package must exist (moto keeps any name).
+    for container in kwargs.get("containers") or []:
+        package = container.get("ModelPackageName")
+        if package is not None and self.model_package_name_mapping.get(package) not in self.model_packages:
+            raise ValidationError(f"Model package {package} does not exist.")
     return _original["create_model"](self, model_name=model_name, **kwargs)
 
 

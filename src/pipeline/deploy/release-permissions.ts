@@ -1,7 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { EnvironmentDeploySpec } from '../../contract/deploy-settings';
+import { EnvironmentDeploySpec, ModelPackageGroupSpec } from '../../contract/deploy-settings';
 import { SCALING_TAG } from '../../contract/scaling-tag';
 
 /** Where an environment's endpoint runs, when not in the stack's own account and region. */
@@ -33,6 +33,9 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
       resources: [arn('model', releases)],
     }),
   ];
+  if (spec.modelPackageGroup) {
+    statements.push(describePackages(scope, spec.modelPackageGroup));
+  }
   if (spec.batch) {
     // A batch release: its transform job has the release's name. No endpoint to touch.
     statements.push(new iam.PolicyStatement({
@@ -68,6 +71,21 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
   }
   statements.push(passRole(spec.executionRoleArn));
   return statements;
+}
+
+/**
+ * Reading the versions of the group a registry pipeline releases from: the
+ * deploy handler checks that the package it is asked to release is an
+ * Approved version of it before creating the model from it. The group may be
+ * in another account (its resource policy must then allow this too).
+ */
+function describePackages(scope: Construct, group: ModelPackageGroupSpec): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['sagemaker:DescribeModelPackage'],
+    resources: [Stack.of(scope).formatArn({
+      service: 'sagemaker', account: group.account, region: group.region, resource: 'model-package', resourceName: `${group.name.toLowerCase()}/*`,
+    })],
+  });
 }
 
 /** Passing one SageMaker role, to SageMaker only. */

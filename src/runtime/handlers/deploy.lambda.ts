@@ -92,12 +92,17 @@ export async function runDeployJob(job: CodePipelineJob, spec: DeploySpec, clien
     }
     // A built container arrives as a pipeline variable: the image by digest.
     const imageUri = job.userParameters.imageUri;
+    const modelPackageArn = job.userParameters.modelPackageArn;
+    if (modelPackageArn !== undefined && !envSpec.modelPackageGroup) {
+      throw new JobConfigurationError(`UserParameters.modelPackageArn is set, but environment "${environment}" does not release from a model package group`);
+    }
     const request = {
       environment,
       spec: typeof imageUri === 'string' && imageUri.length > 0 ? { ...envSpec, imageUri } : envSpec,
       executionId: requireParameter(job, 'executionId'),
       artifact: spec.artifact,
       artifactVersion: typeof job.userParameters.artifactVersion === 'string' ? job.userParameters.artifactVersion : '',
+      modelPackageArn: typeof modelPackageArn === 'string' && modelPackageArn.length > 0 ? modelPackageArn : undefined,
     };
     if (envSpec.batch) {
       return await runBatchRelease(request, resumed as TransformState | undefined, clients);

@@ -232,6 +232,11 @@ const RULES: { readonly [service: string]: { readonly [operation: string]: Rule 
   'SageMaker': {
     CreateModel: sagemakerCreate('model', 'ModelName', 'ExecutionRoleArn'),
     DescribeModel: sagemakerOn('model', 'ModelName', 'DescribeModel'),
+    // A registry release names the package version by ARN (the group may be another account's); a bare name is this account's.
+    DescribeModelPackage: (input, site) => [{
+      action: 'sagemaker:DescribeModelPackage',
+      resource: String(input.ModelPackageName).startsWith('arn:') ? String(input.ModelPackageName).toLowerCase() : sagemakerArn(site, 'model-package', input.ModelPackageName),
+    }],
     DeleteModel: sagemakerOn('model', 'ModelName', 'DeleteModel'),
     ListModels: onNothing('sagemaker:ListModels'),
     CreateEndpointConfig: sagemakerCreate('endpoint-config', 'EndpointConfigName'),
