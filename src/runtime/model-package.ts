@@ -45,7 +45,8 @@ export async function checkModelPackage(packageArn: string, group: ModelPackageG
     }
     throw err;
   }
-  if (described.ModelPackageGroupName !== group.name) {
+  // A group known by its ARN has the lower-case name the ARN carries; SageMaker answers with the name as created.
+  if (described.ModelPackageGroupName?.toLowerCase() !== group.name.toLowerCase()) {
     return refused(`SageMaker says it belongs to group ${described.ModelPackageGroupName ?? '(none)'}`);
   }
   if (described.ModelApprovalStatus !== 'Approved') {

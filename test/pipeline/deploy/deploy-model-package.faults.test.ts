@@ -109,6 +109,13 @@ test('a package SageMaker places in another group is refused', async () => {
   expectNothingCreated();
 });
 
+test('a group known by its ARN (lower-case name) releases a version SageMaker names in the group\'s own case', async () => {
+  const byArn = deploySpec({ dev: envSpec({ modelPackageGroup: { ...GROUP, name: 'churn-models' } }) });
+  const outcome = await runDeployJob(packageJob(PACKAGE), byArn, clients);
+  expect(outcome.kind).toBe('in-progress');
+  expect(sagemaker).toHaveReceivedCommandWith(CreateModelCommand, { Containers: [{ ModelPackageName: PACKAGE }] });
+});
+
 test('a package that does not exist is refused by name', async () => {
   sagemaker.on(DescribeModelPackageCommand).rejects(awsError('ValidationException', `Model Package ${PACKAGE} does not exist.`));
   const outcome = await runDeployJob(packageJob(PACKAGE), spec, clients);
