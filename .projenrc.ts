@@ -120,6 +120,7 @@ const HANDLERS: Array<{ entry: string; constructFile: string; constructName: str
   { entry: 'violations', constructFile: 'pipeline/monitoring/violations-function.ts', constructName: 'ViolationsFunction' },
   { entry: 'provision', constructFile: 'framework/provision/provision-function.ts', constructName: 'ProvisionFunction' },
   { entry: 'config-trigger', constructFile: 'framework/trigger/config-trigger-function.ts', constructName: 'ConfigTriggerFunction' },
+  { entry: 'train', constructFile: 'pipeline/training/train-function.ts', constructName: 'TrainFunction' },
 ];
 
 const project = new awscdk.AwsCdkConstructLibrary({

@@ -99,8 +99,61 @@ const TRANSFORM_FAMILIES: Readonly<Record<string, readonly string[]>> = {
   trn1: ['2xlarge', '32xlarge'],
 };
 
-/** What an instance runs: a real-time endpoint's variant, or a batch transform job. */
-export type InstanceUse = 'hosting' | 'transform';
+/**
+ * Family -> sizes a training job runs on: the valid values of
+ * ResourceConfig.InstanceType (CreateTrainingJob), the TrainingInstanceType
+ * enum of the SageMaker API (botocore's sagemaker 2017-07-24 model, the
+ * version pinned through moto). Unlike hosting it has ml.t3 and the
+ * ml.trn2/ml.p3dn training types, and no ml.inf or Graviton types. A test
+ * compares the list with botocore's enum.
+ */
+const TRAINING_FAMILIES: Readonly<Record<string, readonly string[]>> = {
+  'c4': ['xlarge', '2xlarge', '4xlarge', '8xlarge'],
+  'c5': ['xlarge', '2xlarge', '4xlarge', '9xlarge', '18xlarge'],
+  'c5n': ['xlarge', '2xlarge', '4xlarge', '9xlarge', '18xlarge'],
+  'c6i': ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '32xlarge'],
+  'c7i': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  'c7i-flex': ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  'c8i': ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '32xlarge', '48xlarge', '96xlarge'],
+  'c8i-flex': ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  'g4dn': ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  'g5': ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  'g6': ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  'g6e': ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  'g7': ['2xlarge', '4xlarge', '8xlarge', '12xlarge', '24xlarge', '48xlarge'],
+  'g7e': ['2xlarge', '4xlarge', '8xlarge', '12xlarge', '24xlarge', '48xlarge'],
+  'm4': ['xlarge', '2xlarge', '4xlarge', '10xlarge', '16xlarge'],
+  'm5': ['large', 'xlarge', '2xlarge', '4xlarge', '12xlarge', '24xlarge'],
+  'm6i': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '32xlarge'],
+  'm7i': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  'm7i-flex': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  'm8i': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '32xlarge', '48xlarge', '96xlarge'],
+  'm8i-flex': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  'p2': ['xlarge', '8xlarge', '16xlarge'],
+  'p3': ['2xlarge', '8xlarge', '16xlarge'],
+  'p3dn': ['24xlarge'],
+  'p4d': ['24xlarge'],
+  'p4de': ['24xlarge'],
+  'p5': ['4xlarge', '48xlarge'],
+  'p5e': ['48xlarge'],
+  'p5en': ['48xlarge'],
+  'p6-b200': ['48xlarge'],
+  'p6-b300': ['48xlarge'],
+  'p6e-gb200': ['36xlarge'],
+  'r5': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge'],
+  'r5d': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge'],
+  'r6i': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '32xlarge'],
+  'r7i': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
+  'r8i': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '32xlarge', '48xlarge', '96xlarge'],
+  'r8i-flex': ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  't3': ['medium', 'large', 'xlarge', '2xlarge'],
+  'trn1': ['2xlarge', '32xlarge'],
+  'trn1n': ['32xlarge'],
+  'trn2': ['48xlarge'],
+};
+
+/** What an instance runs: a real-time endpoint's variant, a batch transform job, or a training job. */
+export type InstanceUse = 'hosting' | 'transform' | 'training';
 
 class InstanceCatalog {
   public readonly types: readonly string[];
@@ -119,6 +172,7 @@ class InstanceCatalog {
 const CATALOGS: Readonly<Record<InstanceUse, InstanceCatalog>> = {
   hosting: new InstanceCatalog(HOSTING_FAMILIES),
   transform: new InstanceCatalog(TRANSFORM_FAMILIES),
+  training: new InstanceCatalog(TRAINING_FAMILIES),
 };
 
 /** The default instance type of an instance-backed or batch environment (the construct's default), valid for both. */
@@ -148,6 +202,7 @@ export function isHostingInstanceType(value: string): boolean {
 export const INSTANCE_USE_NAMES: Readonly<Record<InstanceUse, string>> = {
   hosting: 'real-time hosting',
   transform: 'batch transform',
+  training: 'training',
 };
 
 /** Longer input is no typo of a known type: no suggestion, and the distance stays cheap. */

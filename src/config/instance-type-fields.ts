@@ -24,8 +24,8 @@ function instanceType(use: InstanceUse) {
   });
 }
 
-/** A real-time endpoint's and a batch transform job's instance types. */
-export const INSTANCE_TYPES = { hosting: instanceType('hosting'), transform: instanceType('transform') } as const;
+/** A real-time endpoint's, a batch transform job's and a training job's instance types. */
+export const INSTANCE_TYPES = { hosting: instanceType('hosting'), transform: instanceType('transform'), training: instanceType('training') } as const;
 
 /** A processing instance type of drift detection's jobs: only its shape is checked (`ml.<family>.<size>`); SageMaker knows which it runs. */
 export const processingInstanceType = (() => {

@@ -13,3 +13,7 @@ test('endpoint instance types are exactly ProductionVariantInstanceType', () => 
 test('batch transform instance types are exactly TransformInstanceType', () => {
   expect([...instanceTypesFor('transform')].sort()).toEqual([...botocoreEnum('sagemaker', 'TransformInstanceType')].sort());
 });
+
+test('training instance types are exactly TrainingInstanceType', () => {
+  expect([...instanceTypesFor('training')].sort()).toEqual([...botocoreEnum('sagemaker', 'TrainingInstanceType')].sort());
+});

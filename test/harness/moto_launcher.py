@@ -49,6 +49,11 @@ What moto 5.2.5 gets wrong, and is patched here:
   ValidationException; Application Auto Scaling answers ObjectNotFoundException.
   It also leaves the target's scaling policies behind; Application Auto Scaling
   deletes them (and their alarms) and its scheduled actions with the target.
+- CreateTrainingJob completes the job at once, and under an existing name
+  silently replaces it; SageMaker refuses a taken name with ResourceInUse
+  ("Training job names must be unique ..."). Here a job is `InProgress`
+  (`Starting`, then `Training`) on the first N DescribeTrainingJob calls and
+  `Completed` after the N-th (N = describesUntilReady, as for endpoints).
 - CodeBuild: CreateProject wants a source location even for NO_SOURCE (CodeBuild
   does not); StartBuild drops environmentVariablesOverride and ignores
   idempotencyToken; BatchGetBuilds ends every build SUCCEEDED at once (and
@@ -237,6 +242,7 @@ def _reset_extra_state() -> None:
         _idempotent_builds.clear()
         _cleanup_requests.clear()
         _creating.clear()
+        _training.clear()
         _deleting.clear()
 
 
@@ -493,6 +499,51 @@ def _update_endpoint_response(self: SageMakerResponse) -> ActionResult:
 
 # moto dispatches X-Amz-Target "SageMaker.UpdateEndpoint" to a method of this name.
 SageMakerResponse.update_endpoint = _update_endpoint_response
+
+
+# --- SageMaker training patches -----------------------------------------------
+
+_training: dict[str, _Change] = {}  # training job ARN -> job still running
+_original_training = {name: getattr(SageMakerModelBackend, name) for name in ("create_training_job", "describe_training_job")}
+
+
+@_patch
+def create_training_job(self: SageMakerModelBackend, training_job_name: str, **kwargs: Any) -> Any:
+    if training_job_name in self.training_jobs:
+        raise ResourceInUseException(
+            "Training job names must be unique within an AWS account and region, and a training job with this name already exists "
+            f"({_arn(self, 'training-job', training_job_name)})"
+        )
+    created = _original_training["create_training_job"](self, training_job_name, **kwargs)
+    job = self.training_jobs[training_job_name]
+    with _lock:
+        describes = _settings["describesUntilReady"]
+        if describes > 0:
+            job.training_job_status = "InProgress"
+            job.secondary_status = "Starting"
+
+            def finish() -> None:
+                job.training_job_status = "Completed"
+                job.secondary_status = "Completed"
+
+            _training[job.arn] = _Change(describes, finish)
+    return created
+
+
+@_patch
+def describe_training_job(self: SageMakerModelBackend, training_job_name: str) -> dict[str, Any]:
+    with _lock:
+        # As for endpoints: the caller sees the state before this describe.
+        response = copy.deepcopy(_original_training["describe_training_job"](self, training_job_name))
+        job = self.training_jobs[training_job_name]
+        running = _training.get(job.arn)
+        if running:
+            running.describes_left -= 1
+            job.secondary_status = "Training"
+            if running.describes_left <= 0:
+                del _training[job.arn]
+                running.finish()
+    return response
 
 
 # --- SageMaker monitoring patches ---------------------------------------------

@@ -152,6 +152,15 @@ const NAMING: { readonly [type: string]: Naming } = {
     attributes: { TopicName: (name) => name },
   },
   'AWS::SNS::TopicPolicy': { generated: 'id' },
+  // The name is required; Ref returns the group's ARN, which SageMaker writes in lower case.
+  'AWS::SageMaker::ModelPackageGroup': {
+    nameProperty: 'ModelPackageGroupName',
+    ref: (name, r) => `arn:aws:sagemaker:${r.context.region}:${r.context.account}:model-package-group/${name.toLowerCase()}`,
+    arn: (name, r) => `arn:aws:sagemaker:${r.context.region}:${r.context.account}:model-package-group/${name.toLowerCase()}`,
+    attributes: {
+      ModelPackageGroupArn: (name, r) => `arn:aws:sagemaker:${r.context.region}:${r.context.account}:model-package-group/${name.toLowerCase()}`,
+    },
+  },
   'AWS::SNS::Subscription': {
     generated: 'id',
     ref: (id, r) => `${r.property('TopicArn')}:${uuidOf(id)}`,

@@ -255,6 +255,15 @@ const RULES: { readonly [service: string]: { readonly [operation: string]: Rule 
     DescribeEndpoint: sagemakerOn('endpoint', 'EndpointName', 'DescribeEndpoint'),
     DeleteEndpoint: sagemakerOn('endpoint', 'EndpointName', 'DeleteEndpoint'),
     CreateTransformJob: sagemakerCreate('transform-job', 'TransformJobName'),
+    CreateTrainingJob: sagemakerCreate('training-job', 'TrainingJobName', 'RoleArn'),
+    DescribeTrainingJob: sagemakerOn('training-job', 'TrainingJobName', 'DescribeTrainingJob'),
+    // A group's version is the model package <group>/<version>, numbered by SageMaker: the answer names it
+    // (a refused call has none; any version of the group stands for it). The approval status is a condition key.
+    CreateModelPackage: (input, site, call) => [{
+      action: 'sagemaker:CreateModelPackage',
+      resource: String((call.output as { ModelPackageArn?: string } | undefined)?.ModelPackageArn ?? sagemakerArn(site, 'model-package', `${input.ModelPackageGroupName}/1`)).toLowerCase(),
+      context: input.ModelApprovalStatus ? { 'sagemaker:ModelApprovalStatus': String(input.ModelApprovalStatus) } : undefined,
+    }],
     DescribeTransformJob: sagemakerOn('transform-job', 'TransformJobName', 'DescribeTransformJob'),
     CreateProcessingJob: sagemakerCreate('processing-job', 'ProcessingJobName', 'RoleArn'),
     DescribeProcessingJob: sagemakerOn('processing-job', 'ProcessingJobName', 'DescribeProcessingJob'),

@@ -1,0 +1,251 @@
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { trainSettingsIn, trainingProps } from './training-fixtures';
+import { Framework, ModelImage, MlopsValidationError, TrainedModelApproval, TrainingImage, TrainingPipeline } from '../../src';
+import { newStack, thrownBy } from '../pipeline/fixtures';
+
+function synth(overrides: Parameters<typeof trainingProps>[1] = {}) {
+  const stack = newStack();
+  const pipeline = new TrainingPipeline(stack, 'Churn', trainingProps(stack, overrides));
+  return { stack, pipeline, template: Template.fromStack(stack) };
+}
+
+const XGBOOST_URI = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
+
+describe('TrainingPipeline: the pipeline', () => {
+  const { template, pipeline } = synth();
+
+  test('is a V2 CodePipeline: training data source, Train, Register', () => {
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Name: 'churn-training',
+      PipelineType: 'V2',
+      Stages: [
+        Match.objectLike({ Name: 'Source', Actions: [Match.objectLike({ Name: 'TrainingData', Configuration: { S3Bucket: Match.anyValue(), S3ObjectKey: 'churn/train.csv', PollForSourceChanges: false } })] }),
+        Match.objectLike({
+          Name: 'Train',
+          Actions: [Match.objectLike({
+            Name: 'Train',
+            Namespace: 'Train',
+            Configuration: Match.objectLike({ UserParameters: JSON.stringify({ step: 'train', executionId: '#{codepipeline.PipelineExecutionId}', dataVersion: '#{Source.VersionId}' }) }),
+          })],
+        }),
+        Match.objectLike({
+          Name: 'Register',
+          Actions: [Match.objectLike({
+            Name: 'Register',
+            Configuration: Match.objectLike({
+              UserParameters: JSON.stringify({ step: 'register', trainingJobName: '#{Train.TrainingJobName}', modelDataUrl: '#{Train.ModelDataUrl}', dataVersion: '#{Source.VersionId}' }),
+            }),
+          })],
+        }),
+      ],
+    });
+  });
+
+  test('a new version of the data object starts it, pinned to that version', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { object: { key: ['churn/train.csv'] } } },
+      Targets: [Match.objectLike({
+        InputTransformer: {
+          InputPathsMap: { 'detail-object-version-id': '$.detail.object.version-id' },
+          InputTemplate: Match.stringLikeRegexp('"actionName":"TrainingData","revisionType":"S3_OBJECT_VERSION_ID","revisionValue":<detail-object-version-id>'),
+        },
+      })],
+    });
+  });
+
+  test('creates a model package group named after the pipeline, kept when the stack is deleted', () => {
+    template.hasResource('AWS::SageMaker::ModelPackageGroup', {
+      Properties: { ModelPackageGroupName: 'churn-training' },
+      DeletionPolicy: 'Retain',
+    });
+    expect(pipeline.modelPackageGroupName).toBe('churn-training');
+  });
+
+  test('emails go through an encrypted topic on the pipeline\'s outcomes', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ 'source': ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'] }) });
+  });
+});
+
+describe('TrainingPipeline: what the train handler is told', () => {
+  test('XGBoost\'s built-in image, the defaults, and pending manual approval', () => {
+    const settings = trainSettingsIn(synth().template);
+    expect(settings).toEqual({
+      pipelineName: 'churn-training',
+      jobPrefix: 'churn-training-train',
+      data: { bucket: '<token>', key: 'churn/train.csv' },
+      channelName: 'train',
+      contentType: 'text/csv',
+      workBucket: '<token>',
+      workKeyArn: '<token>',
+      roleArn: '<token>',
+      trainingImage: XGBOOST_URI,
+      hyperParameters: { objective: 'binary:logistic', num_round: '50' },
+      instanceType: 'ml.m5.xlarge',
+      instanceCount: 1,
+      volumeSizeGb: 30,
+      maxRuntimeSeconds: 86400,
+      modelPackageGroupName: 'churn-training',
+      approvalStatus: 'PendingManualApproval',
+      inferenceImage: XGBOOST_URI,
+      supportedContentTypes: ['text/csv'],
+      supportedResponseTypes: ['text/csv'],
+    });
+  });
+
+  test('every training setting, spot training, an existing group and another inference image', () => {
+    const settings = trainSettingsIn(synth({
+      instanceType: 'ml.g5.2xlarge',
+      instanceCount: 2,
+      volumeSize: Size.gibibytes(100),
+      maxRuntime: Duration.hours(4),
+      spot: { maxWait: Duration.hours(6) },
+      existingModelPackageGroupName: 'Churn-Models',
+      approvalStatus: TrainedModelApproval.APPROVED,
+      inferenceImage: ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/churn-serve:1'),
+      supportedContentTypes: ['text/csv', 'application/json'],
+      supportedResponseTypes: ['application/json'],
+    }).template);
+    expect(settings).toMatchObject({
+      instanceType: 'ml.g5.2xlarge',
+      instanceCount: 2,
+      volumeSizeGb: 100,
+      maxRuntimeSeconds: 14400,
+      spot: { maxWaitSeconds: 21600 },
+      modelPackageGroupName: 'Churn-Models',
+      approvalStatus: 'Approved',
+      inferenceImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn-serve:1',
+      supportedContentTypes: ['text/csv', 'application/json'],
+      supportedResponseTypes: ['application/json'],
+    });
+  });
+
+  test('spot training waits twice the runtime by default, within SageMaker\'s 28 days', () => {
+    expect(trainSettingsIn(synth({ spot: {} }).template).spot).toEqual({ maxWaitSeconds: 2 * 86400 });
+    expect(trainSettingsIn(synth({ spot: {}, maxRuntime: Duration.days(20) }).template).spot).toEqual({ maxWaitSeconds: 28 * 86400 });
+  });
+
+  test('an existing group is not created, and its ARN names it', () => {
+    const { template, stack, pipeline } = synth({ existingModelPackageGroupName: 'Churn-Models' });
+    template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 0);
+    expect(stack.resolve(pipeline.modelPackageGroupArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111111111111:model-package-group/churn-models']],
+    });
+  });
+
+  test('a custom training image from ECR is pulled by the training role and serves the model by default', () => {
+    const stack = newStack();
+    const repository = new ecr.Repository(stack, 'Repo');
+    new TrainingPipeline(stack, 'Churn', trainingProps(stack, { image: TrainingImage.fromEcrRepository(repository, 'v3') }));
+    const template = Template.fromStack(stack);
+    const settings = trainSettingsIn(template);
+    expect(settings.trainingImage).toMatch(/\.dkr\.ecr\.<token>\.<token>\/<token>:v3$/);
+    expect(settings.inferenceImage).toBe(settings.trainingImage);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^ChurnTrainingRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'] })]) },
+    });
+  });
+});
+
+describe('TrainingPipeline: least privilege', () => {
+  const { template } = synth({ spot: {} });
+  const policyOf = (rolePrefix: string) => {
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${rolePrefix}`) }] } });
+    return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  };
+
+  test('the handler may pass only the training role, and only to SageMaker', () => {
+    const passes = policyOf('ChurnTrainRole').filter((s: any) => s.Action === 'iam:PassRole');
+    expect(passes).toEqual([{
+      Action: 'iam:PassRole',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ChurnTrainingRole/), 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    }]);
+  });
+
+  test('the handler starts only this pipeline\'s jobs and registers only into its group, with its approval status', () => {
+    const statements = policyOf('ChurnTrainRole');
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111111111111:training-job/churn-training-train-*']] },
+    }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'sagemaker:CreateModelPackage',
+      Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' } },
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111111111111:model-package/churn-training/*']] },
+    }));
+  });
+
+  test('SageMaker reads only the runs\' data copies, writes models and checkpoints under their prefixes, and training metrics only', () => {
+    const statements = policyOf('ChurnTrainingRole');
+    const bucketObjects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^ChurnWorkBucket/), 'Arn'] }, `/${prefix}*`]] });
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 's3:GetObject', Resource: bucketObjects('training-data/') }));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: bucketObjects('training-output/') }));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: bucketObjects('training-checkpoints/') }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/TrainingJobs' } },
+    }));
+    const writes = statements.filter((s: any) => [s.Action].flat().some((a: string) => /^s3:(Put|Delete)/.test(a)));
+    expect(writes.map((s: any) => JSON.stringify(s.Resource))).not.toContainEqual(expect.stringContaining('training-data/'));
+  });
+
+  test('without spot training SageMaker cannot touch checkpoints', () => {
+    const plain = synth().template;
+    const statements = Object.values(plain.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(JSON.stringify(statements)).not.toContain('training-checkpoints/');
+  });
+});
+
+describe('TrainingPipeline: validation', () => {
+  test('every bad prop is reported at once, each naming the prop', () => {
+    const stack = newStack();
+    const error = thrownBy(() => new TrainingPipeline(stack, 'Churn', trainingProps(stack, {
+      pipelineName: 'Churn_Training',
+      trainingData: { bucket: new s3.Bucket(stack, 'Unversioned'), key: '', channelName: 'train data', contentType: 'csv' },
+      hyperParameters: { num_round: 'x'.repeat(2501) },
+      instanceType: 'ml.m5.larg',
+      instanceCount: 0,
+      volumeSize: Size.gibibytes(20000),
+      maxRuntime: Duration.days(29),
+      spot: { maxWait: Duration.hours(1) },
+      existingModelPackageGroupName: '-churn',
+      supportedContentTypes: ['json'],
+      notifications: { emails: ['not-an-address'] },
+    })));
+    expect(error).toBeInstanceOf(MlopsValidationError);
+    const message = (error as Error).message;
+    for (const path of [
+      'pipelineName', 'trainingData.key', 'trainingData.bucket', 'trainingData.channelName', 'trainingData.contentType', 'hyperParameters.num_round',
+      'instanceType', 'instanceCount', 'volumeSize (GiB)', 'maxRuntime (seconds)', 'spot.maxWait', 'existingModelPackageGroupName',
+      'supportedContentTypes[0]', 'notifications.emails[0]',
+    ]) {
+      expect(message).toContain(path);
+    }
+    expect(message).toContain('"ml.m5.larg" is not a SageMaker training instance type (did you mean "ml.m5.large"?)');
+    expect(stack.node.tryFindChild('Churn')).toBeUndefined();
+  });
+
+  test('a training instance type hosting does not offer is accepted, and a hosting-only one is not', () => {
+    expect(() => synth({ instanceType: 'ml.p3dn.24xlarge' })).not.toThrow();
+    expect(() => synth({ instanceType: 'ml.inf2.xlarge' })).toThrow(/instanceType: "ml.inf2.xlarge" is not a SageMaker training instance type/);
+  });
+
+  test('too many hyperparameters are refused', () => {
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, '1']));
+    expect(() => synth({ hyperParameters: many })).toThrow(/hyperParameters: may have at most 100 entries, got 101/);
+  });
+
+  test('a framework without a built-in training image in the catalog is refused with the alternatives', () => {
+    expect(() => TrainingImage.fromFramework(Framework.PYTORCH, '2.6'))
+      .toThrow(/image: PyTorch has no built-in training image in this library yet/);
+  });
+
+  test('the bucket is destroyed with the stack when asked', () => {
+    synth({ removalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::SageMaker::ModelPackageGroup', { DeletionPolicy: 'Delete' });
+  });
+});
