@@ -20,6 +20,14 @@ export interface TrainingDataSource {
   readonly key: string;
 }
 
+/** A channel of data read where it is (not versioned): every object under an S3 prefix. */
+export interface ExtraChannelSpec {
+  readonly name: string;
+  /** `s3://bucket/prefix`. */
+  readonly s3Uri: string;
+  readonly contentType?: string;
+}
+
 /** Managed spot training: SageMaker may interrupt the job, which resumes from its checkpoints. */
 export interface SpotTrainingSpec {
   /** How long the job may wait for spot capacity and run, in seconds (at least the max runtime). */
@@ -38,6 +46,8 @@ export interface TrainingSettings {
   readonly channelName: string;
   /** The data's MIME type, as the algorithm expects it (`text/csv` for XGBoost). */
   readonly contentType?: string;
+  /** Further channels (a validation set, say), after the data's. */
+  readonly extraChannels?: readonly ExtraChannelSpec[];
   /** The pipeline's own bucket: the data copy, the output and checkpoints go under the prefixes above. */
   readonly workBucket: string;
   /** The key the work bucket is encrypted with, handed to SageMaker for the output. */

@@ -70,6 +70,21 @@ describe('train handler: Train step', () => {
     });
   });
 
+  test('further channels follow the data\'s, read where they are', async () => {
+    const settings = trainingSettings({ extraChannels: [{ name: 'validation', s3Uri: 's3://team-data/churn/validation/', contentType: 'text/csv' }, { name: 'extra', s3Uri: 's3://team-data/x/' }] });
+    await runTrainJob(trainJob({ executionId: EXEC }), settings, clients);
+
+    expect(sagemaker.commandCalls(CreateTrainingJobCommand)[0].args[0].input.InputDataConfig).toEqual([
+      expect.objectContaining({ ChannelName: 'train' }),
+      {
+        ChannelName: 'validation',
+        ContentType: 'text/csv',
+        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://team-data/churn/validation/', S3DataDistributionType: 'FullyReplicated' } },
+      },
+      { ChannelName: 'extra', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://team-data/x/', S3DataDistributionType: 'FullyReplicated' } } },
+    ]);
+  });
+
   test('a retried first call finds the job an earlier attempt started and polls it instead of failing', async () => {
     s3.on(HeadObjectCommand, { Bucket: WORK_BUCKET }).resolves({ ContentLength: 2048 });
     sagemaker.on(CreateTrainingJobCommand).rejects(awsError('ResourceInUse', `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${JOB})`));

@@ -50,7 +50,7 @@ beforeEach(async () => {
 });
 
 test('trains on the execution\'s data version, then registers the model pending manual approval', async () => {
-  const settings = trainingSettings({ spot: { maxWaitSeconds: 7200 } });
+  const settings = trainingSettings({ spot: { maxWaitSeconds: 7200 }, extraChannels: [{ name: 'validation', s3Uri: `s3://${DATA_BUCKET}/churn/validation/`, contentType: 'text/csv' }] });
   const train = await runActionToCompletion((job) => runTrainJob(job, settings, clients), trainJob({ step: 'train', executionId: EXEC, dataVersion }));
 
   expect(train.final).toEqual({
@@ -71,6 +71,7 @@ test('trains on the execution\'s data version, then registers the model pending 
     expect(await copy.Body!.transformToString()).toBe('1,0.5,0.2\n0,0.1,0.9\n');
     const job = await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: JOB }));
     expect(job.EnableManagedSpotTraining).toBe(true);
+    expect(job.InputDataConfig?.map((c) => c.ChannelName)).toEqual(['train', 'validation']);
     const packages = await clients.sagemaker.send(new ListModelPackagesCommand({ ModelPackageGroupName: 'churn-training' }));
     expect(packages.ModelPackageSummaryList).toHaveLength(1);
     const version = packages.ModelPackageSummaryList![0].ModelPackageArn;

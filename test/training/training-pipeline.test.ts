@@ -151,6 +151,41 @@ describe('TrainingPipeline: what the train handler is told', () => {
   });
 });
 
+describe('TrainingPipeline: additional channels', () => {
+  const stack = newStack();
+  const validation = new s3.Bucket(stack, 'Validation');
+  new TrainingPipeline(stack, 'Churn', trainingProps(stack, {
+    additionalChannels: [{ name: 'validation', location: { bucket: validation, prefix: 'churn/validation/' }, contentType: 'text/csv' }],
+  }));
+  const template = Template.fromStack(stack);
+
+  test('are handed to the handler with their S3 URIs', () => {
+    expect(trainSettingsIn(template).extraChannels).toEqual([{ name: 'validation', s3Uri: 's3://<token>/churn/validation/', contentType: 'text/csv' }]);
+  });
+
+  test('SageMaker may list and read exactly their prefix', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^ChurnTrainingRole') }] } }))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Validation/), 'Arn'] }, '/churn/validation/*']] },
+    }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Validation/), 'Arn'] },
+      Condition: { StringLike: { 's3:prefix': 'churn/validation/*' } },
+    }));
+  });
+
+  test('each needs a valid name of its own, and there are at most 19', () => {
+    const location = { bucket: s3.Bucket.fromBucketName(newStack(), 'B', 'team-validation'), prefix: 'v/' };
+    expect(() => synth({ additionalChannels: [{ name: 'train', location }, { name: 'bad name', location }, { name: 'ok', location, contentType: 'csv' }] }))
+      .toThrow(/additionalChannels\[0\]\.name: "train" is already a channel[\s\S]*additionalChannels\[1\]\.name: "bad name" must be 1-64 characters[\s\S]*additionalChannels\[2\]\.contentType/);
+    const twenty = Array.from({ length: 20 }, (_, i) => ({ name: `c${i}`, location }));
+    expect(() => synth({ additionalChannels: twenty })).toThrow(/additionalChannels: may have at most 19 channels/);
+  });
+});
+
 describe('TrainingPipeline: least privilege', () => {
   const { template } = synth({ spot: {} });
   const policyOf = (rolePrefix: string) => {

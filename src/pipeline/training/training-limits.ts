@@ -13,6 +13,9 @@ export const HYPERPARAMETER_VALUE_MAX = 2500;
 /** Channel.ChannelName: 1-64 characters of `[A-Za-z0-9.\-_]`. */
 export const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]{1,64}$/;
 
+/** InputDataConfig: at most 20 channels, the training data's among them. */
+export const MAX_CHANNELS = 20;
+
 /** StoppingCondition.MaxRuntimeInSeconds and MaxWaitTimeInSeconds: SageMaker stops any training job after 28 days. */
 export const MAX_TRAINING_SECONDS = 28 * 24 * 3600;
 

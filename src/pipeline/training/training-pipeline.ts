@@ -18,6 +18,7 @@ import { removeRedundantDependsOn } from '../../common/redundant-dependencies';
 import { SAGEMAKER_NAME_MAX, sageMakerName } from '../../contract/naming';
 import { TrainingSettings } from '../../contract/training-settings';
 import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../../nag/acknowledgements';
+import { dataLocationUri } from '../data/data-location-uri';
 import { createLoggedBucket } from '../logged-bucket';
 import { PipelineNotifications } from '../notifications/pipeline-notifications';
 import { startOnNewVersion } from '../source/new-version-trigger';
@@ -91,7 +92,14 @@ export class TrainingPipeline extends Construct {
       this.modelPackageGroupArn = group.attrModelPackageGroupArn;
     }
 
-    const trainingRole = createTrainingRole(this, { pipelineName, workBucket: this.workBucket, jobPrefix, spot: props.spot !== undefined });
+    const channels = props.additionalChannels ?? [];
+    const trainingRole = createTrainingRole(this, {
+      pipelineName,
+      workBucket: this.workBucket,
+      jobPrefix,
+      spot: props.spot !== undefined,
+      channelData: channels.map((channel) => channel.location),
+    });
     this.trainingRole = trainingRole;
     const trainingImage = props.image.bind(this, { role: trainingRole, instanceType });
     // The registered package is deployed by whoever releases it; its URI only is recorded.
@@ -104,6 +112,9 @@ export class TrainingPipeline extends Construct {
       data: { bucket: props.trainingData.bucket.bucketName, key: props.trainingData.key },
       channelName: props.trainingData.channelName ?? 'train',
       contentType: props.trainingData.contentType,
+      extraChannels: channels.length > 0
+        ? channels.map((channel) => ({ name: channel.name, s3Uri: dataLocationUri(channel.location), contentType: channel.contentType }))
+        : undefined,
       workBucket: this.workBucket.bucketName,
       workKeyArn: work.key.keyArn,
       roleArn: trainingRole.roleArn,

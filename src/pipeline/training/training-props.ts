@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TrainingImage } from './training-image';
+import { DataLocation } from '../data/data-location';
 import { ModelImage } from '../image/model-image';
 import { NotificationProps } from '../notifications/notification-props';
 
@@ -31,6 +32,19 @@ export interface TrainingDataSource {
   readonly contentType?: string;
 }
 
+/** A further input channel, such as a validation set, read where it is when a run starts. */
+export interface TrainingChannel {
+  /** The channel's name, as the algorithm expects it (XGBoost: `validation`). */
+  readonly name: string;
+  /** Every object under the prefix is the channel's data. The training role may read exactly that prefix. */
+  readonly location: DataLocation;
+  /**
+   * The data's MIME type.
+   * @default - none: the algorithm's default format
+   */
+  readonly contentType?: string;
+}
+
 /** Managed spot training: cheaper capacity SageMaker may interrupt; the job resumes from checkpoints. */
 export interface SpotTrainingOptions {
   /**
@@ -52,6 +66,13 @@ export interface TrainingPipelineProps {
 
   /** The training data. Each new version of the object starts a run that trains on exactly that version. */
   readonly trainingData: TrainingDataSource;
+
+  /**
+   * Further input channels, read where they are (not copied or versioned), up
+   * to 19 (SageMaker takes 20 channels).
+   * @default - none: the training data's channel only
+   */
+  readonly additionalChannels?: TrainingChannel[];
 
   /** The training image: `TrainingImage.fromFramework(Framework.XGBOOST, '1.7-1')` or your own. */
   readonly image: TrainingImage;

@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TRAINING_CHECKPOINT_PREFIX, TRAINING_DATA_PREFIX, TRAINING_OUTPUT_PREFIX } from '../../contract/training-settings';
 import { justifyWildcards } from '../../nag/acknowledgements';
+import { DataLocation } from '../data/data-location';
 
 /** Props of {@link createTrainingRole}. */
 export interface TrainingRoleProps {
@@ -13,6 +14,8 @@ export interface TrainingRoleProps {
   /** Training jobs are named `<jobPrefix>-<run id>`: their log streams start so. */
   readonly jobPrefix: string;
   readonly spot: boolean;
+  /** Further channels' data, read where it is. */
+  readonly channelData: readonly DataLocation[];
 }
 
 /** CloudWatch's metric namespace and log group of SageMaker training jobs. */
@@ -51,6 +54,9 @@ export function createTrainingRole(scope: Construct, props: TrainingRoleProps): 
     conditions: { StringLike: { 's3:prefix': listed } },
   }));
   bucket.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+  for (const location of props.channelData) {
+    grantChannelRead(role, location);
+  }
 
   const stack = Stack.of(scope);
   const logGroup = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: TRAINING_NAMESPACE, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
@@ -72,7 +78,20 @@ export function createTrainingRole(scope: Construct, props: TrainingRoleProps): 
     { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/training-(data|output|checkpoints)\/\*$/, reason: 'Each run reads its own data copy, and writes its model and checkpoints, under a folder named after its training job' },
     { finding: /^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\/aws\/sagemaker\/TrainingJobs(:\*|:log-stream:[a-z0-9-]+-\*)$/, reason: 'SageMaker names each training job\'s log streams <job>/<host>-<time>; only this pipeline\'s jobs\' streams are writable' },
     { finding: /^Resource::\*$/, reason: 'cloudwatch:PutMetricData (limited to the training namespace by condition) and ecr:GetAuthorizationToken support no resource-level permissions' },
+    { finding: /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[^/]+)\/[\x21-\x7e]*\*$/, reason: 'The objects under an additional channel\'s prefix, which SageMaker lists and downloads' },
     { finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/, reason: 'Encrypting the trained model and checkpoints with the pipeline bucket\'s own key' },
   ]);
   return role;
+}
+
+/** An S3Prefix channel: SageMaker lists the prefix and reads every object under it. */
+function grantChannelRead(role: iam.IRole, location: DataLocation): void {
+  const prefix = location.prefix ?? '';
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [location.bucket.arnForObjects(`${prefix}*`)] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['s3:ListBucket'],
+    resources: [location.bucket.bucketArn],
+    conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
+  }));
+  location.bucket.encryptionKey?.grantDecrypt(role);
 }

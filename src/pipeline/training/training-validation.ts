@@ -3,6 +3,7 @@ import {
   CHANNEL_NAME_PATTERN,
   HYPERPARAMETER_NAME_MAX,
   HYPERPARAMETER_VALUE_MAX,
+  MAX_CHANNELS,
   MAX_HYPERPARAMETERS,
   MAX_TRAINING_INSTANCES,
   MAX_TRAINING_SECONDS,
@@ -32,6 +33,7 @@ export function validateTrainingProps(props: TrainingPipelineProps, problems: Pr
     problems.matches(props.trainingData.channelName, CHANNEL_NAME_PATTERN, 'trainingData.channelName', 'must be 1-64 characters of letters, digits, ".", "-" and "_"');
   }
   checkMimeType(props.trainingData.contentType, 'trainingData.contentType', problems);
+  checkChannels(props, problems);
   (props.supportedContentTypes ?? []).forEach((type, i) => checkMimeType(type, `supportedContentTypes[${i}]`, problems));
   (props.supportedResponseTypes ?? []).forEach((type, i) => checkMimeType(type, `supportedResponseTypes[${i}]`, problems));
   checkHyperParameters(props.hyperParameters ?? {}, problems);
@@ -53,6 +55,22 @@ export function validateTrainingProps(props: TrainingPipelineProps, problems: Pr
       'must be 1-63 letters, digits and hyphens, starting and ending with a letter or digit');
   }
   validateNotifications(props.notifications ?? {}, 'notifications', problems);
+}
+
+function checkChannels(props: TrainingPipelineProps, problems: ProblemCollector): void {
+  const channels = props.additionalChannels ?? [];
+  problems.check(channels.length < MAX_CHANNELS, 'additionalChannels', `may have at most ${MAX_CHANNELS - 1} channels (SageMaker takes ${MAX_CHANNELS}, the training data's among them), got ${channels.length}`);
+  const seen = new Set([props.trainingData.channelName ?? 'train']);
+  channels.forEach((channel, i) => {
+    const path = `additionalChannels[${i}]`;
+    problems.matches(channel.name, CHANNEL_NAME_PATTERN, `${path}.name`, 'must be 1-64 characters of letters, digits, ".", "-" and "_"');
+    problems.check(!seen.has(channel.name), `${path}.name`, `"${channel.name}" is already a channel of the job: each channel needs its own name`);
+    seen.add(channel.name);
+    if (channel.location.prefix) {
+      checkProp(s3ObjectKey, channel.location.prefix, `${path}.location.prefix`, problems);
+    }
+    checkMimeType(channel.contentType, `${path}.contentType`, problems);
+  });
 }
 
 function checkMimeType(value: string | undefined, path: string, problems: ProblemCollector): void {

@@ -61,7 +61,11 @@ export function trainingJobRequest(settings: TrainingSettings, job: string): Cre
         },
       },
       ...(settings.contentType ? { ContentType: settings.contentType } : {}),
-    }],
+    }, ...(settings.extraChannels ?? []).map((channel) => ({
+      ChannelName: channel.name,
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: channel.s3Uri, S3DataDistributionType: 'FullyReplicated' as const } },
+      ...(channel.contentType ? { ContentType: channel.contentType } : {}),
+    }))],
     OutputDataConfig: {
       S3OutputPath: `s3://${bucket}/${TRAINING_OUTPUT_PREFIX}`,
       ...(settings.workKeyArn ? { KmsKeyId: settings.workKeyArn } : {}),
