@@ -1,5 +1,6 @@
 import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { isNotFound } from './aws-errors';
+import { MODEL_PACKAGE_VERSION_ARN } from '../config/model-package-arns';
 import type { ModelPackageGroupSpec } from '../contract/deploy-settings';
 
 /*
@@ -15,9 +16,6 @@ export type PackageVerdict =
   | { readonly kind: 'releasable'; readonly packageArn: string }
   | { readonly kind: 'refused'; readonly message: string };
 
-/** `arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version>`: a versioned package, the only kind a group holds. */
-const PACKAGE_VERSION_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):(\d{12}):model-package\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/(\d{1,9})$/;
-
 /**
  * Whether `packageArn` names an Approved, completed version of `group`.
  * AWS errors other than "no such package" are thrown, so a transient one is retried.
@@ -27,7 +25,7 @@ export async function checkModelPackage(packageArn: string, group: ModelPackageG
     kind: 'refused',
     message: `Model package ${packageArn} cannot be released from group ${group.name} (account ${group.account}, ${group.region}): ${why}; nothing was created`,
   });
-  const parts = PACKAGE_VERSION_ARN.exec(packageArn);
+  const parts = MODEL_PACKAGE_VERSION_ARN.exec(packageArn);
   if (!parts) {
     return refused('it is not the ARN of a model package version (arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>)');
   }

@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EnvironmentDeploySpec, ModelPackageGroupSpec } from '../../contract/deploy-settings';
@@ -80,10 +80,15 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
  * in another account (its resource policy must then allow this too).
  */
 function describePackages(scope: Construct, group: ModelPackageGroupSpec): iam.PolicyStatement {
+  // SageMaker writes the group's name in lower case in its packages' ARNs. A
+  // name known only at deploy time cannot be lower-cased here (lower-casing a
+  // token's placeholder breaks it): it is taken from the group's ARN, which
+  // already has it in lower case (ModelPackageGroup refuses a deploy-time name).
+  const name = Token.isUnresolved(group.name) ? group.name : group.name.toLowerCase();
   return new iam.PolicyStatement({
     actions: ['sagemaker:DescribeModelPackage'],
     resources: [Stack.of(scope).formatArn({
-      service: 'sagemaker', account: group.account, region: group.region, resource: 'model-package', resourceName: `${group.name.toLowerCase()}/*`,
+      service: 'sagemaker', account: group.account, region: group.region, resource: 'model-package', resourceName: `${name}/*`,
     })],
   });
 }
