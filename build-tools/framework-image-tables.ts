@@ -111,8 +111,10 @@ export function publishedImages(tables: ReadonlyMap<string, unknown>): Published
     if (!included.includes(selection.since)) {
       throw new Error(`the SDK's ${selection.table} table no longer lists ${selection.since}, the oldest version the catalog offers`);
     }
+    const training = trainingScope(tables, selection.table);
+    const flat = (version: string) => publishedVersion(selection.table, scope, version, versionConfig(selection.table, scope, version));
     const versions = selection.base === undefined
-      ? included.map((version) => publishedVersion(selection.table, scope, version, versionConfig(selection.table, scope, version)))
+      ? included.map((version) => withTraining(flat(version), selection.table, training))
       : included.flatMap((version) => baseVersions(selection.table, scope, version, selection.base!));
     return { id: selection.id, versions };
   });
@@ -140,6 +142,7 @@ export function frameworkImagesText(pin: SdkPin = sdkPin()): string {
       `        repository: ${quote(v.repository)},`,
       `        tags: { ${PROCESSORS.filter((p) => v.tags[p] !== undefined).map((p) => `${p}: ${quote(v.tags[p]!)}`).join(', ')} },`,
       `        accounts: ${accountTables.name(v.accounts, `${framework.id} ${v.version}`)},`,
+      ...(v.trains ? ['        trains: true,'] : []),
       '      },',
     ]),
     '    ],',
@@ -173,6 +176,30 @@ function inferenceScope(tables: ReadonlyMap<string, unknown>, table: string): Sd
     throw new Error(`the SDK's ${table} table has no inference versions`);
   }
   return scope;
+}
+
+/** A table's `training` scope, if it has one. */
+function trainingScope(tables: ReadonlyMap<string, unknown>, table: string): SdkScope | undefined {
+  const scope = (tables.get(table) as { training?: SdkScope } | undefined)?.training;
+  return scope?.versions ? scope : undefined;
+}
+
+/**
+ * Marks a version whose image also trains: the table's training scope lists
+ * the version with the same repository, tags and registries (the built-in
+ * algorithms, XGBoost and scikit-learn, whose one container trains and
+ * serves). Deep learning frameworks publish separate `-training` images.
+ */
+function withTraining(published: PublishedVersion, table: string, training: SdkScope | undefined): PublishedVersion {
+  const config = training?.versions[published.version] as SdkVersion | undefined;
+  if (!training || !config?.registries || !config.repository) {
+    return published;
+  }
+  const trained = publishedVersion(table, training, published.version, config);
+  const same = trained.repository === published.repository
+    && JSON.stringify(trained.tags) === JSON.stringify(published.tags)
+    && JSON.stringify(trained.accounts) === JSON.stringify(published.accounts);
+  return same ? { ...published, trains: true } : published;
 }
 
 function versionConfig(table: string, scope: SdkScope, version: string): SdkVersion {

@@ -71,6 +71,26 @@ export function knownFrameworkVersions(framework: string): string[] {
   return findFramework(framework).versions.map(v => v.version);
 }
 
+/**
+ * The versions of a framework whose inference image also trains (the
+ * built-in algorithms: see `PublishedVersion.trains`), oldest first; none for
+ * the deep learning frameworks, whose training images the catalog does not hold.
+ *
+ * @throws Error if the framework id is unknown.
+ */
+export function trainingFrameworkVersions(framework: string): string[] {
+  return findFramework(framework).versions.filter(v => v.trains === true).map(v => v.version);
+}
+
+/**
+ * Whether a framework version's image (by its full or short form) also trains.
+ *
+ * @throws Error as the lookups do when the framework or the version is unknown.
+ */
+export function isTrainingVersion(framework: string, version: string): boolean {
+  return findVersion(findFramework(framework), version).trains === true;
+}
+
 /** Instance families with GPUs, which run a framework's GPU image. */
 const GPU_INSTANCE = /^ml\.(p\d|g\d)/;
 

@@ -229,6 +229,7 @@ export const PUBLISHED_FRAMEWORKS: readonly PublishedFramework[] = [
         repository: 'sagemaker-xgboost',
         tags: { cpu: '1.5-1', gpu: '1.5-1' },
         accounts: ACCOUNTS_1,
+        trains: true,
       },
       {
         version: '1.7-1',
@@ -236,6 +237,7 @@ export const PUBLISHED_FRAMEWORKS: readonly PublishedFramework[] = [
         repository: 'sagemaker-xgboost',
         tags: { cpu: '1.7-1', gpu: '1.7-1' },
         accounts: ACCOUNTS_1,
+        trains: true,
       },
       {
         version: '3.0-5',
@@ -243,6 +245,7 @@ export const PUBLISHED_FRAMEWORKS: readonly PublishedFramework[] = [
         repository: 'sagemaker-xgboost',
         tags: { cpu: '3.0-5', gpu: '3.0-5' },
         accounts: ACCOUNTS_1,
+        trains: true,
       },
       {
         version: '3.2-0',
@@ -250,6 +253,7 @@ export const PUBLISHED_FRAMEWORKS: readonly PublishedFramework[] = [
         repository: 'sagemaker-xgboost',
         tags: { cpu: '3.2-0', gpu: '3.2-0' },
         accounts: ACCOUNTS_1,
+        trains: true,
       },
     ],
   },
@@ -262,6 +266,7 @@ export const PUBLISHED_FRAMEWORKS: readonly PublishedFramework[] = [
         repository: 'sagemaker-scikit-learn',
         tags: { cpu: '1.2-1-cpu-py3' },
         accounts: ACCOUNTS_1,
+        trains: true,
       },
       {
         version: '1.4-2-py312',
@@ -269,6 +274,7 @@ export const PUBLISHED_FRAMEWORKS: readonly PublishedFramework[] = [
         repository: 'sagemaker-scikit-learn',
         tags: { cpu: '1.4-2-py312-cpu-py3' },
         accounts: ACCOUNTS_1,
+        trains: true,
       },
       {
         version: '1.9-0',
@@ -276,6 +282,7 @@ export const PUBLISHED_FRAMEWORKS: readonly PublishedFramework[] = [
         repository: 'sagemaker-scikit-learn',
         tags: { cpu: '1.9-0-cpu-py3' },
         accounts: ACCOUNTS_1,
+        trains: true,
       },
     ],
   },

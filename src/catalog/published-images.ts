@@ -18,6 +18,12 @@ export interface PublishedVersion {
   /** The image tag per processor; a processor without a tag is not published. */
   readonly tags: { readonly cpu?: string; readonly gpu?: string };
   readonly accounts: RegistryAccounts;
+  /**
+   * Set when the same image also trains: the SDK's training scope lists the
+   * version with the same repository, tags and registries (the built-in
+   * algorithms' one container trains and serves).
+   */
+  readonly trains?: boolean;
 }
 
 /** A framework's published inference images, oldest version first. */

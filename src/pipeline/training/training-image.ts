@@ -1,34 +1,29 @@
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
+import { isTrainingVersion, trainingFrameworkVersions } from '../../catalog/framework-catalog';
 import { MlopsValidationError } from '../../errors/validation-error';
 import { Framework } from '../image/framework';
 import { ModelImage, ModelImageBindOptions, ModelImageConfig } from '../image/model-image';
-
-/**
- * Frameworks whose training image is the image their models are served with.
- * In the SageMaker Python SDK's image tables (`image_uri_config/xgboost.json`
- * and `sklearn.json`), the `training` and `inference` scopes of XGBoost and
- * scikit-learn name the same repository, tags and registries for every
- * version the library's catalog offers; the deep learning frameworks publish
- * separate `-training` repositories, which the catalog does not hold yet.
- */
-const SAME_IMAGE_FRAMEWORKS: readonly string[] = [Framework.XGBOOST.id, Framework.SKLEARN.id];
 
 /** The container image a training job runs: a built-in algorithm or the team's own. */
 export abstract class TrainingImage {
   /**
    * SageMaker's built-in algorithm image of a framework, for the stack's
-   * region (XGBoost and scikit-learn; CPU or GPU from the instance type).
-   * Trained models are registered with the same image for inference.
+   * region (CPU or GPU from the instance type): the XGBoost and scikit-learn
+   * versions whose one image both trains and serves, as the SageMaker Python
+   * SDK's image tables list them. Trained models are registered with the
+   * same image for inference.
    *
    * @param framework `Framework.XGBOOST` or `Framework.SKLEARN`
    * @param version the framework version as SageMaker publishes it, e.g. `1.7-1`
    */
   public static fromFramework(framework: Framework, version: string): TrainingImage {
-    if (!SAME_IMAGE_FRAMEWORKS.includes(framework.id)) {
-      throw new MlopsValidationError(
-        `image: ${framework.displayName} has no built-in training image in this library yet; use TrainingImage.fromFramework with XGBoost or scikit-learn, or your own image`,
-      );
+    // The catalog marks the versions whose image trains too, from the SageMaker SDK's training tables.
+    if (!isTrainingVersion(framework.id, version)) {
+      const trainable = trainingFrameworkVersions(framework.id);
+      throw new MlopsValidationError(trainable.length === 0
+        ? `image: ${framework.displayName} has no built-in training image in this library yet; use XGBoost or scikit-learn, or your own image`
+        : `image: ${framework.displayName} ${version} has no built-in training image; versions that train: ${trainable.join(', ')}`);
     }
     return new ModelImageTraining(ModelImage.fromFramework(framework, version));
   }

@@ -130,3 +130,25 @@ test('accounts are sorted by region', () => {
   expect(Object.keys(version('xgboost', '1.5-1').accounts)).toEqual(['eu-west-1', 'us-east-1']);
   expect(publishedImages(tables()).modelMonitor).toEqual({ repository: 'sagemaker-model-monitor-analyzer', accounts: { 'eu-west-1': '222222222222', 'us-east-1': '111111111111' } });
 });
+
+describe('the generator marks the versions whose image also trains', () => {
+  const registries = { 'us-east-1': '111111111111', 'eu-west-1': '222222222222' };
+  const xgboost = (training: Record<string, unknown>) => ({
+    inference: { versions: { '1.5-1': { registries, repository: 'sagemaker-xgboost' }, '1.7-1': { registries, repository: 'sagemaker-xgboost' } } },
+    training: { versions: training },
+  });
+  const generated = (training: Record<string, unknown>) =>
+    publishedImages(tables({ xgboost: xgboost(training) })).frameworks.find((f) => f.id === 'xgboost')!.versions;
+
+  test('a version the training scope lists with the same repository, tags and registries trains', () => {
+    const versions = generated({ '1.5-1': { registries, repository: 'sagemaker-xgboost' }, '1.7-1': { registries, repository: 'sagemaker-xgboost' } });
+    expect(versions.map((v) => v.trains)).toEqual([true, true]);
+  });
+
+  test('another repository, other registries or no training entry do not', () => {
+    expect(generated({ '1.5-1': { registries, repository: 'xgboost-training' } })[0].trains).toBeUndefined();
+    expect(generated({ '1.5-1': { registries: { 'us-east-1': '333333333333' }, repository: 'sagemaker-xgboost' } })[0].trains).toBeUndefined();
+    expect(generated({})[1].trains).toBeUndefined();
+    expect(publishedImages(tables()).frameworks.flatMap((f) => f.versions).some((v) => v.trains)).toBe(false);
+  });
+});
