@@ -9,7 +9,7 @@ export const TRAINING_SPEC_VARIABLE = 'MLOPS_TRAINING_SPEC';
 
 /** The S3 prefix, in the pipeline's own bucket, each run's exact copy of the training data goes under. */
 export const TRAINING_DATA_PREFIX = 'training-data/';
-/** The S3 prefix, in the pipeline's own bucket, SageMaker writes each run's model artifact under. */
+/** The S3 prefix, in the pipeline's own bucket, SageMaker writes each run's model artifact under unless told another place. */
 export const TRAINING_OUTPUT_PREFIX = 'training-output/';
 /** The S3 prefix, in the pipeline's own bucket, spot training keeps each run's checkpoints under. */
 export const TRAINING_CHECKPOINT_PREFIX = 'training-checkpoints/';
@@ -26,6 +26,14 @@ export interface ExtraChannelSpec {
   /** `s3://bucket/prefix`. */
   readonly s3Uri: string;
   readonly contentType?: string;
+}
+
+/** Where SageMaker writes each run's model: `<s3Uri><job>/output/model.tar.gz`. */
+export interface TrainingOutputSpec {
+  /** `s3://bucket/prefix/`, ending in a slash. */
+  readonly s3Uri: string;
+  /** The key SageMaker encrypts the model with, when the bucket has one. */
+  readonly kmsKeyArn?: string;
 }
 
 /** Managed spot training: SageMaker may interrupt the job, which resumes from its checkpoints. */
@@ -48,10 +56,9 @@ export interface TrainingSettings {
   readonly contentType?: string;
   /** Further channels (a validation set, say), after the data's. */
   readonly extraChannels?: readonly ExtraChannelSpec[];
-  /** The pipeline's own bucket: the data copy, the output and checkpoints go under the prefixes above. */
+  /** The pipeline's own bucket: the data copies and checkpoints go under the prefixes above. */
   readonly workBucket: string;
-  /** The key the work bucket is encrypted with, handed to SageMaker for the output. */
-  readonly workKeyArn?: string;
+  readonly output: TrainingOutputSpec;
   /** The role SageMaker runs the job as. */
   readonly roleArn: string;
   /** The training image URI. */

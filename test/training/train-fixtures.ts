@@ -14,6 +14,7 @@ export function trainingSettings(overrides: Partial<TrainingSettings> = {}): Tra
     channelName: 'train',
     contentType: 'text/csv',
     workBucket: WORK_BUCKET,
+    output: { s3Uri: `s3://${WORK_BUCKET}/training-output/` },
     roleArn: 'arn:aws:iam::123456789012:role/churn-training-sagemaker',
     trainingImage: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1',
     hyperParameters: { objective: 'binary:logistic', num_round: '50' },

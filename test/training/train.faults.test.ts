@@ -58,8 +58,8 @@ describe('train handler: Train step', () => {
     expect(outcome).toEqual({ kind: 'in-progress', message: `Training job ${JOB} is InProgress (Starting)`, continuationToken: TRAINING });
   });
 
-  test('spot training waits up to the given time and keeps checkpoints under the run\'s own prefix; output is encrypted with the work key', async () => {
-    const settings = trainingSettings({ spot: { maxWaitSeconds: 7200 }, workKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k-1' });
+  test('spot training waits up to the given time and keeps checkpoints under the run\'s own prefix; output is encrypted with the output bucket\'s key', async () => {
+    const settings = trainingSettings({ spot: { maxWaitSeconds: 7200 }, output: { s3Uri: `s3://${WORK_BUCKET}/training-output/`, kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k-1' } });
     await runTrainJob(trainJob({ executionId: EXEC }), settings, clients);
 
     expect(sagemaker).toHaveReceivedCommandWith(CreateTrainingJobCommand, {

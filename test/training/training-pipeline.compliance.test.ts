@@ -28,6 +28,7 @@ describe('TrainingPipeline compliance with spot training in an environment-agnos
   const stack = newAgnosticStack();
   new TrainingPipeline(stack, 'Churn', trainingProps(stack, {
     spot: { maxWait: Duration.days(2) },
+    outputLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Trained', 'team-models'), prefix: 'churn/trained/' },
     additionalChannels: [{ name: 'validation', location: { bucket: s3.Bucket.fromBucketName(stack, 'Validation', 'team-validation'), prefix: 'churn/' } }],
   }));
 

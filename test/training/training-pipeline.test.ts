@@ -80,7 +80,7 @@ describe('TrainingPipeline: what the train handler is told', () => {
       channelName: 'train',
       contentType: 'text/csv',
       workBucket: '<token>',
-      workKeyArn: '<token>',
+      output: { s3Uri: 's3://<token>/training-output/', kmsKeyArn: '<token>' },
       roleArn: '<token>',
       trainingImage: XGBOOST_URI,
       hyperParameters: { objective: 'binary:logistic', num_round: '50' },
@@ -183,6 +183,34 @@ describe('TrainingPipeline: additional channels', () => {
       .toThrow(/additionalChannels\[0\]\.name: "train" is already a channel[\s\S]*additionalChannels\[1\]\.name: "bad name" must be 1-64 characters[\s\S]*additionalChannels\[2\]\.contentType/);
     const twenty = Array.from({ length: 20 }, (_, i) => ({ name: `c${i}`, location }));
     expect(() => synth({ additionalChannels: twenty })).toThrow(/additionalChannels: may have at most 19 channels/);
+  });
+});
+
+describe('TrainingPipeline: output location', () => {
+  test('SageMaker writes the models where it is told, and may write nowhere else', () => {
+    const stack = newStack();
+    const models = new s3.Bucket(stack, 'Models', { encryption: s3.BucketEncryption.KMS });
+    new TrainingPipeline(stack, 'Churn', trainingProps(stack, { outputLocation: { bucket: models, prefix: 'churn/models/' } }));
+    const template = Template.fromStack(stack);
+
+    expect(trainSettingsIn(template).output).toEqual({ s3Uri: 's3://<token>/churn/models/', kmsKeyArn: '<token>' });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^ChurnTrainingRole') }] } }))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Models/), 'Arn'] }, '/churn/models/*']] },
+    }));
+    expect(JSON.stringify(statements)).not.toContain('training-output/');
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ModelsKey/), 'Arn'] },
+    }));
+  });
+
+  test('a prefix must end in a slash', () => {
+    const stack = newStack();
+    expect(() => new TrainingPipeline(stack, 'Churn', trainingProps(stack, { outputLocation: { bucket: new s3.Bucket(stack, 'Models'), prefix: 'churn/models' } })))
+      .toThrow(/outputLocation\.prefix: "churn\/models" must end with "\/"/);
   });
 });
 

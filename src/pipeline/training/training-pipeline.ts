@@ -16,7 +16,7 @@ import { validateTrainingProps } from './training-validation';
 import { ProblemCollector } from '../../common/problem-collector';
 import { removeRedundantDependsOn } from '../../common/redundant-dependencies';
 import { SAGEMAKER_NAME_MAX, sageMakerName } from '../../contract/naming';
-import { TrainingSettings } from '../../contract/training-settings';
+import { TRAINING_OUTPUT_PREFIX, TrainingSettings } from '../../contract/training-settings';
 import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../../nag/acknowledgements';
 import { dataLocationUri } from '../data/data-location-uri';
 import { createLoggedBucket } from '../logged-bucket';
@@ -93,12 +93,14 @@ export class TrainingPipeline extends Construct {
     }
 
     const channels = props.additionalChannels ?? [];
+    const output = props.outputLocation ?? { bucket: this.workBucket, prefix: TRAINING_OUTPUT_PREFIX };
     const trainingRole = createTrainingRole(this, {
       pipelineName,
       workBucket: this.workBucket,
       jobPrefix,
       spot: props.spot !== undefined,
       channelData: channels.map((channel) => channel.location),
+      output,
     });
     this.trainingRole = trainingRole;
     const trainingImage = props.image.bind(this, { role: trainingRole, instanceType });
@@ -116,7 +118,7 @@ export class TrainingPipeline extends Construct {
         ? channels.map((channel) => ({ name: channel.name, s3Uri: dataLocationUri(channel.location), contentType: channel.contentType }))
         : undefined,
       workBucket: this.workBucket.bucketName,
-      workKeyArn: work.key.keyArn,
+      output: { s3Uri: dataLocationUri(output), kmsKeyArn: output.bucket.encryptionKey?.keyArn },
       roleArn: trainingRole.roleArn,
       trainingImage: trainingImage.imageUri,
       hyperParameters: props.hyperParameters ?? {},

@@ -122,6 +122,13 @@ export interface TrainingPipelineProps {
   readonly spot?: SpotTrainingOptions;
 
   /**
+   * Where SageMaker writes each run's model, `<prefix><job>/output/model.tar.gz`.
+   * The prefix must end in `/`. The training role may write exactly there.
+   * @default - the pipeline's bucket, under `training-output/`
+   */
+  readonly outputLocation?: DataLocation;
+
+  /**
    * The name of an existing model package group to register trained models in.
    * @default - a group named after the pipeline, created by this construct
    */

@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TRAINING_CHECKPOINT_PREFIX, TRAINING_DATA_PREFIX, TRAINING_OUTPUT_PREFIX } from '../../contract/training-settings';
+import { TRAINING_CHECKPOINT_PREFIX, TRAINING_DATA_PREFIX } from '../../contract/training-settings';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { DataLocation } from '../data/data-location';
 
@@ -16,6 +16,8 @@ export interface TrainingRoleProps {
   readonly spot: boolean;
   /** Further channels' data, read where it is. */
   readonly channelData: readonly DataLocation[];
+  /** Where SageMaker writes the trained models (a prefix ending in `/`). */
+  readonly output: DataLocation;
 }
 
 /** CloudWatch's metric namespace and log group of SageMaker training jobs. */
@@ -36,8 +38,12 @@ export function createTrainingRole(scope: Construct, props: TrainingRoleProps): 
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${TRAINING_DATA_PREFIX}*`)] }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-    resources: [bucket.arnForObjects(`${TRAINING_OUTPUT_PREFIX}*`)],
+    resources: [props.output.bucket.arnForObjects(`${props.output.prefix ?? ''}*`)],
   }));
+  if (props.output.bucket !== bucket) {
+    // SageMaker encrypts the model with the output bucket's key (OutputDataConfig.KmsKeyId).
+    props.output.bucket.encryptionKey?.grant(role, 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
   const listed = [`${TRAINING_DATA_PREFIX}*`];
   if (props.spot) {
     // SageMaker syncs the checkpoint folder both ways: it resumes from what it wrote before the interruption.
@@ -78,7 +84,7 @@ export function createTrainingRole(scope: Construct, props: TrainingRoleProps): 
     { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/training-(data|output|checkpoints)\/\*$/, reason: 'Each run reads its own data copy, and writes its model and checkpoints, under a folder named after its training job' },
     { finding: /^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\/aws\/sagemaker\/TrainingJobs(:\*|:log-stream:[a-z0-9-]+-\*)$/, reason: 'SageMaker names each training job\'s log streams <job>/<host>-<time>; only this pipeline\'s jobs\' streams are writable' },
     { finding: /^Resource::\*$/, reason: 'cloudwatch:PutMetricData (limited to the training namespace by condition) and ecr:GetAuthorizationToken support no resource-level permissions' },
-    { finding: /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[^/]+)\/[\x21-\x7e]*\*$/, reason: 'The objects under an additional channel\'s prefix, which SageMaker lists and downloads' },
+    { finding: /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[^/]+)\/[\x21-\x7e]*\*$/, reason: 'The objects under an additional channel\'s prefix, which SageMaker lists and downloads, and under the output prefix, where each run writes a folder named after its job' },
     { finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/, reason: 'Encrypting the trained model and checkpoints with the pipeline bucket\'s own key' },
   ]);
   return role;

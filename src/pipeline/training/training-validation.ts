@@ -16,7 +16,7 @@ import { checkProp } from '../../common/schema-props';
 import { INSTANCE_TYPES } from '../../config/instance-type-fields';
 import { MIME_TYPE_MAX, MIME_TYPE_PATTERN } from '../../config/limits';
 import { pipelineName } from '../../config/name-fields';
-import { s3ObjectKey } from '../../config/s3-key-fields';
+import { outputPrefix, s3ObjectKey } from '../../config/s3-key-fields';
 import { isVersioned } from '../bucket-versioning';
 import { validateNotifications } from '../notifications/notification-validation';
 
@@ -34,6 +34,8 @@ export function validateTrainingProps(props: TrainingPipelineProps, problems: Pr
   }
   checkMimeType(props.trainingData.contentType, 'trainingData.contentType', problems);
   checkChannels(props, problems);
+  // A prefix must end in '/' (each run writes a folder under it); none is the whole bucket.
+  checkProp(outputPrefix, props.outputLocation?.prefix || undefined, 'outputLocation.prefix', problems);
   (props.supportedContentTypes ?? []).forEach((type, i) => checkMimeType(type, `supportedContentTypes[${i}]`, problems));
   (props.supportedResponseTypes ?? []).forEach((type, i) => checkMimeType(type, `supportedResponseTypes[${i}]`, problems));
   checkHyperParameters(props.hyperParameters ?? {}, problems);

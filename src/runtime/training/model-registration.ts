@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { CreateModelPackageCommand, ModelApprovalStatus, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { TRAINING_OUTPUT_PREFIX, TrainingSettings } from '../../contract/training-settings';
+import { TrainingSettings } from '../../contract/training-settings';
 import { JobConfigurationError } from '../codepipeline-job';
 
 /** What the Register step is given by the Train step's output variables. */
@@ -30,7 +30,7 @@ export function registrationToken(trainingJob: string): string {
  * @returns the package version's ARN
  */
 export async function registerModel(settings: TrainingSettings, request: RegistrationRequest, sagemaker: SageMakerClient): Promise<string> {
-  const output = `s3://${settings.workBucket}/${TRAINING_OUTPUT_PREFIX}`;
+  const output = settings.output.s3Uri;
   if (!request.modelDataUrl.startsWith(output) || request.modelDataUrl.includes('/../')) {
     throw new JobConfigurationError(`UserParameters.modelDataUrl ${request.modelDataUrl} is not under this pipeline's training output ${output}`);
   }

@@ -6,7 +6,7 @@ import {
   SageMakerClient,
   TrainingInstanceType,
 } from '@aws-sdk/client-sagemaker';
-import { TRAINING_CHECKPOINT_PREFIX, TRAINING_DATA_PREFIX, TRAINING_OUTPUT_PREFIX, TrainingSettings } from '../../contract/training-settings';
+import { TRAINING_CHECKPOINT_PREFIX, TRAINING_DATA_PREFIX, TrainingSettings } from '../../contract/training-settings';
 import { isNameTaken } from '../aws-errors';
 import { stageReleaseArtifact } from '../release-artifact';
 
@@ -67,8 +67,8 @@ export function trainingJobRequest(settings: TrainingSettings, job: string): Cre
       ...(channel.contentType ? { ContentType: channel.contentType } : {}),
     }))],
     OutputDataConfig: {
-      S3OutputPath: `s3://${bucket}/${TRAINING_OUTPUT_PREFIX}`,
-      ...(settings.workKeyArn ? { KmsKeyId: settings.workKeyArn } : {}),
+      S3OutputPath: settings.output.s3Uri,
+      ...(settings.output.kmsKeyArn ? { KmsKeyId: settings.output.kmsKeyArn } : {}),
     },
     ResourceConfig: {
       // The construct checked it against SageMaker's training instance types.
