@@ -4,7 +4,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { trainSettingsIn, trainingProps } from './training-fixtures';
 import { Framework, ModelImage, MlopsValidationError, TrainedModelApproval, TrainingImage, TrainingPipeline } from '../../src';
-import { newStack, thrownBy } from '../pipeline/fixtures';
+import { newAgnosticStack, newStack, thrownBy } from '../pipeline/fixtures';
 
 function synth(overrides: Parameters<typeof trainingProps>[1] = {}) {
   const stack = newStack();
@@ -211,6 +211,29 @@ describe('TrainingPipeline: output location', () => {
     const stack = newStack();
     expect(() => new TrainingPipeline(stack, 'Churn', trainingProps(stack, { outputLocation: { bucket: new s3.Bucket(stack, 'Models'), prefix: 'churn/models' } })))
       .toThrow(/outputLocation\.prefix: "churn\/models" must end with "\/"/);
+  });
+});
+
+describe('TrainingPipeline: another inference image', () => {
+  test('is recorded by URI, and neither the training role nor the image\'s repository is granted anything for it', () => {
+    const stack = newStack();
+    const serving = new ecr.Repository(stack, 'Serving');
+    new TrainingPipeline(stack, 'Churn', trainingProps(stack, { inferenceImage: ModelImage.fromEcrRepository(serving, 'v7') }));
+    const template = Template.fromStack(stack);
+
+    expect(trainSettingsIn(template).inferenceImage).toMatch(/\/<token>:v7$/);
+    expect(trainSettingsIn(template).trainingImage).toBe(XGBOOST_URI);
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).not.toMatch(/Serving[0-9A-F]{8}/);
+    template.hasResourceProperties('AWS::ECR::Repository', { RepositoryPolicyText: Match.absent() });
+  });
+
+  test('nor in an environment-agnostic stack', () => {
+    const stack = newAgnosticStack();
+    new TrainingPipeline(stack, 'Churn', trainingProps(stack, { inferenceImage: ModelImage.fromEcrRepository(new ecr.Repository(stack, 'Serving'), 'v7') }));
+    const template = Template.fromStack(stack);
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/Serving[0-9A-F]{8}/);
+    template.hasResourceProperties('AWS::ECR::Repository', { RepositoryPolicyText: Match.absent() });
   });
 });
 

@@ -104,8 +104,14 @@ export class TrainingPipeline extends Construct {
     });
     this.trainingRole = trainingRole;
     const trainingImage = props.image.bind(this, { role: trainingRole, instanceType });
-    // The registered package is deployed by whoever releases it; its URI only is recorded.
-    const inferenceImage = props.inferenceImage?.bind(this, { role: trainingRole, instanceType }) ?? trainingImage;
+    // Only the URI of another inference image is recorded: whoever releases the
+    // package pulls it with their own role. It is bound to an immutable stand-in
+    // in this account, which drops the pull grant (a same-account grant goes to
+    // the principal only), instead of widening the training role or the
+    // repository's policy. The stand-in's ARN is never rendered.
+    const noGrants = iam.Role.fromRoleArn(this, 'InferenceImageBinding',
+      stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'inference-image-binding' }), { mutable: false });
+    const inferenceImage = props.inferenceImage?.bind(this, { role: noGrants, instanceType }) ?? trainingImage;
     const contentTypes = props.supportedContentTypes ?? [props.trainingData.contentType ?? 'text/csv'];
 
     const settings: TrainingSettings = {
