@@ -14,6 +14,7 @@ import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
+  CreateTrainingJobCommand,
   CreateMonitoringScheduleCommand,
   DeleteMonitoringScheduleCommand,
   DescribeMonitoringScheduleCommand,
@@ -25,6 +26,7 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeEndpointOutput,
+  DescribeTrainingJobCommand,
   ListEndpointsCommand,
   SageMakerClient,
   UpdateEndpointCommand,
@@ -312,6 +314,57 @@ async function createConfigNamed(sm: SageMakerClient, configName: string): Promi
  * and deletes) a small stack that moto 5.2.5 alone fails or gets wrong, with
  * the construct the blueprints use.
  */
+describe('SageMaker training patches (training pipelines need them)', () => {
+  let server: MotoServer;
+  let sm: SageMakerClient;
+  beforeAll(async () => {
+    server = await startMotoServer();
+    sm = sageMaker(server.endpoint);
+  });
+  afterAll(async () => {
+    sm?.destroy();
+    await server?.stop();
+  });
+
+  const startJob = (name: string) => sm.send(new CreateTrainingJobCommand({
+    TrainingJobName: name,
+    RoleArn: `arn:aws:iam::${ACCOUNT}:role/training`,
+    AlgorithmSpecification: { TrainingImage: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1', TrainingInputMode: 'File' },
+    InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://data/train/' } } }],
+    OutputDataConfig: { S3OutputPath: 's3://models/out/' },
+    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+  }));
+  const status = async (name: string) => {
+    const job = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+    return `${job.TrainingJobStatus}/${job.SecondaryStatus}`;
+  };
+
+  test('a job is InProgress for describesUntilReady describes, then Completed with its model under the output path', async () => {
+    await setDescribesUntilReady(server.endpoint, 2);
+    const name = uniqueName('train');
+    await startJob(name);
+    expect([await status(name), await status(name), await status(name)]).toEqual(['InProgress/Starting', 'InProgress/Training', 'Completed/Completed']);
+    expect((await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).ModelArtifacts?.S3ModelArtifacts)
+      .toBe(`s3://models/out/${name}/output/model.tar.gz`);
+  });
+
+  test('describesUntilReady 0 completes a job at once', async () => {
+    await setDescribesUntilReady(server.endpoint, 0);
+    const name = uniqueName('train-instant');
+    await startJob(name);
+    expect(await status(name)).toBe('Completed/Completed');
+  });
+
+  test('a taken name is ResourceInUse, and the first job is kept', async () => {
+    await setDescribesUntilReady(server.endpoint, 1);
+    const name = uniqueName('train-twice');
+    await startJob(name);
+    await expect(startJob(name)).rejects.toMatchObject({ name: 'ResourceInUse', message: expect.stringContaining('Training job names must be unique') });
+    expect(await status(name)).toBe('InProgress/Starting');
+  });
+});
+
 describe('CloudFormation patches (the blueprints need them)', () => {
   const endpoint = process.env.MOTO_ENDPOINT!;
   const cfn = new CloudFormationClient({ endpoint, region: REGION, maxAttempts: 1 });
