@@ -121,6 +121,7 @@ const HANDLERS: Array<{ entry: string; constructFile: string; constructName: str
   { entry: 'provision', constructFile: 'framework/provision/provision-function.ts', constructName: 'ProvisionFunction' },
   { entry: 'config-trigger', constructFile: 'framework/trigger/config-trigger-function.ts', constructName: 'ConfigTriggerFunction' },
   { entry: 'train', constructFile: 'pipeline/training/train-function.ts', constructName: 'TrainFunction' },
+  { entry: 'release-request', constructFile: 'pipeline/registry/release-request-function.ts', constructName: 'ReleaseRequestFunction' },
 ];
 
 const project = new awscdk.AwsCdkConstructLibrary({

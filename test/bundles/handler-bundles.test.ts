@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../harness/moto-server';
  * Node process, as Lambda would, so a bundling change (such as building from
  * the SDK's ES module builds) cannot break the handlers unnoticed.
  */
-const BUNDLES = ['cleanup', 'config-trigger', 'deploy', 'integration-test', 'provision', 'share', 'train', 'violations'].map((name) => ({
+const BUNDLES = ['cleanup', 'config-trigger', 'deploy', 'integration-test', 'provision', 'release-request', 'share', 'train', 'violations'].map((name) => ({
   name,
   file: join(PROJECT_ROOT, 'assets', 'runtime', 'handlers', `${name}.lambda`, 'index.js'),
 }));

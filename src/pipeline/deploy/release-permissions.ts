@@ -34,7 +34,7 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
     }),
   ];
   if (spec.modelPackageGroup) {
-    statements.push(describePackages(scope, spec.modelPackageGroup));
+    statements.push(describeGroupPackages(scope, spec.modelPackageGroup));
   }
   if (spec.batch) {
     // A batch release: its transform job has the release's name. No endpoint to touch.
@@ -76,10 +76,11 @@ export function releasePermissions(scope: Construct, spec: EnvironmentDeploySpec
 /**
  * Reading the versions of the group a registry pipeline releases from: the
  * deploy handler checks that the package it is asked to release is an
- * Approved version of it before creating the model from it. The group may be
+ * Approved version of it before creating the model from it, and the
+ * release-request handler before requesting a release. The group may be
  * in another account (its resource policy must then allow this too).
  */
-function describePackages(scope: Construct, group: ModelPackageGroupSpec): iam.PolicyStatement {
+export function describeGroupPackages(scope: Construct, group: ModelPackageGroupSpec): iam.PolicyStatement {
   // SageMaker writes the group's name in lower case in its packages' ARNs. A
   // name known only at deploy time cannot be lower-cased here (lower-casing a
   // token's placeholder breaks it): it is taken from the group's ARN, which
