@@ -27,7 +27,7 @@ describe('TrainingPipeline compliance with spot training in an environment-agnos
   // Account and region are only known at deploy time: the acknowledgements must still match the ARNs.
   const stack = newAgnosticStack();
   new TrainingPipeline(stack, 'Churn', trainingProps(stack, {
-    spot: { maxWait: Duration.days(2) },
+    spot: { maxWait: Duration.hours(20) },
     outputLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Trained', 'team-models'), prefix: 'churn/trained/' },
     additionalChannels: [{ name: 'validation', location: { bucket: s3.Bucket.fromBucketName(stack, 'Validation', 'team-validation'), prefix: 'churn/' } }],
   }));

@@ -87,7 +87,7 @@ describe('TrainingPipeline: what the train handler is told', () => {
       instanceType: 'ml.m5.xlarge',
       instanceCount: 1,
       volumeSizeGb: 30,
-      maxRuntimeSeconds: 86400,
+      maxRuntimeSeconds: 43200,
       modelPackageGroupName: 'churn-training',
       approvalStatus: 'PendingManualApproval',
       inferenceImage: XGBOOST_URI,
@@ -123,9 +123,9 @@ describe('TrainingPipeline: what the train handler is told', () => {
     });
   });
 
-  test('spot training waits twice the runtime by default, within SageMaker\'s 28 days', () => {
-    expect(trainSettingsIn(synth({ spot: {} }).template).spot).toEqual({ maxWaitSeconds: 2 * 86400 });
-    expect(trainSettingsIn(synth({ spot: {}, maxRuntime: Duration.days(20) }).template).spot).toEqual({ maxWaitSeconds: 28 * 86400 });
+  test('spot training waits twice the runtime by default, within the 23 hours a run may take', () => {
+    expect(trainSettingsIn(synth({ spot: {}, maxRuntime: Duration.hours(4) }).template).spot).toEqual({ maxWaitSeconds: 8 * 3600 });
+    expect(trainSettingsIn(synth({ spot: {} }).template).spot).toEqual({ maxWaitSeconds: 23 * 3600 });
   });
 
   test('an existing group is not created, and its ARN names it', () => {
@@ -307,12 +307,13 @@ describe('TrainingPipeline: validation', () => {
     const message = (error as Error).message;
     for (const path of [
       'pipelineName', 'trainingData.key', 'trainingData.bucket', 'trainingData.channelName', 'trainingData.contentType', 'hyperParameters.num_round',
-      'instanceType', 'instanceCount', 'volumeSize (GiB)', 'maxRuntime (seconds)', 'spot.maxWait', 'existingModelPackageGroupName',
+      'instanceType', 'instanceCount', 'volumeSize (GiB)', 'maxRuntime', 'spot.maxWait', 'existingModelPackageGroupName',
       'supportedContentTypes[0]', 'notifications.emails[0]',
     ]) {
       expect(message).toContain(path);
     }
     expect(message).toContain('"ml.m5.larg" is not a SageMaker training instance type (did you mean "ml.m5.large"?)');
+    expect(message).toContain('maxRuntime: must be at most 23 hours (CodePipeline fails a Lambda invoke action after 24 hours, and the run must end before), got 2505600 s');
     expect(stack.node.tryFindChild('Churn')).toBeUndefined();
   });
 

@@ -16,8 +16,17 @@ export const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]{1,64}$/;
 /** InputDataConfig: at most 20 channels, the training data's among them. */
 export const MAX_CHANNELS = 20;
 
-/** StoppingCondition.MaxRuntimeInSeconds and MaxWaitTimeInSeconds: SageMaker stops any training job after 28 days. */
-export const MAX_TRAINING_SECONDS = 28 * 24 * 3600;
+/**
+ * The longest a run's job may be allowed (its MaxRuntimeInSeconds, or with
+ * spot training its MaxWaitTimeInSeconds), though SageMaker allows 28 days:
+ * CodePipeline fails a Lambda invoke action after 24 hours, and a job still
+ * running then would train on, billed, for nobody. An hour is kept for the
+ * data copy and the wait for instances.
+ */
+export const MAX_TRAINING_SECONDS = 23 * 3600;
+
+/** How long a job may train unless told otherwise. */
+export const DEFAULT_MAX_RUNTIME_SECONDS = 12 * 3600;
 
 /** ResourceConfig.VolumeSizeInGB: a training instance's EBS storage volume, up to 16 TiB. */
 export const MAX_TRAINING_VOLUME_GB = 16384;

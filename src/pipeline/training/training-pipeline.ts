@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +9,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { TrainHandler } from './train-handler';
-import { DEFAULT_TRAINING_INSTANCE_TYPE, DEFAULT_TRAINING_VOLUME_GB, MAX_TRAINING_SECONDS } from './training-limits';
+import { DEFAULT_MAX_RUNTIME_SECONDS, DEFAULT_TRAINING_INSTANCE_TYPE, DEFAULT_TRAINING_VOLUME_GB, MAX_TRAINING_SECONDS } from './training-limits';
 import { TrainedModelApproval, TrainingPipelineProps } from './training-props';
 import { createTrainingRole } from './training-role';
 import { validateTrainingProps } from './training-validation';
@@ -64,7 +64,7 @@ export class TrainingPipeline extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const instanceType = props.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE;
-    const maxRuntimeSeconds = props.maxRuntime?.toSeconds() ?? Duration.days(1).toSeconds();
+    const maxRuntimeSeconds = props.maxRuntime?.toSeconds() ?? DEFAULT_MAX_RUNTIME_SECONDS;
     const jobPrefix = sageMakerName([pipelineName, 'train'], SAGEMAKER_NAME_MAX - RUN_SUFFIX_LENGTH);
     removeRedundantDependsOn(this);
 

@@ -49,8 +49,8 @@ export interface TrainingChannel {
 export interface SpotTrainingOptions {
   /**
    * How long a job may take in all, waiting for spot capacity included. At
-   * least `maxRuntime`, at most 28 days.
-   * @default - twice `maxRuntime`, within 28 days
+   * least `maxRuntime`, at most 23 hours (CodePipeline gives up on an action after 24).
+   * @default - twice `maxRuntime`, at most 23 hours
    */
   readonly maxWait?: Duration;
 }
@@ -109,8 +109,9 @@ export interface TrainingPipelineProps {
   readonly volumeSize?: Size;
 
   /**
-   * How long a job may train before SageMaker stops it, 1 second to 28 days.
-   * @default Duration.days(1)
+   * How long a job may train before SageMaker stops it, 1 second to 23 hours:
+   * CodePipeline fails the Train action after 24 hours, so a run must end before.
+   * @default Duration.hours(12)
    */
   readonly maxRuntime?: Duration;
 

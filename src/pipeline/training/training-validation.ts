@@ -46,9 +46,9 @@ export function validateTrainingProps(props: TrainingPipelineProps, problems: Pr
     problems.integerInRange(gib, 1, MAX_TRAINING_VOLUME_GB, 'volumeSize (GiB)');
   }
   const runtime = props.maxRuntime?.toSeconds({ integral: false });
-  problems.integerInRange(runtime, 1, MAX_TRAINING_SECONDS, 'maxRuntime (seconds)');
+  checkRunTime(runtime, 'maxRuntime', problems);
   const maxWait = props.spot?.maxWait?.toSeconds({ integral: false });
-  problems.integerInRange(maxWait, 1, MAX_TRAINING_SECONDS, 'spot.maxWait (seconds)');
+  checkRunTime(maxWait, 'spot.maxWait', problems);
   if (maxWait !== undefined && !Token.isUnresolved(maxWait) && maxWait < (runtime ?? 0)) {
     problems.add('spot.maxWait', `must be at least maxRuntime (${runtime} s): SageMaker counts the wait for spot capacity into it, got ${maxWait} s`);
   }
@@ -73,6 +73,16 @@ function checkChannels(props: TrainingPipelineProps, problems: ProblemCollector)
     }
     checkMimeType(channel.contentType, `${path}.contentType`, problems);
   });
+}
+
+/** A job's time limit: whole seconds, within what CodePipeline waits for the Train action. */
+function checkRunTime(seconds: number | undefined, path: string, problems: ProblemCollector): void {
+  if (seconds === undefined || Token.isUnresolved(seconds)) {
+    return;
+  }
+  problems.check(Number.isInteger(seconds) && seconds >= 1, path, `must be a whole number of seconds, at least 1, got ${seconds}`);
+  problems.check(seconds <= MAX_TRAINING_SECONDS, path,
+    `must be at most ${MAX_TRAINING_SECONDS / 3600} hours (CodePipeline fails a Lambda invoke action after 24 hours, and the run must end before), got ${seconds} s`);
 }
 
 function checkMimeType(value: string | undefined, path: string, problems: ProblemCollector): void {
