@@ -64,6 +64,14 @@ describe('TrainingPipeline: the pipeline', () => {
     expect(pipeline.modelPackageGroupName).toBe('churn-training');
   });
 
+  test('the train function has Lambda\'s longest timeout, for the copy of a large data object, within CodePipeline\'s 20 minutes', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ MLOPS_TRAINING_SPEC: Match.anyValue() }) },
+      Timeout: 900,
+      Architectures: ['arm64'],
+    });
+  });
+
   test('emails go through an encrypted topic on the pipeline\'s outcomes', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ 'source': ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'] }) });

@@ -38,8 +38,11 @@ export class TrainHandler extends Construct {
     const handler = createHandlerFunction(this, {
       roleDescription: `Trains and registers models of ${settings.pipelineName}`,
       functionDescription: 'Starts and watches a SageMaker training job and registers its model, for CodePipeline actions',
-      // One call never waits for SageMaker: it starts or checks a job and returns.
-      timeout: Duration.minutes(2),
+      // A call never waits for SageMaker (it starts or checks a job and returns),
+      // but the first copies the data version, which for a large object takes
+      // minutes: Lambda's longest timeout, within the 20 minutes CodePipeline
+      // waits for an answer.
+      timeout: Duration.minutes(15),
       logRetention: props.logRetention,
       createFunction: (inScope, functionId, options) => new TrainFunction(inScope, functionId, options),
     });
