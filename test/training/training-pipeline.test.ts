@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { trainSettingsIn, trainingProps } from './training-fixtures';
 import { Framework, ModelImage, MlopsValidationError, TrainedModelApproval, TrainingImage, TrainingPipeline } from '../../src';
 import { newAgnosticStack, newStack, thrownBy } from '../pipeline/fixtures';
@@ -72,9 +73,38 @@ describe('TrainingPipeline: the pipeline', () => {
     });
   });
 
-  test('emails go through an encrypted topic on the pipeline\'s outcomes', () => {
+  test('emails go through an encrypted topic on each run\'s outcome, in the words of training', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ 'source': ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'] }) });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const ended = template.findResources('AWS::Events::Rule', {
+      Properties: { EventPattern: { 'detail-type': ['CodePipeline Pipeline Execution State Change'], 'detail': { pipeline: ['churn-training'], state: ['SUCCEEDED', 'FAILED', 'SUPERSEDED'] } } },
+    });
+    const message = JSON.stringify(Object.values(ended).map((r: any) => r.Properties.Targets[0].InputTransformer.InputTemplate));
+    expect(message).toContain('Training run of churn-training');
+    expect(message).toContain('registered as a new version of the model package group churn-training');
+    expect(message).not.toMatch(/release/i);
+    const failed = template.findResources('AWS::Events::Rule', {
+      Properties: { EventPattern: { 'detail-type': ['CodePipeline Action Execution State Change'], 'detail': { state: ['FAILED'] } } },
+    });
+    expect(JSON.stringify(Object.values(failed).map((r: any) => r.Properties.Targets[0].InputTransformer.InputTemplate)))
+      .toContain('Train runs the SageMaker training job');
+  });
+
+  test('no rule waits for an approval the pipeline does not have', () => {
+    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { detail: { type: { category: ['Approval'] } } } } }))).toEqual([]);
+  });
+
+  test('email subscriptions, success announcements off, and a topic from another region refused', () => {
+    const stack = newStack();
+    new TrainingPipeline(stack, 'Churn', trainingProps(stack, { notifications: { emails: ['ml-team@example.com'], notifyOnSuccess: false } }));
+    const quiet = Template.fromStack(stack);
+    quiet.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-team@example.com' });
+    quiet.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: { pipeline: ['churn-training'], state: ['FAILED', 'SUPERSEDED'] } }) });
+
+    const other = newStack();
+    const elsewhere = sns.Topic.fromTopicArn(other, 'Elsewhere', 'arn:aws:sns:eu-west-1:111111111111:ml');
+    expect(() => new TrainingPipeline(other, 'Churn', trainingProps(other, { notifications: { topic: elsewhere } })))
+      .toThrow(/notifications\.topic: must be in this stack's region \(us-east-1\), is in eu-west-1/);
   });
 });
 

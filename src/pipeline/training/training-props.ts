@@ -154,7 +154,9 @@ export interface TrainingPipelineProps {
   readonly supportedResponseTypes?: string[];
 
   /**
-   * Who hears about each run: succeeded, failed (with the stage and reason).
+   * Who hears about each run: a model registered, a run failed (with the
+   * stage and SageMaker's reason) or superseded. `notifyOnApprovalWaiting`
+   * does not apply: the pipeline has no approval action.
    * @default - a new encrypted topic with no subscriptions
    */
   readonly notifications?: NotificationProps;
