@@ -153,8 +153,10 @@ export interface DeployUserParameters {
   readonly outputUri?: string;
   /**
    * A registry pipeline's release: the ARN of the package version it
-   * releases (`#{variables.ModelPackageArn}`). Required when the
-   * environment's spec has a `modelPackageGroup`, refused otherwise.
+   * releases. Refused unless the environment's spec has a `modelPackageGroup`;
+   * without it, such an environment releases the package its execution's
+   * release request names (the artifact version: `{ "modelPackageArn": ... }`
+   * at the pipeline's artifact location, written on approval).
    */
   readonly modelPackageArn?: string;
 }

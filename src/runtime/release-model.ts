@@ -1,7 +1,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { isAlreadyExists } from './aws-errors';
+import { isAlreadyExists, isNotFound } from './aws-errors';
 import { checkModelPackage } from './model-package';
 import { StageResult, stageReleaseArtifact } from './release-artifact';
 import type { ArtifactLocation, EnvironmentDeploySpec } from '../contract/deploy-settings';
@@ -32,7 +32,11 @@ export interface ReleaseRequest {
   readonly executionId: string;
   readonly artifact: ArtifactLocation;
   readonly artifactVersion: string;
-  /** A registry pipeline's release: the package version it releases (the spec has a `modelPackageGroup`). */
+  /**
+   * A registry pipeline's release: the package version it releases (the spec
+   * has a `modelPackageGroup`).
+   * @default - the one the release request (the artifact version) names
+   */
   readonly modelPackageArn?: string;
 }
 
@@ -91,7 +95,7 @@ export async function createReleaseModel(
   const { spec } = request;
   const release = releaseName(spec.releasePrefix, releaseId(request.executionId));
   if (spec.modelPackageGroup) {
-    return createPackageModel(request, release, clients.sagemaker);
+    return createPackageModel(request, release, clients);
   }
   const staged = await stageRelease(request, release, clients);
   if (!staged.staged) {
@@ -115,13 +119,17 @@ export async function createReleaseModel(
 async function createPackageModel(
   request: ReleaseRequest,
   release: string,
-  sagemaker: SageMakerClient,
+  clients: ReleaseClients,
 ): Promise<{ readonly kind: 'created'; readonly release: string } | { readonly kind: 'failed'; readonly message: string }> {
   const { spec } = request;
-  if (!request.modelPackageArn) {
-    return { kind: 'failed', message: `Environment ${request.environment} releases from model package group ${spec.modelPackageGroup!.name}, but the action names no modelPackageArn` };
+  const sagemaker = clients.sagemaker;
+  const requested = request.modelPackageArn !== undefined
+    ? { packageArn: request.modelPackageArn }
+    : await requestedPackage(request, clients.s3);
+  if (!('packageArn' in requested)) {
+    return { kind: 'failed', message: `Environment ${request.environment} releases from model package group ${spec.modelPackageGroup!.name}, but ${requested.why}; nothing was created` };
   }
-  const verdict = await checkModelPackage(request.modelPackageArn, spec.modelPackageGroup!, sagemaker);
+  const verdict = await checkModelPackage(requested.packageArn, spec.modelPackageGroup!, sagemaker);
   if (verdict.kind === 'refused') {
     return { kind: 'failed', message: verdict.message };
   }
@@ -133,4 +141,36 @@ async function createPackageModel(
     Tags: sageMakerTags(spec),
   })));
   return { kind: 'created', release };
+}
+
+/**
+ * The package version the execution's release request names: the request
+ * object version (the pipeline's source, `{ "modelPackageArn": ... }`, written
+ * when a version is approved) the execution was started with.
+ */
+async function requestedPackage(request: ReleaseRequest, s3: S3Client): Promise<{ readonly packageArn: string } | { readonly why: string }> {
+  const { bucket, key } = request.artifact;
+  const where = `the release request s3://${bucket}/${key}${request.artifactVersion ? ` (version ${request.artifactVersion})` : ''}`;
+  let body: string | undefined;
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: request.artifactVersion || undefined }));
+    body = await object.Body?.transformToString();
+  } catch (err) {
+    // NoSuchKey or NoSuchVersion (the pipeline's source object is versioned): both are 404s.
+    if (isNotFound(err) || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
+      return { why: `${where} does not exist` };
+    }
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body ?? '');
+  } catch {
+    return { why: `${where} is not JSON` };
+  }
+  const arn = (parsed as { modelPackageArn?: unknown } | null)?.modelPackageArn;
+  if (typeof arn !== 'string' || arn.length === 0) {
+    return { why: `${where} names no modelPackageArn` };
+  }
+  return { packageArn: arn };
 }

@@ -9,6 +9,13 @@ import { PolicyWorld } from '../handler-calls/policy-world';
 /** The group the registry fixtures release from, in the emulator's account. */
 export const REGISTRY_GROUP: ModelPackageGroupSpec = { name: 'churn-models', account: EMULATOR_ACCOUNT, region: EMULATOR_REGION };
 
+/**
+ * Where a registry pipeline's release requests are (the release-request
+ * trigger writes them, the Deploy action reads the version its execution
+ * started with): the deploy handler's artifact in a registry pipeline.
+ */
+export const REQUESTS = { bucket: 'churn-mlops-requests', key: 'release-request.json' };
+
 let world: PolicyWorld | undefined;
 
 /**
@@ -19,12 +26,12 @@ let world: PolicyWorld | undefined;
 export function registryWorld(spec: EnvironmentDeploySpec): PolicyWorld {
   if (!world) {
     const stack = worldStack('RegistryMlops');
-    const models = s3.Bucket.fromBucketName(stack, 'Models', 'team-models');
+    const requests = s3.Bucket.fromBucketName(stack, 'Requests', REQUESTS.bucket);
     const releases = s3.Bucket.fromBucketName(stack, 'Releases', spec.releaseBucket);
     const handler = new DeployHandler(stack, 'Registry', {
       pipelineName: 'churn-mlops',
-      artifactBucket: models,
-      artifactKey: 'churn/model.tar.gz',
+      artifactBucket: requests,
+      artifactKey: REQUESTS.key,
       releaseBucket: releases,
       logRetention: logs.RetentionDays.ONE_WEEK,
     });

@@ -1,13 +1,10 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { REGISTRY_GROUP } from './registry-world';
+import { REGISTRY_GROUP, REQUESTS } from './registry-world';
 import { deployWorldStack, worldStack } from './world-stacks';
 import { ReleaseRequestTrigger } from '../../../src/pipeline/registry/release-request-trigger';
 import { ActingRole } from '../handler-calls/acting-role';
 import { PolicyWorld } from '../handler-calls/policy-world';
-
-/** The bucket and key of the release requests in the world (and in the moto fixtures). */
-export const REQUESTS = { bucket: 'churn-mlops-requests', key: 'release-request.json' };
 
 let world: PolicyWorld | undefined;
 

@@ -1,6 +1,6 @@
 import 'aws-sdk-client-mock-jest';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CopyObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEndpointConfigCommand, CreateModelCommand, DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { deploySpec, envSpec, job } from './deploy-fixtures';
 import { scriptFirstRelease } from './first-release-world';
@@ -141,10 +141,47 @@ test('access denied on the package fails the release with AWS\'s reason', async 
   expectNothingCreated();
 });
 
-test('a registry environment\'s action without a package fails, naming the missing parameter', async () => {
-  const outcome = await runDeployJob(packageJob(), spec, clients);
-  expect(outcome).toEqual({ kind: 'failed', message: 'Deploy to dev failed: Environment dev releases from model package group Churn-Models, but the action names no modelPackageArn' });
-  expectNothingCreated();
+describe('an action that names no package releases the one its execution\'s release request names', () => {
+  const requestJob = () => job(EXEC, { artifactVersion: 'request-v7' });
+  const request = (text: string) => ({ Body: { transformToString: async () => text } as never });
+
+  test('the request version the execution started with is read, and its package released', async () => {
+    s3.on(GetObjectCommand).resolves(request(JSON.stringify({ modelPackageArn: PACKAGE })));
+    const outcome = await runDeployJob(requestJob(), spec, clients);
+
+    expect(outcome.kind).toBe('in-progress');
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: deploySpec().artifact.bucket, Key: deploySpec().artifact.key, VersionId: 'request-v7' });
+    expect(sagemaker).toHaveReceivedCommandWith(CreateModelCommand, { ModelName: RELEASE, Containers: [{ ModelPackageName: PACKAGE }] });
+  });
+
+  test('the requested package is checked like any other: a rejected one releases nothing', async () => {
+    s3.on(GetObjectCommand).resolves(request(JSON.stringify({ modelPackageArn: PACKAGE })));
+    sagemaker.on(DescribeModelPackageCommand).resolves(described({ ModelApprovalStatus: 'Rejected' }));
+    const outcome = await runDeployJob(requestJob(), spec, clients);
+    expect(outcome.message).toMatch(/its approval status is Rejected, not Approved; nothing was created/);
+    expectNothingCreated();
+  });
+
+  test.each([
+    ['a missing request', () => s3.on(GetObjectCommand).rejects(awsError('NoSuchVersion', 'The specified version does not exist.', 404)), /does not exist/],
+    ['a request that is not JSON', () => s3.on(GetObjectCommand).resolves(request('churn-models/3')), /is not JSON/],
+    ['a request without the package', () => s3.on(GetObjectCommand).resolves(request('{"modelPackage":"x"}')), /names no modelPackageArn/],
+  ])('%s fails the release, naming the request', async (_what, script, reason) => {
+    script();
+    const outcome = await runDeployJob(requestJob(), spec, clients);
+    expect(outcome).toEqual({ kind: 'failed', message: expect.stringMatching(reason) });
+    expect(outcome.message).toMatch(/^Deploy to dev failed: Environment dev releases from model package group Churn-Models, but the release request s3:\/\/[^ ]+ \(version request-v7\) /);
+    expect(outcome.message).toMatch(/; nothing was created$/);
+    expect(sagemaker).not.toHaveReceivedCommand(DescribeModelPackageCommand);
+    expectNothingCreated();
+  });
+
+  test('a transient error reading the request asks to be called again, with nothing created', async () => {
+    s3.on(GetObjectCommand).rejectsOnce(awsError('SlowDown', 'Please reduce your request rate.', 503)).resolves(request(JSON.stringify({ modelPackageArn: PACKAGE })));
+    const first = await runDeployJob(requestJob(), spec, clients);
+    expect(first).toMatchObject({ kind: 'in-progress', continuationToken: JSON.stringify({ phase: 'starting' }) });
+    expectNothingCreated();
+  });
 });
 
 test('an artifact environment refuses an action that names a package', async () => {

@@ -1,5 +1,5 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
@@ -12,8 +12,11 @@ import {
 import { deploySpec, envSpec, job } from './deploy-fixtures';
 import { releaseId, releaseName } from '../../../src/contract/naming';
 import { runDeployJob } from '../../../src/runtime/handlers/deploy.lambda';
+import { handleApprovalEvent } from '../../../src/runtime/release-request';
+import { actingAs } from '../../aws-contracts/handler-calls/acting-role';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
-import { REGISTRY_GROUP, registryDeploy } from '../../aws-contracts/worlds/registry-world';
+import { REGISTRY_GROUP, REQUESTS, registryDeploy } from '../../aws-contracts/worlds/registry-world';
+import { releaseRequestRole } from '../../aws-contracts/worlds/release-request-world';
 import { runActionToCompletion } from '../../fixtures/codepipeline-driver';
 import { setDescribesUntilReady } from '../../harness/moto-server';
 import { ownMotoServer } from '../../harness/own-moto-server';
@@ -108,4 +111,31 @@ test('a version of another group, and a version that does not exist, release not
   expect(missing.final).toMatchObject({ kind: 'failed', message: expect.stringMatching(/churn-models\/99 cannot be released .*: no such model package/) });
   const models = await clients.sagemaker.send(new ListModelsCommand({ NameContains: 'churn-dev' }));
   expect(models.Models ?? []).toEqual([]);
+});
+
+test('an approval releases through its request: the trigger writes it, the Deploy action reads the version its execution started with', async () => {
+  await clients.s3.send(new CreateBucketCommand({ Bucket: REQUESTS.bucket }));
+  await clients.s3.send(new PutBucketVersioningCommand({ Bucket: REQUESTS.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  const first = await registerVersion();
+  const second = await registerVersion();
+  await setApproval(first, 'Approved');
+  await setApproval(second, 'Approved');
+  const approve = (arn: string) => actingAs(releaseRequestRole(), () => handleApprovalEvent(
+    { 'detail-type': 'SageMaker Model Package State Change', 'detail': { ModelPackageArn: arn, ModelApprovalStatus: 'Approved' } },
+    { group: REGISTRY_GROUP, ...REQUESTS },
+    { sagemaker: clients.sagemaker, s3: clients.s3 },
+    { info: () => undefined, warn: () => undefined, error: () => undefined } as never,
+  ));
+  const requestOfFirst = await approve(first);
+  await approve(second);
+  if (requestOfFirst.kind !== 'requested') throw new Error(`no request: ${JSON.stringify(requestOfFirst)}`);
+
+  // The execution the first approval started runs after the second was approved: it still releases the first.
+  const base = job('exec-request', { artifactVersion: requestOfFirst.versionId });
+  const { final } = await runActionToCompletion((j) => runDeployJob(j, { ...deploySpec({ dev: SPEC }), artifact: REQUESTS }, clients), base);
+
+  expect(final.kind).toBe('succeeded');
+  const model = releaseName('churn-dev', releaseId('exec-request'));
+  const described = await clients.sagemaker.send(new DescribeModelCommand({ ModelName: model }));
+  expect(described.Containers).toEqual([expect.objectContaining({ ModelPackageName: first })]);
 });

@@ -22,9 +22,8 @@ function trigger(options: { encrypted?: boolean } = {}) {
     pipelineName: 'churn-mlops', group: GROUP, bucket, key: 'release-request.json', logRetention: logs.RetentionDays.ONE_WEEK,
   });
   const logicalId = (c: any) => stack.getLogicalId(c.node.defaultChild);
-  return {
-    stack, construct, template: Template.fromStack(stack), bucketId: logicalId(bucket), keyId: bucket.encryptionKey ? logicalId(bucket.encryptionKey) : undefined,
-  };
+  const keyId = bucket.encryptionKey ? logicalId(bucket.encryptionKey) : undefined;
+  return { stack, construct, template: Template.fromStack(stack), bucketId: logicalId(bucket), keyId };
 }
 
 function policyStatements(template: Template): any[] {

@@ -3,8 +3,8 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectVersionsCommand, PutBu
 import { CreateModelPackageCommand, CreateModelPackageGroupCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { handleApprovalEvent, ModelPackageStateChange } from '../../../src/runtime/release-request';
 import { checkHandlerCallsAs } from '../../aws-contracts/handler-calls/jest-checks';
-import { REGISTRY_GROUP } from '../../aws-contracts/worlds/registry-world';
-import { REQUESTS, releaseRequestRole } from '../../aws-contracts/worlds/release-request-world';
+import { REGISTRY_GROUP, REQUESTS } from '../../aws-contracts/worlds/registry-world';
+import { releaseRequestRole } from '../../aws-contracts/worlds/release-request-world';
 import { ownMotoServer } from '../../harness/own-moto-server';
 
 /**
