@@ -70,6 +70,10 @@ export interface TrainingSettings {
   readonly maxRuntimeSeconds: number;
   /** Set for managed spot training. */
   readonly spot?: SpotTrainingSpec;
+  /** The container gets no network: it cannot call out, even to AWS. */
+  readonly networkIsolation?: boolean;
+  /** Traffic between the instances of a distributed job is encrypted. */
+  readonly interContainerEncryption?: boolean;
   /** The model package group each trained model is registered in. */
   readonly modelPackageGroupName: string;
   /** `PendingManualApproval` or `Approved`. */

@@ -70,6 +70,19 @@ describe('train handler: Train step', () => {
     });
   });
 
+  test('network isolation and inter-container encryption are asked for when the settings say so, and left out otherwise', async () => {
+    const isolatedSettings = trainingSettings({ networkIsolation: true, interContainerEncryption: true, instanceCount: 2 });
+    await runTrainJob(trainJob({ executionId: EXEC }), isolatedSettings, clients);
+    await runTrainJob(trainJob({ executionId: 'exec-plain' }), trainingSettings(), clients);
+
+    const [isolated, plain] = sagemaker.commandCalls(CreateTrainingJobCommand).map((call) => call.args[0].input);
+    expect(isolated).toMatchObject({
+      EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true, ResourceConfig: { InstanceCount: 2 },
+    });
+    expect(plain.EnableNetworkIsolation).toBeUndefined();
+    expect(plain.EnableInterContainerTrafficEncryption).toBeUndefined();
+  });
+
   test('further channels follow the data\'s, read where they are', async () => {
     const settings = trainingSettings({ extraChannels: [{ name: 'validation', s3Uri: 's3://team-data/churn/validation/', contentType: 'text/csv' }, { name: 'extra', s3Uri: 's3://team-data/x/' }] });
     await runTrainJob(trainJob({ executionId: EXEC }), settings, clients);

@@ -50,7 +50,7 @@ beforeEach(async () => {
 });
 
 test('trains on the execution\'s data version, then registers the model pending manual approval', async () => {
-  const settings = trainingSettings({ spot: { maxWaitSeconds: 7200 }, extraChannels: [{ name: 'validation', s3Uri: `s3://${DATA_BUCKET}/churn/validation/`, contentType: 'text/csv' }] });
+  const settings = trainingSettings({ spot: { maxWaitSeconds: 7200 }, networkIsolation: true, extraChannels: [{ name: 'validation', s3Uri: `s3://${DATA_BUCKET}/churn/validation/`, contentType: 'text/csv' }] });
   const train = await runActionToCompletion((job) => runTrainJob(job, settings, clients), trainJob({ step: 'train', executionId: EXEC, dataVersion }));
 
   expect(train.final).toEqual({

@@ -138,6 +138,7 @@ describe('TrainingPipeline: what the train handler is told', () => {
     const settings = trainSettingsIn(synth({
       instanceType: 'ml.g5.2xlarge',
       instanceCount: 2,
+      networkIsolation: true,
       volumeSize: Size.gibibytes(100),
       maxRuntime: Duration.hours(4),
       spot: { maxWait: Duration.hours(6) },
@@ -150,6 +151,8 @@ describe('TrainingPipeline: what the train handler is told', () => {
     expect(settings).toMatchObject({
       instanceType: 'ml.g5.2xlarge',
       instanceCount: 2,
+      networkIsolation: true,
+      interContainerEncryption: true,
       volumeSizeGb: 100,
       maxRuntimeSeconds: 14400,
       spot: { maxWaitSeconds: 21600 },
@@ -159,6 +162,13 @@ describe('TrainingPipeline: what the train handler is told', () => {
       supportedContentTypes: ['text/csv', 'application/json'],
       supportedResponseTypes: ['application/json'],
     });
+  });
+
+  test('traffic between instances is encrypted unless the team opts out; one instance has none to encrypt', () => {
+    expect(trainSettingsIn(synth({ instanceCount: 3, encryptInterContainerTraffic: false }).template).interContainerEncryption).toBeUndefined();
+    expect(trainSettingsIn(synth({ instanceCount: 3 }).template).interContainerEncryption).toBe(true);
+    expect(trainSettingsIn(synth().template).interContainerEncryption).toBeUndefined();
+    expect(trainSettingsIn(synth().template).networkIsolation).toBeUndefined();
   });
 
   test('spot training waits twice the runtime by default, within the 23 hours a run may take', () => {

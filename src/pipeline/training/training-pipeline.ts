@@ -135,6 +135,8 @@ export class TrainingPipeline extends Construct {
       instanceCount: props.instanceCount ?? 1,
       volumeSizeGb: props.volumeSize?.toGibibytes() ?? DEFAULT_TRAINING_VOLUME_GB,
       maxRuntimeSeconds,
+      networkIsolation: props.networkIsolation === true ? true : undefined,
+      interContainerEncryption: (props.instanceCount ?? 1) > 1 && props.encryptInterContainerTraffic !== false ? true : undefined,
       spot: props.spot ? { maxWaitSeconds: props.spot.maxWait?.toSeconds() ?? Math.min(2 * maxRuntimeSeconds, MAX_TRAINING_SECONDS) } : undefined,
       modelPackageGroupName: this.modelPackageGroupName,
       approvalStatus: props.approvalStatus ?? TrainedModelApproval.PENDING_MANUAL_APPROVAL,

@@ -116,6 +116,21 @@ export interface TrainingPipelineProps {
   readonly maxRuntime?: Duration;
 
   /**
+   * Run the training container without network access: it reads its
+   * channels and writes its model through SageMaker only. The built-in
+   * algorithms work so; an image that downloads anything at run time does not.
+   * @default false
+   */
+  readonly networkIsolation?: boolean;
+
+  /**
+   * Encrypt the traffic between the instances of a distributed job
+   * (`instanceCount` above 1), which makes it slower. A single instance has none.
+   * @default true
+   */
+  readonly encryptInterContainerTraffic?: boolean;
+
+  /**
    * Train on managed spot capacity, with checkpoints in the pipeline's bucket
    * (`training-checkpoints/<job>/`) so an interrupted job resumes.
    * @default - on-demand capacity, no checkpoints

@@ -80,6 +80,8 @@ export function trainingJobRequest(settings: TrainingSettings, job: string): Cre
       MaxRuntimeInSeconds: settings.maxRuntimeSeconds,
       ...(settings.spot ? { MaxWaitTimeInSeconds: settings.spot.maxWaitSeconds } : {}),
     },
+    ...(settings.networkIsolation ? { EnableNetworkIsolation: true } : {}),
+    ...(settings.interContainerEncryption ? { EnableInterContainerTrafficEncryption: true } : {}),
     ...(settings.spot ? {
       EnableManagedSpotTraining: true,
       CheckpointConfig: { S3Uri: `s3://${bucket}/${TRAINING_CHECKPOINT_PREFIX}${job}/` },
