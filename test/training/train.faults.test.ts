@@ -53,6 +53,7 @@ describe('train handler: Train step', () => {
       OutputDataConfig: { S3OutputPath: `s3://${WORK_BUCKET}/training-output/` },
       ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
       StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+      Tags: [{ Key: 'mlops:pipeline', Value: 'churn-training' }],
     });
     expect(sagemaker.commandCalls(CreateTrainingJobCommand)[0].args[0].input.EnableManagedSpotTraining).toBeUndefined();
     expect(outcome).toEqual({ kind: 'in-progress', message: `Training job ${JOB} is InProgress (Starting)`, continuationToken: TRAINING });

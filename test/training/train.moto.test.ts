@@ -4,6 +4,7 @@ import {
   DescribeModelPackageCommand,
   DescribeTrainingJobCommand,
   ListModelPackagesCommand,
+  ListTagsCommand,
   ListTrainingJobsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -71,6 +72,8 @@ test('trains on the execution\'s data version, then registers the model pending 
     expect(await copy.Body!.transformToString()).toBe('1,0.5,0.2\n0,0.1,0.9\n');
     const job = await clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: JOB }));
     expect(job.EnableManagedSpotTraining).toBe(true);
+    const tags = await clients.sagemaker.send(new ListTagsCommand({ ResourceArn: job.TrainingJobArn }));
+    expect(tags.Tags).toEqual([{ Key: 'mlops:pipeline', Value: 'churn-training' }]);
     expect(job.InputDataConfig?.map((c) => c.ChannelName)).toEqual(['train', 'validation']);
     const packages = await clients.sagemaker.send(new ListModelPackagesCommand({ ModelPackageGroupName: 'churn-training' }));
     expect(packages.ModelPackageSummaryList).toHaveLength(1);

@@ -309,6 +309,11 @@ describe('TrainingPipeline: least privilege', () => {
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111111111111:training-job/churn-training-train-*']] },
     }));
     expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'sagemaker:AddTags',
+      Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['mlops:pipeline'] } },
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111111111111:training-job/churn-training-train-*']] },
+    }));
+    expect(statements).toContainEqual(expect.objectContaining({
       Action: 'sagemaker:CreateModelPackage',
       Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' } },
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111111111111:model-package/churn-training/*']] },

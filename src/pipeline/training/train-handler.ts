@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TrainFunction } from './train-function';
+import { PIPELINE_TAG } from '../../contract/stack-tags';
 import { TRAINING_DATA_PREFIX, TRAINING_SPEC_VARIABLE, TrainingSettings } from '../../contract/training-settings';
 import { justifyWildcards } from '../../nag/acknowledgements';
 import { createHandlerFunction } from '../shared/handler-function';
@@ -75,9 +76,16 @@ export class TrainHandler extends Construct {
     props.workBucket.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
 
     const stack = Stack.of(this);
+    const jobs = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${settings.jobPrefix}-*` });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob'],
-      resources: [stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${settings.jobPrefix}-*` })],
+      resources: [jobs],
+    }));
+    // A create that carries tags needs AddTags too: the pipeline tag only, on this pipeline's jobs only.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:AddTags'],
+      resources: [jobs],
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [PIPELINE_TAG] } },
     }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],

@@ -7,6 +7,7 @@ import {
   TrainingInstanceType,
 } from '@aws-sdk/client-sagemaker';
 import { TRAINING_CHECKPOINT_PREFIX, TRAINING_DATA_PREFIX, TrainingSettings } from '../../contract/training-settings';
+import { PIPELINE_TAG } from '../../contract/stack-tags';
 import { isNameTaken } from '../aws-errors';
 import { stageReleaseArtifact } from '../release-artifact';
 
@@ -80,6 +81,8 @@ export function trainingJobRequest(settings: TrainingSettings, job: string): Cre
       MaxRuntimeInSeconds: settings.maxRuntimeSeconds,
       ...(settings.spot ? { MaxWaitTimeInSeconds: settings.spot.maxWaitSeconds } : {}),
     },
+    // The job's costs are the pipeline's: tagged so, as its stacks are.
+    Tags: [{ Key: PIPELINE_TAG, Value: settings.pipelineName }],
     ...(settings.networkIsolation ? { EnableNetworkIsolation: true } : {}),
     ...(settings.interContainerEncryption ? { EnableInterContainerTrafficEncryption: true } : {}),
     ...(settings.spot ? {
