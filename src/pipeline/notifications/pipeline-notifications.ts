@@ -1,4 +1,4 @@
-import { Annotations, IResource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, IResource, Token } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,6 +8,9 @@ import { Construct } from 'constructs';
 import { createEncryptedTopic, subscribeEmails } from './encrypted-topic';
 import { NotificationProps } from './notification-props';
 import { validateNotifications } from './notification-validation';
+import {
+  accountAndRegionProblems, action, CODEPIPELINE_SOURCE, consoleUrl, executionId, executionUrl, reason, stage, state,
+} from './pipeline-events';
 import { ProblemCollector } from '../../common/problem-collector';
 
 /** Props of {@link PipelineNotifications}. */
@@ -30,7 +33,6 @@ export interface PipelineNotificationsProps extends NotificationProps {
 /** The path prefix problems are reported under: the prop's name in ByomPipelineProps. */
 const PROPS_PATH = 'notifications';
 
-const CODEPIPELINE_SOURCE = 'aws.codepipeline';
 const PIPELINE_EXECUTION_CHANGE = 'CodePipeline Pipeline Execution State Change';
 const ACTION_EXECUTION_CHANGE = 'CodePipeline Action Execution State Change';
 
@@ -130,22 +132,6 @@ export class PipelineNotifications extends Construct {
   }
 }
 
-// Fields of CodePipeline's state-change events. A path missing from an event
-// (an action that reports no summary) renders as an empty string.
-const executionId = () => events.EventField.fromPath('$.detail.execution-id');
-const state = () => events.EventField.fromPath('$.detail.state');
-const stage = () => events.EventField.fromPath('$.detail.stage');
-const action = () => events.EventField.fromPath('$.detail.action');
-const reason = () => events.EventField.fromPath('$.detail.execution-result.external-execution-summary');
-
-function consoleUrl(pipelineName: string, page: string): string {
-  return `https://console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/${page}?region=${events.EventField.region}`;
-}
-
-function executionUrl(pipelineName: string): string {
-  return consoleUrl(pipelineName, `executions/${executionId()}/timeline`);
-}
-
 // Each message line must avoid "<", ">" (EventBridge placeholders, which cannot
 // be escaped) and double quotes (escaped in the rendered template).
 const STAGE_NAMING = 'stages are named Approve-, Deploy-, Test- or Share- followed by the environment, so Deploy-prod is the deployment to prod';
@@ -191,17 +177,7 @@ function describeStates(states: string[]): string {
 }
 
 
-/**
- * EventBridge delivers a service's events only to rules in the account and
- * region they happen in, and a rule's SNS target must be in its region.
- */
+/** Records where a resource cannot serve this stack's pipeline-event rules (see {@link accountAndRegionProblems}). */
 function checkSameAccountAndRegion(scope: Construct, resource: IResource, path: string, problems: ProblemCollector): void {
-  const here = Stack.of(scope);
-  const compare = (what: 'account' | 'region', theirs: string, ours: string) => {
-    if (theirs && !Token.isUnresolved(theirs) && !Token.isUnresolved(ours) && theirs !== ours) {
-      problems.add(path, `must be in this stack's ${what} (${ours}), is in ${theirs}`);
-    }
-  };
-  compare('account', resource.env.account, here.account);
-  compare('region', resource.env.region, here.region);
+  accountAndRegionProblems(scope, resource).forEach((problem) => problems.add(path, problem));
 }

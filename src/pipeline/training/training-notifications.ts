@@ -1,4 +1,4 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { createEncryptedTopic, subscribeEmails } from '../notifications/encrypted-topic';
 import { NotificationProps } from '../notifications/notification-props';
+import { action, CODEPIPELINE_SOURCE, executionId, executionUrl, reason, stage, state } from '../notifications/pipeline-events';
 
 /** Props of {@link TrainingNotifications}. */
 export interface TrainingNotificationsProps extends NotificationProps {
@@ -16,7 +17,6 @@ export interface TrainingNotificationsProps extends NotificationProps {
   readonly modelPackageGroupName: string;
 }
 
-const CODEPIPELINE_SOURCE = 'aws.codepipeline';
 
 /**
  * A training pipeline's runs announced on one SNS topic, in the words of
@@ -74,18 +74,6 @@ export class TrainingNotifications extends Construct {
   }
 }
 
-// Fields of CodePipeline's state-change events. Each message line must avoid
-// "<", ">" (EventBridge placeholders) and double quotes.
-const executionId = () => events.EventField.fromPath('$.detail.execution-id');
-const state = () => events.EventField.fromPath('$.detail.state');
-const stage = () => events.EventField.fromPath('$.detail.stage');
-const action = () => events.EventField.fromPath('$.detail.action');
-const reason = () => events.EventField.fromPath('$.detail.execution-result.external-execution-summary');
-
-function executionUrl(pipelineName: string): string {
-  return `https://console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/executions/${executionId()}/timeline?region=${events.EventField.region}`;
-}
-
 function runEndedMessage(pipelineName: string, group: string): events.RuleTargetInput {
   return events.RuleTargetInput.fromMultilineText([
     `Training run of ${pipelineName}: ${state()}`,
@@ -107,18 +95,4 @@ function actionFailedMessage(pipelineName: string): events.RuleTargetInput {
     `Execution: ${executionId()}`,
     `Details: ${executionUrl(pipelineName)}`,
   ].join('\n'));
-}
-
-/** The stack a training pipeline's topic must share with it: EventBridge rules see only their own account's and region's events. */
-export function sameAccountAndRegion(scope: Construct, topic: sns.ITopic): string[] {
-  const here = Stack.of(scope);
-  const problems: string[] = [];
-  for (const what of ['account', 'region'] as const) {
-    const theirs = topic.env[what];
-    const ours = here[what];
-    if (theirs && !Token.isUnresolved(theirs) && !Token.isUnresolved(ours) && theirs !== ours) {
-      problems.push(`must be in this stack's ${what} (${ours}), is in ${theirs}`);
-    }
-  }
-  return problems;
 }

@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { TrainHandler } from './train-handler';
 import { DEFAULT_MAX_RUNTIME_SECONDS, DEFAULT_TRAINING_INSTANCE_TYPE, DEFAULT_TRAINING_VOLUME_GB, MAX_TRAINING_SECONDS } from './training-limits';
-import { sameAccountAndRegion, TrainingNotifications } from './training-notifications';
+import { TrainingNotifications } from './training-notifications';
 import { TrainedModelApproval, TrainingPipelineProps } from './training-props';
 import { createTrainingRole } from './training-role';
 import { validateTrainingProps } from './training-validation';
@@ -21,6 +21,7 @@ import { TRAINING_OUTPUT_PREFIX, TrainingSettings } from '../../contract/trainin
 import { acknowledgeBucketNotificationsHandler, justifyWildcards } from '../../nag/acknowledgements';
 import { dataLocationUri } from '../data/data-location-uri';
 import { createLoggedBucket } from '../logged-bucket';
+import { accountAndRegionProblems } from '../notifications/pipeline-events';
 import { startOnNewVersion } from '../source/new-version-trigger';
 
 /** Characters a run suffix adds to a training job's name: `-` plus the run id (see `releaseId`). */
@@ -59,7 +60,7 @@ export class TrainingPipeline extends Construct {
     const problems = new ProblemCollector('TrainingPipeline');
     validateTrainingProps(props, problems);
     if (props.notifications?.topic) {
-      sameAccountAndRegion(this, props.notifications.topic).forEach((problem) => problems.add('notifications.topic', problem));
+      accountAndRegionProblems(this, props.notifications.topic).forEach((problem) => problems.add('notifications.topic', problem));
     }
     problems.throwIfAny(this);
 
